@@ -1,0 +1,146 @@
+// obs-bgm generate: text in, music out.
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/progress_bar.h"
+#include "engine/generate.h"
+#include "spec/spec_format.h"
+
+namespace bgm::cli {
+namespace {
+
+constexpr const char* kHelp =
+    "Usage: obs-bgm generate --prompt TEXT -o OUT [options]\n"
+    "\n"
+    "Composes a piece from a prompt (English or Chinese) and writes it to OUT (.wav .flac .mp3 .m4a .aac).\n"
+    "Options given here win over what the prompt says.\n"
+    "\n"
+    "  -p, --prompt TEXT     what you want: \"calm lo-fi, 45 seconds, no drums\", \"史诗电影配乐，D小调\"\n"
+    "  -o, --output OUT      the file to write (never overwritten until the new one is complete)\n"
+    "  -d, --duration S      length in seconds (2 to 3600; default: from the prompt, else 30)\n"
+    "  -s, --style NAME      a style (see 'obs-bgm styles'); default: from the prompt or its mood\n"
+    "      --tempo BPM       tempo (40 to 220)\n"
+    "      --key KEY         key, e.g. \"D minor\", \"F#\", \"Bbm\"\n"
+    "      --seed N          the same prompt, options and seed give the same file; default: random (printed)\n"
+    "      --loudness LUFS   integrated loudness target (default -14)\n"
+    "      --loop            a seamless loop instead of a composed ending\n"
+    "      --stems DIR       also write one WAV per part (they sum to the mix)\n"
+    "      --midi FILE       also write the score as a Standard MIDI File\n"
+    "      --soundfont FILE  the General MIDI SoundFont (default: FluidR3_GM from fluid-soundfont-gm)\n"
+    "      --cores N         CPU cores for synthesis (default 1)\n"
+    "      --json            print the result (or the error) as JSON on standard output\n"
+    "  -q, --quiet           no progress bar and no summary\n";
+
+CancelToken g_cancel;
+
+extern "C" void on_interrupt(int) { g_cancel.request_cancel(); }
+
+int fail(const Error& e, bool json) {
+  if (json) {
+    nlohmann::json out = {{"ok", false}, {"error", {{"code", error_code_name(e.code)}, {"message", e.message}}}};
+    std::printf("%s\n", out.dump(2).c_str());
+  }
+  std::fprintf(stderr, "obs-bgm: %s\n", e.message.c_str());
+  return exit_code_for(e.code);
+}
+
+}  // namespace
+
+int run_generate(const std::vector<std::string>& argv) {
+  ArgSpec spec;
+  spec.with_value = {"--prompt", "--output", "--duration", "--style", "--tempo", "--key", "--seed",
+                     "--loudness", "--stems", "--midi", "--soundfont", "--cores"};
+  spec.flags = {"--loop", "--json", "--quiet", "--help"};
+  spec.aliases = {{"-p", "--prompt"}, {"-o", "--output"}, {"-d", "--duration"}, {"-s", "--style"},
+                  {"-q", "--quiet"},  {"-h", "--help"}};
+  auto args = parse_args(argv, spec);
+  const bool json_early = std::find(argv.begin(), argv.end(), "--json") != argv.end();
+  if (!args) return fail(args.error(), json_early);
+  if (args->has("--help")) {
+    std::fputs(kHelp, stdout);
+    return kExitOk;
+  }
+  const bool json = args->has("--json");
+  const bool quiet = args->has("--quiet");
+
+  GenerateRequest req;
+  req.spec.prompt = args->get("--prompt").value_or("");
+  for (const auto& p : args->positionals) req.spec.prompt += (req.spec.prompt.empty() ? "" : " ") + p;
+  auto out = args->get("--output");
+  if (!out) return fail(make_error(ErrorCode::kInvalidArgument, "Give the output file with -o OUT (for example -o music.wav)."), json);
+  req.output = *out;
+  auto duration = args->number("--duration");
+  auto tempo = args->number("--tempo");
+  auto loudness = args->number("--loudness");
+  auto seed = args->whole("--seed");
+  auto cores = args->whole("--cores");
+  for (const auto* r : {&duration, &tempo, &loudness})
+    if (!*r) return fail(r->error(), json);
+  if (!seed) return fail(seed.error(), json);
+  if (!cores) return fail(cores.error(), json);
+  req.spec.duration_s = *duration;
+  req.spec.tempo_bpm = *tempo;
+  req.spec.loudness_lufs = *loudness;
+  req.spec.seed = *seed;
+  req.spec.style = args->get("--style");
+  req.spec.key = args->get("--key");
+  req.spec.loop = args->has("--loop");
+  if (auto d = args->get("--stems")) req.stems_dir = *d;
+  if (auto m = args->get("--midi")) req.midi_path = *m;
+  if (auto sf = args->get("--soundfont")) req.synth.soundfont = *sf;
+  if (*cores) req.synth.cpu_cores = static_cast<int>(std::clamp<uint64_t>(**cores, 1, 16));
+
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  ProgressBar bar(!quiet);
+  auto result = generate_music(req, &g_cancel, [&](Stage s, double f) { bar.update(s, f); });
+  bar.finish();
+  if (!result) return fail(result.error(), json);
+
+  const auto& r = *result;
+  const double seconds = static_cast<double>(r.frames) / r.sample_rate;
+  if (json) {
+    nlohmann::json stems = nlohmann::json::array();
+    for (const auto& p : r.stem_files) stems.push_back(p.string());
+    nlohmann::json out = {
+        {"ok", true},
+        {"output", r.output.string()},
+        {"duration_s", seconds},
+        {"frames", r.frames},
+        {"sample_rate", r.sample_rate},
+        {"spec", spec_to_json(r.spec)},
+        {"master", {{"input_lufs", r.master.input_lufs}, {"gain_db", r.master.gain_db}, {"output_lufs", r.master.output_lufs},
+                    {"max_gain_reduction_db", r.master.max_gain_reduction_db}}},
+        {"sections", nlohmann::json::array()},
+        {"stems", stems},
+        {"midi", r.midi_file ? nlohmann::json(r.midi_file->string()) : nlohmann::json(nullptr)},
+        {"soundfont", r.soundfont.string()},
+        {"seconds", {{"compose", r.seconds.compose}, {"load", r.seconds.load}, {"render", r.seconds.render},
+                     {"master", r.seconds.master}, {"encode", r.seconds.encode}}},
+    };
+    for (const auto& s : r.score.sections)
+      out["sections"].push_back({{"name", s.name}, {"start_s", r.score.seconds_at(static_cast<double>(s.start_tick))},
+                                 {"end_s", r.score.seconds_at(static_cast<double>(s.start_tick + s.length))}, {"energy", s.energy}});
+    std::printf("%s\n", out.dump(2).c_str());
+    return kExitOk;
+  }
+  if (!quiet) {
+    std::printf("%s", describe_spec(r.spec).c_str());
+    std::printf("Sections:");
+    for (const auto& s : r.score.sections)
+      std::printf(" %s %.1f-%.1fs%s", s.name.c_str(), r.score.seconds_at(static_cast<double>(s.start_tick)),
+                  r.score.seconds_at(static_cast<double>(s.start_tick + s.length)), &s == &r.score.sections.back() ? "" : ",");
+    std::printf("\nWrote %s (%.3f s, %.1f LUFS, SoundFont %s)\n", r.output.c_str(), seconds, r.master.output_lufs,
+                r.soundfont.filename().c_str());
+    for (const auto& p : r.stem_files) std::printf("Stem: %s\n", p.c_str());
+    if (r.midi_file) std::printf("MIDI: %s\n", r.midi_file->c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace bgm::cli

@@ -1,0 +1,47 @@
+// obs-bgm: the command-line face of the obs-bgm engine.
+#include <clocale>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "core/version.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "obs-bgm " OBS_BGM_VERSION ": background music for recordings, composed offline.\n"
+    "\n"
+    "Usage: obs-bgm <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  generate   compose a piece from a prompt (text alone) and write it to a file\n"
+    "  styles     list the styles the engine knows\n"
+    "  help       show this help; 'obs-bgm <command> --help' for a command's options\n"
+    "  version    print the version\n"
+    "\n"
+    "Exit codes: 0 ok, 1 unexpected failure, 2 bad command line, 3 input missing or unreadable,\n"
+    "4 something needed is not installed (SoundFont), 5 output cannot be written, 6 processing failed,\n"
+    "130 cancelled.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::setlocale(LC_ALL, "C");
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? bgm::cli::kExitUsage : bgm::cli::kExitOk;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "version" || command == "--version") {
+    std::printf("%s %s\n", OBS_BGM_NAME, OBS_BGM_VERSION);
+    return bgm::cli::kExitOk;
+  }
+  if (command == "generate") return bgm::cli::run_generate(args);
+  if (command == "styles") return bgm::cli::run_styles(args);
+  std::fprintf(stderr, "obs-bgm: unknown command '%s'.\n\n%s", command.c_str(), kUsage);
+  return bgm::cli::kExitUsage;
+}

@@ -1,0 +1,160 @@
+// Chord-based parts: pads, comping, strums, power chords, broken chords, arpeggios, ostinati, swells.
+#include <algorithm>
+#include <cmath>
+
+#include "compose/writers.h"
+
+namespace bgm::compose_detail {
+namespace {
+
+struct Hit {
+  double beat;
+  double len;
+  int accent;
+};
+
+// Rhythms of block-chord patterns, in beats within a 4/4 bar.
+std::vector<Hit> block_rhythm(const std::string& pattern, double energy) {
+  if (pattern == "comp_laid_back") return {{0, 1.4, 6}, {1.5, 0.9, -6}, {3, 0.45, -12}};
+  if (pattern == "charleston") return {{0, 1.4, 4}, {1.5, 0.4, -4}};
+  if (pattern == "stabs") {
+    if (energy < 0.4) return {{0, 1.9, 0}, {2, 1.9, -4}};
+    return {{0.5, 0.35, 0}, {1.5, 0.35, -4}, {2.5, 0.35, 0}, {3.5, 0.35, -4}};
+  }
+  if (pattern == "quarters") {
+    if (energy < 0.4) return {{0, 1.9, 0}, {2, 1.9, -4}};
+    return {{0, 0.9, 4}, {1, 0.9, -6}, {2, 0.9, 0}, {3, 0.9, -6}};
+  }
+  if (pattern == "strum") {
+    if (energy < 0.35) return {{0, 1.9, 4}, {2, 1.9, -2}};
+    return {{0, 0.95, 6}, {1, 0.45, -4}, {1.5, 0.95, -8}, {2.5, 0.45, -6}, {3, 0.45, 0}, {3.5, 0.45, -8}};
+  }
+  if (pattern == "power") {
+    if (energy < 0.45) return {{0, 1.9, 4}, {2, 1.9, 0}};
+    std::vector<Hit> h;
+    for (int i = 0; i < 8; ++i) h.push_back({i * 0.5, 0.4, i % 2 == 0 ? 4 : -6});
+    return h;
+  }
+  return {{0, 4, 0}};  // sustain
+}
+
+// The notes of a power chord: root, fifth, octave in the part's range.
+std::vector<int> power_voicing(const Chord& chord, const PartPreset& p) {
+  const int root = note_at_or_above(chord.root, p.range[0]);
+  const int fifth = note_at_or_above(chord.tones[2], root);
+  return {root, fifth, root + 12};
+}
+
+void write_block(Part& part, const Score& score, const PartPreset& p, const Section& s, std::vector<int>& previous) {
+  const bool sustain = p.pattern.empty() || p.pattern == "sustain";
+  for (const auto& span : score.chords) {
+    const int64_t start = std::max(span.tick, s.start_tick);
+    const int64_t end = std::min(span.tick + span.length, s.start_tick + s.length);
+    if (start >= end) continue;
+    std::vector<int> voicing = p.pattern == "power" ? power_voicing(span.chord, p)
+                                                    : voice_chord(span.chord, p.range, previous, p.role == Role::kPad ? 4 : 4);
+    previous = voicing;
+    if (sustain) {
+      const int vel = velocity_for(p.role == Role::kPad ? 70 : 80, s.energy);
+      for (int n : voicing) part.notes.push_back({start, end - start, n, vel});
+      continue;
+    }
+    for (int64_t bar = start; bar < end; bar += kTicksPerBar) {
+      for (const Hit& h : block_rhythm(p.pattern, s.energy)) {
+        const int64_t tick = bar + static_cast<int64_t>(h.beat * kTicksPerBeat);
+        if (tick >= end) continue;
+        const int64_t len = std::min<int64_t>(static_cast<int64_t>(h.len * kTicksPerBeat), end - tick);
+        const int vel = velocity_for(84 + h.accent, s.energy);
+        // Strums: down-strokes low to high, a few ticks apart, like a hand across strings.
+        const bool strum = p.pattern == "strum";
+        const bool up = strum && std::fmod(h.beat, 1.0) != 0.0;
+        for (size_t k = 0; k < voicing.size(); ++k) {
+          const size_t idx = up ? voicing.size() - 1 - k : k;
+          const int64_t spread = strum ? static_cast<int64_t>(k) * 12 : 0;
+          part.notes.push_back({tick + spread, std::max<int64_t>(len - spread, 30), voicing[idx], vel - (up ? 8 : 0)});
+        }
+      }
+    }
+  }
+}
+
+// Broken chords and arpeggios: one note at a time through the chord.
+void write_figure(Part& part, const Score& score, const PartPreset& p, const Section& s, Rng& rng) {
+  const bool sixteenth = p.pattern == "arp16";
+  const int64_t step = sixteenth ? kTicksPerBeat / 4 : kTicksPerBeat / 2;
+  for (const auto& span : score.chords) {
+    const int64_t start = std::max(span.tick, s.start_tick);
+    const int64_t end = std::min(span.tick + span.length, s.start_tick + s.length);
+    if (start >= end) continue;
+    std::vector<int> notes;
+    if (p.pattern == "broken") {
+      // Left hand: root low, then fifth, tenth, fifth (root position spread over an octave and a third).
+      const int root = note_at_or_above(span.chord.root, p.range[0]);
+      const int fifth = note_at_or_above(span.chord.tones[2], root);
+      const int third = note_at_or_above(span.chord.tones[1], root + 12);
+      notes = {root, fifth, third, fifth};
+    } else if (p.pattern == "ostinato") {
+      const int root = note_at_or_above(span.chord.root, p.range[0]);
+      const int fifth = note_at_or_above(span.chord.tones[2], root);
+      notes = {root, root, fifth, root, root + 12, root, fifth, root};
+    } else {
+      // Arpeggio up and back down over two octaves of chord tones.
+      std::vector<int> up;
+      int n = note_at_or_above(span.chord.root, p.range[0]);
+      while (n <= p.range[1] && up.size() < 8) {
+        up.push_back(n);
+        int next = 128;
+        for (int t : span.chord.tones) next = std::min(next, note_at_or_above(t, n + 1));
+        n = next;
+      }
+      if (up.empty()) up.push_back(note_at_or_above(span.chord.root, p.range[0]));
+      notes = up;
+      for (size_t k = up.size() >= 2 ? up.size() - 2 : 0; k >= 1 && k < up.size(); --k) notes.push_back(up[k]);
+    }
+    size_t i = 0;
+    const double density = s.energy < 0.45 && p.pattern != "broken" ? 0.5 : 1.0;
+    for (int64_t t = start; t < end; t += step, ++i) {
+      const bool on_beat = (t - span.tick) % kTicksPerBeat == 0;
+      if (density < 1.0 && !on_beat && (t - span.tick) % (kTicksPerBeat / 2) != 0) continue;
+      if (density < 1.0 && !on_beat && rng.chance(0.5)) continue;
+      const int pitch = notes[i % notes.size()];
+      const int64_t len = p.pattern == "broken" ? std::min<int64_t>(step * 3, end - t) : std::min<int64_t>(step - 10, end - t);
+      part.notes.push_back({t, len, pitch, velocity_for(on_beat ? 82 : 70, s.energy)});
+    }
+  }
+}
+
+// Swells: long notes on the chord's third or fifth, two bars at a time.
+void write_swell(Part& part, const Score& score, const PartPreset& p, const Section& s) {
+  int previous = (p.range[0] + p.range[1]) / 2;
+  for (int64_t t = s.start_tick; t < s.start_tick + s.length; t += 2 * kTicksPerBar) {
+    const Chord& chord = score.chord_at(t);
+    const int tone = chord.tones[chord.tones.size() > 2 ? (t / (2 * kTicksPerBar)) % 2 + 1 : 0];
+    int pitch = nearest_note(tone, previous);
+    while (pitch > p.range[1]) pitch -= 12;
+    while (pitch < p.range[0]) pitch += 12;
+    previous = pitch;
+    const int64_t len = std::min<int64_t>(2 * kTicksPerBar, s.start_tick + s.length - t);
+    // Held across a chord change only if it stays a chord tone; otherwise cut at the change.
+    int64_t held = len;
+    for (const auto& span : score.chords)
+      if (span.tick > t && span.tick < t + len && !span.chord.contains(pitch)) held = std::min(held, span.tick - t);
+    part.notes.push_back({t, held, pitch, velocity_for(64, s.energy)});
+  }
+}
+
+}  // namespace
+
+void write_accompaniment(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng) {
+  (void)style;
+  std::vector<int> previous;
+  for (const Section* s : body_sections(score)) {
+    if (!plays_in(preset, *s)) continue;
+    const std::string& pat = preset.pattern;
+    if (pat == "broken" || pat == "arp8" || pat == "arp16" || pat == "ostinato") write_figure(part, score, preset, *s, rng);
+    else if (pat == "swell") write_swell(part, score, preset, *s);
+    else write_block(part, score, preset, *s, previous);
+  }
+}
+
+}  // namespace bgm::compose_detail

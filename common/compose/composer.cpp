@@ -1,0 +1,93 @@
+#include "compose/composer.h"
+
+#include <algorithm>
+
+#include "compose/form.h"
+#include "compose/writers.h"
+#include "core/rng.h"
+
+namespace bgm {
+namespace {
+
+using namespace compose_detail;
+
+int pan_for(Role role, int index) {
+  switch (role) {
+    case Role::kBass: case Role::kDrums: case Role::kMelody: return 64;
+    case Role::kHarmony: return 46;
+    case Role::kPad: return index % 2 == 0 ? 78 : 52;
+    case Role::kCounter: return 86;
+  }
+  return 64;
+}
+
+Part make_part(const PartPreset& p, int channel, int index) {
+  Part part;
+  part.name = p.name;
+  part.role = p.role;
+  part.channel = channel;
+  part.program = p.program;
+  part.bank = p.role == Role::kDrums ? 128 : p.bank;
+  part.volume = p.volume;
+  part.reverb = p.reverb_send;
+  part.chorus = p.chorus_send;
+  part.pan = pan_for(p.role, index);
+  return part;
+}
+
+// No note may sound past `end_tick` (the release point of the ending, or the loop's end).
+void clip(Part& part, int64_t end_tick) {
+  std::erase_if(part.notes, [&](const Note& n) { return n.tick >= end_tick; });
+  for (Note& n : part.notes) n.length = std::min(n.length, end_tick - n.tick);
+}
+
+}  // namespace
+
+Result<Score> compose(const MusicSpec& spec, const StylePreset& style) {
+  if (spec.parts.empty()) return make_error(ErrorCode::kInvalidArgument, "The music spec has no parts to compose for.");
+  const FormPlan plan = plan_form(spec, style);
+  Score score;
+  score.key = spec.key;
+  score.loop = spec.loop;
+  score.duration_s = spec.duration_s;
+  score.tempo = {{0, plan.bpm}};
+  score.sections = plan.sections;
+  score.reverb_room = style.reverb_room;
+  score.reverb_level = style.reverb_level;
+  score.chorus_level = style.chorus_level;
+  if (score.sections.empty()) return make_error(ErrorCode::kInternal, "The form planner produced no sections.");
+  score.music_end_tick = score.sections.back().start_tick + score.sections.back().length;
+
+  Rng rng(spec.seed);
+  Rng chord_rng = rng.fork("chords");
+  write_chords(score, style, chord_rng);
+
+  int next_channel = 0;
+  for (size_t i = 0; i < spec.parts.size(); ++i) {
+    const PartPreset& preset = spec.parts[i];
+    int channel = kDrumChannel;
+    if (preset.role != Role::kDrums) {
+      if (next_channel == kDrumChannel) ++next_channel;
+      if (next_channel > 15) break;  // General MIDI has 15 pitched channels
+      channel = next_channel++;
+    } else if (std::any_of(score.parts.begin(), score.parts.end(), [](const Part& p) { return p.role == Role::kDrums; })) {
+      continue;  // one drum kit
+    }
+    Part part = make_part(preset, channel, static_cast<int>(i));
+    Rng part_rng = rng.fork(preset.name + "#" + std::to_string(i));
+    switch (preset.role) {
+      case Role::kDrums: write_drums(part, score, style, preset, part_rng); break;
+      case Role::kBass: write_bass(part, score, style, preset, part_rng); break;
+      case Role::kMelody: write_melody(part, score, style, preset, part_rng); break;
+      default: write_accompaniment(part, score, style, preset, part_rng); break;
+    }
+    write_ending(part, score, style, preset);
+    clip(part, score.music_end_tick);
+    apply_feel(part, style, plan.bpm, part_rng);
+    std::stable_sort(part.notes.begin(), part.notes.end(), [](const Note& a, const Note& b) { return a.tick < b.tick; });
+    score.parts.push_back(std::move(part));
+  }
+  return score;
+}
+
+}  // namespace bgm

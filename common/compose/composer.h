@@ -1,0 +1,15 @@
+#pragma once
+// The composer: from a music spec to a score: form, harmony, and every part, with a composed ending (or a
+// seamless loop) at exactly the spec's length.
+// Thread: any thread; no shared state (the same spec always gives the same score).
+
+#include "compose/score.h"
+#include "core/result.h"
+#include "spec/music_spec.h"
+#include "spec/style_catalog.h"
+
+namespace bgm {
+
+Result<Score> compose(const MusicSpec& spec, const StylePreset& style);
+
+}  // namespace bgm

@@ -1,0 +1,32 @@
+// Performance feel: swing delays the off-beat of each eighth (or sixteenth) pair; humanising nudges timing
+// and velocity a little, deterministically from the seed. The written grid (Note::tick) is kept.
+#include <algorithm>
+#include <cmath>
+
+#include "compose/writers.h"
+
+namespace bgm::compose_detail {
+
+void apply_feel(Part& part, const StylePreset& style, double bpm, Rng& rng) {
+  const int64_t unit = style.swing_unit == 16 ? kTicksPerBeat / 4 : kTicksPerBeat / 2;
+  const double ticks_per_ms = bpm / 60.0 * kTicksPerBeat / 1000.0;
+  for (Note& n : part.notes) {
+    int64_t offset = 0;
+    if (style.swing > 0.5 && n.tick % (2 * unit) == unit) {
+      offset += static_cast<int64_t>(std::lround((style.swing - 0.5) * 2 * unit));
+    }
+    if (style.humanize_ms > 0) {
+      // Roughly normal: the mean of two uniforms, scaled to the style's spread; downbeats stay tighter.
+      const double u = (rng.uniform() + rng.uniform() - 1.0);
+      const double spread = n.tick % kTicksPerBar == 0 ? 0.4 : 1.0;
+      offset += static_cast<int64_t>(std::lround(u * style.humanize_ms * spread * ticks_per_ms));
+    }
+    if (n.tick + offset < 0) offset = -n.tick;
+    n.offset = offset;
+    if (style.humanize_velocity > 0) {
+      n.velocity = std::clamp(n.velocity + rng.range(-style.humanize_velocity / 2, style.humanize_velocity / 2), 1, 127);
+    }
+  }
+}
+
+}  // namespace bgm::compose_detail

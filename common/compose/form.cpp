@@ -1,0 +1,107 @@
+#include "compose/form.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace bgm {
+namespace {
+
+double bar_seconds(double bpm) { return 60.0 / bpm * kBeatsPerBar; }
+
+// Lays out the body's sections over `bars` bars: intro, themes in 4/8-bar phrases, an optional build,
+// a climax, an outro; energies arc around `energy`.
+std::vector<Section> lay_out(int bars, double energy, bool build, bool loop) {
+  std::vector<Section> out;
+  auto add = [&](const char* name, const char* theme, int n, double e) {
+    if (n <= 0) return;
+    const int64_t start = out.empty() ? 0 : out.back().start_tick + out.back().length;
+    out.push_back({name, theme, start, n * kTicksPerBar, std::clamp(e, 0.05, 1.0)});
+  };
+  if (bars <= 0) return out;
+  if (loop) {
+    // A loop is a bed at one level: themes alternate, no intro or outro, so the end meets the start.
+    int left = bars;
+    int i = 0;
+    while (left > 0) {
+      const int n = left >= 12 ? 8 : left;
+      add(i % 2 == 0 ? "theme A" : "theme B", i % 2 == 0 ? "A" : "B", n, energy);
+      left -= n;
+      ++i;
+    }
+    return out;
+  }
+  if (bars <= 4) {
+    add("theme A", "A", bars, energy);
+    return out;
+  }
+  const int intro = bars >= 24 ? 4 : (bars >= 8 ? 2 : 1);
+  const int outro = bars >= 16 ? 2 : 0;
+  int middle = bars - intro - outro;
+  add("intro", "I", intro, energy * 0.55);
+
+  // Themes in phrases of 8 bars (4 near the edges), in the order A B A C A B ..., with a build before the
+  // last statement of A when the style has one.
+  static const char* const order[] = {"A", "B", "A", "C", "A", "B"};
+  std::vector<int> phrases;
+  while (middle > 0) {
+    int n = middle >= 8 ? 8 : middle;
+    if (middle > 8 && middle < 12) n = 4;  // leave a full phrase after this one
+    phrases.push_back(n);
+    middle -= n;
+  }
+  const size_t climax = phrases.size() >= 3 ? phrases.size() - 1 : phrases.size();
+  for (size_t i = 0; i < phrases.size(); ++i) {
+    const char* theme = order[i % 6];
+    if (i + 1 == phrases.size() && phrases.size() > 1) theme = "A";  // close on the main theme
+    const double arc = phrases.size() == 1 ? 1.0 : 0.8 + 0.35 * static_cast<double>(i) / static_cast<double>(phrases.size() - 1);
+    int n = phrases[i];
+    if (build && i + 1 == climax && n >= 8) {
+      add(theme[0] == 'A' ? "theme A" : (theme[0] == 'B' ? "theme B" : "bridge"), theme, n - 2, energy * arc);
+      add("build", theme, 2, std::min(1.0, energy * arc + 0.1));
+      continue;
+    }
+    const bool is_climax = i + 1 == climax || (climax == phrases.size() && i + 1 == phrases.size());
+    const std::string name = std::string(theme[0] == 'C' ? "bridge" : "theme ") + (theme[0] == 'C' ? "" : theme);
+    add(name.c_str(), theme, n, is_climax ? std::min(1.0, energy + 0.25) : energy * arc);
+  }
+  add("outro", "A", outro, energy * 0.6);
+  return out;
+}
+
+}  // namespace
+
+double ending_tail_seconds(double duration_s) { return std::clamp(duration_s * 0.1, 0.8, 3.0); }
+
+FormPlan plan_form(const MusicSpec& spec, const StylePreset& style) {
+  FormPlan plan;
+  plan.bpm = spec.tempo_bpm;
+  if (spec.loop) {
+    // Whole bars fill the loop exactly: nudge the tempo (by at most half a bar over the length), preferring an
+    // even number of bars.
+    const double raw = spec.duration_s / bar_seconds(spec.tempo_bpm);
+    int bars = std::max(1, static_cast<int>(std::lround(raw)));
+    if (bars > 2 && bars % 2 == 1 && std::fabs(raw - (bars + 1)) < 0.75) ++bars;
+    plan.bpm = bars * kBeatsPerBar * 60.0 / spec.duration_s;
+    while (plan.bpm > kMaxTempo && bars > 1) plan.bpm = --bars * kBeatsPerBar * 60.0 / spec.duration_s;
+    while (plan.bpm < kMinTempo) plan.bpm = ++bars * kBeatsPerBar * 60.0 / spec.duration_s;
+    plan.body_bars = bars;
+    plan.sections = lay_out(bars, spec.energy, false, true);
+    return plan;
+  }
+  // The tempo stays as asked: the final chord absorbs what whole bars cannot fill, held between one and two bars
+  // (a fermata), and released `tail_s` before the end.
+  plan.tail_s = ending_tail_seconds(spec.duration_s);
+  const double bar_s = bar_seconds(plan.bpm);
+  const double music_s = spec.duration_s - plan.tail_s;
+  const double min_hold = std::min(bar_s, music_s);
+  plan.body_bars = std::max(0, static_cast<int>(std::floor((music_s - min_hold) / bar_s + 1e-9)));
+  const double hold_s = music_s - plan.body_bars * bar_s;
+  plan.final_chord_ticks = static_cast<int64_t>(std::floor(hold_s / 60.0 * plan.bpm * kTicksPerBeat));
+  plan.sections = lay_out(plan.body_bars, spec.energy, style.build, false);
+  const int64_t end = plan.body_bars * kTicksPerBar;
+  const double last_energy = plan.sections.empty() ? spec.energy * 0.6 : plan.sections.back().energy;
+  plan.sections.push_back({"ending", "E", end, plan.final_chord_ticks, last_energy});
+  return plan;
+}
+
+}  // namespace bgm

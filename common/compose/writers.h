@@ -1,0 +1,43 @@
+#pragma once
+// Internal to compose/: the writers that fill one part of a score each. The score's key, sections and chords
+// are set before any writer runs. Thread: called by compose() on its thread only.
+
+#include <array>
+#include <vector>
+
+#include "compose/score.h"
+#include "core/rng.h"
+#include "spec/style_catalog.h"
+
+namespace bgm::compose_detail {
+
+// Fills score.chords from the style's progressions over the sections, with a cadence (predominant, dominant,
+// tonic) at the end of a piece and a dominant turnaround at the end of a loop.
+void write_chords(Score& score, const StylePreset& style, Rng& rng);
+
+// A voicing of `chord` inside `range`, moving as little as possible from `previous` (empty: centred).
+std::vector<int> voice_chord(const Chord& chord, std::array<int, 2> range, const std::vector<int>& previous, size_t max_voices);
+
+// The pitch classes a line may use over `chord`: the key's scale with any chord tone outside it replacing its
+// neighbour (so a harmonic-minor V uses the raised leading tone).
+std::array<int, 7> chord_scale(const Key& key, const Chord& chord);
+// `note` moved `steps` steps along `scale` (sorted pitch classes).
+int step_in(const std::array<int, 7>& scale, int note, int steps);
+
+// Whether a part plays in a section.
+bool plays_in(const PartPreset& preset, const Section& section);
+// A velocity scaled by section energy.
+int velocity_for(int base, double energy);
+// Sections of the body (everything but the ending).
+std::vector<const Section*> body_sections(const Score& score);
+
+void write_bass(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng);
+void write_accompaniment(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng);
+void write_melody(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng);
+void write_drums(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng);
+// The final chord (or, for drums, the last hit), for every part that plays in the last body section.
+void write_ending(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset);
+// Swing and humanised timing and velocity.
+void apply_feel(Part& part, const StylePreset& style, double bpm, Rng& rng);
+
+}  // namespace bgm::compose_detail

@@ -1,0 +1,74 @@
+#pragma once
+// Errors as values at every library boundary of common/. Exceptions stay inside implementation files.
+// Thread: all types here are plain values; any thread.
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace bgm {
+
+enum class ErrorCode {
+  kInvalidArgument,   // the caller asked for something impossible (bad duration, unknown style)
+  kNotFound,          // an input file does not exist or cannot be read
+  kResourceMissing,   // something the engine needs is not installed (the SoundFont)
+  kUnsupported,       // a format or feature we do not handle
+  kIo,                // reading or writing failed (permissions, full disk)
+  kMedia,             // FFmpeg could not decode or encode
+  kSynth,             // FluidSynth failed
+  kCancelled,         // the user cancelled
+  kInternal,          // a bug: should never reach a user
+};
+
+// Human-readable name of a code, for logs and --json output.
+const char* error_code_name(ErrorCode code);
+
+struct Error {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;  // what happened and what to do, in plain words
+};
+
+// Result<T>: either a T or an Error. Result<void> carries only success or an Error.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(Error error) : data_(std::move(error)) {}  // NOLINT
+
+  bool ok() const { return std::holds_alternative<T>(data_); }
+  explicit operator bool() const { return ok(); }
+
+  T& value() & { return std::get<T>(data_); }
+  const T& value() const& { return std::get<T>(data_); }
+  T&& value() && { return std::get<T>(std::move(data_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+  const Error& error() const { return std::get<Error>(data_); }
+
+ private:
+  std::variant<T, Error> data_;
+};
+
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT
+
+  bool ok() const { return ok_; }
+  explicit operator bool() const { return ok_; }
+  const Error& error() const { return error_; }
+
+ private:
+  Error error_;
+  bool ok_ = true;
+};
+
+using Status = Result<void>;
+
+inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+
+}  // namespace bgm

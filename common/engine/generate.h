@@ -1,0 +1,53 @@
+#pragma once
+// Generating a piece of music from text: prompt -> music spec -> score -> FluidSynth -> master -> file.
+// This is the local engine's entry point for "text alone"; scoring a video builds on the same stages.
+// Thread: call from a worker thread (it blocks for seconds to minutes); progress is reported on that thread;
+// cancel from any thread through the CancelToken.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audio/master.h"
+#include "compose/score.h"
+#include "core/cancel.h"
+#include "core/progress.h"
+#include "core/result.h"
+#include "spec/music_spec.h"
+#include "synth/soundfont_synth.h"
+
+namespace bgm {
+
+struct GenerateRequest {
+  SpecRequest spec;
+  std::filesystem::path output;                  // .wav .flac .mp3 .m4a .aac
+  std::optional<std::filesystem::path> stems_dir;  // one WAV per part, after mastering; they sum to the mix
+  std::optional<std::filesystem::path> midi_path;  // the score as a Standard MIDI File
+  SynthOptions synth;                            // SoundFont, CPU cores
+};
+
+struct StageSeconds {
+  double compose = 0, load = 0, render = 0, master = 0, encode = 0;
+};
+
+struct GenerateResult {
+  MusicSpec spec;
+  Score score;
+  std::filesystem::path output;
+  std::vector<std::filesystem::path> stem_files;
+  std::optional<std::filesystem::path> midi_file;
+  std::filesystem::path soundfont;
+  MasterReport master;
+  size_t frames = 0;
+  int sample_rate = kSampleRate;
+  StageSeconds seconds;
+};
+
+// Checks what can be checked before any work: output format and folder, stems folder, MIDI path.
+Status validate_generate_outputs(const GenerateRequest& request);
+
+// Errors: every ErrorCode but kNotFound; nothing is left on disk on failure or cancel.
+Result<GenerateResult> generate_music(const GenerateRequest& request, const CancelToken* cancel, const ProgressFn& progress);
+
+}  // namespace bgm

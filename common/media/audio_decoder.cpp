@@ -1,0 +1,80 @@
+#include "media/audio_decoder.h"
+
+#include "media/ffmpeg_handles.h"
+
+extern "C" {
+#include <libavutil/channel_layout.h>
+}
+
+namespace bgm {
+
+Result<AudioBuffer> read_audio_file(const std::filesystem::path& path, int sample_rate) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return make_error(ErrorCode::kNotFound, "No such file: " + path.string());
+  AVFormatContext* raw = nullptr;
+  int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
+  if (err < 0) return make_error(ErrorCode::kMedia, path.string() + " is not a media file FFmpeg can read (" + ff::error_text(err) + ").");
+  ff::InputPtr in(raw);
+  if ((err = avformat_find_stream_info(in.get(), nullptr)) < 0)
+    return make_error(ErrorCode::kMedia, "Could not read the streams of " + path.string() + ".");
+  const AVCodec* codec = nullptr;
+  const int index = av_find_best_stream(in.get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
+  if (index < 0 || !codec) return make_error(ErrorCode::kMedia, path.string() + " has no audio stream.");
+  ff::CodecContextPtr ctx(avcodec_alloc_context3(codec));
+  avcodec_parameters_to_context(ctx.get(), in->streams[index]->codecpar);
+  if ((err = avcodec_open2(ctx.get(), codec, nullptr)) < 0)
+    return make_error(ErrorCode::kMedia, "Could not open the audio decoder: " + ff::error_text(err));
+
+  SwrContext* swr_raw = nullptr;
+  AVChannelLayout stereo;
+  av_channel_layout_default(&stereo, 2);
+  AVChannelLayout in_layout;
+  if (ctx->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) av_channel_layout_default(&in_layout, ctx->ch_layout.nb_channels);
+  else av_channel_layout_copy(&in_layout, &ctx->ch_layout);
+  err = swr_alloc_set_opts2(&swr_raw, &stereo, AV_SAMPLE_FMT_FLTP, sample_rate, &in_layout, ctx->sample_fmt, ctx->sample_rate, 0, nullptr);
+  av_channel_layout_uninit(&in_layout);
+  if (err < 0 || swr_init(swr_raw) < 0) {
+    swr_free(&swr_raw);
+    return make_error(ErrorCode::kMedia, "Could not convert the audio of " + path.string() + ".");
+  }
+  ff::SwrPtr swr(swr_raw);
+
+  AudioBuffer out;
+  out.sample_rate = sample_rate;
+  ff::PacketPtr pkt(av_packet_alloc());
+  ff::FramePtr frame(av_frame_alloc());
+  auto drain = [&]() -> Status {
+    while ((err = avcodec_receive_frame(ctx.get(), frame.get())) >= 0) {
+      const int max_out = swr_get_out_samples(swr.get(), frame->nb_samples);
+      const size_t at = out.frames();
+      out.resize(at + static_cast<size_t>(max_out));
+      uint8_t* dst[2] = {reinterpret_cast<uint8_t*>(out.left.data() + at), reinterpret_cast<uint8_t*>(out.right.data() + at)};
+      const int got = swr_convert(swr.get(), dst, max_out, const_cast<const uint8_t**>(frame->extended_data), frame->nb_samples);
+      out.resize(at + static_cast<size_t>(std::max(got, 0)));
+    }
+    if (err != AVERROR(EAGAIN) && err != AVERROR_EOF) return make_error(ErrorCode::kMedia, "Audio decoding failed: " + ff::error_text(err));
+    return {};
+  };
+  while (av_read_frame(in.get(), pkt.get()) >= 0) {
+    if (pkt->stream_index == index) {
+      if (avcodec_send_packet(ctx.get(), pkt.get()) >= 0) {
+        if (auto ok = drain(); !ok) return ok.error();
+      }
+    }
+    av_packet_unref(pkt.get());
+  }
+  avcodec_send_packet(ctx.get(), nullptr);
+  if (auto ok = drain(); !ok) return ok.error();
+  // Flush the resampler's delay.
+  for (;;) {
+    const size_t at = out.frames();
+    out.resize(at + 4096);
+    uint8_t* dst[2] = {reinterpret_cast<uint8_t*>(out.left.data() + at), reinterpret_cast<uint8_t*>(out.right.data() + at)};
+    const int got = swr_convert(swr.get(), dst, 4096, nullptr, 0);
+    out.resize(at + static_cast<size_t>(std::max(got, 0)));
+    if (got <= 0) break;
+  }
+  return out;
+}
+
+}  // namespace bgm

@@ -1,0 +1,236 @@
+#include "synth/soundfont_synth.h"
+
+#include <fluidsynth.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+
+namespace bgm {
+namespace fs = std::filesystem;
+namespace {
+
+struct SettingsDeleter {
+  void operator()(fluid_settings_t* s) const { delete_fluid_settings(s); }
+};
+struct SynthDeleter {
+  void operator()(fluid_synth_t* s) const { delete_fluid_synth(s); }
+};
+using SettingsPtr = std::unique_ptr<fluid_settings_t, SettingsDeleter>;
+using SynthPtr = std::unique_ptr<fluid_synth_t, SynthDeleter>;
+
+constexpr int kStemChannels = 16;
+constexpr int kBlock = 4096;
+
+// FluidSynth prints to stderr by default; its messages are not for our users.
+void quiet_fluid_logging() {
+  static const bool once = [] {
+    for (int level : {FLUID_PANIC, FLUID_ERR, FLUID_WARN, FLUID_INFO, FLUID_DBG}) fluid_set_log_function(level, nullptr, nullptr);
+    return true;
+  }();
+  (void)once;
+}
+
+bool looks_like_soundfont(const fs::path& path) {
+  std::ifstream f(path, std::ios::binary);
+  char head[12] = {};
+  f.read(head, sizeof head);
+  return f.gcount() == 12 && std::string(head, 4) == "RIFF" && std::string(head + 8, 4) == "sfbk";
+}
+
+enum class EventKind { kNoteOff, kNoteOn };
+
+struct Event {
+  int64_t sample;
+  EventKind kind;
+  int channel;
+  int pitch;
+  int velocity;
+};
+
+}  // namespace
+
+struct SoundFontSynth::Impl {
+  SettingsPtr settings;
+  SynthPtr synth;
+  int sfont_id = -1;
+  int sample_rate = kSampleRate;
+  bool stems = false;
+};
+
+std::optional<fs::path> default_soundfont_path() {
+  std::vector<fs::path> candidates;
+  if (const char* env = std::getenv("OBS_BGM_SOUNDFONT"); env && *env) candidates.emplace_back(env);
+  candidates.emplace_back("/usr/share/sounds/sf2/FluidR3_GM.sf2");
+  candidates.emplace_back("/usr/share/sounds/sf2/default-GM.sf2");
+  candidates.emplace_back("/usr/share/sounds/sf2/TimGM6mb.sf2");
+  for (const auto& c : candidates) {
+    std::error_code ec;
+    if (fs::is_regular_file(c, ec)) return c;
+  }
+  return std::nullopt;
+}
+
+std::string missing_soundfont_message(const fs::path& tried) {
+  std::string msg = "No General MIDI SoundFont was found";
+  if (!tried.empty()) msg += " at " + tried.string();
+  msg += ". Install one with: sudo apt install fluid-soundfont-gm (or give a .sf2 file with --soundfont FILE).";
+  return msg;
+}
+
+SoundFontSynth::SoundFontSynth(std::unique_ptr<Impl> impl, fs::path soundfont)
+    : impl_(std::move(impl)), soundfont_(std::move(soundfont)) {}
+SoundFontSynth::~SoundFontSynth() = default;
+
+Result<std::unique_ptr<SoundFontSynth>> SoundFontSynth::create(const SynthOptions& options) {
+  quiet_fluid_logging();
+  fs::path path = options.soundfont;
+  if (path.empty()) {
+    auto found = default_soundfont_path();
+    if (!found) return make_error(ErrorCode::kResourceMissing, missing_soundfont_message("/usr/share/sounds/sf2/FluidR3_GM.sf2"));
+    path = *found;
+  }
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return make_error(ErrorCode::kResourceMissing, missing_soundfont_message(path));
+  if (!looks_like_soundfont(path)) {
+    return make_error(ErrorCode::kSynth, path.string() + " is not a SoundFont (.sf2) file. Give a General MIDI SoundFont, "
+                                                         "for example /usr/share/sounds/sf2/FluidR3_GM.sf2.");
+  }
+
+  auto impl = std::make_unique<Impl>();
+  impl->settings.reset(new_fluid_settings());
+  if (!impl->settings) return make_error(ErrorCode::kSynth, "FluidSynth could not allocate its settings.");
+  fluid_settings_t* s = impl->settings.get();
+  fluid_settings_setnum(s, "synth.sample-rate", options.sample_rate);
+  fluid_settings_setint(s, "synth.polyphony", 512);
+  fluid_settings_setint(s, "synth.cpu-cores", std::max(1, options.cpu_cores));
+  fluid_settings_setint(s, "synth.dynamic-sample-loading", 1);
+  fluid_settings_setint(s, "synth.reverb.active", 1);
+  fluid_settings_setint(s, "synth.chorus.active", 1);
+  if (options.stems) {
+    fluid_settings_setint(s, "synth.audio-groups", kStemChannels);
+    fluid_settings_setint(s, "synth.audio-channels", kStemChannels);
+    fluid_settings_setint(s, "synth.effects-groups", kStemChannels);
+  }
+  impl->synth.reset(new_fluid_synth(s));
+  if (!impl->synth) return make_error(ErrorCode::kSynth, "FluidSynth could not start a synthesiser.");
+  impl->sfont_id = fluid_synth_sfload(impl->synth.get(), path.c_str(), 1);
+  if (impl->sfont_id == FLUID_FAILED) {
+    return make_error(ErrorCode::kSynth, "FluidSynth could not load the SoundFont " + path.string() +
+                                             ". The file may be damaged; reinstall it (sudo apt install --reinstall fluid-soundfont-gm).");
+  }
+  impl->sample_rate = options.sample_rate;
+  impl->stems = options.stems;
+  return std::unique_ptr<SoundFontSynth>(new SoundFontSynth(std::move(impl), path));
+}
+
+Result<RenderedAudio> SoundFontSynth::render(const Score& score, size_t frames, const CancelToken* cancel,
+                                             const ProgressFn& progress) {
+  fluid_synth_t* syn = impl_->synth.get();
+  const int rate = impl_->sample_rate;
+  fluid_synth_system_reset(syn);
+  fluid_synth_set_reverb_group_roomsize(syn, -1, std::clamp(score.reverb_room, 0.0, 1.0));
+  fluid_synth_set_reverb_group_level(syn, -1, std::clamp(score.reverb_level, 0.0, 1.0));
+  fluid_synth_set_reverb_group_damp(syn, -1, 0.3);
+  fluid_synth_set_reverb_group_width(syn, -1, 0.8);
+  fluid_synth_set_chorus_group_level(syn, -1, std::clamp(score.chorus_level, 0.0, 10.0));
+
+  fluid_sfont_t* sfont = fluid_synth_get_sfont_by_id(syn, impl_->sfont_id);
+  for (const Part& part : score.parts) {
+    int bank = part.role == Role::kDrums ? 128 : part.bank;
+    int program = part.program;
+    // Fall back to the SoundFont's first kit or instrument when a preset is missing (small SoundFonts).
+    if (sfont && !fluid_sfont_get_preset(sfont, bank, program)) program = 0;
+    if (sfont && !fluid_sfont_get_preset(sfont, bank, program)) bank = 0;
+    fluid_synth_program_select(syn, part.channel, impl_->sfont_id, bank, program);
+    fluid_synth_cc(syn, part.channel, 7, part.volume);
+    fluid_synth_cc(syn, part.channel, 10, part.pan);
+    fluid_synth_cc(syn, part.channel, 91, part.reverb);
+    fluid_synth_cc(syn, part.channel, 93, part.chorus);
+  }
+
+  std::vector<Event> events;
+  for (const Part& part : score.parts) {
+    for (const Note& n : part.notes) {
+      const double on_tick = static_cast<double>(n.tick + n.offset);
+      const auto on = static_cast<int64_t>(std::llround(score.seconds_at(on_tick) * rate));
+      const auto off = static_cast<int64_t>(std::llround(score.seconds_at(on_tick + static_cast<double>(n.length)) * rate));
+      events.push_back({on, EventKind::kNoteOn, part.channel, n.pitch, n.velocity});
+      events.push_back({std::max(off, on + 1), EventKind::kNoteOff, part.channel, n.pitch, 0});
+    }
+  }
+  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+    return a.sample != b.sample ? a.sample < b.sample : a.kind < b.kind;  // offs first: a repeated note re-strikes
+  });
+
+  RenderedAudio out;
+  out.mix = AudioBuffer(frames, rate);
+  // Stems: one buffer per part's channel; the channels no part uses go to a scratch buffer.
+  std::vector<int> stem_of_channel(kStemChannels, -1);
+  if (impl_->stems) {
+    for (const Part& part : score.parts) {
+      stem_of_channel[static_cast<size_t>(part.channel)] = static_cast<int>(out.stems.size());
+      out.stems.push_back({part.name, AudioBuffer(frames, rate)});
+    }
+  }
+  const int channels = impl_->stems ? kStemChannels : 1;
+  std::vector<float> block(static_cast<size_t>(kBlock) * 2 * channels);
+  std::vector<float*> dry(static_cast<size_t>(2 * channels));
+  std::vector<float*> fx(static_cast<size_t>(4 * channels));
+  for (int c = 0; c < channels; ++c) {
+    float* l = block.data() + static_cast<size_t>(2 * c) * kBlock;
+    float* r = l + kBlock;
+    dry[static_cast<size_t>(2 * c)] = l;
+    dry[static_cast<size_t>(2 * c + 1)] = r;
+    // Reverb and chorus of effects group c mixed into the same channel's buffers.
+    fx[static_cast<size_t>(4 * c)] = l;
+    fx[static_cast<size_t>(4 * c + 1)] = r;
+    fx[static_cast<size_t>(4 * c + 2)] = l;
+    fx[static_cast<size_t>(4 * c + 3)] = r;
+  }
+  const int nfx = impl_->stems ? 4 * channels : 2;
+
+  size_t next = 0;
+  size_t done = 0;
+  size_t last_report = 0;
+  const size_t report_every = static_cast<size_t>(rate) * 2;
+  while (done < frames) {
+    while (next < events.size() && events[next].sample <= static_cast<int64_t>(done)) {
+      const Event& e = events[next++];
+      if (e.kind == EventKind::kNoteOn) fluid_synth_noteon(syn, e.channel, e.pitch, e.velocity);
+      else fluid_synth_noteoff(syn, e.channel, e.pitch);
+    }
+    size_t len = std::min<size_t>(kBlock, frames - done);
+    if (next < events.size()) len = std::min<size_t>(len, static_cast<size_t>(events[next].sample) - done);
+    std::fill(block.begin(), block.end(), 0.0f);
+    if (fluid_synth_process(syn, static_cast<int>(len), nfx, fx.data(), 2 * channels, dry.data()) != FLUID_OK) {
+      return make_error(ErrorCode::kSynth, "FluidSynth failed while rendering.");
+    }
+    for (int c = 0; c < channels; ++c) {
+      const float* l = dry[static_cast<size_t>(2 * c)];
+      const float* r = dry[static_cast<size_t>(2 * c + 1)];
+      const int stem = impl_->stems ? stem_of_channel[static_cast<size_t>(c)] : -1;
+      if (impl_->stems && stem < 0) continue;  // an unused channel: nothing of the score is there
+      for (size_t i = 0; i < len; ++i) {
+        out.mix.left[done + i] += l[i];
+        out.mix.right[done + i] += r[i];
+      }
+      if (stem >= 0) {
+        auto& buf = out.stems[static_cast<size_t>(stem)].audio;
+        std::copy(l, l + len, buf.left.begin() + static_cast<long>(done));
+        std::copy(r, r + len, buf.right.begin() + static_cast<long>(done));
+      }
+    }
+    done += len;
+    if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
+    if (progress && done - last_report >= report_every) {
+      last_report = done;
+      progress(Stage::kRendering, static_cast<double>(done) / static_cast<double>(frames));
+    }
+  }
+  for (int c = 0; c < 16; ++c) fluid_synth_all_sounds_off(syn, c);
+  return out;
+}
+
+}  // namespace bgm

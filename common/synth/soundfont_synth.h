@@ -1,0 +1,58 @@
+#pragma once
+// FluidSynth with a General MIDI SoundFont, rendering a score offline with sample-accurate event times
+// (FluidSynth applies events on its 64-sample block grid, 1.3 ms at 48 kHz).
+// Thread: a SoundFontSynth is used by one worker thread at a time; different instances are independent.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audio/audio_buffer.h"
+#include "compose/score.h"
+#include "core/cancel.h"
+#include "core/progress.h"
+#include "core/result.h"
+
+namespace bgm {
+
+// The SoundFont to use when none is configured: $OBS_BGM_SOUNDFONT, then Debian's FluidR3_GM, then the
+// default-GM alternative, then TimGM6mb. nullopt when none exists.
+std::optional<std::filesystem::path> default_soundfont_path();
+// The message for a missing SoundFont: what is missing and how to install it.
+std::string missing_soundfont_message(const std::filesystem::path& tried);
+
+struct SynthOptions {
+  std::filesystem::path soundfont;  // empty: default_soundfont_path()
+  int sample_rate = kSampleRate;
+  int cpu_cores = 1;
+  bool stems = false;               // render each MIDI channel to its own stereo buffer as well
+};
+
+struct RenderedAudio {
+  AudioBuffer mix;
+  std::vector<Stem> stems;  // one per part, in score order, when asked for; they sum to `mix`
+};
+
+class SoundFontSynth {
+ public:
+  // Creates the synthesiser and loads the SoundFont. Errors: kResourceMissing (no SoundFont), kSynth (not a SoundFont).
+  static Result<std::unique_ptr<SoundFontSynth>> create(const SynthOptions& options);
+  ~SoundFontSynth();
+  SoundFontSynth(const SoundFontSynth&) = delete;
+  SoundFontSynth& operator=(const SoundFontSynth&) = delete;
+
+  const std::filesystem::path& soundfont() const { return soundfont_; }
+
+  // Renders `frames` frames of the score from time 0. Errors: kCancelled, kSynth.
+  Result<RenderedAudio> render(const Score& score, size_t frames, const CancelToken* cancel, const ProgressFn& progress);
+
+ private:
+  struct Impl;
+  explicit SoundFontSynth(std::unique_ptr<Impl> impl, std::filesystem::path soundfont);
+  std::unique_ptr<Impl> impl_;
+  std::filesystem::path soundfont_;
+};
+
+}  // namespace bgm
