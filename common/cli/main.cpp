@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "core/version.h"
+#include "media/ffmpeg_log.h"
 
 namespace {
 
@@ -29,6 +30,7 @@ constexpr const char* kUsage =
 
 int main(int argc, char** argv) {
   std::setlocale(LC_ALL, "C");
+  bgm::quiet_ffmpeg_logging();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
     std::fputs(kUsage, args.empty() ? stderr : stdout);

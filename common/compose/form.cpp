@@ -34,35 +34,39 @@ std::vector<Section> lay_out(int bars, double energy, bool build, bool loop) {
     add("theme A", "A", bars, energy);
     return out;
   }
-  const int intro = bars >= 24 ? 4 : (bars >= 8 ? 2 : 1);
-  const int outro = bars >= 16 ? 2 : 0;
+  int intro = bars >= 24 ? 4 : (bars >= 8 ? 2 : 1);
+  int outro = bars >= 16 ? 2 : 0;
   int middle = bars - intro - outro;
+  // Themes are 4- and 8-bar phrases: bars that do not fill a phrase lengthen the intro and the outro.
+  std::vector<int> phrases;
+  if (middle >= 8) {
+    const int rem = middle % 4;
+    const int to_outro = outro > 0 ? (rem + 1) / 2 : 0;
+    outro += to_outro;
+    intro += rem - to_outro;
+    middle -= rem;
+    phrases.assign(static_cast<size_t>(middle / 8), 8);
+    if (middle % 8 == 4) phrases.insert(phrases.begin() + (phrases.empty() ? 0 : 1), 4);
+  } else {
+    phrases.push_back(middle);
+  }
   add("intro", "I", intro, energy * 0.55);
 
-  // Themes in phrases of 8 bars (4 near the edges), in the order A B A C A B ..., with a build before the
-  // last statement of A when the style has one.
+  // The themes in the order A B A C A B ..., closing on A, with a build before the climax when the style has one.
   static const char* const order[] = {"A", "B", "A", "C", "A", "B"};
-  std::vector<int> phrases;
-  while (middle > 0) {
-    int n = middle >= 8 ? 8 : middle;
-    if (middle > 8 && middle < 12) n = 4;  // leave a full phrase after this one
-    phrases.push_back(n);
-    middle -= n;
-  }
-  const size_t climax = phrases.size() >= 3 ? phrases.size() - 1 : phrases.size();
+  const size_t climax = phrases.size() - 1;  // the last statement of A is the peak
   for (size_t i = 0; i < phrases.size(); ++i) {
-    const char* theme = order[i % 6];
-    if (i + 1 == phrases.size() && phrases.size() > 1) theme = "A";  // close on the main theme
+    const std::string theme = i == climax && phrases.size() > 1 ? "A" : order[i % 6];
+    const std::string name = theme == "C" ? "bridge" : "theme " + theme;
     const double arc = phrases.size() == 1 ? 1.0 : 0.8 + 0.35 * static_cast<double>(i) / static_cast<double>(phrases.size() - 1);
-    int n = phrases[i];
+    const double e = i == climax ? std::min(1.0, energy + 0.25) : energy * arc;
+    const int n = phrases[i];
     if (build && i + 1 == climax && n >= 8) {
-      add(theme[0] == 'A' ? "theme A" : (theme[0] == 'B' ? "theme B" : "bridge"), theme, n - 2, energy * arc);
-      add("build", theme, 2, std::min(1.0, energy * arc + 0.1));
+      add(name.c_str(), theme.c_str(), n - 2, e);
+      add("build", theme.c_str(), 2, std::min(1.0, e + 0.15));
       continue;
     }
-    const bool is_climax = i + 1 == climax || (climax == phrases.size() && i + 1 == phrases.size());
-    const std::string name = std::string(theme[0] == 'C' ? "bridge" : "theme ") + (theme[0] == 'C' ? "" : theme);
-    add(name.c_str(), theme, n, is_climax ? std::min(1.0, energy + 0.25) : energy * arc);
+    add(name.c_str(), theme.c_str(), n, e);
   }
   add("outro", "A", outro, energy * 0.6);
   return out;
@@ -70,7 +74,7 @@ std::vector<Section> lay_out(int bars, double energy, bool build, bool loop) {
 
 }  // namespace
 
-double ending_tail_seconds(double duration_s) { return std::clamp(duration_s * 0.1, 0.8, 3.0); }
+double ending_tail_seconds(double duration_s) { return std::clamp(duration_s * 0.05, 0.8, 2.0); }
 
 FormPlan plan_form(const MusicSpec& spec, const StylePreset& style) {
   FormPlan plan;

@@ -39,12 +39,12 @@ constexpr double kLoopOverhangS = 4.0;
 }  // namespace
 
 Status validate_generate_outputs(const GenerateRequest& req) {
+  if (auto ok = check_writable_output(req.output); !ok) return ok;
   const std::string ext = lower_extension(req.output);
   if (!is_supported_audio_extension(ext)) {
     return make_error(ErrorCode::kUnsupported, "Cannot write '" + req.output.filename().string() +
                                                    "': the output must end in one of " + supported_audio_extensions() + ".");
   }
-  if (auto ok = check_writable_output(req.output); !ok) return ok;
   if (req.midi_path) {
     if (auto ok = check_writable_output(*req.midi_path); !ok) return ok;
   }

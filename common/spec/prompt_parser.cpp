@@ -122,7 +122,7 @@ void parse_key(Text& text, PromptFacts& facts) {
 
 void parse_duration(Text& text, PromptFacts& facts) {
   static const std::regex re(
-      R"((\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|小时|分钟|分|秒钟|秒)(?![a-z]))");
+      R"((\d+(?:\.\d+)?)[\s-]*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|小时|分钟|分|秒钟|秒)(?![a-z]))");
   static const std::regex clock(R"(\b(\d{1,2}):([0-5]\d)\b)");
   const std::string s = text.str();
   std::smatch m;

@@ -1,0 +1,89 @@
+#include "support/test_support.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <sstream>
+
+#include "media/audio_decoder.h"
+
+namespace bgm::test {
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = fs::temp_directory_path() / ("obs-bgm-test-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
+  fs::remove_all(path_, ec);
+}
+
+std::string read_file(const fs::path& file) {
+  std::ifstream f(file, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+CommandResult run(const std::string& command_line) {
+  TempDir tmp;
+  const fs::path out = tmp / "out", err = tmp / "err";
+  const std::string full = "(" + command_line + ") >" + quote(out) + " 2>" + quote(err) + " </dev/null";
+  const int status = std::system(full.c_str());
+  CommandResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = read_file(out);
+  r.err = read_file(err);
+  return r;
+}
+
+CommandResult run_cli(const std::string& args) { return run(quote(OBS_BGM_CLI_PATH) + " " + args); }
+
+FfmpegLoudness ffmpeg_loudness(const fs::path& file) {
+  const auto r = run("ffmpeg -hide_banner -nostats -i " + quote(file) + " -af ebur128=peak=true -f null - 2>&1 | tail -n 14");
+  FfmpegLoudness l;
+  std::smatch m;
+  static const std::regex i_re(R"(I:\s+(-?[0-9.]+) LUFS)");
+  static const std::regex tp_re(R"(Peak:\s+(-?[0-9.]+|-inf) dBFS)");
+  if (std::regex_search(r.out, m, i_re)) l.integrated_lufs = std::stod(m[1]);
+  else ADD_FAILURE() << "no loudness in: " << r.out;
+  if (std::regex_search(r.out, m, tp_re)) l.true_peak_dbtp = m[1] == "-inf" ? -HUGE_VAL : std::stod(m[1]);
+  else ADD_FAILURE() << "no true peak in: " << r.out;
+  return l;
+}
+
+long long decoded_samples(const fs::path& file) {
+  const auto r = run("ffmpeg -hide_banner -nostats -v error -i " + quote(file) + " -f s16le -ac 1 -ar 48000 - | wc -c");
+  return std::stoll(r.out) / 2;
+}
+
+AudioBuffer decode(const fs::path& file) {
+  auto a = read_audio_file(file);
+  EXPECT_TRUE(a.ok()) << (a.ok() ? "" : a.error().message);
+  return a.ok() ? std::move(a).value() : AudioBuffer{};
+}
+
+double rms_db(const AudioBuffer& a, size_t from, size_t count) {
+  double sum = 0;
+  size_t n = 0;
+  for (size_t i = from; i < std::min(a.frames(), from + count); ++i, ++n) sum += a.left[i] * a.left[i] + a.right[i] * a.right[i];
+  if (n == 0 || sum == 0) return -200;
+  return 10 * std::log10(sum / (2.0 * static_cast<double>(n)));
+}
+
+}  // namespace bgm::test

@@ -1,0 +1,51 @@
+#pragma once
+// Helpers shared by the tests: temporary folders, running the obs-bgm tool, and measurements taken with
+// independent tools (FFmpeg's ebur128 filter, ffprobe) so the engine is not its own judge.
+
+#include <filesystem>
+#include <string>
+
+#include "audio/audio_buffer.h"
+
+namespace bgm::test {
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs a shell command line; standard output and error are captured separately (neither is a terminal).
+CommandResult run(const std::string& command_line);
+// Runs the obs-bgm tool with the given arguments (already shell-quoted as needed).
+CommandResult run_cli(const std::string& args);
+std::string quote(const std::string& s);
+
+struct FfmpegLoudness {
+  double integrated_lufs = 0;
+  double true_peak_dbtp = 0;
+};
+// Integrated loudness and true peak as FFmpeg's ebur128 filter measures them.
+FfmpegLoudness ffmpeg_loudness(const std::filesystem::path& file);
+// Duration of the first audio stream in samples, as ffprobe reports it after decoding (-count_packets is not
+// enough for lossy codecs): decodes with ffmpeg to raw and counts.
+long long decoded_samples(const std::filesystem::path& file);
+
+// The audio of a file, decoded by the project's decoder.
+AudioBuffer decode(const std::filesystem::path& file);
+
+double rms_db(const AudioBuffer& a, size_t from, size_t count);
+std::string read_file(const std::filesystem::path& file);
+
+}  // namespace bgm::test

@@ -1,0 +1,135 @@
+// The obs-bgm tool as a user or a script drives it: exit codes, messages, JSON, files.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+namespace bgm {
+namespace {
+
+using test::quote;
+using test::run_cli;
+using test::TempDir;
+
+TEST(Cli, GeneratesFromAPromptAndReportsJson) {
+  TempDir dir;
+  const auto out = dir / "calm.m4a";
+  const auto r = run_cli("generate --prompt " + quote("calm lo-fi with piano, 12 seconds, 35% volume") + " --seed 5 --json -o " + quote(out));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["ok"].get<bool>());
+  EXPECT_EQ(j["output"], out.string());
+  EXPECT_EQ(j["spec"]["style"], "lofi");
+  EXPECT_EQ(j["spec"]["mood"], "calm");
+  EXPECT_EQ(j["spec"]["duration_s"], 12);
+  EXPECT_DOUBLE_EQ(j["spec"]["music_volume"].get<double>(), 0.35);
+  EXPECT_EQ(j["spec"]["seed"], 5);
+  EXPECT_EQ(j["frames"], 12 * 48000);
+  EXPECT_FALSE(j["sections"].empty());
+  EXPECT_TRUE(std::filesystem::exists(out));
+  EXPECT_TRUE(r.err.empty()) << "no progress bar when standard error is not a terminal: " << r.err;
+}
+
+TEST(Cli, PrintsHowItUnderstoodThePrompt) {
+  TempDir dir;
+  const auto r = run_cli("generate -p " + quote("史诗电影配乐，D小调，每分钟90拍，10秒") + " --seed 1 -o " + quote(dir / "epic.wav") +
+                         " --midi " + quote(dir / "epic.mid"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Style: Cinematic"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("90 BPM"), std::string::npos);
+  EXPECT_NE(r.out.find("D minor"), std::string::npos);
+  EXPECT_NE(r.out.find("Wrote "), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(dir / "epic.mid"));
+  EXPECT_EQ(test::decoded_samples(dir / "epic.wav"), 10 * 48000);
+}
+
+TEST(Cli, SameSeedSameBytes) {
+  TempDir dir;
+  ASSERT_EQ(run_cli("generate -p upbeat -d 6 --seed 9 -q -o " + quote(dir / "a.flac")).exit_code, 0);
+  ASSERT_EQ(run_cli("generate -p upbeat -d 6 --seed 9 -q -o " + quote(dir / "b.flac")).exit_code, 0);
+  EXPECT_EQ(test::read_file(dir / "a.flac"), test::read_file(dir / "b.flac"));
+}
+
+TEST(Cli, BadDurationIsAUsageError) {
+  TempDir dir;
+  for (const char* d : {"0", "-3", "abc", "99999"}) {
+    const auto r = run_cli(std::string("generate -p jazz -d ") + d + " -o " + quote(dir / "x.wav"));
+    EXPECT_EQ(r.exit_code, 2) << d;
+    EXPECT_FALSE(r.err.empty());
+    EXPECT_FALSE(std::filesystem::exists(dir / "x.wav"));
+  }
+  EXPECT_NE(run_cli("generate -p jazz -d 0 -o x.wav").err.find("Choose between 2 s and 60 minutes"), std::string::npos);
+}
+
+TEST(Cli, UnknownStyleListsTheKnownOnes) {
+  TempDir dir;
+  const auto r = run_cli("generate --style polka -o " + quote(dir / "x.wav"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("Unknown style 'polka'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("cinematic"), std::string::npos);
+  const auto styles = run_cli("styles");
+  EXPECT_EQ(styles.exit_code, 0);
+  EXPECT_GE(std::count(styles.out.begin(), styles.out.end(), '\n'), 12);
+}
+
+TEST(Cli, UnwritableOutputFailsBeforeWorkAndTouchesNothing) {
+  TempDir dir;
+  auto r = run_cli("generate -p pop -d 5 -o " + quote(dir / "missing-folder" / "x.wav"));
+  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
+  std::filesystem::create_directories(dir / "ro");
+  std::filesystem::permissions(dir / "ro", std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+  if (geteuid() != 0) {  // root writes anywhere; the check below covers root too
+    r = run_cli("generate -p pop -d 5 -o " + quote(dir / "ro" / "x.wav"));
+    EXPECT_EQ(r.exit_code, 5) << r.err;
+  }
+  r = run_cli("generate -p pop -d 5 -o " + quote(dir.path()));
+  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_NE(r.err.find("is a folder"), std::string::npos);
+  r = run_cli("generate -p pop -d 5 -o /proc/version.wav");
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  r = run_cli("generate -p pop -d 5 -o " + quote(dir / "x.ogg"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("wav, flac, mp3, m4a, aac"), std::string::npos);
+}
+
+TEST(Cli, MissingSoundFontSaysHowToInstallIt) {
+  TempDir dir;
+  const auto out = dir / "keep.wav";
+  { std::ofstream(out) << "an earlier result"; }
+  const auto r = run_cli("generate -p pop -d 5 --soundfont /nonexistent/GM.sf2 --json -o " + quote(out));
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("sudo apt install fluid-soundfont-gm"), std::string::npos) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(j["ok"].get<bool>());
+  EXPECT_EQ(j["error"]["code"], "resource_missing");
+  EXPECT_EQ(test::read_file(out), "an earlier result") << "a failed run never touches an existing file";
+}
+
+TEST(Cli, HelpAndUsage) {
+  EXPECT_EQ(run_cli("--help").exit_code, 0);
+  const auto h = run_cli("generate --help");
+  EXPECT_EQ(h.exit_code, 0);
+  EXPECT_NE(h.out.find("--stems DIR"), std::string::npos);
+  EXPECT_EQ(run_cli("").exit_code, 2);
+  EXPECT_EQ(run_cli("frobnicate").exit_code, 2);
+  EXPECT_EQ(run_cli("generate --bogus -o x.wav").exit_code, 2);
+  EXPECT_EQ(run_cli("generate -p pop").exit_code, 2) << "no output";
+  EXPECT_NE(run_cli("version").out.find("obs-bgm 0."), std::string::npos);
+}
+
+TEST(Cli, InterruptCancelsCleanly) {
+  TempDir dir;
+  const auto out = dir / "long.wav";
+  const auto r = test::run("timeout --preserve-status -s INT 1 " + quote(OBS_BGM_CLI_PATH) + " generate -p edm -d 3000 -o " + quote(out));
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "no partial output";
+}
+
+}  // namespace
+}  // namespace bgm

@@ -1,0 +1,192 @@
+// The score as a musician would check it: keys and chord tones, phrases and sections, the cadence,
+// exact timing, differences between styles, determinism.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "compose/composer.h"
+#include "compose/form.h"
+
+namespace bgm {
+namespace {
+
+MusicSpec spec_for(const std::string& style, uint64_t seed, double duration, bool loop = false, const std::string& prompt = "") {
+  SpecRequest req;
+  req.style = style;
+  req.seed = seed;
+  req.duration_s = duration;
+  req.loop = loop;
+  req.prompt = prompt;
+  auto s = build_music_spec(req, StyleCatalog::builtin());
+  EXPECT_TRUE(s) << (s ? "" : s.error().message);
+  return *s;
+}
+
+Score compose_ok(const MusicSpec& spec) {
+  auto score = compose(spec, *StyleCatalog::builtin().find(spec.style_id));
+  EXPECT_TRUE(score) << (score ? "" : score.error().message);
+  return *score;
+}
+
+const Part* part_with(const Score& s, Role role) {
+  for (const auto& p : s.parts)
+    if (p.role == role) return &p;
+  return nullptr;
+}
+
+class EveryStyle : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryStyle, EveryPitchedNoteIsInTheKeyOrAChordTone) {
+  for (uint64_t seed : {1u, 2u, 3u}) {
+    const Score score = compose_ok(spec_for(GetParam(), seed, 75));
+    size_t notes = 0;
+    for (const auto& part : score.parts) {
+      if (part.role == Role::kDrums) continue;
+      for (const auto& n : part.notes) {
+        ++notes;
+        const Chord& chord = score.chord_at(n.tick);
+        EXPECT_TRUE(in_scale(score.key, n.pitch) || chord.contains(n.pitch))
+            << part.name << " pitch " << n.pitch << " at tick " << n.tick << " in " << key_name(score.key);
+      }
+    }
+    EXPECT_GT(notes, 40u);
+  }
+}
+
+TEST_P(EveryStyle, MelodyPutsChordTonesOnStrongBeats) {
+  const Score score = compose_ok(spec_for(GetParam(), 5, 90));
+  const Part* melody = part_with(score, Role::kMelody);
+  ASSERT_NE(melody, nullptr);
+  size_t strong = 0;
+  for (const auto& n : melody->notes) {
+    if (n.tick % (2 * kTicksPerBeat) != 0) continue;  // beats 1 and 3
+    ++strong;
+    EXPECT_TRUE(score.chord_at(n.tick).contains(n.pitch)) << "melody " << n.pitch << " at " << n.tick;
+  }
+  EXPECT_GT(strong, 8u);
+}
+
+TEST_P(EveryStyle, EndsWithADominantToTonicCadenceInsideTheLength) {
+  const MusicSpec spec = spec_for(GetParam(), 7, 40);
+  const Score score = compose_ok(spec);
+  ASSERT_GE(score.chords.size(), 3u);
+  EXPECT_EQ(score.chords.back().chord.degree, 0) << "the last chord is the tonic";
+  EXPECT_EQ(score.chords[score.chords.size() - 2].chord.degree, 4) << "the one before is the dominant";
+  EXPECT_EQ(score.sections.back().name, "ending");
+  // Every part that sounds at the end lands on the ending's downbeat, and all notes are released early enough
+  // for the sound to decay inside the piece.
+  const int64_t ending = score.sections.back().start_tick;
+  double last_off = 0;
+  for (const auto& part : score.parts) {
+    for (const auto& n : part.notes) last_off = std::max(last_off, score.seconds_at(static_cast<double>(n.tick + n.offset + n.length)));
+  }
+  EXPECT_LE(last_off, spec.duration_s - ending_tail_seconds(spec.duration_s) + 0.05);
+  EXPECT_GE(last_off, spec.duration_s - ending_tail_seconds(spec.duration_s) - 0.5) << "no long silence before the end";
+  const Part* bass_or_harmony = part_with(score, Role::kBass) ? part_with(score, Role::kBass) : part_with(score, Role::kHarmony);
+  ASSERT_NE(bass_or_harmony, nullptr);
+  EXPECT_TRUE(std::any_of(bass_or_harmony->notes.begin(), bass_or_harmony->notes.end(), [&](const Note& n) {
+    return n.tick == ending && (n.pitch % 12) == score.key.tonic;
+  })) << "the tonic sounds on the ending's downbeat";
+}
+
+TEST_P(EveryStyle, LongPiecesHaveSectionsAndPhrasesNotOneLoop) {
+  const Score score = compose_ok(spec_for(GetParam(), 9, 180));
+  std::set<std::string> names, themes;
+  for (const auto& s : score.sections) {
+    names.insert(s.name);
+    themes.insert(s.theme);
+    if (s.name != "ending") EXPECT_EQ(s.length % kTicksPerBar, 0) << "sections are whole bars";
+  }
+  EXPECT_TRUE(names.count("intro"));
+  EXPECT_TRUE(names.count("outro"));
+  EXPECT_GE(themes.size(), 3u) << "more than one theme";
+  // Themes are 4- or 8-bar phrases (6 bars when a 2-bar build completes the phrase).
+  for (size_t i = 0; i < score.sections.size(); ++i) {
+    const auto& s = score.sections[i];
+    if (s.name.rfind("theme", 0) != 0 && s.name != "bridge") continue;
+    int64_t bars = s.length / kTicksPerBar;
+    if (i + 1 < score.sections.size() && score.sections[i + 1].name == "build") bars += score.sections[i + 1].length / kTicksPerBar;
+    EXPECT_TRUE(bars == 4 || bars == 8) << s.name << " has " << bars << " bars";
+  }
+  // The melody is not a single bar repeated: many distinct bars, yet its motifs recur.
+  const Part* melody = part_with(score, Role::kMelody);
+  ASSERT_NE(melody, nullptr);
+  std::map<int64_t, std::vector<int>> bars;
+  for (const auto& n : melody->notes) bars[n.tick / kTicksPerBar].push_back(n.pitch * 10000 + static_cast<int>(n.tick % kTicksPerBar));
+  std::set<std::vector<int>> distinct;
+  for (const auto& [bar, content] : bars) distinct.insert(content);
+  EXPECT_GE(distinct.size(), 6u);
+  EXPECT_LT(distinct.size(), bars.size()) << "some bars recur: motifs repeat";
+  // Energy moves: the loudest section is louder than the intro.
+  double lo = 1, hi = 0;
+  for (const auto& s : score.sections) lo = std::min(lo, s.energy), hi = std::max(hi, s.energy);
+  EXPECT_GT(hi - lo, 0.2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Styles, EveryStyle,
+                         ::testing::Values("lofi", "cinematic", "pop", "corporate", "ambient", "electronic", "acoustic",
+                                           "rock", "jazz", "piano", "hiphop", "chiptune"));
+
+TEST(Composer, DrumsAreOnChannelTenAndSwingIsPlayed) {
+  const Score score = compose_ok(spec_for("lofi", 3, 30));
+  const Part* drums = part_with(score, Role::kDrums);
+  ASSERT_NE(drums, nullptr);
+  EXPECT_EQ(drums->channel, 9);
+  for (const auto& p : score.parts)
+    if (p.role != Role::kDrums) EXPECT_NE(p.channel, 9);
+  // Off-beat sixteenths are late (swing); downbeats are not.
+  int swung = 0;
+  for (const auto& n : drums->notes)
+    if (n.tick % (kTicksPerBeat / 2) == kTicksPerBeat / 4) swung += n.offset > 20;
+  EXPECT_GT(swung, 4);
+}
+
+TEST(Composer, TwoStylesDifferInTempoAndInstruments) {
+  const Score a = compose_ok(spec_for("ambient", 1, 30));
+  const Score b = compose_ok(spec_for("electronic", 1, 30));
+  EXPECT_GT(b.tempo.front().bpm - a.tempo.front().bpm, 30);
+  std::set<int> pa, pb;
+  for (const auto& p : a.parts) pa.insert(p.program + 1000 * (p.role == Role::kDrums));
+  for (const auto& p : b.parts) pb.insert(p.program + 1000 * (p.role == Role::kDrums));
+  EXPECT_NE(pa, pb);
+  EXPECT_EQ(part_with(a, Role::kDrums), nullptr);
+  EXPECT_NE(part_with(b, Role::kDrums), nullptr);
+}
+
+TEST(Composer, SameSeedSameScoreAnotherSeedAnotherPiece) {
+  auto notes = [](const Score& s) {
+    std::vector<std::tuple<int64_t, int64_t, int, int, int64_t>> out;
+    for (const auto& p : s.parts)
+      for (const auto& n : p.notes) out.emplace_back(n.tick, n.length, n.pitch, n.velocity, n.offset);
+    return out;
+  };
+  const auto a = notes(compose_ok(spec_for("pop", 42, 60)));
+  const auto b = notes(compose_ok(spec_for("pop", 42, 60)));
+  const auto c = notes(compose_ok(spec_for("pop", 43, 60)));
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+}
+
+TEST(Composer, LoopsFillWholeBarsExactly) {
+  for (double d : {8.0, 15.0, 30.0, 47.3}) {
+    const MusicSpec spec = spec_for("chiptune", 1, d, true);
+    const Score score = compose_ok(spec);
+    EXPECT_EQ(score.music_end_tick % kTicksPerBar, 0);
+    EXPECT_NEAR(score.seconds_at(static_cast<double>(score.music_end_tick)), d, 1e-9);
+    EXPECT_NE(score.sections.back().name, "ending");
+    EXPECT_EQ(score.chords.back().chord.degree, 4) << "the last bar turns back to the start";
+  }
+}
+
+TEST(Composer, ShortPiecesStillEndOnTheTonic) {
+  for (double d : {2.0, 3.5, 6.0}) {
+    const Score score = compose_ok(spec_for("corporate", 1, d));
+    EXPECT_EQ(score.chords.back().chord.degree, 0);
+    EXPECT_LE(score.seconds_at(static_cast<double>(score.music_end_tick)), d);
+  }
+}
+
+}  // namespace
+}  // namespace bgm
