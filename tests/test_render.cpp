@@ -123,7 +123,11 @@ TEST(Render, SameSeedIsBitIdenticalAnotherSeedIsAnotherPiece) {
   generate_ok(request(dir / "a.wav", "jazz", 10, 77));
   generate_ok(request(dir / "b.wav", "jazz", 10, 77));
   generate_ok(request(dir / "c.wav", "jazz", 10, 78));
+  auto two_cores = request(dir / "d.wav", "jazz", 10, 77);
+  two_cores.synth.cpu_cores = 2;
+  generate_ok(two_cores);
   EXPECT_EQ(test::read_file(dir / "a.wav"), test::read_file(dir / "b.wav"));
+  EXPECT_EQ(test::read_file(dir / "a.wav"), test::read_file(dir / "d.wav")) << "parallel synthesis changes nothing";
   EXPECT_NE(test::read_file(dir / "a.wav"), test::read_file(dir / "c.wav"));
 }
 

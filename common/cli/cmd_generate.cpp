@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cli/args.h"
 #include "cli/commands.h"
@@ -32,7 +33,7 @@ constexpr const char* kHelp =
     "      --stems DIR       also write one WAV per part (they sum to the mix)\n"
     "      --midi FILE       also write the score as a Standard MIDI File\n"
     "      --soundfont FILE  the General MIDI SoundFont (default: FluidR3_GM from fluid-soundfont-gm)\n"
-    "      --cores N         CPU cores for synthesis (default 1)\n"
+    "      --cores N         CPU cores for synthesis (default: 2 where the machine has them; the output is the same)\n"
     "      --json            print the result (or the error) as JSON on standard output\n"
     "  -q, --quiet           no progress bar and no summary\n";
 
@@ -93,6 +94,7 @@ int run_generate(const std::vector<std::string>& argv) {
   if (auto d = args->get("--stems")) req.stems_dir = *d;
   if (auto m = args->get("--midi")) req.midi_path = *m;
   if (auto sf = args->get("--soundfont")) req.synth.soundfont = *sf;
+  req.synth.cpu_cores = static_cast<int>(std::clamp<unsigned>(std::thread::hardware_concurrency(), 1, 2));
   if (*cores) req.synth.cpu_cores = static_cast<int>(std::clamp<uint64_t>(**cores, 1, 16));
 
   std::signal(SIGINT, on_interrupt);

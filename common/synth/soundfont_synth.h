@@ -26,7 +26,7 @@ std::string missing_soundfont_message(const std::filesystem::path& tried);
 struct SynthOptions {
   std::filesystem::path soundfont;  // empty: default_soundfont_path()
   int sample_rate = kSampleRate;
-  int cpu_cores = 1;
+  int cpu_cores = 1;                // FluidSynth's worker threads; the output is bit-identical for any count
   bool stems = false;               // render each MIDI channel to its own stereo buffer as well
 };
 

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything obs-bgm needs to build, run and test, from Debian 12's packages. Idempotent: packages
+# already present are left alone, and nothing is fetched when all are there.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config git
+  # the engine
+  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev
+  libfluidsynth-dev fluid-soundfont-gm timgm6mb-soundfont libebur128-dev
+  libcurl4-openssl-dev nlohmann-json3-dev
+  # tests and benchmarks: GoogleTest, and independent tools to measure outputs with
+  libgtest-dev libgmock-dev ffmpeg fluidsynth
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages are installed."
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,57 @@
+// The data files users see: both locales carry the same keys, every style has its name in both, and every
+// stage the engine reports has a label.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "core/progress.h"
+#include "spec/style_catalog.h"
+
+namespace bgm {
+namespace {
+
+std::map<std::string, std::string> read_ini(const std::string& name) {
+  std::ifstream f(std::string(OBS_BGM_DATA_DIR) + "/locale/" + name);
+  EXPECT_TRUE(f) << name;
+  std::map<std::string, std::string> out;
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    const auto eq = line.find('=');
+    EXPECT_NE(eq, std::string::npos) << name << ": " << line;
+    const std::string value = line.substr(eq + 1);
+    EXPECT_TRUE(value.size() >= 2 && value.front() == '"' && value.back() == '"') << name << ": " << line;
+    out[line.substr(0, eq)] = value;
+  }
+  return out;
+}
+
+TEST(DataFiles, LocalesHaveTheSameKeysAndCoverStylesAndStages) {
+  const auto en = read_ini("en-US.ini");
+  const auto zh = read_ini("zh-CN.ini");
+  std::set<std::string> en_keys, zh_keys;
+  for (const auto& [k, v] : en) en_keys.insert(k);
+  for (const auto& [k, v] : zh) zh_keys.insert(k);
+  EXPECT_EQ(en_keys, zh_keys);
+  for (const auto& style : StyleCatalog::builtin().styles()) {
+    EXPECT_TRUE(en.count("ObsBgm.Style." + style.id)) << style.id;
+  }
+  for (Stage s : {Stage::kUnderstanding, Stage::kAnalysing, Stage::kComposing, Stage::kLoadingSounds, Stage::kRendering,
+                  Stage::kMastering, Stage::kMixing, Stage::kExporting, Stage::kDone}) {
+    std::string id(stage_id(s));
+    // stage ids are snake_case; locale keys are CamelCase
+    std::string key;
+    bool upper = true;
+    for (char c : id) {
+      if (c == '_') { upper = true; continue; }
+      key += upper ? static_cast<char>(std::toupper(c)) : c;
+      upper = false;
+    }
+    EXPECT_TRUE(en.count("ObsBgm.Stage." + key)) << key;
+  }
+}
+
+}  // namespace
+}  // namespace bgm
