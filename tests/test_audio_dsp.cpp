@@ -38,12 +38,36 @@ TEST(Limiter, CatchesInterSamplePeaksThatSamplePeaksMiss) {
   AudioBuffer a(48000, kSampleRate);
   for (size_t i = 0; i < a.frames(); ++i) a.left[i] = a.right[i] = static_cast<float>(std::sin(M_PI / 2 * i + M_PI / 4));
   EXPECT_NEAR(gain_to_db(estimated_true_peak(a)), 0.0, 0.3);
-  const auto env = limiter_envelope(a, 1.0f, LimiterSettings{});
   AudioBuffer limited = a;
-  for (size_t i = 0; i < a.frames(); ++i) limited.left[i] *= env[i], limited.right[i] *= env[i];
+  size_t next = 0;
+  stream_limiter_gain(limited, 1.0f, LimiterSettings{}, [&](size_t first, const float* g, size_t count) {
+    EXPECT_EQ(first, next) << "gains arrive in order, once per frame";
+    next = first + count;
+    for (size_t k = 0; k < count; ++k) limited.left[first + k] *= g[k], limited.right[first + k] *= g[k];
+  });
+  EXPECT_EQ(next, a.frames());
   const auto r = measure_loudness(limited);
   ASSERT_TRUE(r);
   EXPECT_LE(r->true_peak_dbtp, -1.0);
+}
+
+TEST(Limiter, ALoopsEnvelopeWrapsAroundTheSeam) {
+  // A loud hit right at the start of a loop: played on repeat, the end runs into it, so the gain must already be
+  // falling at the end and join the start's gain without a jump.
+  AudioBuffer a = tone(440, 0.2, 2);
+  for (size_t i = 0; i < 480; ++i) a.left[i] = a.right[i] = (i % 2 ? 1.0f : -1.0f);
+  auto gains = [&](bool circular) {
+    std::vector<float> g(a.frames());
+    LimiterSettings s;
+    s.circular = circular;
+    stream_limiter_gain(a, 1.0f, s, [&](size_t first, const float* v, size_t n) { std::copy(v, v + n, g.begin() + static_cast<long>(first)); });
+    return g;
+  };
+  const auto loop = gains(true);
+  const auto once = gains(false);
+  EXPECT_LT(loop.back(), 0.95f) << "the look-ahead sees the start coming";
+  EXPECT_NEAR(loop.back(), loop.front(), 0.02f) << "no jump in gain at the seam";
+  EXPECT_FLOAT_EQ(once.back(), 1.0f) << "a piece that ends does not anticipate its start";
 }
 
 TEST(Master, HitsTheTargetWithoutPumpingSteadyMaterial) {

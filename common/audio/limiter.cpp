@@ -4,14 +4,17 @@
 #include <array>
 #include <cmath>
 #include <deque>
+#include <vector>
 
 namespace bgm {
 namespace {
 
 constexpr int kPhases = 4;
 constexpr int kTaps = 12;  // per phase
+constexpr long kReach = kTaps / 2;  // samples each side an interpolated point depends on
+constexpr size_t kChunk = 4096;
 
-// Windowed-sinc interpolation filter, phases 1..3 (phase 0 is the sample itself).
+// Windowed-sinc interpolation filter for the points at 1/4, 2/4 and 3/4 between two samples.
 const std::array<std::array<float, kTaps>, kPhases>& interpolator() {
   static const auto table = [] {
     std::array<std::array<float, kTaps>, kPhases> t{};
@@ -28,89 +31,115 @@ const std::array<std::array<float, kTaps>, kPhases>& interpolator() {
   return table;
 }
 
-// Peak (linear) around frame i of one channel: the sample and the three interpolated points after it.
-float peak_at(const std::vector<float>& x, size_t i, bool circular) {
-  const auto& f = interpolator();
-  const auto n = static_cast<long>(x.size());
-  float peak = std::fabs(x[i]);
-  for (int p = 1; p < kPhases; ++p) {
-    float acc = 0;
-    for (int k = 0; k < kTaps; ++k) {
-      long idx = static_cast<long>(i) + k - kTaps / 2 + 1;
-      if (circular) idx = ((idx % n) + n) % n;
-      else if (idx < 0 || idx >= n) continue;
-      acc += x[static_cast<size_t>(idx)] * f[static_cast<size_t>(p)][static_cast<size_t>(k)];
+// Reads the analysed audio at a virtual index: beyond the ends it is silence, or for a loop it wraps, taking
+// the start from a copy made before the sink could change it.
+class Reader {
+ public:
+  // `reach`: how far past the end reads can go (look-ahead plus the interpolator's span).
+  Reader(const AudioBuffer& audio, bool circular, long reach = 0)
+      : audio_(audio), circular_(circular), n_(static_cast<long>(audio.frames())) {
+    if (circular_) {
+      const auto head = static_cast<size_t>(std::min<long>(n_, reach + 2 * kReach + 8));
+      head_l_.assign(audio.left.begin(), audio.left.begin() + static_cast<long>(head));
+      head_r_.assign(audio.right.begin(), audio.right.begin() + static_cast<long>(head));
     }
-    peak = std::max(peak, std::fabs(acc));
   }
-  return peak;
-}
+  // Before frame `emitted`, the sink may have changed the buffer; wrapped reads past the end use the copy.
+  float get(int ch, long v) const {
+    if (!circular_) {
+      if (v < 0 || v >= n_) return 0.0f;
+      return (ch == 0 ? audio_.left : audio_.right)[static_cast<size_t>(v)];
+    }
+    if (v >= n_) {
+      const long h = v % n_;
+      const auto& head = ch == 0 ? head_l_ : head_r_;
+      if (h < static_cast<long>(head.size())) return head[static_cast<size_t>(h)];
+    }
+    const long idx = ((v % n_) + n_) % n_;
+    return (ch == 0 ? audio_.left : audio_.right)[static_cast<size_t>(idx)];
+  }
+  // The sample and the three interpolated points after it, largest magnitude.
+  float peak(int ch, long v) const {
+    const auto& f = interpolator();
+    float p = std::fabs(get(ch, v));
+    for (int ph = 1; ph < kPhases; ++ph) {
+      float acc = 0;
+      for (int k = 0; k < kTaps; ++k) acc += get(ch, v + k - kTaps / 2 + 1) * f[static_cast<size_t>(ph)][static_cast<size_t>(k)];
+      p = std::max(p, std::fabs(acc));
+    }
+    return p;
+  }
+
+ private:
+  const AudioBuffer& audio_;
+  bool circular_;
+  long n_;
+  std::vector<float> head_l_, head_r_;
+};
 
 }  // namespace
 
 double estimated_true_peak(const AudioBuffer& audio) {
+  const Reader reader(audio, false);
   double peak = 0;
-  for (size_t i = 0; i < audio.frames(); ++i) {
-    peak = std::max<double>(peak, std::max(peak_at(audio.left, i, false), peak_at(audio.right, i, false)));
-  }
+  for (long i = 0; i < static_cast<long>(audio.frames()); ++i)
+    peak = std::max<double>(peak, std::max(reader.peak(0, i), reader.peak(1, i)));
   return peak;
 }
 
-std::vector<float> limiter_envelope(const AudioBuffer& audio, float pre_gain, const LimiterSettings& s) {
-  const size_t n = audio.frames();
-  std::vector<float> env(n, 1.0f);
-  if (n == 0) return env;
+void stream_limiter_gain(const AudioBuffer& audio, float pre_gain, const LimiterSettings& s, const GainSink& sink) {
+  const auto n = static_cast<long>(audio.frames());
+  if (n == 0) return;
   const float ceiling = static_cast<float>(std::pow(10.0, s.ceiling_dbtp / 20.0));
-  const size_t look = std::max<size_t>(1, static_cast<size_t>(s.lookahead_ms * audio.sample_rate / 1000.0));
+  const long look = std::max<long>(1, std::lround(s.lookahead_ms * audio.sample_rate / 1000.0));
+  const double coef = std::exp(-1.0 / (s.release_ms * audio.sample_rate / 1000.0));
+  const float cheap = ceiling / pre_gain * 0.5f;  // interpolated points exceed their neighbours by well under 6 dB
+  const Reader reader(audio, s.circular, look);
 
-  // Required gain per frame; most frames need none, so only loud ones are interpolated.
-  std::vector<float> req(n, 1.0f);
-  bool any = false;
-  const float cheap_threshold = ceiling / pre_gain * 0.5f;  // interpolated peaks exceed samples by < 6 dB
-  for (size_t i = 0; i < n; ++i) {
-    if (std::fabs(audio.left[i]) < cheap_threshold && std::fabs(audio.right[i]) < cheap_threshold) continue;
-    const float peak = std::max(peak_at(audio.left, i, s.circular), peak_at(audio.right, i, s.circular)) * pre_gain;
-    // The interpolated points lie between i and i+1: frame i+1 must honour them too.
-    if (peak > ceiling) {
-      const float g = ceiling / peak;
-      req[i] = std::min(req[i], g);
-      req[(i + 1) % n] = std::min(req[(i + 1) % n], g);
-      any = true;
+  // Gain a frame needs on its own: the interpolated points between v and v+1 bind both frames.
+  auto need = [&](long v) -> float {
+    float g = 1.0f;
+    for (long u : {v - 1, v}) {
+      const float a = std::max(std::fabs(reader.get(0, u)), std::fabs(reader.get(1, u)));
+      const float b = std::max(std::fabs(reader.get(0, u + 1)), std::fabs(reader.get(1, u + 1)));
+      if (a < cheap && b < cheap) continue;
+      const float peak = std::max(reader.peak(0, u), reader.peak(1, u)) * pre_gain;
+      if (peak > ceiling) g = std::min(g, ceiling / peak);
+    }
+    return g;
+  };
+
+  // b(m) = min(need(m-look+1..m)); smooth(i) = mean(b(i..i+look-1)) <= need(i); then the release.
+  // A loop starts several release times before its start, so its state at frame 0 is what the end leaves.
+  const long preroll = s.circular ? std::min<long>(n, static_cast<long>(5 * s.release_ms * audio.sample_rate / 1000.0)) : 0;
+  std::deque<std::pair<long, float>> window;  // (m, need) with increasing need
+  std::vector<float> ring(static_cast<size_t>(look), 1.0f);
+  double sum = static_cast<double>(look);  // the ring starts as "no reduction"
+  double g = 1.0;
+  std::vector<float> out;
+  out.reserve(kChunk);
+  long out_first = 0;
+  for (long m = -preroll - look; m < n + look - 1; ++m) {
+    const float r = (s.circular || (m >= 0 && m < n)) ? need(m) : 1.0f;
+    while (!window.empty() && window.back().second >= r) window.pop_back();
+    window.emplace_back(m, r);
+    while (window.front().first + look <= m) window.pop_front();
+    const float b = window.front().second;
+    const auto slot = static_cast<size_t>(((m % look) + look) % look);
+    sum += b - ring[slot];
+    ring[slot] = b;
+    const long i = m - look + 1;  // the frame whose window [i, i+look-1] is now complete
+    const double target = sum / static_cast<double>(look);
+    g = target < g ? target : target + (g - target) * coef;
+    if (i < 0 || i >= n) continue;
+    if (out.empty()) out_first = i;
+    out.push_back(static_cast<float>(g));
+    if (out.size() == kChunk) {
+      sink(static_cast<size_t>(out_first), out.data(), out.size());
+      out.clear();
     }
   }
-  if (!any) return env;
-
-  // b[m] = min(req[m-look+1 .. m]); env[i] = mean(b[i .. i+look-1]) <= req[i]. Circular for loops; clamped otherwise.
-  const size_t laps = s.circular ? 2 : 1;
-  const size_t total = n * laps + look;
-  auto req_at = [&](size_t m) -> float {
-    if (s.circular) return req[m % n];
-    return m < n ? req[m] : 1.0f;
-  };
-  std::vector<float> b(total);
-  std::deque<size_t> window;  // indices with increasing req values
-  for (size_t m = 0; m < total; ++m) {
-    while (!window.empty() && req_at(window.back()) >= req_at(m)) window.pop_back();
-    window.push_back(m);
-    while (window.front() + look <= m) window.pop_front();
-    b[m] = req_at(window.front());
-  }
-  std::vector<float> smooth(n * laps);
-  double sum = 0;
-  for (size_t m = 0; m < look; ++m) sum += b[m];
-  for (size_t i = 0; i < n * laps; ++i) {
-    smooth[i] = static_cast<float>(sum / static_cast<double>(look));
-    sum += b[i + look] - b[i];
-  }
-  // Release: the gain may fall at once but rises only with the release time constant.
-  const double coef = std::exp(-1.0 / (s.release_ms * audio.sample_rate / 1000.0));
-  double g = 1.0;
-  for (size_t i = 0; i < n * laps; ++i) {
-    const double target = smooth[i];
-    g = target < g ? target : target + (g - target) * coef;
-    if (i + n >= n * laps) env[i % n] = static_cast<float>(std::min(g, static_cast<double>(req_at(i))));
-  }
-  return env;
+  if (!out.empty()) sink(static_cast<size_t>(out_first), out.data(), out.size());
 }
 
 }  // namespace bgm

@@ -1,10 +1,11 @@
 #pragma once
-// A look-ahead true-peak limiter that produces a gain envelope rather than audio, so the same envelope can be
-// applied to the mix and to every stem (the stems keep summing to the mix).
+// A look-ahead true-peak limiter that streams a gain envelope instead of audio, so one envelope can be applied to
+// the mix and to every stem (the stems keep summing to the mix), and its memory does not grow with the length.
 // Peaks are estimated between samples by 4x polyphase interpolation (as BS.1770 true peak is measured).
-// Thread: pure function; any thread.
+// Thread: pure functions over their arguments; any thread.
 
-#include <vector>
+#include <cstddef>
+#include <functional>
 
 #include "audio/audio_buffer.h"
 
@@ -17,8 +18,12 @@ struct LimiterSettings {
   bool circular = false;       // a loop: the envelope wraps around so the seam is continuous
 };
 
-// Gain per frame (0..1] that keeps `audio * pre_gain * envelope` under the ceiling.
-std::vector<float> limiter_envelope(const AudioBuffer& audio, float pre_gain, const LimiterSettings& settings);
+// Receives the gain (0..1] of frames [first, first + count), in order, chunk by chunk. It may scale those frames
+// of the analysed buffer in place: the limiter never reads them again.
+using GainSink = std::function<void(size_t first, const float* gains, size_t count)>;
+
+// Streams the gain that keeps `audio * pre_gain * gain` under the ceiling. Memory: a few milliseconds of state.
+void stream_limiter_gain(const AudioBuffer& audio, float pre_gain, const LimiterSettings& settings, const GainSink& sink);
 
 // The largest inter-sample peak (linear) of `audio`, estimated with the same interpolator.
 double estimated_true_peak(const AudioBuffer& audio);

@@ -9,22 +9,28 @@
 namespace bgm {
 namespace {
 
-// Loudness of mix * gain * envelope, measured without building a new buffer for each try.
-double loudness_with(const AudioBuffer& mix, float gain, const std::vector<float>& env) {
-  AudioBuffer tmp(mix.frames(), mix.sample_rate);
-  for (size_t i = 0; i < mix.frames(); ++i) {
-    const float g = gain * env[i];
-    tmp.left[i] = mix.left[i] * g;
-    tmp.right[i] = mix.right[i] * g;
-  }
-  return integrated_lufs(tmp);
+// Loudness of mix * gain * limiter, measured as the limiter streams: no copy of the mix is made.
+Result<double> loudness_after(const AudioBuffer& mix, float gain, const LimiterSettings& lim) {
+  auto meter = LoudnessMeter::create(mix.sample_rate, false);
+  if (!meter) return meter.error();
+  std::vector<float> interleaved;
+  stream_limiter_gain(mix, gain, lim, [&](size_t first, const float* g, size_t count) {
+    interleaved.resize(2 * count);
+    for (size_t k = 0; k < count; ++k) {
+      const float total = gain * g[k];
+      interleaved[2 * k] = mix.left[first + k] * total;
+      interleaved[2 * k + 1] = mix.right[first + k] * total;
+    }
+    meter->add_interleaved(interleaved.data(), count);
+  });
+  return meter->integrated_lufs();
 }
 
-void apply(AudioBuffer& audio, float gain, const std::vector<float>& env) {
-  for (size_t i = 0; i < audio.frames(); ++i) {
-    const float g = gain * env[i];
-    audio.left[i] *= g;
-    audio.right[i] *= g;
+void scale(AudioBuffer& audio, size_t first, const float* g, size_t count, float gain) {
+  for (size_t k = 0; k < count; ++k) {
+    const float total = gain * g[k];
+    audio.left[first + k] *= total;
+    audio.right[first + k] *= total;
   }
 }
 
@@ -43,28 +49,31 @@ Result<MasterReport> master_audio(AudioBuffer& mix, std::vector<Stem>& stems, co
 
   // The limiter takes a little loudness away; aim again from the measured shortfall (converges in 1-3 rounds).
   double gain_db = settings.target_lufs - report.input_lufs;
-  std::vector<float> env;
   for (int round = 0; round < 4; ++round) {
     if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
-    const auto gain = static_cast<float>(db_to_gain(gain_db));
-    env = limiter_envelope(mix, gain, lim);
-    report.output_lufs = loudness_with(mix, gain, env);
+    auto measured = loudness_after(mix, static_cast<float>(db_to_gain(gain_db)), lim);
+    if (!measured) return measured.error();
+    report.output_lufs = *measured;
     const double miss = settings.target_lufs - report.output_lufs;
     if (std::fabs(miss) < 0.1) break;
     gain_db += miss;
   }
   report.gain_db = gain_db;
+
+  // Apply the same gain to the mix and every stem, in place, as the limiter streams.
   const auto gain = static_cast<float>(db_to_gain(gain_db));
   float deepest = 1.0f;
   size_t limited = 0;
-  for (float g : env) {
-    deepest = std::min(deepest, g);
-    if (g < 0.944f) ++limited;  // -0.5 dB
-  }
+  stream_limiter_gain(mix, gain, lim, [&](size_t first, const float* g, size_t count) {
+    for (size_t k = 0; k < count; ++k) {
+      deepest = std::min(deepest, g[k]);
+      limited += g[k] < 0.944f;  // more than 0.5 dB of reduction
+    }
+    scale(mix, first, g, count, gain);
+    for (auto& stem : stems) scale(stem.audio, first, g, count, gain);
+  });
   report.max_gain_reduction_db = -gain_to_db(deepest);
-  report.limited_share = env.empty() ? 0 : static_cast<double>(limited) / static_cast<double>(env.size());
-  apply(mix, gain, env);
-  for (auto& stem : stems) apply(stem.audio, gain, env);
+  report.limited_share = mix.frames() == 0 ? 0 : static_cast<double>(limited) / static_cast<double>(mix.frames());
   return report;
 }
 
