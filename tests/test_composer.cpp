@@ -190,3 +190,46 @@ TEST(Composer, ShortPiecesStillEndOnTheTonic) {
 
 }  // namespace
 }  // namespace bgm
+
+namespace bgm {
+namespace {
+
+TEST(Composer, PadsMoveLittleAndTieCommonTones) {
+  for (const char* style : {"cinematic", "ambient", "pop", "lofi"}) {
+    const Score score = compose_ok(spec_for(style, 2, 60));
+    for (const auto& part : score.parts) {
+      if (part.role != Role::kPad) continue;
+      // The pad's notes at each chord change: few semitones of movement per voice, and no pitch struck again
+      // where it was already sounding.
+      std::vector<int> before;
+      double moved = 0;
+      int changes = 0;
+      for (const auto& span : score.chords) {
+        std::vector<int> now, struck;
+        for (const auto& n : part.notes) {
+          if (n.tick <= span.tick && n.tick + n.length > span.tick) now.push_back(n.pitch);
+          if (n.tick == span.tick) struck.push_back(n.pitch);
+        }
+        std::sort(now.begin(), now.end());
+        const bool final_chord = span.tick == score.sections.back().start_tick;  // every part strikes it together
+        for (int p : struck) {
+          if (final_chord) break;
+          const bool restruck = std::any_of(part.notes.begin(), part.notes.end(), [&](const Note& m) {
+            return m.pitch == p && m.tick + m.length == span.tick;
+          });
+          EXPECT_FALSE(restruck) << style << ": pitch " << p << " struck again at " << span.tick;
+        }
+        if (!before.empty() && before.size() == now.size()) {
+          for (size_t k = 0; k < now.size(); ++k) moved += std::abs(now[k] - before[k]);
+          changes += static_cast<int>(now.size());
+        }
+        if (!now.empty()) before = now;
+      }
+      ASSERT_GT(changes, 0) << style;
+      EXPECT_LT(moved / changes, 2.5) << style << " " << part.name << ": semitones per voice per chord change";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace bgm

@@ -1,6 +1,7 @@
 // Chord-based parts: pads, comping, strums, power chords, broken chords, arpeggios, ostinati, swells.
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "compose/writers.h"
 
@@ -45,7 +46,15 @@ std::vector<int> power_voicing(const Chord& chord, const PartPreset& p) {
   return {root, fifth, root + 12};
 }
 
-void write_block(Part& part, const Score& score, const PartPreset& p, const Section& s, std::vector<int>& previous) {
+// What a chord part carries from one chord to the next: its voicing, and (for sustained pads) which note of the
+// part holds each pitch, so common tones are tied over instead of struck again.
+struct VoiceState {
+  std::vector<int> voicing;
+  std::map<int, size_t> held;  // pitch -> index in part.notes
+};
+
+void write_block(Part& part, const Score& score, const PartPreset& p, const Section& s, VoiceState& state) {
+  std::vector<int>& previous = state.voicing;
   const bool sustain = p.pattern.empty() || p.pattern == "sustain";
   for (const auto& span : score.chords) {
     const int64_t start = std::max(span.tick, s.start_tick);
@@ -56,7 +65,18 @@ void write_block(Part& part, const Score& score, const PartPreset& p, const Sect
     previous = voicing;
     if (sustain) {
       const int vel = velocity_for(p.role == Role::kPad ? 70 : 80, s.energy);
-      for (int n : voicing) part.notes.push_back({start, end - start, n, vel});
+      std::map<int, size_t> held;
+      for (int n : voicing) {
+        auto it = state.held.find(n);
+        if (it != state.held.end() && part.notes[it->second].tick + part.notes[it->second].length == start) {
+          part.notes[it->second].length += end - start;  // a common tone: tie it over
+          held[n] = it->second;
+        } else {
+          held[n] = part.notes.size();
+          part.notes.push_back({start, end - start, n, vel});
+        }
+      }
+      state.held = std::move(held);
       continue;
     }
     for (int64_t bar = start; bar < end; bar += kTicksPerBar) {
@@ -147,13 +167,13 @@ void write_swell(Part& part, const Score& score, const PartPreset& p, const Sect
 
 void write_accompaniment(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng) {
   (void)style;
-  std::vector<int> previous;
+  VoiceState state;
   for (const Section* s : body_sections(score)) {
     if (!plays_in(preset, *s)) continue;
     const std::string& pat = preset.pattern;
     if (pat == "broken" || pat == "arp8" || pat == "arp16" || pat == "ostinato") write_figure(part, score, preset, *s, rng);
     else if (pat == "swell") write_swell(part, score, preset, *s);
-    else write_block(part, score, preset, *s, previous);
+    else write_block(part, score, preset, *s, state);
   }
 }
 

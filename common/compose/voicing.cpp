@@ -13,11 +13,14 @@ std::vector<int> voice_chord(const Chord& chord, std::array<int, 2> range, const
     if (tones.size() > 2) tones.erase(tones.begin() + 2);
     tones.resize(std::min(tones.size(), max_voices));
   }
+  // Close position: from the bottom tone, each next tone is the next chord tone up (in pitch order, so an added
+  // ninth sits a step above the root, not an octave away).
+  std::sort(tones.begin(), tones.end());
   const double centre = (range[0] + range[1]) / 2.0;
   std::vector<int> best;
   double best_cost = std::numeric_limits<double>::max();
   for (size_t rot = 0; rot < tones.size(); ++rot) {
-    for (int lift = 0; lift < 24; lift += 12) {
+    for (int lift = 0; lift <= range[1] - range[0]; lift += 12) {
       std::vector<int> cand;
       int note = note_at_or_above(tones[rot], range[0]) + lift;
       cand.push_back(note);
