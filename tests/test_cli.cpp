@@ -123,6 +123,19 @@ TEST(Cli, HelpAndUsage) {
   EXPECT_NE(run_cli("version").out.find("obs-bgm 0."), std::string::npos);
 }
 
+TEST(Cli, ShowsStagesAndPercentOnATerminal) {
+  TempDir dir;
+  // `script` gives the tool a real terminal; the bar is drawn on standard error with carriage returns.
+  const auto r = test::run("script -qec " + quote(quote(OBS_BGM_CLI_PATH) + " generate -p pop -d 20 --seed 1 -o " + quote(dir / "t.wav")) + " /dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Rendering"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("%"), std::string::npos);
+  EXPECT_NE(r.out.find("\r["), std::string::npos);
+  const auto quiet = test::run("script -qec " + quote(quote(OBS_BGM_CLI_PATH) + " generate -p pop -d 5 -q -o " + quote(dir / "q.wav")) + " /dev/null");
+  ASSERT_EQ(quiet.exit_code, 0);
+  EXPECT_EQ(quiet.out.find("Rendering"), std::string::npos) << "--quiet draws no bar";
+}
+
 TEST(Cli, InterruptCancelsCleanly) {
   TempDir dir;
   const auto out = dir / "long.wav";

@@ -125,6 +125,30 @@ TEST_P(EveryStyle, LongPiecesHaveSectionsAndPhrasesNotOneLoop) {
   EXPECT_GT(hi - lo, 0.2);
 }
 
+TEST_P(EveryStyle, MelodyMovesMostlyByStepWithinItsRange) {
+  const MusicSpec spec = spec_for(GetParam(), 3, 120);
+  const Score score = compose_ok(spec);
+  const Part* melody = part_with(score, Role::kMelody);
+  ASSERT_NE(melody, nullptr);
+  int steps = 0, small = 0, repeats = 0, wide = 0;
+  for (size_t i = 1; i < melody->notes.size(); ++i) {
+    const int d = std::abs(melody->notes[i].pitch - melody->notes[i - 1].pitch);
+    ++steps;
+    small += d <= 2;
+    repeats += d == 0;
+    wide += d >= 8;
+  }
+  ASSERT_GT(steps, 30);
+  EXPECT_GE(small, steps * 55 / 100) << "mostly steps";
+  EXPECT_LE(repeats, steps * 45 / 100) << "not stuck on one note";
+  EXPECT_LE(wide, steps * 12 / 100) << "few leaps of a sixth or more";
+  const auto& range = StyleCatalog::builtin().find(GetParam())->melody.range;
+  for (const auto& n : melody->notes) {
+    EXPECT_GE(n.pitch, range[0]);
+    EXPECT_LE(n.pitch, range[1]);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Styles, EveryStyle,
                          ::testing::Values("lofi", "cinematic", "pop", "corporate", "ambient", "electronic", "acoustic",
                                            "rock", "jazz", "piano", "hiphop", "chiptune"));

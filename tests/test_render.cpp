@@ -70,6 +70,18 @@ TEST(Render, TheEndingDecaysWithinTheLength) {
   EXPECT_LT(result.master.max_gain_reduction_db, 6.0) << "mastering does not squash the piece";
 }
 
+TEST(Render, NoStyleIsSquashedOrPumped) {
+  // Pumping is the whole mix ducking under a limiter that works hard. Drum transients are tamed on their own bus,
+  // so at -14 LUFS the master limiter only shaves occasional peaks: never deep, rarely more than 1 dB.
+  TempDir dir;
+  for (const auto& style : StyleCatalog::builtin().styles()) {
+    const auto r = generate_ok(request(dir / (style.id + ".wav"), style.id, 30, 6));
+    EXPECT_LT(r.master.max_gain_reduction_db, 6.0) << style.id;
+    EXPECT_LT(r.master.limited_share, 0.05) << style.id << ": share of the time the limiter cuts more than 1 dB";
+    EXPECT_NEAR(r.master.output_lufs, -14.0, 0.15) << style.id;
+  }
+}
+
 TEST(Render, LoopsJoinWithoutAGapOrClick) {
   TempDir dir;
   const auto out = dir / "loop.wav";

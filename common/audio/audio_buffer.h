@@ -27,6 +27,7 @@ struct AudioBuffer {
 struct Stem {
   std::string name;
   AudioBuffer audio;
+  bool drums = false;  // a drum bus: its transients are tamed before the mix
 };
 
 }  // namespace bgm

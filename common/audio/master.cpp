@@ -67,7 +67,7 @@ Result<MasterReport> master_audio(AudioBuffer& mix, std::vector<Stem>& stems, co
   stream_limiter_gain(mix, gain, lim, [&](size_t first, const float* g, size_t count) {
     for (size_t k = 0; k < count; ++k) {
       deepest = std::min(deepest, g[k]);
-      limited += g[k] < 0.944f;  // more than 0.5 dB of reduction
+      limited += g[k] < 0.891f;  // more than 1 dB of reduction: the least a listener could notice
     }
     scale(mix, first, g, count, gain);
     for (auto& stem : stems) scale(stem.audio, first, g, count, gain);

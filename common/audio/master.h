@@ -22,7 +22,7 @@ struct MasterReport {
   double gain_db = 0;
   double output_lufs = 0;
   double max_gain_reduction_db = 0;  // the limiter's deepest cut
-  double limited_share = 0;          // share of the time the limiter cut more than 0.5 dB
+  double limited_share = 0;          // share of the time the limiter cut more than 1 dB
 };
 
 // Errors: kInternal for silence (nothing to master), kCancelled.

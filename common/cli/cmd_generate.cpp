@@ -117,7 +117,7 @@ int run_generate(const std::vector<std::string>& argv) {
         {"sample_rate", r.sample_rate},
         {"spec", spec_to_json(r.spec)},
         {"master", {{"input_lufs", r.master.input_lufs}, {"gain_db", r.master.gain_db}, {"output_lufs", r.master.output_lufs},
-                    {"max_gain_reduction_db", r.master.max_gain_reduction_db}}},
+                    {"max_gain_reduction_db", r.master.max_gain_reduction_db}, {"limited_share", r.master.limited_share}}},
         {"sections", nlohmann::json::array()},
         {"stems", stems},
         {"midi", r.midi_file ? nlohmann::json(r.midi_file->string()) : nlohmann::json(nullptr)},

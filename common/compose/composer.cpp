@@ -62,14 +62,15 @@ Result<Score> compose(const MusicSpec& spec, const StylePreset& style) {
   Rng chord_rng = rng.fork("chords");
   write_chords(score, style, chord_rng);
 
-  int next_channel = 0;
+  // Pitched parts on even channels (the synthesiser's "music" bus), then the odd ones; drums on channel 10.
+  static const int kPitchedChannels[] = {0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 11, 13, 15};
+  size_t next_channel = 0;
   for (size_t i = 0; i < spec.parts.size(); ++i) {
     const PartPreset& preset = spec.parts[i];
     int channel = kDrumChannel;
     if (preset.role != Role::kDrums) {
-      if (next_channel == kDrumChannel) ++next_channel;
-      if (next_channel > 15) break;  // General MIDI has 15 pitched channels
-      channel = next_channel++;
+      if (next_channel == std::size(kPitchedChannels)) break;  // General MIDI has 15 pitched channels
+      channel = kPitchedChannels[next_channel++];
     } else if (std::any_of(score.parts.begin(), score.parts.end(), [](const Part& p) { return p.role == Role::kDrums; })) {
       continue;  // one drum kit
     }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "audio/drum_bus.h"
 #include "audio/shaping.h"
 #include "compose/composer.h"
 #include "compose/form.h"
@@ -99,20 +100,23 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
   result.seconds.render = clock.lap();
 
   report(Stage::kMastering, 0);
-  RenderedAudio& audio = *rendered;
-  if (spec->loop) {
-    fold_loop_tail(audio.mix, frames);
-    for (auto& s : audio.stems) fold_loop_tail(s.audio, frames);
-  } else {
-    // The ending was composed to decay inside the tail; this short fade only guarantees a silent last sample.
-    const auto fade = static_cast<size_t>(std::min(0.5, ending_tail_seconds(spec->duration_s) * 0.4) * rate);
-    fade_out_end(audio.mix, fade);
-    for (auto& s : audio.stems) fade_out_end(s.audio, fade);
+  std::vector<Stem>& buses = rendered->buses;
+  for (auto& bus : buses) {
+    if (spec->loop) {
+      fold_loop_tail(bus.audio, frames);
+    } else {
+      // The ending was composed to decay inside the tail; this short fade only guarantees a silent last sample.
+      fade_out_end(bus.audio, static_cast<size_t>(std::min(0.5, ending_tail_seconds(spec->duration_s) * 0.4) * rate));
+    }
   }
+  result.drum_bus = tame_drum_transients(buses, 9.0, spec->loop);
+  const bool keep_stems = req.stems_dir.has_value();
+  AudioBuffer mix = mix_down(buses, keep_stems);
+  std::vector<Stem>& stems = buses;  // empty unless stems were asked for
   MasterSettings master;
   master.target_lufs = spec->loudness_lufs;
   master.loop = spec->loop;
-  auto mastered = master_audio(audio.mix, audio.stems, master, cancel);
+  auto mastered = master_audio(mix, stems, master, cancel);
   if (!mastered) return mastered.error();
   result.master = *mastered;
   result.seconds.master = clock.lap();
@@ -126,15 +130,15 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
     result.midi_file = *req.midi_path;
   }
   if (req.stems_dir) {
-    for (size_t i = 0; i < audio.stems.size(); ++i) {
-      const fs::path path = *req.stems_dir / stem_file_name(i, audio.stems[i].name);
-      if (auto ok = write_audio_file(audio.stems[i].audio, path, {}, cancel); !ok) return ok.error();
+    for (size_t i = 0; i < stems.size(); ++i) {
+      const fs::path path = *req.stems_dir / stem_file_name(i, stems[i].name);
+      if (auto ok = write_audio_file(stems[i].audio, path, {}, cancel); !ok) return ok.error();
       result.stem_files.push_back(path);
     }
   }
-  if (auto ok = write_audio_file(audio.mix, req.output, write_options, cancel, export_progress); !ok) return ok.error();
+  if (auto ok = write_audio_file(mix, req.output, write_options, cancel, export_progress); !ok) return ok.error();
   result.output = req.output;
-  result.frames = audio.mix.frames();
+  result.frames = mix.frames();
   result.sample_rate = rate;
   result.seconds.encode = clock.lap();
   report(Stage::kDone, 1);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/drum_bus.h"
 #include "audio/master.h"
 #include "compose/score.h"
 #include "core/cancel.h"
@@ -38,6 +39,7 @@ struct GenerateResult {
   std::vector<std::filesystem::path> stem_files;
   std::optional<std::filesystem::path> midi_file;
   std::filesystem::path soundfont;
+  DrumBusReport drum_bus;
   MasterReport master;
   size_t frames = 0;
   int sample_rate = kSampleRate;

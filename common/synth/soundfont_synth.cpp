@@ -21,6 +21,8 @@ using SettingsPtr = std::unique_ptr<fluid_settings_t, SettingsDeleter>;
 using SynthPtr = std::unique_ptr<fluid_synth_t, SynthDeleter>;
 
 constexpr int kStemChannels = 16;
+// Without stems: two buses, the pitched parts (even MIDI channels) and the drums (channel 10, odd).
+constexpr int kBusGroups = 2;
 constexpr int kBlock = 4096;
 
 // FluidSynth prints to stderr by default; its messages are not for our users.
@@ -108,11 +110,10 @@ Result<std::unique_ptr<SoundFontSynth>> SoundFontSynth::create(const SynthOption
   fluid_settings_setint(s, "synth.dynamic-sample-loading", 1);
   fluid_settings_setint(s, "synth.reverb.active", 1);
   fluid_settings_setint(s, "synth.chorus.active", 1);
-  if (options.stems) {
-    fluid_settings_setint(s, "synth.audio-groups", kStemChannels);
-    fluid_settings_setint(s, "synth.audio-channels", kStemChannels);
-    fluid_settings_setint(s, "synth.effects-groups", kStemChannels);
-  }
+  const int groups = options.stems ? kStemChannels : kBusGroups;
+  fluid_settings_setint(s, "synth.audio-groups", groups);
+  fluid_settings_setint(s, "synth.audio-channels", groups);
+  fluid_settings_setint(s, "synth.effects-groups", groups);
   impl->synth.reset(new_fluid_synth(s));
   if (!impl->synth) return make_error(ErrorCode::kSynth, "FluidSynth could not start a synthesiser.");
   impl->sfont_id = fluid_synth_sfload(impl->synth.get(), path.c_str(), 1);
@@ -165,16 +166,20 @@ Result<RenderedAudio> SoundFontSynth::render(const Score& score, size_t frames, 
   });
 
   RenderedAudio out;
-  out.mix = AudioBuffer(frames, rate);
-  // Stems: one buffer per part's channel; the channels no part uses go to a scratch buffer.
-  std::vector<int> stem_of_channel(kStemChannels, -1);
+  // Buses: one per part (stems), or the pitched parts and the drums. Output channels that no part uses are
+  // rendered into the block and dropped.
+  const int channels = impl_->stems ? kStemChannels : kBusGroups;
+  std::vector<int> bus_of_channel(static_cast<size_t>(channels), -1);
   if (impl_->stems) {
     for (const Part& part : score.parts) {
-      stem_of_channel[static_cast<size_t>(part.channel)] = static_cast<int>(out.stems.size());
-      out.stems.push_back({part.name, AudioBuffer(frames, rate)});
+      bus_of_channel[static_cast<size_t>(part.channel)] = static_cast<int>(out.buses.size());
+      out.buses.push_back({part.name, AudioBuffer(frames, rate), part.role == Role::kDrums});
     }
+  } else {
+    out.buses.push_back({"music", AudioBuffer(frames, rate), false});
+    out.buses.push_back({"drums", AudioBuffer(frames, rate), true});
+    bus_of_channel = {0, 1};
   }
-  const int channels = impl_->stems ? kStemChannels : 1;
   std::vector<float> block(static_cast<size_t>(kBlock) * 2 * channels);
   std::vector<float*> dry(static_cast<size_t>(2 * channels));
   std::vector<float*> fx(static_cast<size_t>(4 * channels));
@@ -189,7 +194,7 @@ Result<RenderedAudio> SoundFontSynth::render(const Score& score, size_t frames, 
     fx[static_cast<size_t>(4 * c + 2)] = l;
     fx[static_cast<size_t>(4 * c + 3)] = r;
   }
-  const int nfx = impl_->stems ? 4 * channels : 2;
+  const int nfx = 4 * channels;
 
   size_t next = 0;
   size_t done = 0;
@@ -210,17 +215,11 @@ Result<RenderedAudio> SoundFontSynth::render(const Score& score, size_t frames, 
     for (int c = 0; c < channels; ++c) {
       const float* l = dry[static_cast<size_t>(2 * c)];
       const float* r = dry[static_cast<size_t>(2 * c + 1)];
-      const int stem = impl_->stems ? stem_of_channel[static_cast<size_t>(c)] : -1;
-      if (impl_->stems && stem < 0) continue;  // an unused channel: nothing of the score is there
-      for (size_t i = 0; i < len; ++i) {
-        out.mix.left[done + i] += l[i];
-        out.mix.right[done + i] += r[i];
-      }
-      if (stem >= 0) {
-        auto& buf = out.stems[static_cast<size_t>(stem)].audio;
-        std::copy(l, l + len, buf.left.begin() + static_cast<long>(done));
-        std::copy(r, r + len, buf.right.begin() + static_cast<long>(done));
-      }
+      const int bus = bus_of_channel[static_cast<size_t>(c)];
+      if (bus < 0) continue;  // an unused channel: nothing of the score is there
+      auto& buf = out.buses[static_cast<size_t>(bus)].audio;
+      std::copy(l, l + len, buf.left.begin() + static_cast<long>(done));
+      std::copy(r, r + len, buf.right.begin() + static_cast<long>(done));
     }
     done += len;
     if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");

@@ -27,12 +27,13 @@ struct SynthOptions {
   std::filesystem::path soundfont;  // empty: default_soundfont_path()
   int sample_rate = kSampleRate;
   int cpu_cores = 1;                // FluidSynth's worker threads; the output is bit-identical for any count
-  bool stems = false;               // render each MIDI channel to its own stereo buffer as well
+  bool stems = false;               // one bus per part instead of two (pitched parts, drums)
 };
 
+// The render as buses that sum to the piece: one per part (in score order) when stems were asked for, else two:
+// "music" (the pitched parts, on even MIDI channels) and "drums" (channel 10), so the drums can be treated alone.
 struct RenderedAudio {
-  AudioBuffer mix;
-  std::vector<Stem> stems;  // one per part, in score order, when asked for; they sum to `mix`
+  std::vector<Stem> buses;
 };
 
 class SoundFontSynth {
