@@ -1,5 +1,7 @@
 #include "core/atomic_file.h"
 
+#include "core/text.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -58,8 +60,7 @@ Status check_writable_output(const fs::path& path) {
 std::string lower_extension(const fs::path& path) {
   std::string ext = path.extension().string();
   if (!ext.empty() && ext.front() == '.') ext.erase(0, 1);
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext;
+  return ascii_lower(ext);
 }
 
 }  // namespace bgm

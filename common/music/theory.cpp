@@ -1,5 +1,7 @@
 #include "music/theory.h"
 
+#include "core/text.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -23,18 +25,6 @@ const std::array<int, 7>& intervals(Mode mode) {
 
 int mod12(int x) { return ((x % 12) + 12) % 12; }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 std::string_view mode_name(Mode mode) {
@@ -48,7 +38,7 @@ std::string_view mode_name(Mode mode) {
 }
 
 std::optional<Mode> mode_from_name(std::string_view name) {
-  const std::string n = lower(trim(name));
+  const std::string n = ascii_lower(trim(name));
   if (n == "major" || n == "maj" || n == "ionian") return Mode::kMajor;
   if (n == "minor" || n == "min" || n == "m" || n == "aeolian") return Mode::kMinor;
   if (n == "dorian") return Mode::kDorian;
@@ -72,7 +62,7 @@ std::string key_name(const Key& key) {
 }
 
 std::optional<int> parse_pitch_class(std::string_view text) {
-  const std::string t = lower(trim(text));
+  const std::string t = ascii_lower(trim(text));
   if (t.empty()) return std::nullopt;
   static const int base[] = {9, 11, 0, 2, 4, 5, 7};  // a..g
   if (t[0] < 'a' || t[0] > 'g') return std::nullopt;
@@ -86,7 +76,7 @@ std::optional<int> parse_pitch_class(std::string_view text) {
 }
 
 std::optional<Key> parse_key(std::string_view text) {
-  const std::string t = lower(trim(text));
+  const std::string t = ascii_lower(trim(text));
   if (t.empty()) return std::nullopt;
   // Split "<note> <mode>" at the last space; or "<note>m".
   const auto space = t.rfind(' ');

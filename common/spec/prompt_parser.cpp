@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <regex>
 
+#include "core/text.h"
 #include "spec/lexicon.h"
 
 namespace bgm {
@@ -23,11 +24,7 @@ bool is_ascii(std::string_view s) {
 // ("快乐" is happy, so its "快" is not also "fast").
 class Text {
  public:
-  explicit Text(std::string_view prompt) : s_(prompt) {
-    std::transform(s_.begin(), s_.end(), s_.begin(), [](unsigned char c) {
-      return c < 0x80 ? static_cast<char>(std::tolower(c)) : static_cast<char>(c);
-    });
-  }
+  explicit Text(std::string_view prompt) : s_(ascii_lower(prompt)) {}
   const std::string& str() const { return s_; }
 
   // Position of `phrase` at or after `from`: whole words for ASCII phrases, any substring otherwise.
@@ -68,14 +65,19 @@ Hit longest_hit(const Text& text, const std::vector<std::string_view>& phrases) 
 
 double to_number(const std::string& s) { return std::strtod(s.c_str(), nullptr); }
 
+// Records a regex match as recognised ("<what>: <the words>") and blanks it so no later rule reads it again.
+void consume(Text& text, PromptFacts& facts, const std::smatch& m, const char* what) {
+  facts.recognised.push_back(std::string(what) + ": " + m.str());
+  text.blank(static_cast<size_t>(m.position(0)), static_cast<size_t>(m.length(0)));
+}
+
 void parse_volume(Text& text, PromptFacts& facts) {
   static const std::regex re(R"((\d{1,3}(?:\.\d+)?)\s*(%|percent|％))");
   std::smatch m;
   const std::string s = text.str();
   if (std::regex_search(s, m, re)) {
     facts.music_volume = std::clamp(to_number(m[1]) / 100.0, 0.0, 1.0);
-    facts.recognised.push_back("music volume: " + m.str());
-    text.blank(static_cast<size_t>(m.position(0)), static_cast<size_t>(m.length(0)));
+    consume(text, facts, m, "music volume");
   }
 }
 
@@ -85,8 +87,7 @@ void parse_bpm(Text& text, PromptFacts& facts) {
   const std::string s = text.str();
   if (std::regex_search(s, m, re)) {
     facts.tempo_bpm = to_number(m[1]);
-    facts.recognised.push_back("tempo: " + m.str());
-    text.blank(static_cast<size_t>(m.position(0)), static_cast<size_t>(m.length(0)));
+    consume(text, facts, m, "tempo");
   }
 }
 
@@ -105,8 +106,7 @@ void parse_key(Text& text, PromptFacts& facts) {
     auto mode = mode_from_name(m[5].str());
     if (pc && mode) {
       facts.key = Key{*pc, *mode};
-      facts.recognised.push_back("key: " + m.str());
-      text.blank(static_cast<size_t>(m.position(0)), static_cast<size_t>(m.length(0)));
+      consume(text, facts, m, "key");
       return;
     }
   }
@@ -114,8 +114,7 @@ void parse_key(Text& text, PromptFacts& facts) {
     auto pc = parse_pitch_class(m[1].str() + m[2].str());
     if (pc) {
       facts.key = Key{*pc, m[3] == "小调" ? Mode::kMinor : Mode::kMajor};
-      facts.recognised.push_back("key: " + m.str());
-      text.blank(static_cast<size_t>(m.position(0)), static_cast<size_t>(m.length(0)));
+      consume(text, facts, m, "key");
     }
   }
 }
@@ -128,8 +127,7 @@ void parse_duration(Text& text, PromptFacts& facts) {
   std::smatch m;
   if (std::regex_search(s, m, clock)) {
     facts.duration_s = to_number(m[1]) * 60 + to_number(m[2]);
-    facts.recognised.push_back("length: " + m.str());
-    text.blank(static_cast<size_t>(m.position(0)), static_cast<size_t>(m.length(0)));
+    consume(text, facts, m, "length");
     return;
   }
   double total = 0;

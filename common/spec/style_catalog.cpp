@@ -5,18 +5,14 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "core/text.h"
+
 extern const char* const kBuiltinStylesJson;
 
 namespace bgm {
 namespace {
 
 using nlohmann::json;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 Role parse_role(const std::string& name) {
   if (name == "drums") return Role::kDrums;
@@ -158,11 +154,11 @@ const StyleCatalog& StyleCatalog::builtin() {
 }
 
 const StylePreset* StyleCatalog::find(std::string_view name) const {
-  const std::string key = lower(name);
+  const std::string key = ascii_lower(name);
   for (const auto& s : styles_) {
-    if (lower(s.id) == key || lower(s.name) == key || s.name_zh == name) return &s;
+    if (ascii_lower(s.id) == key || ascii_lower(s.name) == key || s.name_zh == name) return &s;
     for (const auto& a : s.aliases)
-      if (lower(a) == key) return &s;
+      if (ascii_lower(a) == key) return &s;
   }
   return nullptr;
 }

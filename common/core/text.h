@@ -1,0 +1,13 @@
+#pragma once
+// Small text helpers shared across common/. UTF-8 bytes above ASCII are left as they are, so Chinese text
+// passes through unchanged. Thread: pure functions; any thread.
+
+#include <string>
+#include <string_view>
+
+namespace bgm {
+
+std::string ascii_lower(std::string_view s);
+std::string_view trim(std::string_view s);
+
+}  // namespace bgm
