@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "audio/k_meter.h"
 #include "audio/limiter.h"
 #include "audio/loudness.h"
 
@@ -11,23 +12,23 @@ namespace {
 
 double summed_lufs(const std::vector<Stem>& buses) {
   if (buses.empty()) return -HUGE_VAL;
-  auto meter = LoudnessMeter::create(buses.front().audio.sample_rate, false);
-  if (!meter) return -HUGE_VAL;
+  KMeter meter(buses.front().audio.sample_rate);
   constexpr size_t kChunk = 8192;
-  std::vector<float> chunk(2 * kChunk);
+  std::vector<float> l(kChunk), r(kChunk);
   const size_t frames = buses.front().audio.frames();
   for (size_t pos = 0; pos < frames; pos += kChunk) {
     const size_t n = std::min(kChunk, frames - pos);
-    std::fill(chunk.begin(), chunk.end(), 0.0f);
+    std::fill(l.begin(), l.end(), 0.0f);
+    std::fill(r.begin(), r.end(), 0.0f);
     for (const auto& b : buses) {
       for (size_t k = 0; k < n; ++k) {
-        chunk[2 * k] += b.audio.left[pos + k];
-        chunk[2 * k + 1] += b.audio.right[pos + k];
+        l[k] += b.audio.left[pos + k];
+        r[k] += b.audio.right[pos + k];
       }
     }
-    meter->add_interleaved(chunk.data(), n);
+    meter.add(l.data(), r.data(), n);
   }
-  return meter->integrated_lufs();
+  return meter.integrated_lufs();
 }
 
 }  // namespace

@@ -96,17 +96,23 @@ void stream_limiter_gain(const AudioBuffer& audio, float pre_gain, const Limiter
   const float cheap = ceiling / pre_gain * 0.5f;  // interpolated points exceed their neighbours by well under 6 dB
   const Reader reader(audio, s.circular, look);
 
-  // Gain a frame needs on its own: the interpolated points between v and v+1 bind both frames.
+  // The gain the points from frame u to u+1 need (interpolated only where the samples come near the ceiling).
+  auto span_gain = [&](long u) -> float {
+    const float a = std::max(std::fabs(reader.get(0, u)), std::fabs(reader.get(1, u)));
+    const float b = std::max(std::fabs(reader.get(0, u + 1)), std::fabs(reader.get(1, u + 1)));
+    if (a < cheap && b < cheap) return 1.0f;
+    const float peak = std::max(reader.peak(0, u), reader.peak(1, u)) * pre_gain;
+    return peak > ceiling ? ceiling / peak : 1.0f;
+  };
+  // A frame is bound by the spans on both its sides; frames are visited in order, so one span is computed once.
+  float previous_span = 1.0f;
+  long previous_v = 0;
+  bool have_previous = false;
   auto need = [&](long v) -> float {
-    float g = 1.0f;
-    for (long u : {v - 1, v}) {
-      const float a = std::max(std::fabs(reader.get(0, u)), std::fabs(reader.get(1, u)));
-      const float b = std::max(std::fabs(reader.get(0, u + 1)), std::fabs(reader.get(1, u + 1)));
-      if (a < cheap && b < cheap) continue;
-      const float peak = std::max(reader.peak(0, u), reader.peak(1, u)) * pre_gain;
-      if (peak > ceiling) g = std::min(g, ceiling / peak);
-    }
-    return g;
+    const float before = have_previous && previous_v == v - 1 ? previous_span : span_gain(v - 1);
+    const float after = span_gain(v);
+    previous_span = after, previous_v = v, have_previous = true;
+    return std::min(before, after);
   };
 
   // b(m) = min(need(m-look+1..m)); smooth(i) = mean(b(i..i+look-1)) <= need(i); then the release.

@@ -4,26 +4,32 @@
 #include <cmath>
 
 #include "audio/limiter.h"
+#include "audio/k_meter.h"
 #include "audio/loudness.h"
 
 namespace bgm {
 namespace {
 
 // Loudness of mix * gain * limiter, measured as the limiter streams: no copy of the mix is made.
-Result<double> loudness_after(const AudioBuffer& mix, float gain, const LimiterSettings& lim) {
-  auto meter = LoudnessMeter::create(mix.sample_rate, false);
-  if (!meter) return meter.error();
-  std::vector<float> interleaved;
+double loudness_after(const AudioBuffer& mix, float gain, const LimiterSettings& lim) {
+  KMeter meter(mix.sample_rate);
+  std::vector<float> l, r;
   stream_limiter_gain(mix, gain, lim, [&](size_t first, const float* g, size_t count) {
-    interleaved.resize(2 * count);
+    l.resize(count), r.resize(count);
     for (size_t k = 0; k < count; ++k) {
       const float total = gain * g[k];
-      interleaved[2 * k] = mix.left[first + k] * total;
-      interleaved[2 * k + 1] = mix.right[first + k] * total;
+      l[k] = mix.left[first + k] * total;
+      r[k] = mix.right[first + k] * total;
     }
-    meter->add_interleaved(interleaved.data(), count);
+    meter.add(l.data(), r.data(), count);
   });
-  return meter->integrated_lufs();
+  return meter.integrated_lufs();
+}
+
+double loudness_of(const AudioBuffer& audio) {
+  KMeter meter(audio.sample_rate);
+  meter.add(audio.left.data(), audio.right.data(), audio.frames());
+  return meter.integrated_lufs();
 }
 
 void scale(AudioBuffer& audio, size_t first, const float* g, size_t count, float gain) {
@@ -39,7 +45,7 @@ void scale(AudioBuffer& audio, size_t first, const float* g, size_t count, float
 Result<MasterReport> master_audio(AudioBuffer& mix, std::vector<Stem>& stems, const MasterSettings& settings,
                                   const CancelToken* cancel) {
   MasterReport report;
-  report.input_lufs = integrated_lufs(mix);
+  report.input_lufs = loudness_of(mix);
   if (!std::isfinite(report.input_lufs) || report.input_lufs < -70) {
     return make_error(ErrorCode::kInternal, "The rendered music is silent, so there is nothing to master.");
   }
@@ -51,9 +57,7 @@ Result<MasterReport> master_audio(AudioBuffer& mix, std::vector<Stem>& stems, co
   double gain_db = settings.target_lufs - report.input_lufs;
   for (int round = 0; round < 4; ++round) {
     if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
-    auto measured = loudness_after(mix, static_cast<float>(db_to_gain(gain_db)), lim);
-    if (!measured) return measured.error();
-    report.output_lufs = *measured;
+    report.output_lufs = loudness_after(mix, static_cast<float>(db_to_gain(gain_db)), lim);
     const double miss = settings.target_lufs - report.output_lufs;
     if (std::fabs(miss) < 0.1) break;
     gain_db += miss;

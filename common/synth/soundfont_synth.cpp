@@ -110,10 +110,12 @@ Result<std::unique_ptr<SoundFontSynth>> SoundFontSynth::create(const SynthOption
   fluid_settings_setint(s, "synth.dynamic-sample-loading", 1);
   fluid_settings_setint(s, "synth.reverb.active", 1);
   fluid_settings_setint(s, "synth.chorus.active", 1);
+  // Stems: every channel with its own effects. Buses: the drums dry on their own, all reverb and chorus (one
+  // effects unit) on the music bus: transients live in the dry signal, and one reverb costs half of two.
   const int groups = options.stems ? kStemChannels : kBusGroups;
   fluid_settings_setint(s, "synth.audio-groups", groups);
   fluid_settings_setint(s, "synth.audio-channels", groups);
-  fluid_settings_setint(s, "synth.effects-groups", groups);
+  fluid_settings_setint(s, "synth.effects-groups", options.stems ? kStemChannels : 1);
   impl->synth.reset(new_fluid_synth(s));
   if (!impl->synth) return make_error(ErrorCode::kSynth, "FluidSynth could not start a synthesiser.");
   impl->sfont_id = fluid_synth_sfload(impl->synth.get(), path.c_str(), 1);
@@ -194,7 +196,7 @@ Result<RenderedAudio> SoundFontSynth::render(const Score& score, size_t frames, 
     fx[static_cast<size_t>(4 * c + 2)] = l;
     fx[static_cast<size_t>(4 * c + 3)] = r;
   }
-  const int nfx = 4 * channels;
+  const int nfx = impl_->stems ? 4 * channels : 4;  // buses: the one effects unit returns to bus 0
 
   size_t next = 0;
   size_t done = 0;

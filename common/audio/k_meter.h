@@ -1,0 +1,33 @@
+#pragma once
+// A fast integrated-loudness meter (ITU-R BS.1770-4: K-weighting, 400 ms blocks with 75% overlap, absolute and
+// relative gates) for the engine's own passes over long audio. libebur128 stays the reference (tests compare
+// the two) and measures true peak.
+// Thread: a KMeter belongs to one thread.
+
+#include <cstddef>
+#include <vector>
+
+namespace bgm {
+
+class KMeter {
+ public:
+  explicit KMeter(int sample_rate);
+  // Adds stereo frames (planar). Frames may come in chunks of any size.
+  void add(const float* left, const float* right, size_t count);
+  // Integrated loudness in LUFS of everything added; -HUGE_VAL when all blocks are gated out (silence).
+  double integrated_lufs() const;
+
+ private:
+  struct Biquad {
+    double b0, b1, b2, a1, a2;
+    double z1[2] = {0, 0}, z2[2] = {0, 0};  // per channel
+    double run(int ch, double x);
+  };
+  Biquad shelf_{}, highpass_{};
+  size_t sub_block_;              // 100 ms in frames
+  size_t filled_ = 0;             // frames in the current sub-block
+  double energy_ = 0;             // sum of squares in the current sub-block, both channels
+  std::vector<double> sub_blocks_;  // mean square per complete sub-block
+};
+
+}  // namespace bgm
