@@ -1,16 +1,9 @@
 #include "audio/k_meter.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace bgm {
-
-double KMeter::Biquad::run(int ch, double x) {
-  // Transposed direct form II.
-  const double y = b0 * x + z1[ch];
-  z1[ch] = b1 * x - a1 * y + z2[ch];
-  z2[ch] = b2 * x - a2 * y;
-  return y;
-}
 
 KMeter::KMeter(int sample_rate) : sub_block_(static_cast<size_t>(sample_rate / 10)) {
   const double fs = sample_rate;
@@ -31,17 +24,43 @@ KMeter::KMeter(int sample_rate) : sub_block_(static_cast<size_t>(sample_rate / 1
   }
 }
 
+namespace {
+
+// One sample through a transposed direct form II biquad whose state the caller keeps in registers.
+inline double step(double x, double b0, double b1, double b2, double a1, double a2, double& z1, double& z2) {
+  const double y = b0 * x + z1;
+  z1 = b1 * x - a1 * y + z2;
+  z2 = b2 * x - a2 * y;
+  return y;
+}
+
+}  // namespace
+
 void KMeter::add(const float* left, const float* right, size_t count) {
-  for (size_t i = 0; i < count; ++i) {
-    const double l = highpass_.run(0, shelf_.run(0, left[i]));
-    const double r = highpass_.run(1, shelf_.run(1, right[i]));
-    energy_ += l * l + r * r;
-    if (++filled_ == sub_block_) {
+  const Coefficients s = shelf_, h = highpass_;
+  double ls1 = state_[0], ls2 = state_[1], lh1 = state_[2], lh2 = state_[3];
+  double rs1 = state_[4], rs2 = state_[5], rh1 = state_[6], rh2 = state_[7];
+  size_t i = 0;
+  while (i < count) {
+    // Up to the end of the current 100 ms sub-block.
+    const size_t n = std::min(count - i, sub_block_ - filled_);
+    double energy = 0;
+    for (size_t k = i; k < i + n; ++k) {
+      const double l = step(step(left[k], s.b0, s.b1, s.b2, s.a1, s.a2, ls1, ls2), h.b0, h.b1, h.b2, h.a1, h.a2, lh1, lh2);
+      const double r = step(step(right[k], s.b0, s.b1, s.b2, s.a1, s.a2, rs1, rs2), h.b0, h.b1, h.b2, h.a1, h.a2, rh1, rh2);
+      energy += l * l + r * r;
+    }
+    energy_ += energy;
+    filled_ += n;
+    i += n;
+    if (filled_ == sub_block_) {
       sub_blocks_.push_back(energy_ / static_cast<double>(sub_block_));
       energy_ = 0;
       filled_ = 0;
     }
   }
+  const double st[8] = {ls1, ls2, lh1, lh2, rs1, rs2, rh1, rh2};
+  std::copy(st, st + 8, state_);
 }
 
 double KMeter::integrated_lufs() const {

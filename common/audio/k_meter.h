@@ -18,12 +18,11 @@ class KMeter {
   double integrated_lufs() const;
 
  private:
-  struct Biquad {
+  struct Coefficients {
     double b0, b1, b2, a1, a2;
-    double z1[2] = {0, 0}, z2[2] = {0, 0};  // per channel
-    double run(int ch, double x);
   };
-  Biquad shelf_{}, highpass_{};
+  Coefficients shelf_{}, highpass_{};
+  double state_[8] = {};  // per channel: shelf z1, z2, high-pass z1, z2
   size_t sub_block_;              // 100 ms in frames
   size_t filled_ = 0;             // frames in the current sub-block
   double energy_ = 0;             // sum of squares in the current sub-block, both channels
