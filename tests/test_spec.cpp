@@ -68,6 +68,8 @@ TEST(Spec, InstrumentsShapeTheOrchestration) {
   auto ps = build(req);
   EXPECT_TRUE(std::any_of(ps->parts.begin(), ps->parts.end(), [](const PartPreset& p) { return p.program >= 48 && p.program <= 51; }));
   EXPECT_TRUE(std::any_of(ps->parts.begin(), ps->parts.end(), [](const PartPreset& p) { return p.program == 0 && p.bank == 0; }));
+  EXPECT_TRUE(std::any_of(ps->reasons.begin(), ps->reasons.end(), [](const std::string& r) { return r.rfind("instrument: piano", 0) == 0; }))
+      << "every instrument asked for is accounted for in the reasons";
   req.prompt = "no piano, no strings, no drums, no bass, no melody, no pad, no guitar, no synth";
   auto none = build(req);
   ASSERT_TRUE(none);

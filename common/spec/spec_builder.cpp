@@ -105,6 +105,7 @@ std::vector<PartPreset> orchestrate(const StylePreset& style, const PromptFacts&
     bool present = false;
     for (size_t i = 0; i < parts.size(); ++i)
       if (matches_instrument(parts[i], *inst)) present = true, assigned[i] = true;
+    if (present) reasons.push_back("instrument: " + std::string(inst->id) + ", already played in this style");
     if (present || inst->program < 0) {
       if (!present && inst->role != Role::kDrums) {
         // A role the style lacks ("bass" in solo piano): add it with a default voice.
@@ -116,6 +117,7 @@ std::vector<PartPreset> orchestrate(const StylePreset& style, const PromptFacts&
         p.range = inst->role == Role::kBass ? std::array<int, 2>{33, 50} : std::array<int, 2>{60, 80};
         parts.push_back(p);
         assigned.push_back(true);
+        reasons.push_back("instrument: " + std::string(inst->id) + ", added");
       } else if (!present) {
         PartPreset p;
         p.role = Role::kDrums;
@@ -124,6 +126,7 @@ std::vector<PartPreset> orchestrate(const StylePreset& style, const PromptFacts&
         p.volume = 90;
         parts.push_back(p);
         assigned.push_back(true);
+        reasons.push_back("instrument: drums, added");
       }
       continue;
     }
