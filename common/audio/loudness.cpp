@@ -46,10 +46,6 @@ void LoudnessMeter::add(const AudioBuffer& audio, size_t from, size_t count) {
   }
 }
 
-void LoudnessMeter::add_interleaved(const float* frames, size_t count) {
-  ebur128_add_frames_float(impl_->state, frames, count);
-}
-
 double LoudnessMeter::integrated_lufs() const {
   double out = -HUGE_VAL;
   if (ebur128_loudness_global(impl_->state, &out) != EBUR128_SUCCESS) return -HUGE_VAL;

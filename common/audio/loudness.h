@@ -18,7 +18,6 @@ class LoudnessMeter {
   ~LoudnessMeter();
 
   void add(const AudioBuffer& audio, size_t from = 0, size_t count = SIZE_MAX);
-  void add_interleaved(const float* frames, size_t count);  // left, right, left, right, ...
   double integrated_lufs() const;   // -inf (HUGE_VAL negative) for silence
   double true_peak_dbtp() const;    // only when created with_true_peak
   double loudness_range_lu() const; // only when created with_range

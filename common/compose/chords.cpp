@@ -17,8 +17,7 @@ const std::vector<int>& progression_for(const StylePreset& style, const Key& key
 
 }  // namespace
 
-void write_chords(Score& score, const StylePreset& style, Rng& rng) {
-  (void)rng;
+void write_chords(Score& score, const StylePreset& style) {
   score.chords.clear();
   const bool sevenths = style.sevenths;
   const bool add9 = style.add9;

@@ -59,8 +59,7 @@ Result<Score> compose(const MusicSpec& spec, const StylePreset& style) {
   score.music_end_tick = score.sections.back().start_tick + score.sections.back().length;
 
   Rng rng(spec.seed);
-  Rng chord_rng = rng.fork("chords");
-  write_chords(score, style, chord_rng);
+  write_chords(score, style);
 
   // Pitched parts on even channels (the synthesiser's "music" bus), then the odd ones; drums on channel 10.
   static const int kPitchedChannels[] = {0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 11, 13, 15};

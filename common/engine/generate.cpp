@@ -124,7 +124,6 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
   report(Stage::kExporting, 0);
   AudioWriteOptions write_options;
   write_options.metadata = {{"title", spec->style_name + " (obs-bgm)"}, {"comment", spec->prompt}, {"encoder", "obs-bgm"}};
-  auto export_progress = [&](Stage s, double f) { report(s, f); };
   if (req.midi_path) {
     if (auto ok = write_midi_file(result.score, *req.midi_path); !ok) return ok.error();
     result.midi_file = *req.midi_path;
@@ -136,7 +135,7 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
       result.stem_files.push_back(path);
     }
   }
-  if (auto ok = write_audio_file(mix, req.output, write_options, cancel, export_progress); !ok) return ok.error();
+  if (auto ok = write_audio_file(mix, req.output, write_options, cancel, progress); !ok) return ok.error();
   result.output = req.output;
   result.frames = mix.frames();
   result.sample_rate = rate;
