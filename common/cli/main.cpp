@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  generate   compose a piece from a prompt (text alone) and write it to a file\n"
+    "  analyze    show what the music would follow in a video: cuts, motion, brightness, colour, mood\n"
     "  styles     list the styles the engine knows\n"
     "  help       show this help; 'obs-bgm <command> --help' for a command's options\n"
     "  version    print the version\n"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   }
   if (command == "generate") return bgm::cli::run_generate(args);
   if (command == "styles") return bgm::cli::run_styles(args);
+  if (command == "analyze") return bgm::cli::run_analyze(args);
   std::fprintf(stderr, "obs-bgm: unknown command '%s'.\n\n%s", command.c_str(), kUsage);
   return bgm::cli::kExitUsage;
 }

@@ -1,0 +1,60 @@
+#pragma once
+// What the music follows in a recording: its length, its cuts (and, from the OBS filter, scene switches), and
+// curves of motion, brightness and colour over time, summarised into a mood (valence and energy).
+// The JSON form is documented in common/analysis/FORMAT.md; `obs-bgm analyze --json` prints it and
+// `obs-bgm score --analysis FILE` reads it.
+// Thread: any thread; analyse_video blocks (call it from a worker) and can be cancelled from any thread.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "analysis/video_features.h"
+#include "core/cancel.h"
+#include "core/progress.h"
+#include "core/result.h"
+
+namespace bgm {
+
+inline constexpr double kCurveIntervalS = 0.5;
+inline constexpr int kAnalysisFormatVersion = 1;
+
+struct MoodEstimate {
+  double brightness = 0.5;  // 0..1
+  double warmth = 0;        // -1 cool .. +1 warm
+  double saturation = 0;    // 0..1
+  double motion = 0;        // 0..1, typical change per frame, scaled
+  double cuts_per_minute = 0;
+  double valence = 0;       // -1..1
+  double energy = 0.5;      // 0..1
+};
+
+struct VideoAnalysis {
+  std::string source;  // the analysed file, as given
+  std::string origin = "decoder";  // "decoder" (obs-bgm analyze) or "obs-filter" (written live in OBS)
+  double duration_s = 0;
+  double fps = 0;
+  int width = 0, height = 0;
+  bool truncated = false;
+  std::vector<double> cuts;             // detected shot changes, seconds
+  std::vector<double> scene_switches;   // OBS scene switches (from the filter); they outrank cuts
+  // Curves sampled every kCurveIntervalS from t = 0.
+  std::vector<float> motion, brightness, warmth, saturation;
+  MoodEstimate mood;
+};
+
+// Decodes the video and analyses it. Errors: those of extract_video_features.
+Result<VideoAnalysis> analyse_video(const std::filesystem::path& path, const FeatureOptions& options,
+                                    const CancelToken* cancel, const ProgressFn& progress);
+// Builds the analysis from features (also used on features gathered live in OBS).
+VideoAnalysis analysis_from_features(const VideoFeatures& features, std::string source);
+
+nlohmann::json analysis_to_json(const VideoAnalysis& analysis);
+// Errors: kInvalidArgument with what is wrong in the document (missing field, wrong type, bad version).
+Result<VideoAnalysis> analysis_from_json(const nlohmann::json& json);
+Result<VideoAnalysis> read_analysis_file(const std::filesystem::path& path);
+
+}  // namespace bgm

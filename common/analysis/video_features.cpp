@@ -1,0 +1,193 @@
+#include "analysis/video_features.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "media/ffmpeg_handles.h"
+
+extern "C" {
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+}
+
+namespace bgm {
+namespace {
+
+constexpr int kThumbW = 64, kThumbH = 36;
+constexpr int kBins = 16;
+
+struct SwsDeleter {
+  void operator()(SwsContext* s) const { sws_freeContext(s); }
+};
+
+using Thumb = std::array<float, kThumbW * kThumbH>;
+
+// Mean of each cell of a plane, sampling every `step`th pixel in both directions.
+void cell_means(const uint8_t* data, int stride, int w, int h, int cols, int rows, int step, float* out) {
+  for (int cy = 0; cy < rows; ++cy) {
+    const int y0 = cy * h / rows, y1 = std::max(y0 + 1, (cy + 1) * h / rows);
+    for (int cx = 0; cx < cols; ++cx) {
+      const int x0 = cx * w / cols, x1 = std::max(x0 + 1, (cx + 1) * w / cols);
+      uint32_t sum = 0, n = 0;
+      for (int y = y0; y < y1; y += step) {
+        const uint8_t* row = data + static_cast<ptrdiff_t>(y) * stride;
+        for (int x = x0; x < x1; x += step) sum += row[x], ++n;
+      }
+      out[cy * cols + cx] = n ? static_cast<float>(sum) / static_cast<float>(n) / 255.0f : 0.0f;
+    }
+  }
+}
+
+bool planar_yuv8(AVPixelFormat f) {
+  switch (f) {
+    case AV_PIX_FMT_YUV420P: case AV_PIX_FMT_YUVJ420P: case AV_PIX_FMT_YUV422P: case AV_PIX_FMT_YUVJ422P:
+    case AV_PIX_FMT_YUV444P: case AV_PIX_FMT_YUVJ444P: return true;
+    default: return false;
+  }
+}
+
+class FeatureMaker {
+ public:
+  FrameFeature make(const AVFrame* frame, double t) {
+    const AVFrame* src = frame;
+    if (!planar_yuv8(static_cast<AVPixelFormat>(frame->format))) src = convert(frame);
+    if (!src) return {};
+    const auto* desc = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(src->format));
+    const int w = src->width, h = src->height;
+    const int step = w >= 640 ? 2 : 1;
+    Thumb thumb;
+    cell_means(src->data[0], src->linesize[0], w, h, kThumbW, kThumbH, step, thumb.data());
+    const int cw = AV_CEIL_RSHIFT(w, desc->log2_chroma_w), ch = AV_CEIL_RSHIFT(h, desc->log2_chroma_h);
+    std::array<float, 32 * 18> u{}, v{};
+    cell_means(src->data[1], src->linesize[1], cw, ch, 32, 18, step, u.data());
+    cell_means(src->data[2], src->linesize[2], cw, ch, 32, 18, step, v.data());
+
+    FrameFeature f;
+    f.t = t;
+    std::array<float, kBins> hist{};
+    double luma = 0;
+    for (float p : thumb) {
+      luma += p;
+      hist[static_cast<size_t>(std::min(kBins - 1, static_cast<int>(p * kBins)))] += 1.0f / thumb.size();
+    }
+    f.luma = static_cast<float>(luma / thumb.size());
+    double cb = 0, cr = 0, sat = 0;
+    for (size_t i = 0; i < u.size(); ++i) {
+      const double du = u[i] - 0.5, dv = v[i] - 0.5;
+      cb += du, cr += dv, sat += std::sqrt(du * du + dv * dv);
+    }
+    f.cb = static_cast<float>(cb / u.size());
+    f.cr = static_cast<float>(cr / u.size());
+    f.saturation = static_cast<float>(sat / u.size());
+    if (have_previous_) {
+      double d = 0;
+      for (size_t i = 0; i < thumb.size(); ++i) d += std::fabs(thumb[i] - previous_[i]);
+      f.diff = static_cast<float>(d / thumb.size());
+      double hd = 0;
+      for (int b = 0; b < kBins; ++b) hd += std::fabs(hist[static_cast<size_t>(b)] - previous_hist_[static_cast<size_t>(b)]);
+      f.hist_diff = static_cast<float>(hd / 2);
+    }
+    previous_ = thumb;
+    previous_hist_ = hist;
+    have_previous_ = true;
+    return f;
+  }
+
+ private:
+  // Frames not in planar 8-bit YUV (NV12, RGB, 10-bit...) are scaled down to a small 4:2:0 frame first.
+  const AVFrame* convert(const AVFrame* frame) {
+    const int w = kThumbW * 4, h = kThumbH * 4;
+    sws_.reset(sws_getCachedContext(sws_.release(), frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), w, h,
+                                    AV_PIX_FMT_YUV420P, SWS_AREA, nullptr, nullptr, nullptr));
+    if (!sws_) return nullptr;
+    if (!converted_) {
+      converted_.reset(av_frame_alloc());
+      converted_->format = AV_PIX_FMT_YUV420P;
+      converted_->width = w;
+      converted_->height = h;
+      if (av_frame_get_buffer(converted_.get(), 0) < 0) return nullptr;
+    }
+    sws_scale(sws_.get(), frame->data, frame->linesize, 0, frame->height, converted_->data, converted_->linesize);
+    return converted_.get();
+  }
+
+  Thumb previous_{};
+  std::array<float, kBins> previous_hist_{};
+  bool have_previous_ = false;
+  std::unique_ptr<SwsContext, SwsDeleter> sws_;
+  ff::FramePtr converted_;
+};
+
+}  // namespace
+
+Result<VideoFeatures> extract_video_features(const std::filesystem::path& path, const FeatureOptions& options,
+                                             const CancelToken* cancel, const ProgressFn& progress) {
+  AVFormatContext* raw = nullptr;
+  int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
+  if (err < 0) return make_error(ErrorCode::kMedia, "Could not open " + path.string() + ": " + ff::error_text(err));
+  ff::InputPtr in(raw);
+  if (avformat_find_stream_info(in.get(), nullptr) < 0) return make_error(ErrorCode::kMedia, "Could not read the streams of " + path.string() + ".");
+  const AVCodec* codec = nullptr;
+  const int index = av_find_best_stream(in.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
+  if (index < 0 || !codec) return make_error(ErrorCode::kMedia, path.string() + " has no video stream.");
+  AVStream* st = in->streams[index];
+  for (unsigned i = 0; i < in->nb_streams; ++i)
+    if (static_cast<int>(i) != index) in->streams[i]->discard = AVDISCARD_ALL;  // do not even demux audio
+  ff::CodecContextPtr ctx(avcodec_alloc_context3(codec));
+  avcodec_parameters_to_context(ctx.get(), st->codecpar);
+  ctx->thread_count = std::max(1, options.threads);
+  ctx->thread_type = FF_THREAD_FRAME;
+  if (options.skip_nonref) ctx->skip_frame = AVDISCARD_NONREF;
+  if ((err = avcodec_open2(ctx.get(), codec, nullptr)) < 0)
+    return make_error(ErrorCode::kMedia, "Could not open the video decoder: " + ff::error_text(err));
+
+  VideoFeatures out;
+  const AVRational fr = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
+  out.fps = fr.num > 0 && fr.den > 0 ? av_q2d(fr) : 30.0;
+  out.width = ctx->width;
+  out.height = ctx->height;
+  const double tb = av_q2d(st->time_base);
+  const int64_t start = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
+  const double expected = in->duration > 0 ? static_cast<double>(in->duration) / AV_TIME_BASE : 0.0;
+  FeatureMaker maker;
+  ff::PacketPtr pkt(av_packet_alloc());
+  ff::FramePtr frame(av_frame_alloc());
+  double last_report = 0;
+  bool damaged = false;
+  auto drain = [&]() {
+    while (avcodec_receive_frame(ctx.get(), frame.get()) >= 0) {
+      const int64_t pts = frame->best_effort_timestamp != AV_NOPTS_VALUE ? frame->best_effort_timestamp : frame->pts;
+      const double t = pts != AV_NOPTS_VALUE ? static_cast<double>(pts - start) * tb
+                                             : static_cast<double>(out.frames.size()) / out.fps;
+      out.frames.push_back(maker.make(frame.get(), t));
+      av_frame_unref(frame.get());
+    }
+  };
+  while (true) {
+    err = av_read_frame(in.get(), pkt.get());
+    if (err == AVERROR_EOF) break;
+    if (err < 0) {  // a damaged or truncated file: keep what was readable
+      damaged = true;
+      break;
+    }
+    if (pkt->stream_index == index && avcodec_send_packet(ctx.get(), pkt.get()) >= 0) drain();
+    av_packet_unref(pkt.get());
+    if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
+    if (progress && !out.frames.empty() && expected > 0 && out.frames.back().t - last_report > 5) {
+      last_report = out.frames.back().t;
+      progress(Stage::kAnalysing, std::min(1.0, last_report / expected));
+    }
+  }
+  avcodec_send_packet(ctx.get(), nullptr);
+  drain();
+  if (out.frames.empty()) {
+    return make_error(ErrorCode::kMedia, path.string() + " has no readable video frame. The recording may be damaged.");
+  }
+  std::stable_sort(out.frames.begin(), out.frames.end(), [](const FrameFeature& a, const FrameFeature& b) { return a.t < b.t; });
+  out.duration_s = out.frames.back().t + 1.0 / out.fps;
+  out.truncated = damaged || (expected > 0 && out.duration_s < expected - 1.0);
+  return out;
+}
+
+}  // namespace bgm

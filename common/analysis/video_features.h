@@ -1,0 +1,42 @@
+#pragma once
+// Per-frame features of a video, read with FFmpeg: a 64x36 luma thumbnail averaged straight from the Y plane (no
+// scaler: cheap and free of aliasing), its change from the previous frame, a luma histogram's change, and the
+// frame's brightness and colour. The cut detector and the mood estimate work from these.
+// Thread: call from a worker thread; cancel from any thread.
+
+#include <filesystem>
+#include <vector>
+
+#include "core/cancel.h"
+#include "core/progress.h"
+#include "core/result.h"
+
+namespace bgm {
+
+struct FrameFeature {
+  double t = 0;          // seconds from the start of the video stream
+  float luma = 0;        // mean brightness, 0..1
+  float diff = 0;        // mean absolute change of the thumbnail from the previous frame, 0..1
+  float hist_diff = 0;   // change of the 16-bin luma histogram (half the L1 distance), 0..1
+  float cb = 0, cr = 0;  // mean chroma, -0.5..0.5 (cr - cb: warm versus cool)
+  float saturation = 0;  // mean chroma magnitude
+};
+
+struct VideoFeatures {
+  double fps = 0;
+  double duration_s = 0;  // up to the end of the last readable frame
+  int width = 0, height = 0;
+  bool truncated = false; // decoding stopped at damaged data before the container's end
+  std::vector<FrameFeature> frames;
+};
+
+struct FeatureOptions {
+  int threads = 2;            // decoder frame threads
+  bool skip_nonref = false;   // decode only reference frames (faster; coarser cut timing)
+};
+
+// Errors: kMedia (no video stream, no decodable frame), kCancelled.
+Result<VideoFeatures> extract_video_features(const std::filesystem::path& path, const FeatureOptions& options,
+                                             const CancelToken* cancel, const ProgressFn& progress);
+
+}  // namespace bgm

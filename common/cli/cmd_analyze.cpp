@@ -1,0 +1,85 @@
+// obs-bgm analyze: what the music would follow in a file.
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "analysis/analysis.h"
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/progress_bar.h"
+#include "media/media_probe.h"
+
+namespace bgm::cli {
+namespace {
+
+constexpr const char* kHelp =
+    "Usage: obs-bgm analyze INPUT [--json] [--duration S]\n"
+    "\n"
+    "Shows what the music would follow in INPUT (video, image or audio): its length, its scene cuts, and its\n"
+    "motion, brightness and colour, summed up as a mood. --json prints the analysis in the format that\n"
+    "`obs-bgm score --analysis FILE` reads (see common/analysis/FORMAT.md).\n"
+    "\n"
+    "  --json            machine-readable output\n"
+    "  --duration S      for a still image: the length of the video it becomes (default 30)\n"
+    "  --fast            decode only reference frames (faster on long recordings; cut times within a few frames)\n"
+    "  -q, --quiet       no progress bar\n";
+
+int fail(const Error& e, bool json) {
+  if (json) std::printf("%s\n", nlohmann::json({{"ok", false}, {"error", {{"code", error_code_name(e.code)}, {"message", e.message}}}}).dump(2).c_str());
+  std::fprintf(stderr, "obs-bgm: %s\n", e.message.c_str());
+  return exit_code_for(e.code);
+}
+
+}  // namespace
+
+int run_analyze(const std::vector<std::string>& argv) {
+  ArgSpec spec;
+  spec.with_value = {"--duration"};
+  spec.flags = {"--json", "--fast", "--quiet", "--help"};
+  spec.aliases = {{"-q", "--quiet"}, {"-h", "--help"}};
+  const bool json_early = std::find(argv.begin(), argv.end(), "--json") != argv.end();
+  auto args = parse_args(argv, spec);
+  if (!args) return fail(args.error(), json_early);
+  if (args->has("--help")) {
+    std::fputs(kHelp, stdout);
+    return kExitOk;
+  }
+  const bool json = args->has("--json");
+  if (args->positionals.size() != 1) return fail(make_error(ErrorCode::kInvalidArgument, "Give one input file: obs-bgm analyze INPUT."), json);
+  auto still_duration = args->number("--duration");
+  if (!still_duration) return fail(still_duration.error(), json);
+
+  auto info = probe_media(args->positionals[0]);
+  if (!info) return fail(info.error(), json);
+  VideoAnalysis analysis;
+  if (info->kind == MediaKind::kAudio) {
+    analysis.source = info->path.string();
+    analysis.duration_s = info->duration_s;
+  } else {
+    FeatureOptions options;
+    options.skip_nonref = args->has("--fast");
+    ProgressBar bar(!args->has("--quiet") && !json);
+    auto result = analyse_video(info->path, options, nullptr, [&](Stage s, double f) { bar.update(s, f); });
+    bar.finish();
+    if (!result) return fail(result.error(), json);
+    analysis = std::move(result).value();
+    if (info->kind == MediaKind::kImage) analysis.duration_s = still_duration->value_or(30.0);
+  }
+  if (json) {
+    std::printf("%s\n", analysis_to_json(analysis).dump(2).c_str());
+    return kExitOk;
+  }
+  std::printf("%s: %s, %.2f s", info->path.c_str(), std::string(media_kind_name(info->kind)).c_str(), analysis.duration_s);
+  if (info->video) std::printf(", %dx%d at %.2f fps", info->video->width, info->video->height, info->video->fps);
+  std::printf("%s\n", analysis.truncated ? " (damaged: analysed up to the last readable frame)" : "");
+  std::printf("Cuts (%zu):", analysis.cuts.size());
+  for (double c : analysis.cuts) std::printf(" %.2f", c);
+  const auto& m = analysis.mood;
+  std::printf("\nPicture: brightness %.2f, warmth %+.2f, saturation %.2f, motion %.2f, %.1f cuts/min\n", m.brightness, m.warmth,
+              m.saturation, m.motion, m.cuts_per_minute);
+  std::printf("Mood: valence %+.2f (sombre - bright), energy %.2f (calm - intense)\n", m.valence, m.energy);
+  return kExitOk;
+}
+
+}  // namespace bgm::cli

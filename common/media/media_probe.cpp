@@ -1,0 +1,121 @@
+#include "media/media_probe.h"
+
+#include <unistd.h>
+
+#include <array>
+#include <cmath>
+
+#include "core/atomic_file.h"
+#include "media/ffmpeg_handles.h"
+
+namespace bgm {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::array<const char*, 5> kVideoExt{"mp4", "mov", "avi", "webm", "mkv"};
+constexpr std::array<const char*, 5> kImageExt{"jpg", "jpeg", "png", "gif", "webp"};
+constexpr std::array<const char*, 4> kAudioExt{"mp3", "wav", "m4a", "aac"};
+
+template <size_t N>
+bool listed(const std::array<const char*, N>& list, const std::string& ext) {
+  for (const char* e : list)
+    if (ext == e) return true;
+  return false;
+}
+
+double fps_of(const AVStream* st) {
+  const AVRational r = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
+  return r.num > 0 && r.den > 0 ? av_q2d(r) : 0.0;
+}
+
+}  // namespace
+
+std::string_view media_kind_name(MediaKind kind) {
+  switch (kind) {
+    case MediaKind::kVideo: return "video";
+    case MediaKind::kImage: return "image";
+    case MediaKind::kAudio: return "audio";
+  }
+  return "video";
+}
+
+std::string supported_input_extensions() {
+  std::string out;
+  for (const char* e : kVideoExt) out += (out.empty() ? "" : ", ") + std::string(e);
+  for (const char* e : kImageExt) out += ", " + std::string(e);
+  for (const char* e : kAudioExt) out += ", " + std::string(e);
+  return out;
+}
+
+Result<MediaInfo> probe_media(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return make_error(ErrorCode::kNotFound, "No such file: " + path.string() + ". Check the path.");
+  if (fs::is_directory(path, ec)) {
+    return make_error(ErrorCode::kNotFound, path.string() + " is a folder. Choose a video, image or audio file.");
+  }
+  if (access(path.c_str(), R_OK) != 0) {
+    return make_error(ErrorCode::kNotFound, "Cannot read " + path.string() + " (permission denied). Check the file's permissions.");
+  }
+  const std::string ext = lower_extension(path);
+  MediaKind kind;
+  if (listed(kVideoExt, ext)) kind = MediaKind::kVideo;
+  else if (listed(kImageExt, ext)) kind = MediaKind::kImage;
+  else if (listed(kAudioExt, ext)) kind = MediaKind::kAudio;
+  else {
+    return make_error(ErrorCode::kUnsupported, "'." + ext + "' files are not supported. Use one of: " + supported_input_extensions() + ".");
+  }
+  MediaInfo info;
+  info.path = path;
+  info.kind = kind;
+  info.size_bytes = fs::file_size(path, ec);
+  if (info.size_bytes == 0) {
+    return make_error(ErrorCode::kMedia, path.string() + " is empty (0 bytes): the recording may not have been written. "
+                                                         "Choose another file.");
+  }
+
+  AVFormatContext* raw = nullptr;
+  int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
+  if (err < 0) {
+    return make_error(ErrorCode::kMedia, path.string() + " is not a " + std::string(media_kind_name(kind)) +
+                                             " file FFmpeg can read (" + ff::error_text(err) +
+                                             "). It may be damaged or misnamed; try opening it in a player.");
+  }
+  ff::InputPtr in(raw);
+  if ((err = avformat_find_stream_info(in.get(), nullptr)) < 0) {
+    return make_error(ErrorCode::kMedia, "Could not read the streams of " + path.string() + " (" + ff::error_text(err) +
+                                             "). It may be damaged.");
+  }
+  info.container = in->iformat ? in->iformat->name : "";
+  const int v = av_find_best_stream(in.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  const int a = av_find_best_stream(in.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+  if (v >= 0) {
+    const AVStream* st = in->streams[v];
+    const AVCodecDescriptor* d = avcodec_descriptor_get(st->codecpar->codec_id);
+    info.video = VideoStreamInfo{d ? d->name : "unknown", st->codecpar->width, st->codecpar->height, fps_of(st)};
+  }
+  if (a >= 0) {
+    const AVStream* st = in->streams[a];
+    const AVCodecDescriptor* d = avcodec_descriptor_get(st->codecpar->codec_id);
+    info.audio = AudioStreamInfo{d ? d->name : "unknown", st->codecpar->sample_rate, st->codecpar->ch_layout.nb_channels};
+  }
+  if (!info.video && !info.audio) {
+    return make_error(ErrorCode::kMedia, path.string() + " has no video or audio stream, so there is nothing to score.");
+  }
+  if (kind == MediaKind::kImage && !info.video) {
+    return make_error(ErrorCode::kMedia, path.string() + " does not contain a picture FFmpeg can read.");
+  }
+  if (kind == MediaKind::kVideo && !info.video) kind = info.kind = MediaKind::kAudio;  // a sound-only .mp4/.webm
+  if (kind == MediaKind::kAudio && !info.audio) {
+    return make_error(ErrorCode::kMedia, path.string() + " has no audio stream.");
+  }
+  if (kind != MediaKind::kImage) {
+    if (in->duration > 0) info.duration_s = static_cast<double>(in->duration) / AV_TIME_BASE;
+    for (unsigned i = 0; i < in->nb_streams && info.duration_s <= 0; ++i) {
+      const AVStream* st = in->streams[i];
+      if (st->duration > 0) info.duration_s = static_cast<double>(st->duration) * av_q2d(st->time_base);
+    }
+  }
+  return info;
+}
+
+}  // namespace bgm

@@ -1,0 +1,49 @@
+#pragma once
+// What an input file is: video, still image or audio, with its streams and length. Every way a file can be
+// unusable (missing, unreadable, empty, not media, no streams, an unsupported type) is a clear error here, before
+// any work starts.
+// Thread: any thread; no shared state.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+
+namespace bgm {
+
+enum class MediaKind { kVideo, kImage, kAudio };
+std::string_view media_kind_name(MediaKind kind);
+
+struct VideoStreamInfo {
+  std::string codec;
+  int width = 0;
+  int height = 0;
+  double fps = 0;
+};
+
+struct AudioStreamInfo {
+  std::string codec;
+  int sample_rate = 0;
+  int channels = 0;
+};
+
+struct MediaInfo {
+  std::filesystem::path path;
+  std::string container;  // FFmpeg's demuxer name
+  MediaKind kind = MediaKind::kVideo;
+  double duration_s = 0;  // 0 for still images
+  uint64_t size_bytes = 0;
+  std::optional<VideoStreamInfo> video;
+  std::optional<AudioStreamInfo> audio;
+};
+
+// "mp4, mov, avi, webm, mkv, jpg, jpeg, png, gif, webp, mp3, wav, m4a, aac"
+std::string supported_input_extensions();
+
+// Errors: kNotFound (missing, a folder, unreadable), kUnsupported (extension), kMedia (empty, not decodable,
+// no video or audio stream). Messages say what is wrong and what to do.
+Result<MediaInfo> probe_media(const std::filesystem::path& path);
+
+}  // namespace bgm
