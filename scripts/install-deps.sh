@@ -11,7 +11,7 @@ packages=(
   libfluidsynth-dev fluid-soundfont-gm timgm6mb-soundfont libebur128-dev
   libcurl4-openssl-dev nlohmann-json3-dev
   # tests and benchmarks: GoogleTest, and independent tools to measure outputs with
-  libgtest-dev libgmock-dev ffmpeg fluidsynth
+  libgtest-dev libgmock-dev ffmpeg fluidsynth espeak-ng
 )
 
 missing=()

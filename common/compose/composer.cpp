@@ -43,14 +43,15 @@ void clip(Part& part, int64_t end_tick) {
 
 }  // namespace
 
-Result<Score> compose(const MusicSpec& spec, const StylePreset& style) {
+Result<Score> compose(const MusicSpec& spec, const StylePreset& style) { return compose_on_form(spec, style, plan_form(spec, style)); }
+
+Result<Score> compose_on_form(const MusicSpec& spec, const StylePreset& style, const FormPlan& plan) {
   if (spec.parts.empty()) return make_error(ErrorCode::kInvalidArgument, "The music spec has no parts to compose for.");
-  const FormPlan plan = plan_form(spec, style);
   Score score;
   score.key = spec.key;
   score.loop = spec.loop;
   score.duration_s = spec.duration_s;
-  score.tempo = {{0, plan.bpm}};
+  score.tempo = plan.tempo.empty() ? std::vector<TempoChange>{{0, plan.bpm}} : plan.tempo;
   score.sections = plan.sections;
   score.reverb_room = style.reverb_room;
   score.reverb_level = style.reverb_level;

@@ -10,6 +10,10 @@
 
 namespace bgm {
 
+struct FormPlan;
+
 Result<Score> compose(const MusicSpec& spec, const StylePreset& style);
+// The same on a form planned elsewhere (plan_form_for_video: sections on a video's cuts).
+Result<Score> compose_on_form(const MusicSpec& spec, const StylePreset& style, const FormPlan& plan);
 
 }  // namespace bgm

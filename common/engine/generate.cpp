@@ -3,12 +3,10 @@
 #include <chrono>
 #include <cmath>
 
-#include "audio/drum_bus.h"
-#include "audio/shaping.h"
 #include "compose/composer.h"
-#include "compose/form.h"
 #include "core/atomic_file.h"
 #include "media/audio_encoder.h"
+#include "engine/music_render.h"
 #include "midi/smf.h"
 
 namespace bgm {
@@ -33,9 +31,6 @@ std::string stem_file_name(size_t index, const std::string& name) {
   for (char c : name) clean += (std::isalnum(static_cast<unsigned char>(c)) ? c : '-');
   return (index < 9 ? "0" : "") + std::to_string(index + 1) + "-" + clean + ".wav";
 }
-
-// Seconds rendered past a loop's end: releases and reverb that then play over its start.
-constexpr double kLoopOverhangS = 4.0;
 
 }  // namespace
 
@@ -83,43 +78,18 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
   result.seconds.compose = clock.lap();
   if (cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
 
-  report(Stage::kLoadingSounds, 0);
-  SynthOptions synth_options = req.synth;
-  synth_options.stems = req.stems_dir.has_value();
-  auto synth = SoundFontSynth::create(synth_options);
-  if (!synth) return synth.error();
-  result.soundfont = (*synth)->soundfont();
-  result.seconds.load = clock.lap();
-
-  report(Stage::kRendering, 0);
-  const int rate = synth_options.sample_rate;
-  const auto frames = static_cast<size_t>(std::llround(spec->duration_s * rate));
-  const size_t overhang = spec->loop ? static_cast<size_t>(kLoopOverhangS * rate) : 0;
-  auto rendered = (*synth)->render(result.score, frames + overhang, cancel, progress);
-  if (!rendered) return rendered.error();
-  result.seconds.render = clock.lap();
-
-  report(Stage::kMastering, 0);
-  std::vector<Stem>& buses = rendered->buses;
-  for (auto& bus : buses) {
-    if (spec->loop) {
-      fold_loop_tail(bus.audio, frames);
-    } else {
-      // The ending was composed to decay inside the tail; this short fade only guarantees a silent last sample.
-      fade_out_end(bus.audio, static_cast<size_t>(std::min(0.5, ending_tail_seconds(spec->duration_s) * 0.4) * rate));
-    }
-  }
-  result.drum_bus = tame_drum_transients(buses, 9.0, spec->loop);
-  const bool keep_stems = req.stems_dir.has_value();
-  AudioBuffer mix = mix_down(buses, keep_stems);
-  std::vector<Stem>& stems = buses;  // empty unless stems were asked for
-  MasterSettings master;
-  master.target_lufs = spec->loudness_lufs;
-  master.loop = spec->loop;
-  auto mastered = master_audio(mix, stems, master, cancel);
-  if (!mastered) return mastered.error();
-  result.master = *mastered;
-  result.seconds.master = clock.lap();
+  auto music = render_music(result.score, *spec, req.synth, req.stems_dir.has_value(), cancel, progress);
+  if (!music) return music.error();
+  result.soundfont = music->soundfont;
+  result.drum_bus = music->drum_bus;
+  result.master = music->master;
+  result.seconds.load = music->load_s;
+  result.seconds.render = music->render_s;
+  result.seconds.master = music->master_s;
+  clock.lap();
+  const AudioBuffer& mix = music->mix;
+  const std::vector<Stem>& stems = music->stems;
+  const int rate = mix.sample_rate;
 
   report(Stage::kExporting, 0);
   AudioWriteOptions write_options;

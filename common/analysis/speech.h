@@ -1,0 +1,34 @@
+#pragma once
+// Where someone is talking, and how loud the recording is. Speech is found by its signature: energy concentrated
+// in the voice band (300-3400 Hz), well above the recording's noise floor, and modulated at syllable rate (steady
+// tones and drones are not). Segments are smoothed so ducking does not flutter between words.
+// Thread: pure functions; any thread.
+
+#include <cmath>
+#include <vector>
+
+#include "audio/audio_buffer.h"
+#include "core/time_span.h"
+
+namespace bgm {
+
+struct SpeechSettings {
+  double above_floor_db = 12.0;   // voice-band level above the recording's quiet moments
+  double min_level_dbfs = -55.0;  // never speech below this
+  double band_share_db = -8.0;    // voice band versus the whole spectrum
+  double modulation_db = 2.5;     // syllabic rise and fall over 400 ms
+  double merge_gap_s = 0.35;      // pauses shorter than this stay inside the segment
+  double min_length_s = 0.15;
+  double pad_s = 0.1;             // each side of a segment
+};
+
+std::vector<TimeSpan> detect_speech(const AudioBuffer& audio, const SpeechSettings& settings = {});
+
+struct AudioAnalysis {
+  double loudness_lufs = -HUGE_VAL;  // integrated (BS.1770); -inf for silence
+  std::vector<TimeSpan> speech;
+};
+
+AudioAnalysis analyse_audio(const AudioBuffer& audio);
+
+}  // namespace bgm

@@ -1,0 +1,209 @@
+#include "media/muxer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include "core/atomic_file.h"
+#include "media/ffmpeg_handles.h"
+
+extern "C" {
+#include <libavutil/channel_layout.h>
+}
+
+namespace bgm {
+namespace {
+
+struct Container {
+  const char* ext;
+  const char* muxer;
+  const char* audio_encoder;
+};
+const Container kContainers[] = {
+    {"mp4", "mp4", "aac"}, {"mov", "mov", "aac"}, {"mkv", "matroska", "aac"}, {"webm", "webm", "libopus"}};
+
+const Container* container_for(const std::string& ext) {
+  for (const auto& c : kContainers)
+    if (ext == c.ext) return &c;
+  return nullptr;
+}
+
+Error write_error(const std::filesystem::path& path, int err) {
+  std::string msg = "Could not write " + path.string() + ": " + ff::error_text(err) + ".";
+  if (err == AVERROR(ENOSPC)) msg += " The disk is full: free some space or choose another folder.";
+  return make_error(ErrorCode::kIo, msg);
+}
+
+// One audio track being encoded from a buffer, frame by frame, as the video advances.
+class TrackEncoder {
+ public:
+  Status open(const char* encoder, AVFormatContext* out, const MuxAudioTrack& track, int index) {
+    const AVCodec* codec = avcodec_find_encoder_by_name(encoder);
+    if (!codec) return make_error(ErrorCode::kUnsupported, std::string("This FFmpeg has no ") + encoder + " encoder.");
+    ctx_.reset(avcodec_alloc_context3(codec));
+    const int rate = track.audio->sample_rate;
+    ctx_->sample_rate = codec->id == AV_CODEC_ID_OPUS ? 48000 : rate;
+    ctx_->sample_fmt = codec->sample_fmts ? codec->sample_fmts[0] : AV_SAMPLE_FMT_FLTP;
+    av_channel_layout_default(&ctx_->ch_layout, 2);
+    ctx_->bit_rate = 192000;
+    ctx_->time_base = AVRational{1, ctx_->sample_rate};
+    if (out->oformat->flags & AVFMT_GLOBALHEADER) ctx_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    int err = avcodec_open2(ctx_.get(), codec, nullptr);
+    if (err < 0) return make_error(ErrorCode::kMedia, std::string("Could not start the ") + encoder + " encoder: " + ff::error_text(err));
+    stream_ = avformat_new_stream(out, nullptr);
+    avcodec_parameters_from_context(stream_->codecpar, ctx_.get());
+    stream_->time_base = ctx_->time_base;
+    av_dict_set(&stream_->metadata, "title", track.title.c_str(), 0);
+    av_dict_set(&stream_->metadata, "handler_name", track.title.c_str(), 0);
+    stream_->disposition = index == 0 ? AV_DISPOSITION_DEFAULT : 0;
+    SwrContext* swr = nullptr;
+    AVChannelLayout stereo;
+    av_channel_layout_default(&stereo, 2);
+    if (swr_alloc_set_opts2(&swr, &stereo, ctx_->sample_fmt, ctx_->sample_rate, &stereo, AV_SAMPLE_FMT_FLTP, rate, 0, nullptr) < 0 ||
+        swr_init(swr) < 0) {
+      swr_free(&swr);
+      return make_error(ErrorCode::kMedia, "Could not set up sample conversion.");
+    }
+    swr_.reset(swr);
+    audio_ = track.audio;
+    packet_.reset(av_packet_alloc());
+    return {};
+  }
+
+  // Encodes the buffer up to `until_s` seconds (all of it when negative).
+  Status advance(AVFormatContext* out, double until_s, const std::filesystem::path& path) {
+    const size_t total = audio_->frames();
+    const size_t limit = until_s < 0 ? total : std::min(total, static_cast<size_t>(until_s * audio_->sample_rate));
+    const size_t step = ctx_->frame_size > 0 ? static_cast<size_t>(ctx_->frame_size) : 1024;
+    while (pos_ < limit) {
+      const size_t n = std::min(step, total - pos_);
+      ff::FramePtr frame(av_frame_alloc());
+      frame->nb_samples = static_cast<int>(n);
+      frame->format = ctx_->sample_fmt;
+      frame->sample_rate = ctx_->sample_rate;
+      av_channel_layout_copy(&frame->ch_layout, &ctx_->ch_layout);
+      if (av_frame_get_buffer(frame.get(), 0) < 0) return make_error(ErrorCode::kMedia, "Out of memory for an audio frame.");
+      const uint8_t* in[2] = {reinterpret_cast<const uint8_t*>(audio_->left.data() + pos_),
+                              reinterpret_cast<const uint8_t*>(audio_->right.data() + pos_)};
+      const int got = swr_convert(swr_.get(), frame->data, static_cast<int>(n), in, static_cast<int>(n));
+      frame->nb_samples = std::max(got, 0);
+      frame->pts = pts_;
+      pts_ += frame->nb_samples;
+      pos_ += n;
+      if (auto ok = send(out, frame.get(), path); !ok) return ok;
+    }
+    return {};
+  }
+
+  Status finish(AVFormatContext* out, const std::filesystem::path& path) {
+    if (auto ok = advance(out, -1, path); !ok) return ok;
+    return send(out, nullptr, path);
+  }
+
+ private:
+  Status send(AVFormatContext* out, AVFrame* frame, const std::filesystem::path& path) {
+    int err = avcodec_send_frame(ctx_.get(), frame);
+    if (err < 0) return make_error(ErrorCode::kMedia, "The audio encoder refused a frame: " + ff::error_text(err));
+    while ((err = avcodec_receive_packet(ctx_.get(), packet_.get())) >= 0) {
+      av_packet_rescale_ts(packet_.get(), ctx_->time_base, stream_->time_base);
+      packet_->stream_index = stream_->index;
+      if ((err = av_interleaved_write_frame(out, packet_.get())) < 0) return write_error(path, err);
+    }
+    return {};
+  }
+
+  ff::CodecContextPtr ctx_;
+  ff::SwrPtr swr_;
+  ff::PacketPtr packet_;
+  AVStream* stream_ = nullptr;
+  const AudioBuffer* audio_ = nullptr;
+  size_t pos_ = 0;
+  int64_t pts_ = 0;
+};
+
+}  // namespace
+
+std::string supported_video_output_extensions() { return "mp4, mov, mkv, webm"; }
+bool is_supported_video_output_extension(const std::string& ext) { return container_for(ext) != nullptr; }
+
+Status mux_copied_video(const std::filesystem::path& source, const std::filesystem::path& output,
+                        const std::vector<MuxAudioTrack>& tracks, double duration_s, const CancelToken* cancel,
+                        const ProgressFn& progress) {
+  const Container* container = container_for(lower_extension(output));
+  if (!container) {
+    return make_error(ErrorCode::kUnsupported, "Cannot write a video as '" + output.extension().string() + "'. Use one of: " +
+                                                   supported_video_output_extensions() + ".");
+  }
+  if (auto ok = check_writable_output(output); !ok) return ok;
+  AVFormatContext* raw = nullptr;
+  int err = avformat_open_input(&raw, source.c_str(), nullptr, nullptr);
+  if (err < 0) return make_error(ErrorCode::kMedia, "Could not open " + source.string() + ": " + ff::error_text(err));
+  ff::InputPtr in(raw);
+  if (avformat_find_stream_info(in.get(), nullptr) < 0) return make_error(ErrorCode::kMedia, "Could not read the streams of " + source.string() + ".");
+  const int vindex = av_find_best_stream(in.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  if (vindex < 0) return make_error(ErrorCode::kMedia, source.string() + " has no video stream to copy.");
+  AVStream* vin = in->streams[vindex];
+
+  AtomicOutput atomic(output);
+  AVFormatContext* oraw = nullptr;
+  avformat_alloc_output_context2(&oraw, nullptr, container->muxer, atomic.temp_path().c_str());
+  if (!oraw) return make_error(ErrorCode::kMedia, std::string("FFmpeg has no ") + container->muxer + " muxer.");
+  ff::OutputPtr out(oraw);
+  if (avformat_query_codec(out->oformat, vin->codecpar->codec_id, FF_COMPLIANCE_NORMAL) != 1) {
+    const AVCodecDescriptor* d = avcodec_descriptor_get(vin->codecpar->codec_id);
+    return make_error(ErrorCode::kUnsupported, std::string("A .") + container->ext + " file cannot hold the recording's " +
+                                                   (d ? d->name : "video") + " video without re-encoding it. Choose .mkv (it holds any codec) or .mp4.");
+  }
+  AVStream* vout = avformat_new_stream(out.get(), nullptr);
+  avcodec_parameters_copy(vout->codecpar, vin->codecpar);
+  vout->codecpar->codec_tag = 0;
+  vout->time_base = vin->time_base;
+  vout->avg_frame_rate = vin->avg_frame_rate;
+  av_dict_copy(&vout->metadata, vin->metadata, 0);
+  std::vector<std::unique_ptr<TrackEncoder>> encoders;
+  for (size_t i = 0; i < tracks.size(); ++i) {
+    auto enc = std::make_unique<TrackEncoder>();
+    if (auto ok = enc->open(container->audio_encoder, out.get(), tracks[i], static_cast<int>(i)); !ok) return ok;
+    encoders.push_back(std::move(enc));
+  }
+  av_dict_set(&out->metadata, "encoder", "obs-bgm", 0);
+  if ((err = avio_open(&out->pb, atomic.temp_path().c_str(), AVIO_FLAG_WRITE)) < 0) return write_error(output, err);
+  if ((err = avformat_write_header(out.get(), nullptr)) < 0) return write_error(output, err);
+
+  const double tb = av_q2d(vin->time_base);
+  const int64_t start = vin->start_time != AV_NOPTS_VALUE ? vin->start_time : 0;
+  ff::PacketPtr pkt(av_packet_alloc());
+  double last_report = 0;
+  while (av_read_frame(in.get(), pkt.get()) >= 0) {
+    if (pkt->stream_index != vindex) {
+      av_packet_unref(pkt.get());
+      continue;
+    }
+    const double t = pkt->dts != AV_NOPTS_VALUE ? static_cast<double>(pkt->dts - start) * tb : 0.0;
+    if (duration_s > 0 && pkt->pts != AV_NOPTS_VALUE && static_cast<double>(pkt->pts - start) * tb >= duration_s + 1e-6) {
+      av_packet_unref(pkt.get());
+      continue;  // beyond the scored length (a damaged tail)
+    }
+    // Audio keeps half a second ahead of the video it plays with, so the muxer interleaves evenly.
+    for (auto& enc : encoders)
+      if (auto ok = enc->advance(out.get(), t + 0.5, output); !ok) return ok;
+    av_packet_rescale_ts(pkt.get(), vin->time_base, vout->time_base);
+    pkt->stream_index = vout->index;
+    pkt->pos = -1;
+    if ((err = av_interleaved_write_frame(out.get(), pkt.get())) < 0) return write_error(output, err);
+    if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
+    if (progress && duration_s > 0 && t - last_report > 5) {
+      last_report = t;
+      progress(Stage::kExporting, std::min(1.0, t / duration_s));
+    }
+  }
+  for (auto& enc : encoders)
+    if (auto ok = enc->finish(out.get(), output); !ok) return ok;
+  if ((err = av_write_trailer(out.get())) < 0) return write_error(output, err);
+  avio_flush(out->pb);
+  if (out->pb->error < 0) return write_error(output, out->pb->error);
+  avio_closep(&out->pb);
+  return atomic.commit();
+}
+
+}  // namespace bgm

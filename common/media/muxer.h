@@ -1,0 +1,32 @@
+#pragma once
+// Writes a video file whose video stream is copied packet for packet from a source (never re-encoded), with new
+// audio tracks encoded from buffers (AAC in MP4/MOV/MKV, Opus in WebM). Written to a temporary name and renamed.
+// Thread: a worker thread; cancel from any thread.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "audio/audio_buffer.h"
+#include "core/cancel.h"
+#include "core/progress.h"
+#include "core/result.h"
+
+namespace bgm {
+
+struct MuxAudioTrack {
+  const AudioBuffer* audio = nullptr;
+  std::string title;  // shown by editors and players ("Mix", "Music", "Original audio")
+};
+
+// "mp4, mov, mkv, webm"
+std::string supported_video_output_extensions();
+bool is_supported_video_output_extension(const std::string& ext);
+
+// Errors: kUnsupported (the container cannot hold the source's video codec: the message names both), kMedia,
+// kIo (the message says why: full disk, permissions), kCancelled.
+Status mux_copied_video(const std::filesystem::path& video_source, const std::filesystem::path& output,
+                        const std::vector<MuxAudioTrack>& tracks, double duration_s, const CancelToken* cancel,
+                        const ProgressFn& progress);
+
+}  // namespace bgm
