@@ -29,6 +29,14 @@ std::vector<float> curve(const VideoFeatures& f, Get get) {
   return out;
 }
 
+// The analysis keeps the precision its JSON form keeps, so music scored from a written analysis is the music
+// scored from the decoded video, bit for bit.
+double q3(double x) { return std::round(x * 1000.0) / 1000.0; }
+
+void quantise(std::vector<float>& v) {
+  for (float& x : v) x = static_cast<float>(q3(x));
+}
+
 double mean(const std::vector<float>& v) {
   if (v.empty()) return 0;
   double s = 0;
@@ -61,16 +69,22 @@ VideoAnalysis analysis_from_features(const VideoFeatures& f, std::string source)
   a.warmth = curve(f, [](const FrameFeature& x) { return std::clamp((x.cr - x.cb) * 4.0, -1.0, 1.0); });
   a.saturation = curve(f, [](const FrameFeature& x) { return std::min(1.0, x.saturation * 4.0); });
 
+  for (auto* c : {&a.motion, &a.brightness, &a.warmth, &a.saturation}) quantise(*c);
+  a.duration_s = q3(a.duration_s);
+  a.fps = q3(a.fps);
+  for (double& c : a.cuts) c = q3(c);
   MoodEstimate& m = a.mood;
-  m.brightness = mean(a.brightness);
-  m.warmth = mean(a.warmth);
-  m.saturation = mean(a.saturation);
-  m.motion = mean(a.motion);
-  m.cuts_per_minute = a.duration_s > 0 ? static_cast<double>(a.cuts.size()) / a.duration_s * 60.0 : 0;
+  m.brightness = q3(mean(a.brightness));
+  m.warmth = q3(mean(a.warmth));
+  m.saturation = q3(mean(a.saturation));
+  m.motion = q3(mean(a.motion));
+  m.cuts_per_minute = q3(a.duration_s > 0 ? static_cast<double>(a.cuts.size()) / a.duration_s * 60.0 : 0);
   // Bright, warm, colourful pictures read as positive; dark, cool, grey ones as sombre. Motion and cutting pace
   // drive the energy.
   m.valence = std::clamp(1.4 * (m.brightness - 0.45) + 0.5 * m.warmth + 0.6 * (m.saturation - 0.2), -1.0, 1.0);
   m.energy = std::clamp(0.15 + 0.55 * m.motion + 0.3 * std::min(1.0, m.cuts_per_minute / 30.0), 0.0, 1.0);
+  m.valence = q3(m.valence);
+  m.energy = q3(m.energy);
   return a;
 }
 

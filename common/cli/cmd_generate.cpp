@@ -1,6 +1,5 @@
 // obs-bgm generate: text in, music out.
 #include <algorithm>
-#include <csignal>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -8,6 +7,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/interrupt.h"
 #include "cli/progress_bar.h"
 #include "engine/generate.h"
 #include "spec/spec_format.h"
@@ -36,10 +36,6 @@ constexpr const char* kHelp =
     "      --cores N         CPU cores for synthesis (default: 2 where the machine has them; the output is the same)\n"
     "      --json            print the result (or the error) as JSON on standard output\n"
     "  -q, --quiet           no progress bar and no summary\n";
-
-CancelToken g_cancel;
-
-extern "C" void on_interrupt(int) { g_cancel.request_cancel(); }
 
 int fail(const Error& e, bool json) {
   if (json) {
@@ -97,10 +93,9 @@ int run_generate(const std::vector<std::string>& argv) {
   req.synth.cpu_cores = static_cast<int>(std::clamp<unsigned>(std::thread::hardware_concurrency(), 1, 2));
   if (*cores) req.synth.cpu_cores = static_cast<int>(std::clamp<uint64_t>(**cores, 1, 16));
 
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
+  CancelToken& cancel = cancel_on_interrupt();
   ProgressBar bar(!quiet);
-  auto result = generate_music(req, &g_cancel, [&](Stage s, double f) { bar.update(s, f); });
+  auto result = generate_music(req, &cancel, [&](Stage s, double f) { bar.update(s, f); });
   bar.finish();
   if (!result) return fail(result.error(), json);
 

@@ -17,6 +17,7 @@ constexpr const char* kUsage =
     "Usage: obs-bgm <command> [options]\n"
     "\n"
     "Commands:\n"
+    "  score      score a recording: the same file back with music that fits it, mixed and muxed\n"
     "  generate   compose a piece from a prompt (text alone) and write it to a file\n"
     "  analyze    show what the music would follow in a video: cuts, motion, brightness, colour, mood\n"
     "  styles     list the styles the engine knows\n"
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   if (command == "generate") return bgm::cli::run_generate(args);
   if (command == "styles") return bgm::cli::run_styles(args);
   if (command == "analyze") return bgm::cli::run_analyze(args);
+  if (command == "score") return bgm::cli::run_score(args);
   std::fprintf(stderr, "obs-bgm: unknown command '%s'.\n\n%s", command.c_str(), kUsage);
   return bgm::cli::kExitUsage;
 }

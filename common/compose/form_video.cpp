@@ -7,7 +7,6 @@ namespace bgm {
 namespace {
 
 constexpr double kMaxTempoChange = 0.12;
-constexpr int kMinSectionBars = 2;
 
 double mean_intensity(const VideoCues& cues, double from, double to, double fallback) {
   if (cues.intensity.empty() || to <= from) return fallback;
@@ -43,8 +42,10 @@ FormPlan plan_form_for_video(const MusicSpec& spec, const StylePreset& style, co
   plan.tail_s = ending_tail_seconds(spec.duration_s);
   const double bar_s = 240.0 / plan.bpm;
   const double music_end = spec.duration_s - plan.tail_s;
-  // The last section needs room for a phrase and the final chord.
-  const auto boundaries = choose_boundaries(cues, kMinSectionBars * bar_s, music_end - 3 * bar_s, kMinSectionBars * bar_s);
+  // Sections last two bars, or 4 s at slow tempos, and never less than a bar; the last needs room for a bar and
+  // the final chord.
+  const double min_section = std::max(bar_s, std::min(2 * bar_s, 4.0));
+  const auto boundaries = choose_boundaries(cues, min_section, music_end - 2 * bar_s, min_section);
 
   static const char* const themes[] = {"A", "B", "A", "C", "A", "B"};
   int64_t tick = 0;

@@ -51,6 +51,10 @@ struct SpecRequest {
   std::optional<uint64_t> seed;    // random when absent (and reported, so the piece can be made again)
   std::optional<double> loudness_lufs;
   bool loop = false;
+  // From a video: used only where the prompt says nothing of mood or energy ("the prompt always wins").
+  std::optional<std::string> mood_hint;  // a mood id ("calm", "energetic", ...)
+  std::optional<double> energy_hint;     // 0..1
+  std::string hint_source = "the video";
 };
 
 // Builds the spec. Errors: kInvalidArgument for an unknown style (the message lists the known ones), a duration

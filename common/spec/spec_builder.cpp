@@ -205,6 +205,10 @@ Result<MusicSpec> build_music_spec(const SpecRequest& req, const StyleCatalog& c
   for (const auto& r : facts.recognised) spec.reasons.push_back("understood " + r);
 
   const MoodEntry* mood = facts.mood_id ? find_mood(*facts.mood_id) : nullptr;
+  if (!mood && req.mood_hint) {
+    mood = find_mood(*req.mood_hint);
+    if (mood) spec.reasons.push_back("mood: " + std::string(mood->id) + ", from " + req.hint_source);
+  }
   auto style = choose_style(req, facts, mood, catalog, spec.reasons);
   if (!style) return style.error();
   const StylePreset& s = **style;
@@ -229,8 +233,13 @@ Result<MusicSpec> build_music_spec(const SpecRequest& req, const StyleCatalog& c
   // Energy and valence: prompt words > mood > style.
   spec.energy = mood ? mood->energy : s.energy;
   spec.valence = mood ? mood->valence : 0.2;
-  if (facts.energy) spec.energy = *facts.energy;
-  if (mood && !req.style && !facts.style_id) spec.energy = std::clamp((spec.energy + s.energy) / 2, 0.0, 1.0);
+  if (facts.energy) {
+    spec.energy = *facts.energy;
+  } else if (req.energy_hint) {
+    spec.energy = std::clamp(*req.energy_hint, 0.0, 1.0);
+    spec.reasons.push_back("energy: " + fmt(spec.energy, 2) + ", from " + req.hint_source);
+  }
+  if (mood && !req.style && !facts.style_id && !req.energy_hint) spec.energy = std::clamp((spec.energy + s.energy) / 2, 0.0, 1.0);
 
   // Key: option > prompt > mood/style with a seeded tonic.
   if (req.key) {

@@ -1,0 +1,12 @@
+#pragma once
+// Ctrl+C and SIGTERM cancel the running job cleanly (no partial files) instead of killing the tool.
+// Thread: call from the main thread before starting a job; the token may be read from any thread.
+
+#include "core/cancel.h"
+
+namespace bgm::cli {
+
+// Installs the handlers (once) and returns the token they set.
+CancelToken& cancel_on_interrupt();
+
+}  // namespace bgm::cli

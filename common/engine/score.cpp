@@ -1,0 +1,197 @@
+#include "engine/score.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "audio/ducking.h"
+#include "compose/composer.h"
+#include "compose/form.h"
+#include "core/atomic_file.h"
+#include "engine/music_render.h"
+#include "media/audio_decoder.h"
+#include "media/audio_encoder.h"
+#include "media/muxer.h"
+
+namespace bgm {
+namespace fs = std::filesystem;
+namespace {
+
+// The mood the picture suggests, as one of the prompt's mood words.
+std::string mood_for(const MoodEstimate& m) {
+  if (m.energy > 0.62) return m.valence > 0.15 ? "energetic" : (m.valence < -0.3 ? "tense" : "epic");
+  if (m.energy < 0.35) return m.valence > 0.2 ? "calm" : (m.valence < -0.25 ? "sad" : "dreamy");
+  if (m.valence > 0.35) return "happy";
+  if (m.valence < -0.3) return "mysterious";
+  return "relaxed";
+}
+
+bool same_file(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  return fs::exists(b, ec) && fs::equivalent(a, b, ec);
+}
+
+// The lead rests while someone talks (with a little air either side).
+void rest_lead_during(Score& score, const std::vector<TimeSpan>& speech) {
+  if (speech.empty()) return;
+  for (Part& part : score.parts) {
+    if (part.role != Role::kMelody) continue;
+    std::erase_if(part.notes, [&](const Note& n) {
+      const double on = score.seconds_at(static_cast<double>(n.tick + n.offset));
+      const double off = score.seconds_at(static_cast<double>(n.tick + n.offset + n.length));
+      return std::any_of(speech.begin(), speech.end(), [&](const TimeSpan& s) { return on < s.end + 0.2 && off > s.start - 0.2; });
+    });
+  }
+}
+
+AudioBuffer fitted(AudioBuffer audio, size_t frames) {
+  audio.resize(frames);
+  return audio;
+}
+
+}  // namespace
+
+fs::path default_score_output(const MediaInfo& input) {
+  std::string ext = lower_extension(input.path);
+  if (input.kind == MediaKind::kAudio) ext = "m4a";
+  else if (!is_supported_video_output_extension(ext)) ext = "mp4";
+  return input.path.parent_path() / (input.path.stem().string() + "-bgm." + ext);
+}
+
+Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* cancel, const ProgressFn& progress) {
+  auto report = [&](Stage s, double f) {
+    if (progress) progress(s, f);
+  };
+  ScoreResult result;
+  auto info = probe_media(req.input);
+  if (!info) return info.error();
+  result.input = *info;
+  if (info->kind == MediaKind::kImage) {
+    return make_error(ErrorCode::kUnsupported, "Scoring a still image is not available yet: turn it into a video first "
+                                               "(for example with a video editor), or generate music for it with obs-bgm generate.");
+  }
+  const fs::path output = req.output.empty() ? default_score_output(*info) : req.output;
+  if (same_file(req.input, output)) {
+    return make_error(ErrorCode::kInvalidArgument, "The output would replace the recording itself. Choose another output file.");
+  }
+  if (auto ok = check_writable_output(output); !ok) return ok.error();
+  const std::string out_ext = lower_extension(output);
+  const bool audio_out = is_supported_audio_extension(out_ext) && !is_supported_video_output_extension(out_ext);
+  if (!audio_out && !is_supported_video_output_extension(out_ext)) {
+    return make_error(ErrorCode::kUnsupported, "Cannot write '." + out_ext + "'. Use a video (" + supported_video_output_extensions() +
+                                                   ") or audio (m4a, wav, mp3) file.");
+  }
+  if (!audio_out && info->kind == MediaKind::kAudio) {
+    return make_error(ErrorCode::kUnsupported, req.input.string() + " has no picture: write the result as audio (.m4a, .wav or .mp3).");
+  }
+
+  // What the music follows.
+  report(Stage::kAnalysing, 0);
+  if (req.analysis_file) {
+    auto a = read_analysis_file(*req.analysis_file);
+    if (!a) return a.error();
+    result.analysis = std::move(a).value();
+  } else if (info->kind == MediaKind::kVideo) {
+    auto a = analyse_video(req.input, req.features, cancel, progress);
+    if (!a) return a.error();
+    result.analysis = std::move(a).value();
+  } else {
+    result.analysis.source = req.input.string();
+    result.analysis.duration_s = info->duration_s;
+  }
+  AudioBuffer original;
+  if (info->audio) {
+    auto decoded = read_audio_file(req.input);
+    if (!decoded) return decoded.error();
+    original = std::move(decoded).value();
+    if (info->kind == MediaKind::kAudio) result.analysis.duration_s = original.seconds();
+  }
+  const double duration = result.analysis.duration_s;
+  if (duration < kMinDurationS) {
+    return make_error(ErrorCode::kInvalidArgument, req.input.string() + " is too short to score (" + std::to_string(duration).substr(0, 4) +
+                                                       " s): music needs at least 2 seconds.");
+  }
+  if (duration > kMaxDurationS) return make_error(ErrorCode::kInvalidArgument, req.input.string() + " is longer than an hour, the most obs-bgm scores at once.");
+  result.duration_s = duration;
+  const auto frames = static_cast<size_t>(std::llround(duration * kSampleRate));
+  if (info->audio) {
+    original = fitted(std::move(original), frames);
+    result.audio = analyse_audio(original);
+  }
+
+  // The music: the prompt where it speaks, the picture where it does not.
+  report(Stage::kUnderstanding, 0);
+  SpecRequest spec_request = req.spec;
+  spec_request.duration_s = duration;
+  spec_request.loop = false;
+  if (info->kind == MediaKind::kVideo) {
+    spec_request.mood_hint = mood_for(result.analysis.mood);
+    spec_request.energy_hint = result.analysis.mood.energy;
+  }
+  const StyleCatalog& catalog = StyleCatalog::builtin();
+  auto spec = build_music_spec(spec_request, catalog);
+  if (!spec) return spec.error();
+  result.spec = *spec;
+  result.music_volume = req.music_volume.value_or(spec->music_volume.value_or(0.35));
+
+  report(Stage::kComposing, 0);
+  const StylePreset& style = *catalog.find(spec->style_id);
+  VideoCues cues;
+  cues.scene_switches = result.analysis.scene_switches;
+  cues.cuts = result.analysis.cuts;
+  cues.intensity = result.analysis.motion;
+  auto score = compose_on_form(*spec, style, plan_form_for_video(*spec, style, cues));
+  if (!score) return score.error();
+  result.score = std::move(score).value();
+  if (req.duck_db) rest_lead_during(result.score, result.audio.speech);
+
+  auto music = render_music(result.score, *spec, req.synth, req.stems_dir.has_value(), cancel, progress);
+  if (!music) return music.error();
+
+  // Under speech the music steps back; then it sits at its volume under the recording's own sound.
+  report(Stage::kMixing, 0);
+  std::vector<AudioBuffer*> music_buffers{&music->mix};
+  for (auto& s : music->stems) music_buffers.push_back(&s.audio);
+  if (req.duck_db && *req.duck_db > 0) apply_ducking(music_buffers, result.audio.speech, DuckSettings{*req.duck_db});
+  AudioBuffer music_bed = music->mix;
+  music_bed.scale(static_cast<float>(result.music_volume));
+  AudioBuffer final_mix = music_bed;
+  const bool keep_original = req.mode == MixMode::kMix && info->audio && std::isfinite(result.audio.loudness_lufs);
+  if (keep_original) final_mix.add(original);
+  else final_mix = music->mix;  // music alone: at its own mastered level
+  std::vector<Stem> none;
+  MasterSettings master;
+  master.target_lufs = spec->loudness_lufs;
+  auto mastered = master_audio(final_mix, none, master, cancel);
+  if (!mastered) return mastered.error();
+  result.master = *mastered;
+  if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
+
+  report(Stage::kExporting, 0);
+  if (req.stems_dir) {
+    std::error_code ec;
+    fs::create_directories(*req.stems_dir, ec);
+    for (size_t i = 0; i < music->stems.size(); ++i) {
+      const fs::path path = *req.stems_dir / ((i < 9 ? "0" : "") + std::to_string(i + 1) + "-" + music->stems[i].name + ".wav");
+      if (auto ok = write_audio_file(music->stems[i].audio, path, {}, cancel); !ok) return ok.error();
+      result.stem_files.push_back(path);
+    }
+  }
+  if (audio_out) {
+    AudioWriteOptions options;
+    options.metadata = {{"comment", "music by obs-bgm: " + spec->style_name}};
+    if (auto ok = write_audio_file(final_mix, output, options, cancel, progress); !ok) return ok.error();
+  } else {
+    std::vector<MuxAudioTrack> tracks{{&final_mix, "Mix"}};
+    if (req.keep_tracks) {
+      tracks.push_back({&music_bed, "Music"});
+      if (info->audio) tracks.push_back({&original, "Original audio"});
+    }
+    if (auto ok = mux_copied_video(req.input, output, tracks, duration, cancel, progress); !ok) return ok.error();
+    result.video_copied = true;
+  }
+  result.output = output;
+  report(Stage::kDone, 1);
+  return result;
+}
+
+}  // namespace bgm

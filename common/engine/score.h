@@ -1,0 +1,60 @@
+#pragma once
+// Scoring a recording: the same recording back with music that fits its mood, cuts and length, mixed under its
+// audio (ducked under speech) and muxed with the video stream copied, never re-encoded.
+// Thread: a worker thread (blocks for the length of the job); progress on that thread; cancel from any thread.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/analysis.h"
+#include "analysis/speech.h"
+#include "audio/master.h"
+#include "compose/score.h"
+#include "core/cancel.h"
+#include "core/progress.h"
+#include "core/result.h"
+#include "media/media_probe.h"
+#include "spec/music_spec.h"
+#include "synth/soundfont_synth.h"
+
+namespace bgm {
+
+enum class MixMode { kMix, kReplace };
+
+struct ScoreRequest {
+  std::filesystem::path input;
+  std::filesystem::path output;                      // empty: <name>-bgm.<ext> beside the input
+  SpecRequest spec;                                  // prompt, style, seed...; the length is the recording's
+  std::optional<double> music_volume;                // 0..1; default: the prompt's "35%", else 0.35
+  std::optional<double> duck_db = 12.0;              // nullopt: no ducking
+  MixMode mode = MixMode::kMix;
+  bool keep_tracks = false;                          // add the music alone and the original audio as tracks
+  std::optional<std::filesystem::path> analysis_file;  // written live by the OBS filter: no second decode
+  std::optional<std::filesystem::path> stems_dir;    // music stems after ducking
+  SynthOptions synth;
+  FeatureOptions features;
+};
+
+struct ScoreResult {
+  MediaInfo input;
+  VideoAnalysis analysis;
+  AudioAnalysis audio;
+  MusicSpec spec;
+  Score score;
+  MasterReport master;  // of the final mix
+  std::filesystem::path output;
+  std::vector<std::filesystem::path> stem_files;
+  double duration_s = 0;
+  double music_volume = 0.35;
+  bool video_copied = false;
+};
+
+// The default output: <name>-bgm.<ext> beside the input (video kept in its container where possible).
+std::filesystem::path default_score_output(const MediaInfo& input);
+
+// Errors: every ErrorCode; nothing is written on failure, and the input is never written to.
+Result<ScoreResult> score_recording(const ScoreRequest& request, const CancelToken* cancel, const ProgressFn& progress);
+
+}  // namespace bgm

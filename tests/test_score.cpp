@@ -1,0 +1,168 @@
+// Scoring a recording end to end, checked as an editor would: the length, the video stream untouched, the
+// loudness, sections that change on the cuts, the music stepping back under speech, the tracks, bad inputs.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+namespace bgm {
+namespace {
+
+using test::quote;
+
+class Recording : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::TempDir();
+    const auto d = dir_->path();
+    // Speech at 4.0-~6.3 s and 20.0-~22.4 s, silence (with a little room noise) elsewhere.
+    run_ok("espeak-ng -w " + quote(d / "s1.wav") + " \"Hello and welcome back to the channel. Let's get started.\"");
+    run_ok("espeak-ng -w " + quote(d / "s2.wav") + " \"Today we are building a small robot from spare parts.\"");
+    run_ok("ffmpeg -v error -y -f lavfi -i anoisesrc=r=48000:a=0.002:d=40 -i " + quote(d / "s1.wav") + " -i " + quote(d / "s2.wav") +
+           " -filter_complex \"[1]aresample=48000,adelay=4000|4000[a];[2]aresample=48000,adelay=20000|20000[b];"
+           "[0][a][b]amix=inputs=3:duration=first:normalize=0,aformat=channel_layouts=stereo\" " + quote(d / "talk.wav"));
+    // Five shots of 8 s: cuts at 8, 16, 24, 32 s. H.264 with B-frames, like OBS's defaults.
+    run_ok("ffmpeg -v error -y -f lavfi -i testsrc2=s=320x180:r=30:d=8 -f lavfi -i smptehdbars=s=320x180:r=30:d=8 "
+           "-f lavfi -i mandelbrot=s=320x180:r=30,trim=duration=8,setpts=PTS-STARTPTS -f lavfi -i rgbtestsrc=s=320x180:r=30:d=8 "
+           "-f lavfi -i gradients=s=320x180:r=30:d=8 -i " + quote(d / "talk.wav") +
+           " -filter_complex \"[0][1][2][3][4]concat=n=5:v=1,format=yuv420p[v]\" -map [v] -map 5:a -c:v libx264 -preset ultrafast -bf 2 "
+           "-c:a aac -shortest " + quote(d / "talk.mp4"));
+    run_ok("ffmpeg -v error -y -f lavfi -i testsrc2=s=320x180:r=30:d=0.3 -c:v libx264 -preset ultrafast " + quote(d / "short.mp4"));
+    { std::ofstream(d / "text.mp4") << "not a video"; }
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static void run_ok(const std::string& cmd) {
+    const auto r = test::run(cmd);
+    ASSERT_EQ(r.exit_code, 0) << cmd << "\n" << r.err;
+  }
+  static std::filesystem::path at(const std::string& name) { return dir_->path() / name; }
+
+  static nlohmann::json score(const std::string& args) {
+    const auto r = test::run_cli("score " + quote(at("talk.mp4")) + " --seed 4 --json " + args);
+    EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+    return r.exit_code == 0 ? nlohmann::json::parse(r.out) : nlohmann::json{};
+  }
+  static std::string packet_hashes(const std::filesystem::path& file) {
+    return test::run("ffmpeg -v error -i " + quote(file) + " -map 0:v -c copy -f framemd5 - | grep -v '^#' | cut -d, -f6").out;
+  }
+  static double stream_duration(const std::filesystem::path& file, const char* stream) {
+    return std::stod(test::run(std::string("ffprobe -v error -select_streams ") + stream + " -show_entries stream=duration -of csv=p=0 " + quote(file)).out);
+  }
+
+  static test::TempDir* dir_;
+};
+test::TempDir* Recording::dir_ = nullptr;
+
+TEST_F(Recording, SameLengthVideoUntouchedAtTargetLoudness) {
+  const auto before = test::read_file(at("talk.mp4"));
+  const auto j = score("-o " + quote(at("out.mp4")));
+  ASSERT_TRUE(j["ok"].get<bool>());
+  EXPECT_TRUE(j["video_copied"].get<bool>());
+  EXPECT_NEAR(stream_duration(at("out.mp4"), "v:0"), stream_duration(at("talk.mp4"), "v:0"), 1.0 / 30);
+  EXPECT_NEAR(stream_duration(at("out.mp4"), "a:0"), 40.0, 1.0 / 30);
+  const auto hashes = packet_hashes(at("talk.mp4"));
+  EXPECT_GT(std::count(hashes.begin(), hashes.end(), '\n'), 1100);
+  EXPECT_EQ(packet_hashes(at("out.mp4")), hashes) << "the video stream is copied bit for bit";
+  const auto l = test::ffmpeg_loudness(at("out.mp4"));
+  EXPECT_NEAR(l.integrated_lufs, -14.0, 0.5);
+  EXPECT_LE(l.true_peak_dbtp, -1.0);
+  EXPECT_EQ(test::read_file(at("talk.mp4")), before) << "the recording is never written to";
+}
+
+TEST_F(Recording, SectionsChangeOnTheCuts) {
+  const auto j = score("-o " + quote(at("sections.mp4")));
+  const std::vector<double> cuts = j["analysis"]["cuts"].get<std::vector<double>>();
+  ASSERT_EQ(cuts.size(), 4u);
+  const double beat = 60.0 / j["spec"]["tempo_bpm"].get<double>();
+  int boundaries = 0;
+  for (const auto& s : j["sections"]) {
+    const double start = s["start_s"].get<double>();
+    if (start == 0 || s["name"] == "ending") continue;
+    ++boundaries;
+    const double nearest = *std::min_element(cuts.begin(), cuts.end(), [&](double a, double b) { return std::fabs(a - start) < std::fabs(b - start); });
+    // Sections longer than a phrase are split on bar lines; those boundaries need no cut.
+    if (std::fabs(nearest - start) > beat * 1.15) {
+      EXPECT_TRUE(s["name"].get<std::string>().rfind("theme", 0) == 0) << start;
+    } else {
+      EXPECT_LE(std::fabs(nearest - start), beat * 1.15) << "section at " << start << " s";
+    }
+  }
+  EXPECT_GE(boundaries, 3) << "most cuts become section changes";
+  int on_cuts = 0;
+  for (double c : cuts)
+    for (const auto& s : j["sections"]) on_cuts += std::fabs(s["start_s"].get<double>() - c) <= beat * 1.15;
+  EXPECT_GE(on_cuts, 3);
+}
+
+TEST_F(Recording, MusicStepsBackUnderSpeechAndTheLeadRests) {
+  const auto ducked = score("--stems " + quote(at("stems-duck")) + " -o " + quote(at("duck.m4a")));
+  const auto flat = score("--duck off --stems " + quote(at("stems-flat")) + " -o " + quote(at("flat.m4a")));
+  const auto speech = ducked["speech"];
+  ASSERT_EQ(speech.size(), 2u);
+  EXPECT_NEAR(speech[0][0].get<double>(), 4.0, 0.3);
+  EXPECT_NEAR(speech[1][0].get<double>(), 20.0, 0.3);
+  // The same part with and without ducking: 12 dB down inside speech, untouched well away from it.
+  auto stem_named = [&](const char* dir, const char* part) {
+    for (const auto& e : std::filesystem::directory_iterator(at(dir)))
+      if (e.path().filename().string().find(part) != std::string::npos) return test::decode(e.path());
+    ADD_FAILURE() << "no " << part << " stem in " << dir;
+    return AudioBuffer{};
+  };
+  const auto pad_d = stem_named("stems-duck", "pad"), pad_f = stem_named("stems-flat", "pad");
+  const auto bass_d = stem_named("stems-duck", "bass"), bass_f = stem_named("stems-flat", "bass");
+  const auto sr = static_cast<size_t>(48000);
+  for (const auto& span : speech) {
+    const auto from = static_cast<size_t>((span[0].get<double>() + 0.3) * sr);
+    const auto len = static_cast<size_t>((span[1].get<double>() - span[0].get<double>() - 0.6) * sr);
+    EXPECT_NEAR(test::rms_db(bass_d, from, len) - test::rms_db(bass_f, from, len), -12.0, 0.5);
+  }
+  const size_t away = 13 * sr;  // 13-15 s: no speech nearby
+  EXPECT_NEAR(test::rms_db(pad_d, away, 2 * sr) - test::rms_db(pad_f, away, 2 * sr), 0.0, 0.1);
+  const auto melody = stem_named("stems-duck", "melody");
+  for (const auto& span : speech) {
+    const auto from = static_cast<size_t>((span[0].get<double>() + 0.8) * sr);
+    const auto len = static_cast<size_t>((span[1].get<double>() - span[0].get<double>() - 1.0) * sr);
+    EXPECT_LT(test::rms_db(melody, from, len), -50) << "the lead rests while someone talks";
+  }
+}
+
+TEST_F(Recording, TracksModesAndTheDefaultName) {
+  const auto kept = score("--keep-tracks -o " + quote(at("tracks.mkv")));
+  const auto titles = test::run("ffprobe -v error -select_streams a -show_entries stream_tags=title -of csv=p=0 " + quote(at("tracks.mkv"))).out;
+  EXPECT_EQ(titles, "Mix\nMusic\nOriginal audio\n");
+  const auto replaced = score("--mode replace -o " + quote(at("replace.mp4")));
+  EXPECT_NEAR(test::ffmpeg_loudness(at("replace.mp4")).integrated_lufs, -14.0, 0.5);
+  const auto r = test::run_cli("score " + quote(at("talk.mp4")) + " --seed 1 -q");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(at("talk-bgm.mp4"))) << "the default output sits beside the input";
+}
+
+TEST_F(Recording, AnalysisFromTheFilterSkipsTheDecodeAndGivesTheSameMusic) {
+  const auto analysis = test::run_cli("analyze --json " + quote(at("talk.mp4")));
+  ASSERT_EQ(analysis.exit_code, 0);
+  { std::ofstream(at("talk.mp4.bgm.json")) << analysis.out; }
+  const auto decoded = score("-o " + quote(at("a1.m4a")));
+  const auto from_file = score("--analysis " + quote(at("talk.mp4.bgm.json")) + " -o " + quote(at("a2.m4a")));
+  EXPECT_EQ(decoded["sections"], from_file["sections"]);
+  EXPECT_EQ(test::read_file(at("a1.m4a")), test::read_file(at("a2.m4a")));
+}
+
+TEST_F(Recording, BadInputsFailClearlyAndLeaveNothing) {
+  auto r = test::run_cli("score " + quote(at("short.mp4")) + " -o " + quote(at("x.mp4")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("too short"), std::string::npos) << r.err;
+  r = test::run_cli("score " + quote(at("text.mp4")) + " -o " + quote(at("x.mp4")));
+  EXPECT_EQ(r.exit_code, 6);
+  r = test::run_cli("score " + quote(at("talk.mp4")) + " -o " + quote(at("talk.mp4")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("replace the recording itself"), std::string::npos);
+  r = test::run_cli("score " + quote(at("talk.mp4")) + " --title Hello -o " + quote(at("x.mp4")));
+  EXPECT_EQ(r.exit_code, 2) << "a feature not built yet says so";
+  EXPECT_FALSE(std::filesystem::exists(at("x.mp4")));
+}
+
+}  // namespace
+}  // namespace bgm
