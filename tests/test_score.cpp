@@ -150,6 +150,24 @@ TEST_F(Recording, AnalysisFromTheFilterSkipsTheDecodeAndGivesTheSameMusic) {
   EXPECT_EQ(test::read_file(at("a1.m4a")), test::read_file(at("a2.m4a")));
 }
 
+TEST_F(Recording, SoundOnlyRecordingsAndSilentVideos) {
+  // A podcast-style recording: music under the voice, same length, as audio.
+  auto r = test::run_cli("score " + quote(at("talk.wav")) + " --seed 2 -q -o " + quote(at("talk-music.m4a")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NEAR(test::decoded_samples(at("talk-music.m4a")), 40 * 48000, 1024);
+  EXPECT_NEAR(test::ffmpeg_loudness(at("talk-music.m4a")).integrated_lufs, -14.0, 0.5);
+  r = test::run_cli("score " + quote(at("talk.wav")) + " -o " + quote(at("talk-music.mp4")));
+  EXPECT_EQ(r.exit_code, 2) << "no picture to put in a video file";
+  // A screen capture without a sound track: the music alone, at the target.
+  run_ok("ffmpeg -v error -y -i " + quote(at("talk.mp4")) + " -an -c:v copy -t 12 " + quote(at("silent.avi")));
+  r = test::run_cli("score " + quote(at("silent.avi")) + " --seed 2 -q");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(std::filesystem::exists(at("silent-bgm.mp4"))) << "an AVI is scored into an MP4 by default";
+  EXPECT_NEAR(stream_duration(at("silent-bgm.mp4"), "a:0"), stream_duration(at("silent.avi"), "v:0"), 1.0 / 30);
+  EXPECT_NEAR(test::ffmpeg_loudness(at("silent-bgm.mp4")).integrated_lufs, -14.0, 0.5);
+  EXPECT_EQ(packet_hashes(at("silent-bgm.mp4")), packet_hashes(at("silent.avi")));
+}
+
 TEST_F(Recording, BadInputsFailClearlyAndLeaveNothing) {
   auto r = test::run_cli("score " + quote(at("short.mp4")) + " -o " + quote(at("x.mp4")));
   EXPECT_EQ(r.exit_code, 2);
