@@ -21,7 +21,7 @@ class Recording : public ::testing::Test {
     // Speech at 4.0-~6.3 s and 20.0-~22.4 s, silence (with a little room noise) elsewhere.
     run_ok("espeak-ng -w " + quote(d / "s1.wav") + " \"Hello and welcome back to the channel. Let's get started.\"");
     run_ok("espeak-ng -w " + quote(d / "s2.wav") + " \"Today we are building a small robot from spare parts.\"");
-    run_ok("ffmpeg -v error -y -f lavfi -i anoisesrc=r=48000:a=0.002:d=40 -i " + quote(d / "s1.wav") + " -i " + quote(d / "s2.wav") +
+    run_ok("ffmpeg -v error -y -f lavfi -i anoisesrc=r=48000:a=0.002:d=40:seed=7 -i " + quote(d / "s1.wav") + " -i " + quote(d / "s2.wav") +
            " -filter_complex \"[1]aresample=48000,adelay=4000|4000[a];[2]aresample=48000,adelay=20000|20000[b];"
            "[0][a][b]amix=inputs=3:duration=first:normalize=0,aformat=channel_layouts=stereo\" " + quote(d / "talk.wav"));
     // Five shots of 8 s: cuts at 8, 16, 24, 32 s. H.264 with B-frames, like OBS's defaults.

@@ -58,7 +58,7 @@ Result<MasterReport> master_audio(AudioBuffer& mix, std::vector<Stem>& stems, co
   lim.circular = settings.loop;
   // The static trim after the last pass may lift peaks by at most this much: the ceiling sits that far below
   // the -1 dBTP promise.
-  const double max_trim_db = std::max(0.0, -1.0 - settings.ceiling_dbtp - 0.05);
+  const double max_trim_db = std::clamp(-1.0 - settings.ceiling_dbtp - 0.05, 0.0, 0.25);
 
   // Gain and limit in one pass; limiting takes a little loudness away, so measure and make it up. A shortfall the
   // ceiling's margin can absorb is a static trim; a larger one (heavy limiting) is another limiting pass.

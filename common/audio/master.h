@@ -11,9 +11,14 @@
 
 namespace bgm {
 
+// True-peak ceilings: a little under the -1 dBTP promise for lossless files, and lower for lossy ones, whose
+// encoders overshoot peaks (AAC and MP3 add up to about 1 dB).
+inline constexpr double kCeilingLosslessDbtp = -1.3;
+inline constexpr double kCeilingLossyDbtp = -2.0;
+
 struct MasterSettings {
   double target_lufs = -14.0;
-  double ceiling_dbtp = -1.3;
+  double ceiling_dbtp = kCeilingLosslessDbtp;
   bool loop = false;  // the limiter wraps around the seam
 };
 

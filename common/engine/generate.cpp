@@ -78,7 +78,8 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
   result.seconds.compose = clock.lap();
   if (cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
 
-  auto music = render_music(result.score, *spec, req.synth, req.stems_dir.has_value(), cancel, progress);
+  const double ceiling = is_lossy_extension(lower_extension(req.output)) ? kCeilingLossyDbtp : kCeilingLosslessDbtp;
+  auto music = render_music(result.score, *spec, req.synth, req.stems_dir.has_value(), ceiling, cancel, progress);
   if (!music) return music.error();
   result.soundfont = music->soundfont;
   result.drum_bus = music->drum_bus;

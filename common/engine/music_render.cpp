@@ -22,7 +22,7 @@ double seconds_since(std::chrono::steady_clock::time_point& t) {
 }  // namespace
 
 Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, SynthOptions synth_options, bool stems,
-                                const CancelToken* cancel, const ProgressFn& progress) {
+                                double ceiling_dbtp, const CancelToken* cancel, const ProgressFn& progress) {
   auto report = [&](Stage s, double f) {
     if (progress) progress(s, f);
   };
@@ -59,6 +59,7 @@ Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, Synth
   MasterSettings master;
   master.target_lufs = spec.loudness_lufs;
   master.loop = spec.loop;
+  master.ceiling_dbtp = ceiling_dbtp;
   auto mastered = master_audio(out.mix, out.stems, master, cancel);
   if (!mastered) return mastered.error();
   out.master = *mastered;

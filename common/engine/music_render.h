@@ -27,7 +27,8 @@ struct MusicAudio {
   double load_s = 0, render_s = 0, master_s = 0;
 };
 
-Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, SynthOptions synth, bool stems,
+// `ceiling_dbtp`: kCeilingLossyDbtp when the music goes straight into a lossy file.
+Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, SynthOptions synth, bool stems, double ceiling_dbtp,
                                 const CancelToken* cancel, const ProgressFn& progress);
 
 }  // namespace bgm

@@ -144,7 +144,8 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   result.score = std::move(score).value();
   if (req.duck_db) rest_lead_during(result.score, result.audio.speech);
 
-  auto music = render_music(result.score, *spec, req.synth, req.stems_dir.has_value(), cancel, progress);
+  const double ceiling = is_lossy_extension(out_ext) ? kCeilingLossyDbtp : kCeilingLosslessDbtp;
+  auto music = render_music(result.score, *spec, req.synth, req.stems_dir.has_value(), ceiling, cancel, progress);
   if (!music) return music.error();
 
   // Under speech the music steps back; then it sits at its volume under the recording's own sound.
@@ -152,15 +153,22 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   std::vector<AudioBuffer*> music_buffers{&music->mix};
   for (auto& s : music->stems) music_buffers.push_back(&s.audio);
   if (req.duck_db && *req.duck_db > 0) apply_ducking(music_buffers, result.audio.speech, DuckSettings{*req.duck_db});
-  AudioBuffer music_bed = music->mix;
-  music_bed.scale(static_cast<float>(result.music_volume));
-  AudioBuffer final_mix = music_bed;
+  // The mix is built in place in the music's buffer (long recordings: no extra full-length copies).
   const bool keep_original = req.mode == MixMode::kMix && info->audio && std::isfinite(result.audio.loudness_lufs);
-  if (keep_original) final_mix.add(original);
-  else final_mix = music->mix;  // music alone: at its own mastered level
+  AudioBuffer music_bed;  // the music alone at its volume, only when it is kept as a track
+  AudioBuffer& final_mix = music->mix;
+  if (keep_original) {
+    final_mix.scale(static_cast<float>(result.music_volume));
+    if (req.keep_tracks) music_bed = final_mix;
+    final_mix.add(original);
+  } else if (req.keep_tracks) {
+    music_bed = final_mix;
+    music_bed.scale(static_cast<float>(result.music_volume));
+  }
   std::vector<Stem> none;
   MasterSettings master;
   master.target_lufs = spec->loudness_lufs;
+  master.ceiling_dbtp = ceiling;
   auto mastered = master_audio(final_mix, none, master, cancel);
   if (!mastered) return mastered.error();
   result.master = *mastered;
@@ -186,6 +194,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
       tracks.push_back({&music_bed, "Music"});
       if (info->audio) tracks.push_back({&original, "Original audio"});
     }
+    if (!req.keep_tracks) original = AudioBuffer{};  // no longer needed: free it before muxing
     if (auto ok = mux_copied_video(req.input, output, tracks, duration, cancel, progress); !ok) return ok.error();
     result.video_copied = true;
   }

@@ -160,6 +160,10 @@ std::string supported_audio_extensions() {
 
 bool is_supported_audio_extension(const std::string& ext) { return format_for(ext) != nullptr; }
 
+bool is_lossy_extension(const std::string& ext) {
+  return ext == "mp3" || ext == "m4a" || ext == "aac" || ext == "mp4" || ext == "mov" || ext == "mkv" || ext == "webm";
+}
+
 Status write_audio_file(const AudioBuffer& audio, const std::filesystem::path& path, const AudioWriteOptions& options,
                         const CancelToken* cancel, const ProgressFn& progress) {
   const std::string ext = lower_extension(path);

@@ -20,6 +20,8 @@ namespace bgm {
 // "wav, flac, mp3, m4a, aac"
 std::string supported_audio_extensions();
 bool is_supported_audio_extension(const std::string& ext);
+// mp3, m4a, aac, and the video containers (their audio is AAC or Opus).
+bool is_lossy_extension(const std::string& ext);
 
 struct AudioWriteOptions {
   int bitrate = 192000;                        // lossy formats
