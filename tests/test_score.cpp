@@ -168,6 +168,22 @@ TEST_F(Recording, SoundOnlyRecordingsAndSilentVideos) {
   EXPECT_EQ(packet_hashes(at("silent-bgm.mp4")), packet_hashes(at("silent.avi")));
 }
 
+TEST_F(Recording, StillPicturesBecomeVideosOfTheAskedLength) {
+  for (const char* ext : {"jpg", "png", "gif", "webp"}) {
+    const auto picture = at(std::string("poster.") + ext);
+    run_ok("ffmpeg -v error -y -f lavfi -i testsrc2=s=640x360:d=1 -frames:v 1 " + quote(picture));
+    const auto r = test::run_cli("score " + quote(picture) + " --duration 9 --seed 1 -q");
+    ASSERT_EQ(r.exit_code, 0) << ext << ": " << r.err;
+    const auto out = at("poster-bgm.mp4");
+    EXPECT_NEAR(stream_duration(out, "v:0"), 9.0, 1.0 / 30) << ext;
+    EXPECT_NEAR(stream_duration(out, "a:0"), 9.0, 1.0 / 30) << ext;
+    EXPECT_NEAR(test::ffmpeg_loudness(out).integrated_lufs, -14.0, 0.5) << ext;
+    std::filesystem::remove(out);
+  }
+  for (const auto& e : std::filesystem::directory_iterator(dir_->path()))
+    EXPECT_EQ(e.path().filename().string().find(".still."), std::string::npos) << "no temporary file is left";
+}
+
 TEST_F(Recording, BadInputsFailClearlyAndLeaveNothing) {
   auto r = test::run_cli("score " + quote(at("short.mp4")) + " -o " + quote(at("x.mp4")));
   EXPECT_EQ(r.exit_code, 2);

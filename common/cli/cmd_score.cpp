@@ -30,6 +30,7 @@ constexpr const char* kHelp =
     "      --duck DB|off      how far the music drops under speech (default 12)\n"
     "      --mode mix|replace keep the recording's sound (mix, default) or replace it with the music\n"
     "      --keep-tracks      also store the music alone and the original sound as extra audio tracks\n"
+    "      --duration S       for a still picture (jpg png gif webp): the length of the video it becomes (default 30)\n"
     "      --analysis FILE    the analysis the OBS filter wrote (<recording>.bgm.json): no second decode\n"
     "      --stems DIR        the music's parts as WAV files, after ducking\n"
     "      --seed N           the same recording, options and seed give the same music\n"
@@ -47,7 +48,7 @@ int fail(const Error& e, bool json) {
 
 int run_score(const std::vector<std::string>& argv) {
   ArgSpec spec;
-  spec.with_value = {"--output", "--prompt", "--style", "--music-volume", "--duck", "--mode", "--analysis", "--stems",
+  spec.with_value = {"--output", "--prompt", "--style", "--music-volume", "--duck", "--mode", "--analysis", "--stems", "--duration",
                      "--seed", "--soundfont", "--title", "--title-duration", "--max-height"};
   spec.flags = {"--keep-tracks", "--json", "--quiet", "--help"};
   spec.aliases = {{"-o", "--output"}, {"-p", "--prompt"}, {"-s", "--style"}, {"-q", "--quiet"}, {"-h", "--help"}};
@@ -95,6 +96,9 @@ int run_score(const std::vector<std::string>& argv) {
     else return fail(make_error(ErrorCode::kInvalidArgument, "--mode is mix or replace, not '" + *m + "'."), json);
   }
   req.keep_tracks = args->has("--keep-tracks");
+  auto still = args->number("--duration");
+  if (!still) return fail(still.error(), json);
+  if (*still) req.still_duration_s = **still;
   if (auto a = args->get("--analysis")) req.analysis_file = *a;
   if (auto s = args->get("--stems")) req.stems_dir = *s;
   if (auto sf = args->get("--soundfont")) req.synth.soundfont = *sf;

@@ -11,6 +11,7 @@
 #include "media/audio_decoder.h"
 #include "media/audio_encoder.h"
 #include "media/muxer.h"
+#include "media/still_video.h"
 
 namespace bgm {
 namespace fs = std::filesystem;
@@ -65,10 +66,6 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   auto info = probe_media(req.input);
   if (!info) return info.error();
   result.input = *info;
-  if (info->kind == MediaKind::kImage) {
-    return make_error(ErrorCode::kUnsupported, "Scoring a still image is not available yet: turn it into a video first "
-                                               "(for example with a video editor), or generate music for it with obs-bgm generate.");
-  }
   const fs::path output = req.output.empty() ? default_score_output(*info) : req.output;
   if (same_file(req.input, output)) {
     return make_error(ErrorCode::kInvalidArgument, "The output would replace the recording itself. Choose another output file.");
@@ -90,10 +87,12 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     auto a = read_analysis_file(*req.analysis_file);
     if (!a) return a.error();
     result.analysis = std::move(a).value();
-  } else if (info->kind == MediaKind::kVideo) {
+  } else if (info->kind != MediaKind::kAudio) {
+    // A still picture has its colours and brightness (one frame) and the length asked for.
     auto a = analyse_video(req.input, req.features, cancel, progress);
     if (!a) return a.error();
     result.analysis = std::move(a).value();
+    if (info->kind == MediaKind::kImage) result.analysis.duration_s = req.still_duration_s;
   } else {
     result.analysis.source = req.input.string();
     result.analysis.duration_s = info->duration_s;
@@ -123,7 +122,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   SpecRequest spec_request = req.spec;
   spec_request.duration_s = duration;
   spec_request.loop = false;
-  if (info->kind == MediaKind::kVideo) {
+  if (info->kind != MediaKind::kAudio) {
     spec_request.mood_hint = mood_for(result.analysis.mood);
     spec_request.energy_hint = result.analysis.mood.energy;
   }
@@ -195,8 +194,19 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
       if (info->audio) tracks.push_back({&original, "Original audio"});
     }
     if (!req.keep_tracks) original = AudioBuffer{};  // no longer needed: free it before muxing
-    if (auto ok = mux_copied_video(req.input, output, tracks, duration, cancel, progress); !ok) return ok.error();
-    result.video_copied = true;
+    if (info->kind == MediaKind::kImage) {
+      // The picture becomes the video (the only encoding obs-bgm does); it is then muxed like any recording.
+      const fs::path still = output.parent_path() / ("." + output.stem().string() + ".still.mkv");
+      struct Remove {
+        fs::path p;
+        ~Remove() { std::error_code ec; fs::remove(p, ec); }
+      } cleanup{still};
+      if (auto ok = encode_still_video(req.input, still, duration, cancel); !ok) return ok.error();
+      if (auto ok = mux_copied_video(still, output, tracks, duration, cancel, progress); !ok) return ok.error();
+    } else {
+      if (auto ok = mux_copied_video(req.input, output, tracks, duration, cancel, progress); !ok) return ok.error();
+      result.video_copied = true;
+    }
   }
   result.output = output;
   report(Stage::kDone, 1);

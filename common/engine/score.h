@@ -33,6 +33,7 @@ struct ScoreRequest {
   bool keep_tracks = false;                          // add the music alone and the original audio as tracks
   std::optional<std::filesystem::path> analysis_file;  // written live by the OBS filter: no second decode
   std::optional<std::filesystem::path> stems_dir;    // music stems after ducking
+  double still_duration_s = 30;                      // a still picture becomes a video this long
   SynthOptions synth;
   FeatureOptions features;
 };
