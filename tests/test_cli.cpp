@@ -111,6 +111,24 @@ TEST(Cli, MissingSoundFontSaysHowToInstallIt) {
   EXPECT_EQ(test::read_file(out), "an earlier result") << "a failed run never touches an existing file";
 }
 
+TEST(Cli, AFullDiskIsAClearErrorAndLeavesNothing) {
+  TempDir dir;
+  const auto small = dir / "small-disk";
+  std::filesystem::create_directories(small);
+  // A 2 MB filesystem: a 30 s 24-bit WAV (8.6 MB) cannot fit.
+  if (test::run("mount -t tmpfs -o size=2m tmpfs " + quote(small)).exit_code != 0) {
+    GTEST_SKIP() << "cannot mount a small tmpfs here (needs root): the full-disk path is untested on this machine";
+  }
+  struct Unmount {
+    std::filesystem::path p;
+    ~Unmount() { test::run("umount " + quote(p)); }
+  } unmount{small};
+  const auto r = run_cli("generate -p pop -d 30 --seed 1 -o " + quote(small / "music.wav"));
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find("disk is full"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::is_empty(small)) << "no partial file is left on the full disk";
+}
+
 TEST(Cli, HelpAndUsage) {
   EXPECT_EQ(run_cli("--help").exit_code, 0);
   const auto h = run_cli("generate --help");

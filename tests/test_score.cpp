@@ -184,6 +184,22 @@ TEST_F(Recording, StillPicturesBecomeVideosOfTheAskedLength) {
     EXPECT_EQ(e.path().filename().string().find(".still."), std::string::npos) << "no temporary file is left";
 }
 
+TEST_F(Recording, AFullDiskIsAClearErrorAndLeavesNothing) {
+  const auto small = at("small-disk");
+  std::filesystem::create_directories(small);
+  if (test::run("mount -t tmpfs -o size=300k tmpfs " + quote(small)).exit_code != 0) {
+    GTEST_SKIP() << "cannot mount a small tmpfs here (needs root): the full-disk path is untested on this machine";
+  }
+  struct Unmount {
+    std::filesystem::path p;
+    ~Unmount() { test::run("umount " + quote(p)); }
+  } unmount{small};
+  const auto r = test::run_cli("score " + quote(at("talk.mp4")) + " --seed 1 -o " + quote(small / "out.mp4"));
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find("disk is full"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::is_empty(small)) << "no partial file is left";
+}
+
 TEST_F(Recording, BadInputsFailClearlyAndLeaveNothing) {
   auto r = test::run_cli("score " + quote(at("short.mp4")) + " -o " + quote(at("x.mp4")));
   EXPECT_EQ(r.exit_code, 2);
