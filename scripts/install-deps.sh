@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   # the engine
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev
-  libfluidsynth-dev fluid-soundfont-gm timgm6mb-soundfont libebur128-dev
+  libfluidsynth-dev fluid-soundfont-gm timgm6mb-soundfont libebur128-dev fonts-dejavu-core
   libcurl4-openssl-dev nlohmann-json3-dev
   # tests and benchmarks: GoogleTest, and independent tools to measure outputs with
   libgtest-dev libgmock-dev ffmpeg fluidsynth espeak-ng

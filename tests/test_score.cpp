@@ -200,6 +200,38 @@ TEST_F(Recording, AFullDiskIsAClearErrorAndLeavesNothing) {
   EXPECT_TRUE(std::filesystem::is_empty(small)) << "no partial file is left";
 }
 
+TEST_F(Recording, ReencodesOnlyWhenItMust) {
+  // The centre of a frame as 64x36 grey levels.
+  auto centre = [&](const std::filesystem::path& file, double t) {
+    return test::run("ffmpeg -v error -ss " + std::to_string(t) + " -i " + quote(file) +
+                     " -frames:v 1 -vf crop=iw/2:ih/3,scale=64:36,format=gray -f rawvideo -").out;
+  };
+  auto difference = [](const std::string& a, const std::string& b) {
+    double d = 0;
+    for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) d += std::abs(static_cast<unsigned char>(a[i]) - static_cast<unsigned char>(b[i]));
+    return a.empty() ? 255.0 : d / static_cast<double>(a.size());
+  };
+  const auto titled = score("--title " + quote("Urban Dreams") + " --max-height 144 -o " + quote(at("titled.mp4")));
+  EXPECT_FALSE(titled["video_copied"].get<bool>());
+  EXPECT_TRUE(titled["video_reencoded"].get<bool>());
+  const auto size = test::run("ffprobe -v error -select_streams v:0 -show_entries stream=codec_name,width,height -of csv=p=0 " + quote(at("titled.mp4"))).out;
+  EXPECT_EQ(size, "h264,256,144\n");
+  EXPECT_NEAR(stream_duration(at("titled.mp4"), "v:0"), stream_duration(at("talk.mp4"), "v:0"), 1.0 / 30);
+  EXPECT_GT(difference(centre(at("titled.mp4"), 1.5), centre(at("talk.mp4"), 1.5)), 12) << "the title is drawn";
+  EXPECT_LT(difference(centre(at("titled.mp4"), 5.5), centre(at("talk.mp4"), 5.5)), 8) << "and gone after its 3 seconds";
+
+  const auto taller = score("--max-height 1080 -o " + quote(at("same.mp4")));
+  EXPECT_TRUE(taller["video_copied"].get<bool>()) << "never scaled up, so nothing to re-encode";
+
+  const auto webm = score("-o " + quote(at("talk.webm")));
+  EXPECT_TRUE(webm["video_reencoded"].get<bool>()) << "WebM cannot hold H.264";
+  const auto codecs = test::run("ffprobe -v error -show_entries stream=codec_name -of csv=p=0 " + quote(at("talk.webm"))).out;
+  EXPECT_EQ(codecs, "vp9\nopus\n");
+  EXPECT_NEAR(test::ffmpeg_loudness(at("talk.webm")).integrated_lufs, -14.0, 0.5);
+  for (const auto& e : std::filesystem::directory_iterator(dir_->path()))
+    EXPECT_EQ(e.path().filename().string().find(".video.mkv"), std::string::npos) << "no temporary file is left";
+}
+
 TEST_F(Recording, BadInputsFailClearlyAndLeaveNothing) {
   auto r = test::run_cli("score " + quote(at("short.mp4")) + " -o " + quote(at("x.mp4")));
   EXPECT_EQ(r.exit_code, 2);
@@ -209,8 +241,8 @@ TEST_F(Recording, BadInputsFailClearlyAndLeaveNothing) {
   r = test::run_cli("score " + quote(at("talk.mp4")) + " -o " + quote(at("talk.mp4")));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("replace the recording itself"), std::string::npos);
-  r = test::run_cli("score " + quote(at("talk.mp4")) + " --title Hello -o " + quote(at("x.mp4")));
-  EXPECT_EQ(r.exit_code, 2) << "a feature not built yet says so";
+  r = test::run_cli("score " + quote(at("talk.mp4")) + " --max-height 20 -o " + quote(at("x.mp4")));
+  EXPECT_EQ(r.exit_code, 2) << "an impossible height is a usage error";
   EXPECT_FALSE(std::filesystem::exists(at("x.mp4")));
 }
 

@@ -20,7 +20,8 @@ constexpr const char* kHelp =
     "\n"
     "Scores a recording (mp4 mov avi webm mkv, or mp3 wav m4a aac) with music that fits its mood, cuts and length,\n"
     "mixes it under the recording's sound (ducked while someone talks), and writes a new file: the video stream is\n"
-    "copied, never re-encoded. The recording itself is never written to.\n"
+    "copied, not re-encoded, unless a title, a lower height or the container asks for it. The recording itself is\n"
+    "never written to.\n"
     "\n"
     "  -o, --output OUT       the result (.mp4 .mov .mkv .webm, or .m4a .wav .mp3 for sound only);\n"
     "                         default: <name>-bgm.<ext> beside the input\n"
@@ -30,6 +31,9 @@ constexpr const char* kHelp =
     "      --duck DB|off      how far the music drops under speech (default 12)\n"
     "      --mode mix|replace keep the recording's sound (mix, default) or replace it with the music\n"
     "      --keep-tracks      also store the music alone and the original sound as extra audio tracks\n"
+    "      --title TEXT       draw a title over the first seconds (re-encodes the video: H.264, VP9 for WebM)\n"
+    "      --title-duration S how long the title shows (default 3)\n"
+    "      --max-height PX    scale the video down to this height, e.g. 1080 (re-encodes only when it is taller)\n"
     "      --duration S       for a still picture (jpg png gif webp): the length of the video it becomes (default 30)\n"
     "      --analysis FILE    the analysis the OBS filter wrote (<recording>.bgm.json): no second decode\n"
     "      --stems DIR        the music's parts as WAV files, after ducking\n"
@@ -61,12 +65,6 @@ int run_score(const std::vector<std::string>& argv) {
   }
   const bool json = args->has("--json");
   if (args->positionals.size() != 1) return fail(make_error(ErrorCode::kInvalidArgument, "Give one recording: obs-bgm score INPUT [-o OUT]."), json);
-  for (const char* later : {"--title", "--title-duration", "--max-height"}) {
-    if (args->has(later)) {
-      return fail(make_error(ErrorCode::kUnsupported, std::string(later) + " is not available yet: it needs the video re-encoded, "
-                                                                           "which this version does not do."), json);
-    }
-  }
   ScoreRequest req;
   req.input = args->positionals[0];
   if (auto o = args->get("--output")) req.output = *o;
@@ -96,6 +94,19 @@ int run_score(const std::vector<std::string>& argv) {
     else return fail(make_error(ErrorCode::kInvalidArgument, "--mode is mix or replace, not '" + *m + "'."), json);
   }
   req.keep_tracks = args->has("--keep-tracks");
+  req.title = args->get("--title");
+  auto title_duration = args->number("--title-duration");
+  auto max_height = args->whole("--max-height");
+  if (!title_duration) return fail(title_duration.error(), json);
+  if (!max_height) return fail(max_height.error(), json);
+  if (*title_duration) {
+    if (**title_duration <= 0) return fail(make_error(ErrorCode::kInvalidArgument, "--title-duration is a number of seconds above 0."), json);
+    req.title_duration_s = **title_duration;
+  }
+  if (*max_height) {
+    if (**max_height < 144 || **max_height > 4320) return fail(make_error(ErrorCode::kInvalidArgument, "--max-height is a height in pixels from 144 to 4320."), json);
+    req.max_height = static_cast<int>(**max_height);
+  }
   auto still = args->number("--duration");
   if (!still) return fail(still.error(), json);
   if (*still) req.still_duration_s = **still;
@@ -120,6 +131,7 @@ int run_score(const std::vector<std::string>& argv) {
                           {"output", r.output.string()},
                           {"duration_s", r.duration_s},
                           {"video_copied", r.video_copied},
+                          {"video_reencoded", r.video_reencoded},
                           {"music_volume", r.music_volume},
                           {"spec", spec_to_json(r.spec)},
                           {"analysis", analysis_to_json(r.analysis)},

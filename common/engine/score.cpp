@@ -12,6 +12,7 @@
 #include "media/audio_encoder.h"
 #include "media/muxer.h"
 #include "media/still_video.h"
+#include "media/video_transcode.h"
 
 namespace bgm {
 namespace fs = std::filesystem;
@@ -204,8 +205,26 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
       if (auto ok = encode_still_video(req.input, still, duration, cancel); !ok) return ok.error();
       if (auto ok = mux_copied_video(still, output, tracks, duration, cancel, progress); !ok) return ok.error();
     } else {
-      if (auto ok = mux_copied_video(req.input, output, tracks, duration, cancel, progress); !ok) return ok.error();
-      result.video_copied = true;
+      // The video is copied unless it must change: a title, a lower height, or a codec the container cannot hold.
+      VideoTransform transform;
+      transform.title = req.title;
+      transform.title_duration_s = req.title_duration_s;
+      if (req.max_height && info->video && *req.max_height < info->video->height) transform.max_height = req.max_height;
+      transform.vp9 = out_ext == "webm";
+      const bool foreign = info->video && !container_holds_codec(out_ext, info->video->codec);
+      if (transform.title || transform.max_height || foreign) {
+        const fs::path video = output.parent_path() / ("." + output.stem().string() + ".video.mkv");
+        struct Remove {
+          fs::path p;
+          ~Remove() { std::error_code ec; fs::remove(p, ec); }
+        } cleanup{video};
+        if (auto ok = transcode_video(req.input, video, transform, duration, cancel, progress); !ok) return ok.error();
+        if (auto ok = mux_copied_video(video, output, tracks, duration, cancel, progress); !ok) return ok.error();
+        result.video_reencoded = true;
+      } else {
+        if (auto ok = mux_copied_video(req.input, output, tracks, duration, cancel, progress); !ok) return ok.error();
+        result.video_copied = true;
+      }
     }
   }
   result.output = output;

@@ -34,6 +34,9 @@ struct ScoreRequest {
   std::optional<std::filesystem::path> analysis_file;  // written live by the OBS filter: no second decode
   std::optional<std::filesystem::path> stems_dir;    // music stems after ducking
   double still_duration_s = 30;                      // a still picture becomes a video this long
+  std::optional<std::string> title;                  // drawn over the first seconds (re-encodes the video)
+  double title_duration_s = 3;
+  std::optional<int> max_height;                     // scale down to this height (re-encodes when lower)
   SynthOptions synth;
   FeatureOptions features;
 };
@@ -50,6 +53,7 @@ struct ScoreResult {
   double duration_s = 0;
   double music_volume = 0.35;
   bool video_copied = false;
+  bool video_reencoded = false;  // a title, a lower height or a codec the container cannot hold
 };
 
 // The default output: <name>-bgm.<ext> beside the input (video kept in its container where possible).

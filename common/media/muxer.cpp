@@ -126,6 +126,13 @@ class TrackEncoder {
 std::string supported_video_output_extensions() { return "mp4, mov, mkv, webm"; }
 bool is_supported_video_output_extension(const std::string& ext) { return container_for(ext) != nullptr; }
 
+bool container_holds_codec(const std::string& ext, const std::string& codec_name) {
+  const Container* c = container_for(ext);
+  const AVCodecDescriptor* d = avcodec_descriptor_get_by_name(codec_name.c_str());
+  const AVOutputFormat* f = c ? av_guess_format(c->muxer, nullptr, nullptr) : nullptr;
+  return c && d && f && avformat_query_codec(f, d->id, FF_COMPLIANCE_NORMAL) == 1;
+}
+
 Status mux_copied_video(const std::filesystem::path& source, const std::filesystem::path& output,
                         const std::vector<MuxAudioTrack>& tracks, double duration_s, const CancelToken* cancel,
                         const ProgressFn& progress) {

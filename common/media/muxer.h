@@ -22,6 +22,8 @@ struct MuxAudioTrack {
 // "mp4, mov, mkv, webm"
 std::string supported_video_output_extensions();
 bool is_supported_video_output_extension(const std::string& ext);
+// Whether a file of this extension can hold a video stream of this codec (FFmpeg's codec name) as it is.
+bool container_holds_codec(const std::string& ext, const std::string& codec_name);
 
 // Errors: kUnsupported (the container cannot hold the source's video codec: the message names both), kMedia,
 // kIo (the message says why: full disk, permissions), kCancelled.

@@ -1,0 +1,182 @@
+#include "media/video_transcode.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include "media/ffmpeg_handles.h"
+
+extern "C" {
+#include <libavfilter/buffersink.h>
+#include <libavfilter/buffersrc.h>
+#include <libavutil/opt.h>
+}
+
+namespace bgm {
+namespace {
+
+struct GraphDeleter {
+  void operator()(AVFilterGraph* g) const { avfilter_graph_free(&g); }
+};
+
+// A filter option value in single quotes (FFmpeg's filter-graph escaping).
+std::string quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string filter_chain(const VideoTransform& t, const std::filesystem::path& title_file) {
+  std::string chain;
+  if (t.max_height) chain += "scale=-2:'min(ih," + std::to_string(*t.max_height) + ")',";
+  if (t.title) {
+    const double a = t.title_start_s, b = t.title_start_s + t.title_duration_s, fade = std::min(0.5, t.title_duration_s / 4);
+    char alpha[256];
+    std::snprintf(alpha, sizeof alpha, "if(lt(t,%.3f),(t-%.3f)/%.3f,if(gt(t,%.3f),(%.3f-t)/%.3f,1))", a + fade, a, fade, b - fade, b, fade);
+    chain += "drawtext=font=Sans:textfile=" + quoted(title_file.string()) +
+             ":fontsize=h/12:fontcolor=white:x=(w-text_w)/2:y=(h-text_h)/2:box=1:boxcolor=black@0.35:boxborderw=24"
+             ":enable='between(t," + std::to_string(a) + "," + std::to_string(b) + ")':alpha='" + alpha + "',";
+  }
+  return chain + "format=yuv420p";
+}
+
+}  // namespace
+
+Status transcode_video(const std::filesystem::path& source, const std::filesystem::path& output, const VideoTransform& t,
+                       double duration_s, const CancelToken* cancel, const ProgressFn& progress) {
+  AVFormatContext* raw = nullptr;
+  int err = avformat_open_input(&raw, source.c_str(), nullptr, nullptr);
+  if (err < 0) return make_error(ErrorCode::kMedia, "Could not open " + source.string() + ": " + ff::error_text(err));
+  ff::InputPtr in(raw);
+  avformat_find_stream_info(in.get(), nullptr);
+  const AVCodec* dec_codec = nullptr;
+  const int vindex = av_find_best_stream(in.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &dec_codec, 0);
+  if (vindex < 0) return make_error(ErrorCode::kMedia, source.string() + " has no video stream.");
+  AVStream* vin = in->streams[vindex];
+  ff::CodecContextPtr dec(avcodec_alloc_context3(dec_codec));
+  avcodec_parameters_to_context(dec.get(), vin->codecpar);
+  dec->thread_count = 2;
+  if (avcodec_open2(dec.get(), dec_codec, nullptr) < 0) return make_error(ErrorCode::kMedia, "Could not open the video decoder.");
+
+  // The title goes through a file so no character of it can break the filter description.
+  const std::filesystem::path title_file = output.string() + ".title.txt";
+  struct Remove {
+    std::filesystem::path p;
+    ~Remove() { std::error_code ec; std::filesystem::remove(p, ec); }
+  } cleanup{title_file};
+  if (t.title) std::ofstream(title_file) << *t.title;
+
+  // Filter graph: buffer -> transforms -> buffersink.
+  std::unique_ptr<AVFilterGraph, GraphDeleter> graph(avfilter_graph_alloc());
+  char args[512];
+  const AVRational sar = vin->codecpar->sample_aspect_ratio.num ? vin->codecpar->sample_aspect_ratio : AVRational{1, 1};
+  std::snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=%d/%d", dec->width, dec->height, dec->pix_fmt,
+                vin->time_base.num, vin->time_base.den, sar.num, sar.den);
+  AVFilterContext *src = nullptr, *sink = nullptr;
+  if (avfilter_graph_create_filter(&src, avfilter_get_by_name("buffer"), "in", args, nullptr, graph.get()) < 0 ||
+      avfilter_graph_create_filter(&sink, avfilter_get_by_name("buffersink"), "out", nullptr, nullptr, graph.get()) < 0) {
+    return make_error(ErrorCode::kMedia, "Could not set up the video filters.");
+  }
+  AVFilterInOut* outputs = avfilter_inout_alloc();
+  AVFilterInOut* inputs = avfilter_inout_alloc();
+  outputs->name = av_strdup("in");
+  outputs->filter_ctx = src;
+  inputs->name = av_strdup("out");
+  inputs->filter_ctx = sink;
+  err = avfilter_graph_parse_ptr(graph.get(), filter_chain(t, title_file).c_str(), &inputs, &outputs, nullptr);
+  avfilter_inout_free(&inputs);
+  avfilter_inout_free(&outputs);
+  if (err < 0 || avfilter_graph_config(graph.get(), nullptr) < 0) {
+    return make_error(ErrorCode::kMedia, "Could not set up the video filters (title or scaling): " + ff::error_text(err));
+  }
+
+  const AVCodec* enc_codec = avcodec_find_encoder_by_name(t.vp9 ? "libvpx-vp9" : "libx264");
+  if (!enc_codec) return make_error(ErrorCode::kMedia, std::string("This FFmpeg has no ") + (t.vp9 ? "VP9" : "H.264") + " encoder.");
+  AVFormatContext* oraw = nullptr;
+  avformat_alloc_output_context2(&oraw, nullptr, "matroska", output.c_str());
+  ff::OutputPtr out(oraw);
+  ff::CodecContextPtr enc(avcodec_alloc_context3(enc_codec));
+  enc->width = av_buffersink_get_w(sink);
+  enc->height = av_buffersink_get_h(sink);
+  enc->pix_fmt = AV_PIX_FMT_YUV420P;
+  enc->time_base = av_buffersink_get_time_base(sink);
+  enc->framerate = av_guess_frame_rate(in.get(), vin, nullptr);
+  enc->sample_aspect_ratio = av_buffersink_get_sample_aspect_ratio(sink);
+  enc->gop_size = 250;
+  enc->thread_count = 2;
+  if (out->oformat->flags & AVFMT_GLOBALHEADER) enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  if (t.vp9) {
+    av_opt_set(enc->priv_data, "deadline", "realtime", 0);
+    av_opt_set_int(enc->priv_data, "cpu-used", 8, 0);
+    av_opt_set_int(enc->priv_data, "crf", 32, 0);
+    enc->bit_rate = 0;
+  } else {
+    av_opt_set(enc->priv_data, "preset", "veryfast", 0);
+    av_opt_set(enc->priv_data, "crf", "20", 0);
+  }
+  if ((err = avcodec_open2(enc.get(), enc_codec, nullptr)) < 0)
+    return make_error(ErrorCode::kMedia, "Could not start the video encoder: " + ff::error_text(err));
+  AVStream* vout = avformat_new_stream(out.get(), nullptr);
+  avcodec_parameters_from_context(vout->codecpar, enc.get());
+  vout->time_base = enc->time_base;
+  if ((err = avio_open(&out->pb, output.c_str(), AVIO_FLAG_WRITE)) < 0)
+    return make_error(ErrorCode::kIo, "Could not write " + output.string() + ": " + ff::error_text(err));
+  if ((err = avformat_write_header(out.get(), nullptr)) < 0) return make_error(ErrorCode::kIo, "Could not write " + output.string() + ".");
+
+  ff::PacketPtr pkt(av_packet_alloc()), opkt(av_packet_alloc());
+  ff::FramePtr frame(av_frame_alloc()), filtered(av_frame_alloc());
+  const double tb = av_q2d(vin->time_base);
+  const int64_t start = vin->start_time != AV_NOPTS_VALUE ? vin->start_time : 0;
+  double last_report = 0;
+  auto write_packets = [&]() -> Status {
+    while (avcodec_receive_packet(enc.get(), opkt.get()) >= 0) {
+      av_packet_rescale_ts(opkt.get(), enc->time_base, vout->time_base);
+      opkt->stream_index = vout->index;
+      if ((err = av_interleaved_write_frame(out.get(), opkt.get())) < 0)
+        return make_error(ErrorCode::kIo, "Could not write " + output.string() + ": " + ff::error_text(err));
+    }
+    return {};
+  };
+  auto pull_filtered = [&]() -> Status {
+    while (av_buffersink_get_frame(sink, filtered.get()) >= 0) {
+      filtered->pict_type = AV_PICTURE_TYPE_NONE;
+      avcodec_send_frame(enc.get(), filtered.get());
+      av_frame_unref(filtered.get());
+      if (auto ok = write_packets(); !ok) return ok;
+    }
+    return {};
+  };
+  auto decode_and_filter = [&]() -> Status {
+    while (avcodec_receive_frame(dec.get(), frame.get()) >= 0) {
+      frame->pts = frame->best_effort_timestamp - start;
+      const double t_s = static_cast<double>(frame->pts) * tb;
+      if (duration_s > 0 && t_s >= duration_s + 1e-6) {
+        av_frame_unref(frame.get());
+        continue;
+      }
+      if (av_buffersrc_add_frame(src, frame.get()) < 0) return make_error(ErrorCode::kMedia, "The video filters refused a frame.");
+      if (auto ok = pull_filtered(); !ok) return ok;
+      if (progress && duration_s > 0 && t_s - last_report > 5) {
+        last_report = t_s;
+        progress(Stage::kExporting, std::min(1.0, t_s / duration_s));
+      }
+    }
+    return {};
+  };
+  while (av_read_frame(in.get(), pkt.get()) >= 0) {
+    if (pkt->stream_index == vindex && avcodec_send_packet(dec.get(), pkt.get()) >= 0) {
+      if (auto ok = decode_and_filter(); !ok) return ok;
+    }
+    av_packet_unref(pkt.get());
+    if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
+  }
+  avcodec_send_packet(dec.get(), nullptr);
+  if (auto ok = decode_and_filter(); !ok) return ok;
+  if (av_buffersrc_add_frame(src, nullptr) < 0) return make_error(ErrorCode::kMedia, "The video filters could not be flushed.");
+  if (auto ok = pull_filtered(); !ok) return ok;
+  avcodec_send_frame(enc.get(), nullptr);
+  if (auto ok = write_packets(); !ok) return ok;
+  if ((err = av_write_trailer(out.get())) < 0) return make_error(ErrorCode::kIo, "Could not finish " + output.string() + ".");
+  return {};
+}
+
+}  // namespace bgm
