@@ -232,6 +232,21 @@ TEST_F(Recording, ReencodesOnlyWhenItMust) {
     EXPECT_EQ(e.path().filename().string().find(".video.mkv"), std::string::npos) << "no temporary file is left";
 }
 
+TEST_F(Recording, FourKSourcesAreScoredAndCopied) {
+  run_ok("ffmpeg -v error -y -f lavfi -i testsrc2=s=3840x2160:r=30:d=2 -f lavfi -i smptehdbars=s=3840x2160:r=30:d=2 "
+         "-f lavfi -i sine=f=330:r=48000:d=4 -filter_complex \"[0][1]concat=n=2:v=1,format=yuv420p[v]\" -map [v] -map 2:a "
+         "-c:v libx264 -preset ultrafast -c:a aac " + quote(at("uhd.mp4")));
+  const auto r = test::run_cli("score " + quote(at("uhd.mp4")) + " --seed 1 --json -o " + quote(at("uhd-bgm.mp4")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["analysis"]["video"]["width"], 3840);
+  EXPECT_EQ(j["analysis"]["cuts"].size(), 1u);
+  EXPECT_NEAR(j["analysis"]["cuts"][0].get<double>(), 2.0, 2.0 / 30);
+  EXPECT_TRUE(j["video_copied"].get<bool>());
+  EXPECT_EQ(packet_hashes(at("uhd-bgm.mp4")), packet_hashes(at("uhd.mp4")));
+  EXPECT_NEAR(stream_duration(at("uhd-bgm.mp4"), "a:0"), 4.0, 1.0 / 30);
+}
+
 TEST_F(Recording, BadInputsFailClearlyAndLeaveNothing) {
   auto r = test::run_cli("score " + quote(at("short.mp4")) + " -o " + quote(at("x.mp4")));
   EXPECT_EQ(r.exit_code, 2);
