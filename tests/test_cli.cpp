@@ -114,15 +114,8 @@ TEST(Cli, MissingSoundFontSaysHowToInstallIt) {
 TEST(Cli, AFullDiskIsAClearErrorAndLeavesNothing) {
   TempDir dir;
   const auto small = dir / "small-disk";
-  std::filesystem::create_directories(small);
-  // A 2 MB filesystem: a 30 s 24-bit WAV (8.6 MB) cannot fit.
-  if (test::run("mount -t tmpfs -o size=2m tmpfs " + quote(small)).exit_code != 0) {
-    GTEST_SKIP() << "cannot mount a small tmpfs here (needs root): the full-disk path is untested on this machine";
-  }
-  struct Unmount {
-    std::filesystem::path p;
-    ~Unmount() { test::run("umount " + quote(p)); }
-  } unmount{small};
+  test::SmallDisk disk(small, "2m");  // a 30 s 24-bit WAV (8.6 MB) cannot fit
+  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a small tmpfs here (needs root): the full-disk path is untested on this machine";
   const auto r = run_cli("generate -p pop -d 30 --seed 1 -o " + quote(small / "music.wav"));
   EXPECT_EQ(r.exit_code, 5) << r.err;
   EXPECT_NE(r.err.find("disk is full"), std::string::npos) << r.err;

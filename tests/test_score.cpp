@@ -186,14 +186,8 @@ TEST_F(Recording, StillPicturesBecomeVideosOfTheAskedLength) {
 
 TEST_F(Recording, AFullDiskIsAClearErrorAndLeavesNothing) {
   const auto small = at("small-disk");
-  std::filesystem::create_directories(small);
-  if (test::run("mount -t tmpfs -o size=300k tmpfs " + quote(small)).exit_code != 0) {
-    GTEST_SKIP() << "cannot mount a small tmpfs here (needs root): the full-disk path is untested on this machine";
-  }
-  struct Unmount {
-    std::filesystem::path p;
-    ~Unmount() { test::run("umount " + quote(p)); }
-  } unmount{small};
+  test::SmallDisk disk(small, "300k");
+  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a small tmpfs here (needs root): the full-disk path is untested on this machine";
   const auto r = test::run_cli("score " + quote(at("talk.mp4")) + " --seed 1 -o " + quote(small / "out.mp4"));
   EXPECT_EQ(r.exit_code, 5) << r.err;
   EXPECT_NE(r.err.find("disk is full"), std::string::npos) << r.err;

@@ -7,6 +7,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/failure.h"
 #include "cli/progress_bar.h"
 #include "media/media_probe.h"
 
@@ -25,12 +26,6 @@ constexpr const char* kHelp =
     "  --fast            decode only reference frames (faster on long recordings; cut times within a few frames)\n"
     "  -q, --quiet       no progress bar\n";
 
-int fail(const Error& e, bool json) {
-  if (json) std::printf("%s\n", nlohmann::json({{"ok", false}, {"error", {{"code", error_code_name(e.code)}, {"message", e.message}}}}).dump(2).c_str());
-  std::fprintf(stderr, "obs-bgm: %s\n", e.message.c_str());
-  return exit_code_for(e.code);
-}
-
 }  // namespace
 
 int run_analyze(const std::vector<std::string>& argv) {
@@ -38,20 +33,16 @@ int run_analyze(const std::vector<std::string>& argv) {
   spec.with_value = {"--duration"};
   spec.flags = {"--json", "--fast", "--quiet", "--help"};
   spec.aliases = {{"-q", "--quiet"}, {"-h", "--help"}};
-  const bool json_early = std::find(argv.begin(), argv.end(), "--json") != argv.end();
-  auto args = parse_args(argv, spec);
-  if (!args) return fail(args.error(), json_early);
-  if (args->has("--help")) {
-    std::fputs(kHelp, stdout);
-    return kExitOk;
-  }
+  Args parsed;
+  if (auto done = parse_command(argv, spec, kHelp, parsed)) return *done;
+  const Args* args = &parsed;
   const bool json = args->has("--json");
-  if (args->positionals.size() != 1) return fail(make_error(ErrorCode::kInvalidArgument, "Give one input file: obs-bgm analyze INPUT."), json);
+  if (args->positionals.size() != 1) return report_failure(make_error(ErrorCode::kInvalidArgument, "Give one input file: obs-bgm analyze INPUT."), json);
   auto still_duration = args->number("--duration");
-  if (!still_duration) return fail(still_duration.error(), json);
+  if (!still_duration) return report_failure(still_duration.error(), json);
 
   auto info = probe_media(args->positionals[0]);
-  if (!info) return fail(info.error(), json);
+  if (!info) return report_failure(info.error(), json);
   VideoAnalysis analysis;
   if (info->kind == MediaKind::kAudio) {
     analysis.source = info->path.string();
@@ -62,7 +53,7 @@ int run_analyze(const std::vector<std::string>& argv) {
     ProgressBar bar(!args->has("--quiet") && !json);
     auto result = analyse_video(info->path, options, nullptr, [&](Stage s, double f) { bar.update(s, f); });
     bar.finish();
-    if (!result) return fail(result.error(), json);
+    if (!result) return report_failure(result.error(), json);
     analysis = std::move(result).value();
     if (info->kind == MediaKind::kImage) analysis.duration_s = still_duration->value_or(30.0);
   }

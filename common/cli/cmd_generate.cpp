@@ -7,6 +7,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/failure.h"
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
 #include "engine/generate.h"
@@ -37,15 +38,6 @@ constexpr const char* kHelp =
     "      --json            print the result (or the error) as JSON on standard output\n"
     "  -q, --quiet           no progress bar and no summary\n";
 
-int fail(const Error& e, bool json) {
-  if (json) {
-    nlohmann::json out = {{"ok", false}, {"error", {{"code", error_code_name(e.code)}, {"message", e.message}}}};
-    std::printf("%s\n", out.dump(2).c_str());
-  }
-  std::fprintf(stderr, "obs-bgm: %s\n", e.message.c_str());
-  return exit_code_for(e.code);
-}
-
 }  // namespace
 
 int run_generate(const std::vector<std::string>& argv) {
@@ -55,13 +47,9 @@ int run_generate(const std::vector<std::string>& argv) {
   spec.flags = {"--loop", "--json", "--quiet", "--help"};
   spec.aliases = {{"-p", "--prompt"}, {"-o", "--output"}, {"-d", "--duration"}, {"-s", "--style"},
                   {"-q", "--quiet"},  {"-h", "--help"}};
-  auto args = parse_args(argv, spec);
-  const bool json_early = std::find(argv.begin(), argv.end(), "--json") != argv.end();
-  if (!args) return fail(args.error(), json_early);
-  if (args->has("--help")) {
-    std::fputs(kHelp, stdout);
-    return kExitOk;
-  }
+  Args parsed;
+  if (auto done = parse_command(argv, spec, kHelp, parsed)) return *done;
+  const Args* args = &parsed;
   const bool json = args->has("--json");
   const bool quiet = args->has("--quiet");
 
@@ -69,7 +57,7 @@ int run_generate(const std::vector<std::string>& argv) {
   req.spec.prompt = args->get("--prompt").value_or("");
   for (const auto& p : args->positionals) req.spec.prompt += (req.spec.prompt.empty() ? "" : " ") + p;
   auto out = args->get("--output");
-  if (!out) return fail(make_error(ErrorCode::kInvalidArgument, "Give the output file with -o OUT (for example -o music.wav)."), json);
+  if (!out) return report_failure(make_error(ErrorCode::kInvalidArgument, "Give the output file with -o OUT (for example -o music.wav)."), json);
   req.output = *out;
   auto duration = args->number("--duration");
   auto tempo = args->number("--tempo");
@@ -77,9 +65,9 @@ int run_generate(const std::vector<std::string>& argv) {
   auto seed = args->whole("--seed");
   auto cores = args->whole("--cores");
   for (const auto* r : {&duration, &tempo, &loudness})
-    if (!*r) return fail(r->error(), json);
-  if (!seed) return fail(seed.error(), json);
-  if (!cores) return fail(cores.error(), json);
+    if (!*r) return report_failure(r->error(), json);
+  if (!seed) return report_failure(seed.error(), json);
+  if (!cores) return report_failure(cores.error(), json);
   req.spec.duration_s = *duration;
   req.spec.tempo_bpm = *tempo;
   req.spec.loudness_lufs = *loudness;
@@ -97,7 +85,7 @@ int run_generate(const std::vector<std::string>& argv) {
   ProgressBar bar(!quiet);
   auto result = generate_music(req, &cancel, [&](Stage s, double f) { bar.update(s, f); });
   bar.finish();
-  if (!result) return fail(result.error(), json);
+  if (!result) return report_failure(result.error(), json);
 
   const auto& r = *result;
   const double seconds = static_cast<double>(r.frames) / r.sample_rate;

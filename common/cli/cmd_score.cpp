@@ -7,6 +7,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/failure.h"
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
 #include "engine/score.h"
@@ -42,12 +43,6 @@ constexpr const char* kHelp =
     "      --json             print the result (or the error) as JSON\n"
     "  -q, --quiet            no progress bar and no summary\n";
 
-int fail(const Error& e, bool json) {
-  if (json) std::printf("%s\n", nlohmann::json({{"ok", false}, {"error", {{"code", error_code_name(e.code)}, {"message", e.message}}}}).dump(2).c_str());
-  std::fprintf(stderr, "obs-bgm: %s\n", e.message.c_str());
-  return exit_code_for(e.code);
-}
-
 }  // namespace
 
 int run_score(const std::vector<std::string>& argv) {
@@ -56,27 +51,23 @@ int run_score(const std::vector<std::string>& argv) {
                      "--seed", "--soundfont", "--title", "--title-duration", "--max-height"};
   spec.flags = {"--keep-tracks", "--json", "--quiet", "--help"};
   spec.aliases = {{"-o", "--output"}, {"-p", "--prompt"}, {"-s", "--style"}, {"-q", "--quiet"}, {"-h", "--help"}};
-  const bool json_early = std::find(argv.begin(), argv.end(), "--json") != argv.end();
-  auto args = parse_args(argv, spec);
-  if (!args) return fail(args.error(), json_early);
-  if (args->has("--help")) {
-    std::fputs(kHelp, stdout);
-    return kExitOk;
-  }
+  Args parsed;
+  if (auto done = parse_command(argv, spec, kHelp, parsed)) return *done;
+  const Args* args = &parsed;
   const bool json = args->has("--json");
-  if (args->positionals.size() != 1) return fail(make_error(ErrorCode::kInvalidArgument, "Give one recording: obs-bgm score INPUT [-o OUT]."), json);
+  if (args->positionals.size() != 1) return report_failure(make_error(ErrorCode::kInvalidArgument, "Give one recording: obs-bgm score INPUT [-o OUT]."), json);
   ScoreRequest req;
   req.input = args->positionals[0];
   if (auto o = args->get("--output")) req.output = *o;
   req.spec.prompt = args->get("--prompt").value_or("");
   req.spec.style = args->get("--style");
   auto seed = args->whole("--seed");
-  if (!seed) return fail(seed.error(), json);
+  if (!seed) return report_failure(seed.error(), json);
   req.spec.seed = *seed;
   auto volume = args->number("--music-volume");
-  if (!volume) return fail(volume.error(), json);
+  if (!volume) return report_failure(volume.error(), json);
   if (*volume) {
-    if (**volume < 0 || **volume > 100) return fail(make_error(ErrorCode::kInvalidArgument, "--music-volume is a percentage from 0 to 100."), json);
+    if (**volume < 0 || **volume > 100) return report_failure(make_error(ErrorCode::kInvalidArgument, "--music-volume is a percentage from 0 to 100."), json);
     req.music_volume = **volume / 100.0;
   }
   if (auto d = args->get("--duck")) {
@@ -84,31 +75,31 @@ int run_score(const std::vector<std::string>& argv) {
       req.duck_db.reset();
     } else {
       auto db = args->number("--duck");
-      if (!db || !*db || **db < 0 || **db > 40) return fail(make_error(ErrorCode::kInvalidArgument, "--duck is a number of dB from 0 to 40, or off."), json);
+      if (!db || !*db || **db < 0 || **db > 40) return report_failure(make_error(ErrorCode::kInvalidArgument, "--duck is a number of dB from 0 to 40, or off."), json);
       req.duck_db = **db;
     }
   }
   if (auto m = args->get("--mode")) {
     if (*m == "mix") req.mode = MixMode::kMix;
     else if (*m == "replace") req.mode = MixMode::kReplace;
-    else return fail(make_error(ErrorCode::kInvalidArgument, "--mode is mix or replace, not '" + *m + "'."), json);
+    else return report_failure(make_error(ErrorCode::kInvalidArgument, "--mode is mix or replace, not '" + *m + "'."), json);
   }
   req.keep_tracks = args->has("--keep-tracks");
   req.title = args->get("--title");
   auto title_duration = args->number("--title-duration");
   auto max_height = args->whole("--max-height");
-  if (!title_duration) return fail(title_duration.error(), json);
-  if (!max_height) return fail(max_height.error(), json);
+  if (!title_duration) return report_failure(title_duration.error(), json);
+  if (!max_height) return report_failure(max_height.error(), json);
   if (*title_duration) {
-    if (**title_duration <= 0) return fail(make_error(ErrorCode::kInvalidArgument, "--title-duration is a number of seconds above 0."), json);
+    if (**title_duration <= 0) return report_failure(make_error(ErrorCode::kInvalidArgument, "--title-duration is a number of seconds above 0."), json);
     req.title_duration_s = **title_duration;
   }
   if (*max_height) {
-    if (**max_height < 144 || **max_height > 4320) return fail(make_error(ErrorCode::kInvalidArgument, "--max-height is a height in pixels from 144 to 4320."), json);
+    if (**max_height < 144 || **max_height > 4320) return report_failure(make_error(ErrorCode::kInvalidArgument, "--max-height is a height in pixels from 144 to 4320."), json);
     req.max_height = static_cast<int>(**max_height);
   }
   auto still = args->number("--duration");
-  if (!still) return fail(still.error(), json);
+  if (!still) return report_failure(still.error(), json);
   if (*still) req.still_duration_s = **still;
   if (auto a = args->get("--analysis")) req.analysis_file = *a;
   if (auto s = args->get("--stems")) req.stems_dir = *s;
@@ -119,7 +110,7 @@ int run_score(const std::vector<std::string>& argv) {
   ProgressBar bar(!args->has("--quiet") && !json);
   auto result = score_recording(req, &cancel, [&](Stage s, double f) { bar.update(s, f); });
   bar.finish();
-  if (!result) return fail(result.error(), json);
+  if (!result) return report_failure(result.error(), json);
   const auto& r = *result;
   if (json) {
     nlohmann::json sections = nlohmann::json::array(), speech = nlohmann::json::array(), stems = nlohmann::json::array();

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/atomic_file.h"
-#include "media/ffmpeg_handles.h"
+#include "media/ff_output.h"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -36,13 +36,6 @@ const FormatInfo* format_for(const std::string& ext) {
   return nullptr;
 }
 
-Error io_error(const std::filesystem::path& path, int err) {
-  std::string msg = "Could not write " + path.string() + ": " + ff::error_text(err) + ".";
-  if (err == AVERROR(ENOSPC)) msg += " The disk is full: free some space or choose another folder.";
-  else if (err == AVERROR(EACCES) || err == AVERROR(EROFS)) msg += " Choose a folder you can write to.";
-  return make_error(ErrorCode::kIo, msg);
-}
-
 class Encoder {
  public:
   Status open(const FormatInfo& fmt, const std::filesystem::path& path, int rate, const AudioWriteOptions& opts) {
@@ -70,9 +63,9 @@ class Encoder {
     stream_ = st;
     for (const auto& [k, v] : opts.metadata) av_dict_set(&out_->metadata, k.c_str(), v.c_str(), 0);
     if (!(out_->oformat->flags & AVFMT_NOFILE)) {
-      if ((err = avio_open(&out_->pb, path.c_str(), AVIO_FLAG_WRITE)) < 0) return io_error(path, err);
+      if ((err = avio_open(&out_->pb, path.c_str(), AVIO_FLAG_WRITE)) < 0) return ff::write_failure(path, err);
     }
-    if ((err = avformat_write_header(out_.get(), nullptr)) < 0) return io_error(path, err);
+    if ((err = avformat_write_header(out_.get(), nullptr)) < 0) return ff::write_failure(path, err);
 
     SwrContext* swr = nullptr;
     AVChannelLayout stereo;
@@ -110,10 +103,10 @@ class Encoder {
   Status finish() {
     if (auto ok = send(nullptr); !ok) return ok;
     const int err = av_write_trailer(out_.get());
-    if (err < 0) return io_error(path_, err);
+    if (err < 0) return ff::write_failure(path_, err);
     if (out_->pb) {
       avio_flush(out_->pb);
-      if (out_->pb->error < 0) return io_error(path_, out_->pb->error);
+      if (out_->pb->error < 0) return ff::write_failure(path_, out_->pb->error);
       avio_closep(&out_->pb);
     }
     return {};
@@ -126,17 +119,9 @@ class Encoder {
   using FramePtr = ff::FramePtr;
 
   Status send(AVFrame* frame) {
-    int err = avcodec_send_frame(ctx_.get(), frame);
+    const int err = avcodec_send_frame(ctx_.get(), frame);
     if (err < 0) return make_error(ErrorCode::kMedia, "The audio encoder refused a frame: " + ff::error_text(err));
-    while ((err = avcodec_receive_packet(ctx_.get(), packet_.get())) >= 0) {
-      av_packet_rescale_ts(packet_.get(), ctx_->time_base, stream_->time_base);
-      packet_->stream_index = stream_->index;
-      err = av_interleaved_write_frame(out_.get(), packet_.get());
-      if (err < 0) return io_error(path_, err);
-    }
-    if (err != AVERROR(EAGAIN) && err != AVERROR_EOF) return make_error(ErrorCode::kMedia, "Audio encoding failed: " + ff::error_text(err));
-    if (out_->pb && out_->pb->error < 0) return io_error(path_, out_->pb->error);
-    return {};
+    return ff::drain_encoder(ctx_.get(), out_.get(), stream_, packet_.get(), path_);
   }
 
   std::filesystem::path path_;

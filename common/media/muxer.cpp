@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "core/atomic_file.h"
-#include "media/ffmpeg_handles.h"
+#include "media/ff_output.h"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -26,12 +26,6 @@ const Container* container_for(const std::string& ext) {
   for (const auto& c : kContainers)
     if (ext == c.ext) return &c;
   return nullptr;
-}
-
-Error write_error(const std::filesystem::path& path, int err) {
-  std::string msg = "Could not write " + path.string() + ": " + ff::error_text(err) + ".";
-  if (err == AVERROR(ENOSPC)) msg += " The disk is full: free some space or choose another folder.";
-  return make_error(ErrorCode::kIo, msg);
 }
 
 // One audio track being encoded from a buffer, frame by frame, as the video advances.
@@ -102,14 +96,9 @@ class TrackEncoder {
 
  private:
   Status send(AVFormatContext* out, AVFrame* frame, const std::filesystem::path& path) {
-    int err = avcodec_send_frame(ctx_.get(), frame);
+    const int err = avcodec_send_frame(ctx_.get(), frame);
     if (err < 0) return make_error(ErrorCode::kMedia, "The audio encoder refused a frame: " + ff::error_text(err));
-    while ((err = avcodec_receive_packet(ctx_.get(), packet_.get())) >= 0) {
-      av_packet_rescale_ts(packet_.get(), ctx_->time_base, stream_->time_base);
-      packet_->stream_index = stream_->index;
-      if ((err = av_interleaved_write_frame(out, packet_.get())) < 0) return write_error(path, err);
-    }
-    return {};
+    return ff::drain_encoder(ctx_.get(), out, stream_, packet_.get(), path);
   }
 
   ff::CodecContextPtr ctx_;
@@ -174,8 +163,8 @@ Status mux_copied_video(const std::filesystem::path& source, const std::filesyst
     encoders.push_back(std::move(enc));
   }
   av_dict_set(&out->metadata, "encoder", "obs-bgm", 0);
-  if ((err = avio_open(&out->pb, atomic.temp_path().c_str(), AVIO_FLAG_WRITE)) < 0) return write_error(output, err);
-  if ((err = avformat_write_header(out.get(), nullptr)) < 0) return write_error(output, err);
+  if ((err = avio_open(&out->pb, atomic.temp_path().c_str(), AVIO_FLAG_WRITE)) < 0) return ff::write_failure(output, err);
+  if ((err = avformat_write_header(out.get(), nullptr)) < 0) return ff::write_failure(output, err);
 
   const double tb = av_q2d(vin->time_base);
   const int64_t start = vin->start_time != AV_NOPTS_VALUE ? vin->start_time : 0;
@@ -197,7 +186,7 @@ Status mux_copied_video(const std::filesystem::path& source, const std::filesyst
     av_packet_rescale_ts(pkt.get(), vin->time_base, vout->time_base);
     pkt->stream_index = vout->index;
     pkt->pos = -1;
-    if ((err = av_interleaved_write_frame(out.get(), pkt.get())) < 0) return write_error(output, err);
+    if ((err = av_interleaved_write_frame(out.get(), pkt.get())) < 0) return ff::write_failure(output, err);
     if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
     if (progress && duration_s > 0 && t - last_report > 5) {
       last_report = t;
@@ -206,9 +195,9 @@ Status mux_copied_video(const std::filesystem::path& source, const std::filesyst
   }
   for (auto& enc : encoders)
     if (auto ok = enc->finish(out.get(), output); !ok) return ok;
-  if ((err = av_write_trailer(out.get())) < 0) return write_error(output, err);
+  if ((err = av_write_trailer(out.get())) < 0) return ff::write_failure(output, err);
   avio_flush(out->pb);
-  if (out->pb->error < 0) return write_error(output, out->pb->error);
+  if (out->pb->error < 0) return ff::write_failure(output, out->pb->error);
   avio_closep(&out->pb);
   return atomic.commit();
 }

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "media/ffmpeg_handles.h"
+#include "media/ff_output.h"
 
 extern "C" {
 #include <libavutil/opt.h>
@@ -87,19 +87,10 @@ Status encode_still_video(const std::filesystem::path& image, const std::filesys
   avcodec_parameters_from_context(st->codecpar, enc.get());
   st->time_base = enc->time_base;
   st->avg_frame_rate = enc->framerate;
-  if ((err = avio_open(&out->pb, output.c_str(), AVIO_FLAG_WRITE)) < 0)
-    return make_error(ErrorCode::kIo, "Could not write " + output.string() + ": " + ff::error_text(err));
-  if ((err = avformat_write_header(out.get(), nullptr)) < 0) return make_error(ErrorCode::kIo, "Could not write " + output.string() + ".");
+  if ((err = avio_open(&out->pb, output.c_str(), AVIO_FLAG_WRITE)) < 0) return ff::write_failure(output, err);
+  if ((err = avformat_write_header(out.get(), nullptr)) < 0) return ff::write_failure(output, err);
   ff::PacketPtr pkt(av_packet_alloc());
-  auto drain = [&]() -> Status {
-    while (avcodec_receive_packet(enc.get(), pkt.get()) >= 0) {
-      av_packet_rescale_ts(pkt.get(), enc->time_base, st->time_base);
-      pkt->stream_index = st->index;
-      if ((err = av_interleaved_write_frame(out.get(), pkt.get())) < 0)
-        return make_error(ErrorCode::kIo, "Could not write " + output.string() + ": " + ff::error_text(err));
-    }
-    return {};
-  };
+  auto drain = [&] { return ff::drain_encoder(enc.get(), out.get(), st, pkt.get(), output); };
   const auto frames = static_cast<int64_t>(std::ceil(duration_s * kFps - 1e-9));
   for (int64_t i = 0; i < frames; ++i) {
     if (av_frame_make_writable(frame.get()) < 0) return make_error(ErrorCode::kMedia, "Out of memory for the picture.");

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "media/ffmpeg_handles.h"
+#include "media/ff_output.h"
 
 extern "C" {
 #include <libavfilter/buffersink.h>
@@ -118,24 +118,15 @@ Status transcode_video(const std::filesystem::path& source, const std::filesyste
   AVStream* vout = avformat_new_stream(out.get(), nullptr);
   avcodec_parameters_from_context(vout->codecpar, enc.get());
   vout->time_base = enc->time_base;
-  if ((err = avio_open(&out->pb, output.c_str(), AVIO_FLAG_WRITE)) < 0)
-    return make_error(ErrorCode::kIo, "Could not write " + output.string() + ": " + ff::error_text(err));
-  if ((err = avformat_write_header(out.get(), nullptr)) < 0) return make_error(ErrorCode::kIo, "Could not write " + output.string() + ".");
+  if ((err = avio_open(&out->pb, output.c_str(), AVIO_FLAG_WRITE)) < 0) return ff::write_failure(output, err);
+  if ((err = avformat_write_header(out.get(), nullptr)) < 0) return ff::write_failure(output, err);
 
   ff::PacketPtr pkt(av_packet_alloc()), opkt(av_packet_alloc());
   ff::FramePtr frame(av_frame_alloc()), filtered(av_frame_alloc());
   const double tb = av_q2d(vin->time_base);
   const int64_t start = vin->start_time != AV_NOPTS_VALUE ? vin->start_time : 0;
   double last_report = 0;
-  auto write_packets = [&]() -> Status {
-    while (avcodec_receive_packet(enc.get(), opkt.get()) >= 0) {
-      av_packet_rescale_ts(opkt.get(), enc->time_base, vout->time_base);
-      opkt->stream_index = vout->index;
-      if ((err = av_interleaved_write_frame(out.get(), opkt.get())) < 0)
-        return make_error(ErrorCode::kIo, "Could not write " + output.string() + ": " + ff::error_text(err));
-    }
-    return {};
-  };
+  auto write_packets = [&] { return ff::drain_encoder(enc.get(), out.get(), vout, opkt.get(), output); };
   auto pull_filtered = [&]() -> Status {
     while (av_buffersink_get_frame(sink, filtered.get()) >= 0) {
       filtered->pict_type = AV_PICTURE_TYPE_NONE;

@@ -78,6 +78,15 @@ AudioBuffer decode(const fs::path& file) {
   return a.ok() ? std::move(a).value() : AudioBuffer{};
 }
 
+SmallDisk::SmallDisk(const fs::path& dir, const std::string& size) : dir_(dir) {
+  fs::create_directories(dir_);
+  mounted_ = run("mount -t tmpfs -o size=" + size + " tmpfs " + quote(dir_)).exit_code == 0;
+}
+
+SmallDisk::~SmallDisk() {
+  if (mounted_) run("umount " + quote(dir_));
+}
+
 double rms_db(const AudioBuffer& a, size_t from, size_t count) {
   double sum = 0;
   size_t n = 0;

@@ -46,6 +46,19 @@ long long decoded_samples(const std::filesystem::path& file);
 AudioBuffer decode(const std::filesystem::path& file);
 
 double rms_db(const AudioBuffer& a, size_t from, size_t count);
+
+// A tiny tmpfs mounted at `dir` for full-disk tests (needs root; mounted() says whether it worked), unmounted
+// when it goes out of scope.
+class SmallDisk {
+ public:
+  SmallDisk(const std::filesystem::path& dir, const std::string& size);
+  ~SmallDisk();
+  bool mounted() const { return mounted_; }
+
+ private:
+  std::filesystem::path dir_;
+  bool mounted_ = false;
+};
 std::string read_file(const std::filesystem::path& file);
 
 }  // namespace bgm::test

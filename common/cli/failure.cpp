@@ -1,0 +1,34 @@
+#include "cli/failure.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cli/args.h"
+#include "cli/exit_codes.h"
+
+namespace bgm::cli {
+
+int report_failure(const Error& e, bool json) {
+  if (json) {
+    const nlohmann::json out = {{"ok", false}, {"error", {{"code", error_code_name(e.code)}, {"message", e.message}}}};
+    std::printf("%s\n", out.dump(2).c_str());
+  }
+  std::fprintf(stderr, "obs-bgm: %s\n", e.message.c_str());
+  return exit_code_for(e.code);
+}
+
+bool wants_json(const std::vector<std::string>& argv) { return std::find(argv.begin(), argv.end(), "--json") != argv.end(); }
+
+std::optional<int> parse_command(const std::vector<std::string>& argv, const ArgSpec& spec, const char* help, Args& out) {
+  auto args = parse_args(argv, spec);
+  if (!args) return report_failure(args.error(), wants_json(argv));
+  if (args->has("--help")) {
+    std::fputs(help, stdout);
+    return kExitOk;
+  }
+  out = std::move(args).value();
+  return std::nullopt;
+}
+
+}  // namespace bgm::cli
