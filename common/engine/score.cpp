@@ -116,6 +116,8 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   if (info->audio) {
     original = fitted(std::move(original), frames);
     result.audio = analyse_audio(original);
+    // Not held while the music renders: decoding it again for the mix costs far less than the memory.
+    original = AudioBuffer{};
   }
 
   // The music: the prompt where it speaks, the picture where it does not.
@@ -155,6 +157,11 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   if (req.duck_db && *req.duck_db > 0) apply_ducking(music_buffers, result.audio.speech, DuckSettings{*req.duck_db});
   // The mix is built in place in the music's buffer (long recordings: no extra full-length copies).
   const bool keep_original = req.mode == MixMode::kMix && info->audio && std::isfinite(result.audio.loudness_lufs);
+  if (info->audio && (keep_original || req.keep_tracks)) {
+    auto decoded = read_audio_file(req.input);
+    if (!decoded) return decoded.error();
+    original = fitted(std::move(decoded).value(), frames);
+  }
   AudioBuffer music_bed;  // the music alone at its volume, only when it is kept as a track
   AudioBuffer& final_mix = music->mix;
   if (keep_original) {
