@@ -19,7 +19,8 @@ namespace {
 constexpr const char* kHelp =
     "Usage: obs-bgm score INPUT [options]\n"
     "\n"
-    "Scores a recording (mp4 mov avi webm mkv, or mp3 wav m4a aac) with music that fits its mood, cuts and length,\n"
+    "Scores a recording (mp4 mov avi webm mkv; mp3 wav m4a aac; or a still picture: jpg png gif webp) with music\n"
+    "that fits its mood, cuts and length,\n"
     "mixes it under the recording's sound (ducked while someone talks), and writes a new file: the video stream is\n"
     "copied, not re-encoded, unless a title, a lower height or the container asks for it. The recording itself is\n"
     "never written to.\n"
