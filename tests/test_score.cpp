@@ -241,6 +241,16 @@ TEST_F(Recording, FourKSourcesAreScoredAndCopied) {
   EXPECT_NEAR(stream_duration(at("uhd-bgm.mp4"), "a:0"), 4.0, 1.0 / 30);
 }
 
+TEST_F(Recording, InterruptingAScoreLeavesNothing) {
+  const auto dir = at("interrupted");
+  std::filesystem::create_directories(dir);
+  // Interrupted while it analyses or renders (a 40 s recording takes a few seconds to score).
+  const auto r = test::run("timeout --preserve-status -s INT 0.7 " + quote(OBS_BGM_CLI_PATH) + " score " + quote(at("talk.mp4")) +
+                           " --title Hello -o " + quote(dir / "out.mp4"));
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_TRUE(std::filesystem::is_empty(dir)) << "no partial or temporary file";
+}
+
 TEST_F(Recording, BadInputsFailClearlyAndLeaveNothing) {
   auto r = test::run_cli("score " + quote(at("short.mp4")) + " -o " + quote(at("x.mp4")));
   EXPECT_EQ(r.exit_code, 2);
