@@ -57,14 +57,13 @@ VideoAnalysis analysis_from_features(const VideoFeatures& f, std::string source)
   a.cuts = detect_cuts(f.frames, f.fps);
   // Motion: the picture's change per frame with the cuts themselves left out, scaled so that lively footage
   // (a handheld walk, a game) is near 1.
-  std::vector<FrameFeature> steady = f.frames;
-  for (auto& fr : steady) {
-    for (double c : a.cuts)
-      if (std::fabs(fr.t - c) < 0.5 / f.fps) fr.diff = 0;
+  VideoFeatures steady = f;
+  const double half_frame = 0.5 / f.fps;
+  for (auto& fr : steady.frames) {
+    const auto next = std::upper_bound(a.cuts.begin(), a.cuts.end(), fr.t - half_frame);  // cuts are sorted
+    if (next != a.cuts.end() && *next < fr.t + half_frame) fr.diff = 0;
   }
-  VideoFeatures without_cuts = f;
-  without_cuts.frames = steady;
-  a.motion = curve(without_cuts, [](const FrameFeature& x) { return std::min(1.0, x.diff * 25.0); });
+  a.motion = curve(steady, [](const FrameFeature& x) { return std::min(1.0, x.diff * 25.0); });
   a.brightness = curve(f, [](const FrameFeature& x) { return x.luma; });
   a.warmth = curve(f, [](const FrameFeature& x) { return std::clamp((x.cr - x.cb) * 4.0, -1.0, 1.0); });
   a.saturation = curve(f, [](const FrameFeature& x) { return std::min(1.0, x.saturation * 4.0); });

@@ -89,9 +89,7 @@ std::vector<TimeSpan> detect_speech(const AudioBuffer& audio, const SpeechSettin
 
 AudioAnalysis analyse_audio(const AudioBuffer& audio) {
   AudioAnalysis a;
-  KMeter meter(audio.sample_rate);
-  meter.add(audio.left.data(), audio.right.data(), audio.frames());
-  a.loudness_lufs = meter.integrated_lufs();
+  a.loudness_lufs = KMeter::integrated(audio);
   a.speech = detect_speech(audio);
   return a;
 }

@@ -4,7 +4,7 @@
 #include <array>
 #include <cmath>
 
-#include "media/ffmpeg_handles.h"
+#include "media/video_input.h"
 
 extern "C" {
 #include <libavutil/pixdesc.h>
@@ -123,15 +123,13 @@ class FeatureMaker {
 
 Result<VideoFeatures> extract_video_features(const std::filesystem::path& path, const FeatureOptions& options,
                                              const CancelToken* cancel, const ProgressFn& progress) {
-  AVFormatContext* raw = nullptr;
-  int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
-  if (err < 0) return make_error(ErrorCode::kMedia, "Could not open " + path.string() + ": " + ff::error_text(err));
-  ff::InputPtr in(raw);
-  if (avformat_find_stream_info(in.get(), nullptr) < 0) return make_error(ErrorCode::kMedia, "Could not read the streams of " + path.string() + ".");
-  const AVCodec* codec = nullptr;
-  const int index = av_find_best_stream(in.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
-  if (index < 0 || !codec) return make_error(ErrorCode::kMedia, path.string() + " has no video stream.");
-  AVStream* st = in->streams[index];
+  auto input = ff::open_video_input(path);
+  if (!input) return input.error();
+  auto& in = input->format;
+  const AVCodec* codec = input->decoder;
+  const int index = input->index;
+  AVStream* st = input->stream;
+  int err = 0;
   for (unsigned i = 0; i < in->nb_streams; ++i)
     if (static_cast<int>(i) != index) in->streams[i]->discard = AVDISCARD_ALL;  // do not even demux audio
   ff::CodecContextPtr ctx(avcodec_alloc_context3(codec));

@@ -63,6 +63,12 @@ void KMeter::add(const float* left, const float* right, size_t count) {
   std::copy(st, st + 8, state_);
 }
 
+double KMeter::integrated(const AudioBuffer& audio) {
+  KMeter meter(audio.sample_rate);
+  meter.add(audio.left.data(), audio.right.data(), audio.frames());
+  return meter.integrated_lufs();
+}
+
 double KMeter::integrated_lufs() const {
   // 400 ms blocks = 4 sub-blocks, stepping by one (75% overlap).
   std::vector<double> blocks;

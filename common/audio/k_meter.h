@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "audio/audio_buffer.h"
+
 namespace bgm {
 
 class KMeter {
@@ -16,6 +18,8 @@ class KMeter {
   void add(const float* left, const float* right, size_t count);
   // Integrated loudness in LUFS of everything added; -HUGE_VAL when all blocks are gated out (silence).
   double integrated_lufs() const;
+  // The integrated loudness of a whole buffer.
+  static double integrated(const AudioBuffer& audio);
 
  private:
   struct Coefficients {

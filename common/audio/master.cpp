@@ -10,12 +10,6 @@
 namespace bgm {
 namespace {
 
-double loudness_of(const AudioBuffer& audio) {
-  KMeter meter(audio.sample_rate);
-  meter.add(audio.left.data(), audio.right.data(), audio.frames());
-  return meter.integrated_lufs();
-}
-
 struct PassResult {
   double lufs = 0;
   float deepest = 1.0f;
@@ -49,7 +43,7 @@ PassResult limit_in_place(AudioBuffer& mix, std::vector<Stem>& stems, float gain
 Result<MasterReport> master_audio(AudioBuffer& mix, std::vector<Stem>& stems, const MasterSettings& settings,
                                   const CancelToken* cancel) {
   MasterReport report;
-  report.input_lufs = loudness_of(mix);
+  report.input_lufs = KMeter::integrated(mix);
   if (!std::isfinite(report.input_lufs) || report.input_lufs < -70) {
     return make_error(ErrorCode::kInternal, "The rendered music is silent, so there is nothing to master.");
   }

@@ -39,6 +39,11 @@ Status AtomicOutput::commit() {
   return {};
 }
 
+ScopedRemoval::~ScopedRemoval() {
+  std::error_code ec;
+  fs::remove(path_, ec);
+}
+
 Status check_writable_output(const fs::path& path) {
   if (path.empty()) return make_error(ErrorCode::kInvalidArgument, "No output file was given. Use -o FILE.");
   std::error_code ec;

@@ -30,6 +30,18 @@ class AtomicOutput {
   bool committed_ = false;
 };
 
+// Removes a temporary file (if it exists) when it goes out of scope, whatever happened.
+class ScopedRemoval {
+ public:
+  explicit ScopedRemoval(std::filesystem::path path) : path_(std::move(path)) {}
+  ~ScopedRemoval();
+  ScopedRemoval(const ScopedRemoval&) = delete;
+  ScopedRemoval& operator=(const ScopedRemoval&) = delete;
+
+ private:
+  std::filesystem::path path_;
+};
+
 // Checks before any work starts that `path` can be written: its directory exists and is writable,
 // and it is not a directory. The message says what to do.
 Status check_writable_output(const std::filesystem::path& path);

@@ -26,11 +26,6 @@ class StageClock {
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
-std::string stem_file_name(size_t index, const std::string& name) {
-  std::string clean;
-  for (char c : name) clean += (std::isalnum(static_cast<unsigned char>(c)) ? c : '-');
-  return (index < 9 ? "0" : "") + std::to_string(index + 1) + "-" + clean + ".wav";
-}
 
 }  // namespace
 
@@ -100,11 +95,9 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
     result.midi_file = *req.midi_path;
   }
   if (req.stems_dir) {
-    for (size_t i = 0; i < stems.size(); ++i) {
-      const fs::path path = *req.stems_dir / stem_file_name(i, stems[i].name);
-      if (auto ok = write_audio_file(stems[i].audio, path, {}, cancel); !ok) return ok.error();
-      result.stem_files.push_back(path);
-    }
+    auto files = write_stems(stems, *req.stems_dir, cancel);
+    if (!files) return files.error();
+    result.stem_files = std::move(files).value();
   }
   if (auto ok = write_audio_file(mix, req.output, write_options, cancel, progress); !ok) return ok.error();
   result.output = req.output;

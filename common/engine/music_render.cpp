@@ -1,10 +1,12 @@
 #include "engine/music_render.h"
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 
 #include "audio/shaping.h"
 #include "compose/form.h"
+#include "media/audio_encoder.h"
 
 namespace bgm {
 namespace {
@@ -20,6 +22,21 @@ double seconds_since(std::chrono::steady_clock::time_point& t) {
 }
 
 }  // namespace
+
+Result<std::vector<std::filesystem::path>> write_stems(const std::vector<Stem>& stems, const std::filesystem::path& dir,
+                                                       const CancelToken* cancel) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::vector<std::filesystem::path> files;
+  for (size_t i = 0; i < stems.size(); ++i) {
+    std::string clean;
+    for (char c : stems[i].name) clean += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+    const auto path = dir / ((i < 9 ? "0" : "") + std::to_string(i + 1) + "-" + clean + ".wav");
+    if (auto ok = write_audio_file(stems[i].audio, path, {}, cancel); !ok) return ok.error();
+    files.push_back(path);
+  }
+  return files;
+}
 
 Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, SynthOptions synth_options, bool stems,
                                 double ceiling_dbtp, const CancelToken* cancel, const ProgressFn& progress) {

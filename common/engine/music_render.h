@@ -28,6 +28,10 @@ struct MusicAudio {
 };
 
 // `ceiling_dbtp`: kCeilingLossyDbtp when the music goes straight into a lossy file.
+// Writes each stem as <dir>/NN-<name>.wav (names made file-safe). Returns the files written.
+Result<std::vector<std::filesystem::path>> write_stems(const std::vector<Stem>& stems, const std::filesystem::path& dir,
+                                                       const CancelToken* cancel);
+
 Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, SynthOptions synth, bool stems, double ceiling_dbtp,
                                 const CancelToken* cancel, const ProgressFn& progress);
 

@@ -183,13 +183,9 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
 
   report(Stage::kExporting, 0);
   if (req.stems_dir) {
-    std::error_code ec;
-    fs::create_directories(*req.stems_dir, ec);
-    for (size_t i = 0; i < music->stems.size(); ++i) {
-      const fs::path path = *req.stems_dir / ((i < 9 ? "0" : "") + std::to_string(i + 1) + "-" + music->stems[i].name + ".wav");
-      if (auto ok = write_audio_file(music->stems[i].audio, path, {}, cancel); !ok) return ok.error();
-      result.stem_files.push_back(path);
-    }
+    auto files = write_stems(music->stems, *req.stems_dir, cancel);
+    if (!files) return files.error();
+    result.stem_files = std::move(files).value();
   }
   if (audio_out) {
     AudioWriteOptions options;
@@ -205,10 +201,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     if (info->kind == MediaKind::kImage) {
       // The picture becomes the video (the only encoding obs-bgm does); it is then muxed like any recording.
       const fs::path still = output.parent_path() / ("." + output.stem().string() + ".still.mkv");
-      struct Remove {
-        fs::path p;
-        ~Remove() { std::error_code ec; fs::remove(p, ec); }
-      } cleanup{still};
+      const ScopedRemoval cleanup(still);
       if (auto ok = encode_still_video(req.input, still, duration, cancel); !ok) return ok.error();
       if (auto ok = mux_copied_video(still, output, tracks, duration, cancel, progress); !ok) return ok.error();
     } else {
@@ -221,10 +214,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
       const bool foreign = info->video && !container_holds_codec(out_ext, info->video->codec);
       if (transform.title || transform.max_height || foreign) {
         const fs::path video = output.parent_path() / ("." + output.stem().string() + ".video.mkv");
-        struct Remove {
-          fs::path p;
-          ~Remove() { std::error_code ec; fs::remove(p, ec); }
-        } cleanup{video};
+        const ScopedRemoval cleanup(video);
         if (auto ok = transcode_video(req.input, video, transform, duration, cancel, progress); !ok) return ok.error();
         if (auto ok = mux_copied_video(video, output, tracks, duration, cancel, progress); !ok) return ok.error();
         result.video_reencoded = true;

@@ -6,6 +6,7 @@
 
 #include "core/atomic_file.h"
 #include "media/ff_output.h"
+#include "media/video_input.h"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -131,14 +132,12 @@ Status mux_copied_video(const std::filesystem::path& source, const std::filesyst
                                                    supported_video_output_extensions() + ".");
   }
   if (auto ok = check_writable_output(output); !ok) return ok;
-  AVFormatContext* raw = nullptr;
-  int err = avformat_open_input(&raw, source.c_str(), nullptr, nullptr);
-  if (err < 0) return make_error(ErrorCode::kMedia, "Could not open " + source.string() + ": " + ff::error_text(err));
-  ff::InputPtr in(raw);
-  if (avformat_find_stream_info(in.get(), nullptr) < 0) return make_error(ErrorCode::kMedia, "Could not read the streams of " + source.string() + ".");
-  const int vindex = av_find_best_stream(in.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  if (vindex < 0) return make_error(ErrorCode::kMedia, source.string() + " has no video stream to copy.");
-  AVStream* vin = in->streams[vindex];
+  auto input = ff::open_video_input(source);
+  if (!input) return input.error();
+  auto& in = input->format;
+  const int vindex = input->index;
+  AVStream* vin = input->stream;
+  int err = 0;
 
   AtomicOutput atomic(output);
   AVFormatContext* oraw = nullptr;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "media/ff_output.h"
+#include "media/video_input.h"
 
 extern "C" {
 #include <libavutil/opt.h>
@@ -21,14 +22,11 @@ struct SwsDeleter {
 
 // The picture's first frame, decoded.
 Result<ff::FramePtr> decode_picture(const std::filesystem::path& image) {
-  AVFormatContext* raw = nullptr;
-  int err = avformat_open_input(&raw, image.c_str(), nullptr, nullptr);
-  if (err < 0) return make_error(ErrorCode::kMedia, "Could not open the picture " + image.string() + ": " + ff::error_text(err));
-  ff::InputPtr in(raw);
-  avformat_find_stream_info(in.get(), nullptr);
-  const AVCodec* codec = nullptr;
-  const int index = av_find_best_stream(in.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
-  if (index < 0 || !codec) return make_error(ErrorCode::kMedia, image.string() + " does not contain a picture FFmpeg can read.");
+  auto input = ff::open_video_input(image);
+  if (!input) return input.error();
+  auto& in = input->format;
+  const AVCodec* codec = input->decoder;
+  const int index = input->index;
   ff::CodecContextPtr ctx(avcodec_alloc_context3(codec));
   avcodec_parameters_to_context(ctx.get(), in->streams[index]->codecpar);
   if (avcodec_open2(ctx.get(), codec, nullptr) < 0) return make_error(ErrorCode::kMedia, "Could not decode " + image.string() + ".");

@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <fstream>
 
+#include "core/atomic_file.h"
 #include "media/ff_output.h"
+#include "media/video_input.h"
 
 extern "C" {
 #include <libavfilter/buffersink.h>
@@ -43,15 +45,13 @@ std::string filter_chain(const VideoTransform& t, const std::filesystem::path& t
 
 Status transcode_video(const std::filesystem::path& source, const std::filesystem::path& output, const VideoTransform& t,
                        double duration_s, const CancelToken* cancel, const ProgressFn& progress) {
-  AVFormatContext* raw = nullptr;
-  int err = avformat_open_input(&raw, source.c_str(), nullptr, nullptr);
-  if (err < 0) return make_error(ErrorCode::kMedia, "Could not open " + source.string() + ": " + ff::error_text(err));
-  ff::InputPtr in(raw);
-  avformat_find_stream_info(in.get(), nullptr);
-  const AVCodec* dec_codec = nullptr;
-  const int vindex = av_find_best_stream(in.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &dec_codec, 0);
-  if (vindex < 0) return make_error(ErrorCode::kMedia, source.string() + " has no video stream.");
-  AVStream* vin = in->streams[vindex];
+  auto input = ff::open_video_input(source);
+  if (!input) return input.error();
+  auto& in = input->format;
+  const AVCodec* dec_codec = input->decoder;
+  const int vindex = input->index;
+  AVStream* vin = input->stream;
+  int err = 0;
   ff::CodecContextPtr dec(avcodec_alloc_context3(dec_codec));
   avcodec_parameters_to_context(dec.get(), vin->codecpar);
   dec->thread_count = 2;
@@ -59,10 +59,7 @@ Status transcode_video(const std::filesystem::path& source, const std::filesyste
 
   // The title goes through a file so no character of it can break the filter description.
   const std::filesystem::path title_file = output.string() + ".title.txt";
-  struct Remove {
-    std::filesystem::path p;
-    ~Remove() { std::error_code ec; std::filesystem::remove(p, ec); }
-  } cleanup{title_file};
+  const ScopedRemoval cleanup(title_file);
   if (t.title) std::ofstream(title_file) << *t.title;
 
   // Filter graph: buffer -> transforms -> buffersink.
