@@ -4,11 +4,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "audio/audio_store.h"
 #include "audio/k_meter.h"
 #include "audio/limiter.h"
 #include "audio/loudness.h"
 #include "audio/master.h"
 #include "audio/shaping.h"
+#include "support/test_support.h"
 
 namespace bgm {
 namespace {
@@ -63,13 +65,14 @@ TEST(Limiter, CatchesInterSamplePeaksThatSamplePeaksMiss) {
   // A sine at fs/4 phased 45 degrees: every sample is at 0.707 of the true peak (-3 dB hidden between samples).
   AudioBuffer a(48000, kSampleRate);
   for (size_t i = 0; i < a.frames(); ++i) a.left[i] = a.right[i] = static_cast<float>(std::sin(M_PI / 2 * i + M_PI / 4));
-  EXPECT_NEAR(gain_to_db(estimated_true_peak(a)), 0.0, 0.3);
+  EXPECT_NEAR(gain_to_db(estimated_true_peak(BufferFrames(a))), 0.0, 0.3);
   AudioBuffer limited = a;
   size_t next = 0;
-  stream_limiter_gain(limited, 1.0f, LimiterSettings{}, [&](size_t first, const float* g, size_t count) {
+  stream_limiter_gain(BufferFrames(limited), 1.0f, LimiterSettings{}, [&](size_t first, const float* g, size_t count) {
     EXPECT_EQ(first, next) << "gains arrive in order, once per frame";
     next = first + count;
     for (size_t k = 0; k < count; ++k) limited.left[first + k] *= g[k], limited.right[first + k] *= g[k];
+    return true;
   });
   EXPECT_EQ(next, a.frames());
   const auto r = measure_loudness(limited);
@@ -86,7 +89,10 @@ TEST(Limiter, ALoopsEnvelopeWrapsAroundTheSeam) {
     std::vector<float> g(a.frames());
     LimiterSettings s;
     s.circular = circular;
-    stream_limiter_gain(a, 1.0f, s, [&](size_t first, const float* v, size_t n) { std::copy(v, v + n, g.begin() + static_cast<long>(first)); });
+    stream_limiter_gain(BufferFrames(a), 1.0f, s, [&](size_t first, const float* v, size_t n) {
+      std::copy(v, v + n, g.begin() + static_cast<long>(first));
+      return true;
+    });
     return g;
   };
   const auto loop = gains(true);
@@ -97,39 +103,103 @@ TEST(Limiter, ALoopsEnvelopeWrapsAroundTheSeam) {
 }
 
 TEST(Master, HitsTheTargetWithoutPumpingSteadyMaterial) {
-  AudioBuffer mix = tone(220, 0.05, 10);
-  std::vector<Stem> stems;
+  const AudioBuffer mix = tone(220, 0.05, 10);
+  const BufferFrames frames(mix);
   MasterSettings s;
   s.target_lufs = -14;
-  auto r = master_audio(mix, stems, s, nullptr);
-  ASSERT_TRUE(r) << r.error().message;
-  const auto m = measure_loudness(mix);
+  auto plan = plan_master(frames, s, nullptr);
+  ASSERT_TRUE(plan) << plan.error().message;
+  test::TempDir dir;
+  auto mastered = write_mastered({&frames}, *plan, dir.path(), nullptr);
+  ASSERT_TRUE(mastered) << mastered.error().message;
+  ASSERT_EQ(mastered->size(), 1u);
+  const AudioBuffer out = to_buffer(mastered->front());
+  ASSERT_EQ(out.frames(), mix.frames());
+  const auto m = measure_loudness(out);
   EXPECT_NEAR(m->integrated_lufs, -14, 0.2);
   EXPECT_LE(m->true_peak_dbtp, -1.0);
-  EXPECT_LT(r->max_gain_reduction_db, 0.01) << "a steady tone at -14 LUFS needs no limiting";
+  EXPECT_LT(plan->report.max_gain_reduction_db, 0.01) << "a steady tone at -14 LUFS needs no limiting";
+}
+
+TEST(Master, StemsGetTheMixsGainFrameByFrame) {
+  // A loud burst forces the limiter to work; a stem that is half the mix stays exactly half of it.
+  AudioBuffer mix = tone(220, 0.2, 6);
+  const AudioBuffer burst = tone(1000, 0.95, 0.02);
+  for (size_t i = 0; i < burst.frames(); ++i) mix.left[96000 + i] = mix.right[96000 + i] = burst.left[i];
+  AudioBuffer half = mix;
+  half.scale(0.5f);
+  const BufferFrames m(mix), h(half);
+  auto plan = plan_master(m, MasterSettings{}, nullptr);
+  ASSERT_TRUE(plan) << plan.error().message;
+  EXPECT_GT(plan->report.max_gain_reduction_db, 1.0) << "the burst is limited";
+  test::TempDir dir;
+  auto out = write_mastered({&m, &h}, *plan, dir.path(), nullptr);
+  ASSERT_TRUE(out) << out.error().message;
+  const AudioBuffer a = to_buffer((*out)[0]), b = to_buffer((*out)[1]);
+  for (size_t i = 0; i < a.frames(); i += 997) EXPECT_NEAR(b.left[i], 0.5f * a.left[i], 1e-6f);
 }
 
 TEST(Master, SilenceIsAnErrorNotADivisionByZero) {
-  AudioBuffer mix(48000, kSampleRate);
-  std::vector<Stem> stems;
-  EXPECT_FALSE(master_audio(mix, stems, MasterSettings{}, nullptr));
+  const AudioBuffer mix(48000, kSampleRate);
+  EXPECT_FALSE(plan_master(BufferFrames(mix), MasterSettings{}, nullptr));
+}
+
+TEST(AudioStore, ReadsBackWhatWasWrittenAtAnyPosition) {
+  test::TempDir dir;
+  auto store = AudioStore::create(dir.path(), kSampleRate);
+  ASSERT_TRUE(store) << store.error().message;
+  std::vector<float> l(100000), r(100000);
+  for (size_t i = 0; i < l.size(); ++i) l[i] = static_cast<float>(i), r[i] = -static_cast<float>(i);
+  ASSERT_TRUE(store->append(l.data(), r.data(), 70000));
+  std::vector<float> a(10), b(10);
+  store->read_at(69995, a.data(), b.data(), 10);  // before finish(): what is still in memory reads too
+  EXPECT_FLOAT_EQ(a[4], 69999.0f);
+  EXPECT_FLOAT_EQ(a[5], 0.0f) << "past the end is silence";
+  ASSERT_TRUE(store->append(l.data() + 70000, r.data() + 70000, 30000));
+  ASSERT_TRUE(store->finish());
+  EXPECT_EQ(store->frames(), 100000u);
+  store->read_at(12345, a.data(), b.data(), 10);
+  EXPECT_FLOAT_EQ(a[0], 12345.0f);
+  EXPECT_FLOAT_EQ(b[9], -12354.0f);
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "the store's file is unlinked at once: nothing to leave behind";
+}
+
+TEST(AudioStore, AFullDiskIsAClearError) {
+  test::TempDir dir;
+  const auto small = dir / "small-disk";
+  test::SmallDisk disk(small, "1m");
+  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a small tmpfs here (needs root): the full-disk path is untested on this machine";
+  auto store = AudioStore::create(small, kSampleRate);
+  ASSERT_TRUE(store) << store.error().message;
+  std::vector<float> l(48000, 0.1f), r(48000, 0.1f);
+  Status failed;
+  for (int s = 0; s < 10 && failed; ++s) failed = store->append(l.data(), r.data(), l.size());
+  ASSERT_FALSE(failed) << "10 s of audio (3.8 MB) cannot fit in 1 MB";
+  EXPECT_EQ(failed.error().code, ErrorCode::kIo);
+  EXPECT_NE(failed.error().message.find("is full"), std::string::npos) << failed.error().message;
 }
 
 TEST(Shaping, LoopFoldAddsTheOverhangToTheStart) {
   AudioBuffer a(10, kSampleRate);
   for (size_t i = 0; i < 10; ++i) a.left[i] = static_cast<float>(i);
-  fold_loop_tail(a, 6);
-  ASSERT_EQ(a.frames(), 6u);
-  EXPECT_FLOAT_EQ(a.left[0], 0 + 6);
-  EXPECT_FLOAT_EQ(a.left[3], 3 + 9);
-  EXPECT_FLOAT_EQ(a.left[4], 4);
+  const BufferFrames rendered(a);
+  const ShapedFrames loop(rendered, 6, true, 0);
+  ASSERT_EQ(loop.frames(), 6u);
+  std::vector<float> l(6), r(6);
+  loop.read_at(0, l.data(), r.data(), 6);
+  EXPECT_FLOAT_EQ(l[0], 0 + 6);
+  EXPECT_FLOAT_EQ(l[3], 3 + 9);
+  EXPECT_FLOAT_EQ(l[4], 4);
 }
 
 TEST(Shaping, FadeEndsOnExactSilence) {
-  AudioBuffer a = tone(440, 0.5, 1);
-  fade_out_end(a, 4800);
-  EXPECT_EQ(a.left.back(), 0.0f);
-  EXPECT_NEAR(std::fabs(a.left[a.frames() - 4800 - 10]), std::fabs(tone(440, 0.5, 1).left[a.frames() - 4800 - 10]), 1e-6);
+  const AudioBuffer a = tone(440, 0.5, 1);
+  const BufferFrames rendered(a);
+  const ShapedFrames faded(rendered, a.frames(), false, 4800);
+  std::vector<float> l(a.frames()), r(a.frames());
+  faded.read_at(0, l.data(), r.data(), a.frames());
+  EXPECT_EQ(l.back(), 0.0f);
+  EXPECT_NEAR(std::fabs(l[a.frames() - 4800 - 10]), std::fabs(a.left[a.frames() - 4800 - 10]), 1e-6);
 }
 
 }  // namespace

@@ -33,24 +33,27 @@ double db(double power) { return 10 * std::log10(power + 1e-20); }
 
 }  // namespace
 
-std::vector<TimeSpan> detect_speech(const AudioBuffer& audio, const SpeechSettings& s) {
-  const int rate = audio.sample_rate;
+std::vector<TimeSpan> detect_speech(const AudioFrames& audio, const SpeechSettings& s) {
+  const int rate = audio.sample_rate();
   const size_t hop = static_cast<size_t>(rate / 100);  // 10 ms
   const size_t frames = audio.frames() / hop;
   if (frames < 10) return {};
-  // Level per 10 ms: the voice band and everything.
+  // Level per 10 ms: the voice band and everything, read in chunks of whole hops.
   Biquad hp1 = Biquad::make(true, 300, rate), hp2 = hp1, lp1 = Biquad::make(false, 3400, rate), lp2 = lp1;
   std::vector<double> band(frames), total(frames);
-  for (size_t f = 0; f < frames; ++f) {
-    double eb = 0, et = 0;
-    for (size_t i = f * hop; i < (f + 1) * hop; ++i) {
-      const double x = 0.5 * (static_cast<double>(audio.left[i]) + audio.right[i]);
-      const double y = lp2.run(lp1.run(hp2.run(hp1.run(x))));
-      eb += y * y, et += x * x;
+  (void)for_each_chunk(audio, [&](size_t first, const float* left, const float* right, size_t count) -> Status {
+    for (size_t f = first / hop; f < frames && (f + 1) * hop <= first + count; ++f) {
+      double eb = 0, et = 0;
+      for (size_t i = f * hop - first; i < (f + 1) * hop - first; ++i) {
+        const double x = 0.5 * (static_cast<double>(left[i]) + right[i]);
+        const double y = lp2.run(lp1.run(hp2.run(hp1.run(x))));
+        eb += y * y, et += x * x;
+      }
+      band[f] = db(eb / static_cast<double>(hop));
+      total[f] = db(et / static_cast<double>(hop));
     }
-    band[f] = db(eb / static_cast<double>(hop));
-    total[f] = db(et / static_cast<double>(hop));
-  }
+    return {};
+  }, hop * 64);
   // The recording's floor: its quiet moments (10th percentile of the voice band).
   std::vector<double> sorted = band;
   std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(frames / 10), sorted.end());
@@ -87,7 +90,7 @@ std::vector<TimeSpan> detect_speech(const AudioBuffer& audio, const SpeechSettin
   return kept;
 }
 
-AudioAnalysis analyse_audio(const AudioBuffer& audio) {
+AudioAnalysis analyse_audio(const AudioFrames& audio) {
   AudioAnalysis a;
   a.loudness_lufs = KMeter::integrated(audio);
   a.speech = detect_speech(audio);

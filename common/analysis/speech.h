@@ -2,12 +2,12 @@
 // Where someone is talking, and how loud the recording is. Speech is found by its signature: energy concentrated
 // in the voice band (300-3400 Hz), well above the recording's noise floor, and modulated at syllable rate (steady
 // tones and drones are not). Segments are smoothed so ducking does not flutter between words.
-// Thread: pure functions; any thread.
+// Thread: pure functions (the audio they read belongs to the calling thread).
 
 #include <cmath>
 #include <vector>
 
-#include "audio/audio_buffer.h"
+#include "audio/audio_frames.h"
 #include "core/time_span.h"
 
 namespace bgm {
@@ -22,13 +22,14 @@ struct SpeechSettings {
   double pad_s = 0.1;             // each side of a segment
 };
 
-std::vector<TimeSpan> detect_speech(const AudioBuffer& audio, const SpeechSettings& settings = {});
+std::vector<TimeSpan> detect_speech(const AudioFrames& audio, const SpeechSettings& settings = {});
 
 struct AudioAnalysis {
   double loudness_lufs = -HUGE_VAL;  // integrated (BS.1770); -inf for silence
   std::vector<TimeSpan> speech;
 };
 
-AudioAnalysis analyse_audio(const AudioBuffer& audio);
+// Reads `audio` twice, in chunks.
+AudioAnalysis analyse_audio(const AudioFrames& audio);
 
 }  // namespace bgm

@@ -3,7 +3,6 @@
 // Thread: a value; one owner at a time.
 
 #include <cstddef>
-#include <string>
 #include <vector>
 
 namespace bgm {
@@ -22,12 +21,6 @@ struct AudioBuffer {
   void resize(size_t frames) { left.resize(frames, 0.0f), right.resize(frames, 0.0f); }
   void scale(float gain);
   void add(const AudioBuffer& other);  // sample-wise sum over the common length
-};
-
-struct Stem {
-  std::string name;
-  AudioBuffer audio;
-  bool drums = false;  // a drum bus: its transients are tamed before the mix
 };
 
 }  // namespace bgm

@@ -1,25 +1,30 @@
 #pragma once
-// Drum-bus transient control and the mix-down. Raw General MIDI drums peak far above the music's loudness; left
-// alone, the master limiter would have to duck the whole mix on every hit (pumping). Taming the drum bus alone
-// keeps the pads and melody steady and leaves the master limiter little to do.
-// Thread: pure functions over their arguments; any thread.
+// Drum-bus transient control. Raw General MIDI drums peak far above the music's loudness; left alone, the master
+// limiter would have to duck the whole mix on every hit (pumping). Taming the drum bus alone keeps the pads and
+// melody steady and leaves the master limiter little to do.
+// Thread: pure function over its arguments (the audio it reads belongs to the calling thread).
 
-#include <vector>
+#include <filesystem>
 
-#include "audio/audio_buffer.h"
+#include "audio/audio_store.h"
+#include "core/cancel.h"
 
 namespace bgm {
 
-struct DrumBusReport {
-  double mix_lufs = 0;          // loudness of all buses summed, before taming
-  double max_reduction_db = 0;  // deepest cut on the drum bus
+struct DrumBusSettings {
+  double mix_lufs = -20;               // loudness of all buses summed
+  double peak_over_loudness_db = 9.0;  // the drums' true peaks stay this far above it
+  bool loop = false;                   // the limiter wraps around the seam
 };
 
-// Limits each drum bus so its true peaks stay `peak_over_loudness_db` above the summed mix's loudness, with a
-// fast release (a transient shaper, not a level rider). Other buses are untouched.
-DrumBusReport tame_drum_transients(std::vector<Stem>& buses, double peak_over_loudness_db = 9.0, bool loop = false);
+struct TamedDrums {
+  AudioStore audio;
+  double max_reduction_db = 0;  // the deepest cut
+};
 
-// The sum of the buses. With `keep` false the buses are consumed (the first one becomes the mix).
-AudioBuffer mix_down(std::vector<Stem>& buses, bool keep);
+// Writes `drums` limited with a fast release (a transient shaper, not a level rider) into a new store in `dir`.
+// Errors: kIo, kCancelled.
+Result<TamedDrums> tame_drum_transients(const AudioFrames& drums, const DrumBusSettings& settings,
+                                       const std::filesystem::path& dir, const CancelToken* cancel);
 
 }  // namespace bgm

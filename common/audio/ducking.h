@@ -1,11 +1,11 @@
 #pragma once
 // Ducking: the music drops under speech and comes back after it, with smooth (raised-cosine) ramps that begin
 // before the first word so no syllable is masked, and recover slowly enough not to pump between sentences.
-// Thread: pure function over its arguments; any thread.
+// Thread: a DuckingCurve is immutable once made; any thread.
 
 #include <vector>
 
-#include "audio/audio_buffer.h"
+#include "audio/audio_frames.h"
 #include "core/time_span.h"
 
 namespace bgm {
@@ -16,7 +16,17 @@ struct DuckSettings {
   double release_s = 0.4;   // the ramp up starts where speech ends
 };
 
-// Applies the same ducking to every buffer (the mix and its stems alike, so the stems keep summing to it).
-void apply_ducking(const std::vector<AudioBuffer*>& buffers, const std::vector<TimeSpan>& speech, const DuckSettings& settings);
+// The gain curve of ducking under `speech`, applied alike to the music and its stems (so they keep summing).
+class DuckingCurve final : public GainCurve {
+ public:
+  DuckingCurve(const std::vector<TimeSpan>& speech, const DuckSettings& settings, int sample_rate);
+  void gains(size_t first, float* out, size_t count) const override;
+
+ private:
+  std::vector<TimeSpan> spans_;  // merged, in order
+  DuckSettings settings_;
+  int rate_;
+  double floor_;
+};
 
 }  // namespace bgm

@@ -63,9 +63,12 @@ void KMeter::add(const float* left, const float* right, size_t count) {
   std::copy(st, st + 8, state_);
 }
 
-double KMeter::integrated(const AudioBuffer& audio) {
-  KMeter meter(audio.sample_rate);
-  meter.add(audio.left.data(), audio.right.data(), audio.frames());
+double KMeter::integrated(const AudioFrames& audio) {
+  KMeter meter(audio.sample_rate());
+  (void)for_each_chunk(audio, [&](size_t, const float* l, const float* r, size_t n) -> Status {
+    meter.add(l, r, n);
+    return {};
+  });
   return meter.integrated_lufs();
 }
 

@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "audio/audio_buffer.h"
+#include "audio/audio_frames.h"
 
 namespace bgm {
 
@@ -18,8 +18,8 @@ class KMeter {
   void add(const float* left, const float* right, size_t count);
   // Integrated loudness in LUFS of everything added; -HUGE_VAL when all blocks are gated out (silence).
   double integrated_lufs() const;
-  // The integrated loudness of a whole buffer.
-  static double integrated(const AudioBuffer& audio);
+  // The integrated loudness of the whole of `audio`, read in chunks.
+  static double integrated(const AudioFrames& audio);
 
  private:
   struct Coefficients {

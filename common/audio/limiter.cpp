@@ -31,32 +31,32 @@ const std::array<std::array<float, kTaps>, kPhases>& interpolator() {
   return table;
 }
 
-// Reads the analysed audio at a virtual index: beyond the ends it is silence, or for a loop it wraps, taking
-// the start from a copy made before the sink could change it.
+// Reads the analysed audio at a virtual index through a window of frames it keeps (reads move forward, a few
+// frames back at most): beyond the ends it is silence, or for a loop it wraps, taking the start from a copy made
+// before the sink could change it.
 class Reader {
  public:
   // `reach`: how far past the end reads can go (look-ahead plus the interpolator's span).
-  Reader(const AudioBuffer& audio, bool circular, long reach = 0)
+  Reader(const AudioFrames& audio, bool circular, long reach = 0)
       : audio_(audio), circular_(circular), n_(static_cast<long>(audio.frames())) {
     if (circular_) {
       const auto head = static_cast<size_t>(std::min<long>(n_, reach + 2 * kReach + 8));
-      head_l_.assign(audio.left.begin(), audio.left.begin() + static_cast<long>(head));
-      head_r_.assign(audio.right.begin(), audio.right.begin() + static_cast<long>(head));
+      head_l_.resize(head), head_r_.resize(head);
+      audio.read_at(0, head_l_.data(), head_r_.data(), head);
     }
   }
-  // Before frame `emitted`, the sink may have changed the buffer; wrapped reads past the end use the copy.
+  // Before frame `emitted`, the sink may have changed the audio; wrapped reads past the end use the copy.
   float get(int ch, long v) const {
     if (!circular_) {
       if (v < 0 || v >= n_) return 0.0f;
-      return (ch == 0 ? audio_.left : audio_.right)[static_cast<size_t>(v)];
+      return at(ch, v);
     }
     if (v >= n_) {
       const long h = v % n_;
       const auto& head = ch == 0 ? head_l_ : head_r_;
       if (h < static_cast<long>(head.size())) return head[static_cast<size_t>(h)];
     }
-    const long idx = ((v % n_) + n_) % n_;
-    return (ch == 0 ? audio_.left : audio_.right)[static_cast<size_t>(idx)];
+    return at(ch, ((v % n_) + n_) % n_);
   }
   // The sample and the three interpolated points after it, largest magnitude.
   float peak(int ch, long v) const {
@@ -71,15 +71,30 @@ class Reader {
   }
 
  private:
-  const AudioBuffer& audio_;
+  static constexpr long kWindow = 16384;
+  static constexpr long kBehind = 64;  // kept before the frame that moved the window
+
+  float at(int ch, long i) const {
+    if (i < base_ || i >= base_ + len_) {
+      base_ = std::max(0L, i - kBehind);
+      len_ = std::min(kWindow, n_ - base_);
+      window_l_.resize(static_cast<size_t>(kWindow)), window_r_.resize(static_cast<size_t>(kWindow));
+      audio_.read_at(static_cast<size_t>(base_), window_l_.data(), window_r_.data(), static_cast<size_t>(len_));
+    }
+    return (ch == 0 ? window_l_ : window_r_)[static_cast<size_t>(i - base_)];
+  }
+
+  const AudioFrames& audio_;
   bool circular_;
   long n_;
   std::vector<float> head_l_, head_r_;
+  mutable std::vector<float> window_l_, window_r_;
+  mutable long base_ = 0, len_ = 0;
 };
 
 }  // namespace
 
-double estimated_true_peak(const AudioBuffer& audio) {
+double estimated_true_peak(const AudioFrames& audio) {
   const Reader reader(audio, false);
   double peak = 0;
   for (long i = 0; i < static_cast<long>(audio.frames()); ++i)
@@ -87,12 +102,12 @@ double estimated_true_peak(const AudioBuffer& audio) {
   return peak;
 }
 
-void stream_limiter_gain(const AudioBuffer& audio, float pre_gain, const LimiterSettings& s, const GainSink& sink) {
+void stream_limiter_gain(const AudioFrames& audio, float pre_gain, const LimiterSettings& s, const GainSink& sink) {
   const auto n = static_cast<long>(audio.frames());
   if (n == 0) return;
   const float ceiling = static_cast<float>(std::pow(10.0, s.ceiling_dbtp / 20.0));
-  const long look = std::max<long>(1, std::lround(s.lookahead_ms * audio.sample_rate / 1000.0));
-  const double coef = std::exp(-1.0 / (s.release_ms * audio.sample_rate / 1000.0));
+  const long look = std::max<long>(1, std::lround(s.lookahead_ms * audio.sample_rate() / 1000.0));
+  const double coef = std::exp(-1.0 / (s.release_ms * audio.sample_rate() / 1000.0));
   const float cheap = ceiling / pre_gain * 0.5f;  // interpolated points exceed their neighbours by well under 6 dB
   const Reader reader(audio, s.circular, look);
 
@@ -117,7 +132,7 @@ void stream_limiter_gain(const AudioBuffer& audio, float pre_gain, const Limiter
 
   // b(m) = min(need(m-look+1..m)); smooth(i) = mean(b(i..i+look-1)) <= need(i); then the release.
   // A loop starts several release times before its start, so its state at frame 0 is what the end leaves.
-  const long preroll = s.circular ? std::min<long>(n, static_cast<long>(5 * s.release_ms * audio.sample_rate / 1000.0)) : 0;
+  const long preroll = s.circular ? std::min<long>(n, static_cast<long>(5 * s.release_ms * audio.sample_rate() / 1000.0)) : 0;
   std::deque<std::pair<long, float>> window;  // (m, need) with increasing need
   std::vector<float> ring(static_cast<size_t>(look), 1.0f);
   double sum = static_cast<double>(look);  // the ring starts as "no reduction"
@@ -141,7 +156,7 @@ void stream_limiter_gain(const AudioBuffer& audio, float pre_gain, const Limiter
     if (out.empty()) out_first = i;
     out.push_back(static_cast<float>(g));
     if (out.size() == kChunk) {
-      sink(static_cast<size_t>(out_first), out.data(), out.size());
+      if (!sink(static_cast<size_t>(out_first), out.data(), out.size())) return;
       out.clear();
     }
   }

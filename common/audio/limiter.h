@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <functional>
 
-#include "audio/audio_buffer.h"
+#include "audio/audio_frames.h"
 
 namespace bgm {
 
@@ -18,14 +18,16 @@ struct LimiterSettings {
   bool circular = false;       // a loop: the envelope wraps around so the seam is continuous
 };
 
-// Receives the gain (0..1] of frames [first, first + count), in order, chunk by chunk. It may scale those frames
-// of the analysed buffer in place: the limiter never reads them again.
-using GainSink = std::function<void(size_t first, const float* gains, size_t count)>;
+// Receives the gain (0..1] of frames [first, first + count), in order, chunk by chunk. It may read those frames
+// from the analysed audio (or any audio in step with it), or scale them in place in a buffer being analysed: the
+// limiter never reads them again. Returning false stops the stream (an error, a cancel).
+using GainSink = std::function<bool(size_t first, const float* gains, size_t count)>;
 
-// Streams the gain that keeps `audio * pre_gain * gain` under the ceiling. Memory: a few milliseconds of state.
-void stream_limiter_gain(const AudioBuffer& audio, float pre_gain, const LimiterSettings& settings, const GainSink& sink);
+// Streams the gain that keeps `audio * pre_gain * gain` under the ceiling. Memory: a few milliseconds of state and a
+// window of the audio.
+void stream_limiter_gain(const AudioFrames& audio, float pre_gain, const LimiterSettings& settings, const GainSink& sink);
 
 // The largest inter-sample peak (linear) of `audio`, estimated with the same interpolator.
-double estimated_true_peak(const AudioBuffer& audio);
+double estimated_true_peak(const AudioFrames& audio);
 
 }  // namespace bgm

@@ -1,11 +1,13 @@
 #pragma once
 // Mastering: bring the piece to its integrated loudness target with true peaks under -1 dBTP, applying one
-// gain and one limiter envelope to the mix and to every stem alike.
-// Thread: pure function over its arguments; any thread.
+// gain and one limiter envelope to the mix and to every stem alike. Planned in streaming passes over the mix,
+// then written to new stores: memory does not grow with the length.
+// Thread: pure functions over their arguments (the audio they read belongs to the calling thread).
 
 #include <vector>
 
-#include "audio/audio_buffer.h"
+#include "audio/audio_store.h"
+#include "audio/limiter.h"
 #include "core/cancel.h"
 #include "core/result.h"
 
@@ -30,8 +32,21 @@ struct MasterReport {
   double limited_share = 0;          // share of the time the limiter cut more than 1 dB
 };
 
+// What mastering does to a mix: a gain into the limiter, and a small static trim after it.
+struct MasterPlan {
+  float gain = 1.0f;
+  float trim = 1.0f;
+  LimiterSettings limiter;
+  MasterReport report;
+};
+
+// Measures `mix` and finds the gain and limiting that bring it to the target (a few passes over it).
 // Errors: kInternal for silence (nothing to master), kCancelled.
-Result<MasterReport> master_audio(AudioBuffer& mix, std::vector<Stem>& stems, const MasterSettings& settings,
-                                  const CancelToken* cancel);
+Result<MasterPlan> plan_master(const AudioFrames& mix, const MasterSettings& settings, const CancelToken* cancel);
+
+// Writes `sources` mastered by `plan` into new stores in `dir`: the first is the mix the plan was made for, the
+// others (stems) are in step with it and get the same gain frame by frame. Errors: kIo, kCancelled.
+Result<std::vector<AudioStore>> write_mastered(const std::vector<const AudioFrames*>& sources, const MasterPlan& plan,
+                                               const std::filesystem::path& dir, const CancelToken* cancel);
 
 }  // namespace bgm

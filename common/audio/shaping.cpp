@@ -5,26 +5,37 @@
 
 namespace bgm {
 
-void fold_loop_tail(AudioBuffer& audio, size_t length) {
-  if (length == 0) return;
-  for (size_t i = length; i < audio.frames(); ++i) {
-    audio.left[i % length] += audio.left[i];
-    audio.right[i % length] += audio.right[i];
+FadeOutCurve::FadeOutCurve(size_t length, size_t fade_frames) : length_(length), fade_(std::min(fade_frames, length)) {}
+
+void FadeOutCurve::gains(size_t first, float* out, size_t count) const {
+  for (size_t k = 0; k < count; ++k) {
+    const size_t i = first + k;
+    if (i + fade_ < length_) {
+      out[k] = 1.0f;
+      continue;
+    }
+    if (i >= length_) {
+      out[k] = 0.0f;
+      continue;
+    }
+    const size_t into = i - (length_ - fade_);
+    const double x = static_cast<double>(into + 1) / static_cast<double>(fade_);  // 0..1, 1 at the last frame
+    out[k] = static_cast<float>(0.5 + 0.5 * std::cos(M_PI * x));
   }
-  audio.resize(length);
 }
 
-void fade_out_end(AudioBuffer& audio, size_t fade_frames) {
-  const size_t n = audio.frames();
-  fade_frames = std::min(fade_frames, n);
-  if (fade_frames == 0) return;
-  for (size_t k = 0; k < fade_frames; ++k) {
-    const size_t i = n - fade_frames + k;
-    const double x = static_cast<double>(k + 1) / static_cast<double>(fade_frames);  // 0..1, 1 at the last frame
-    const auto g = static_cast<float>(0.5 + 0.5 * std::cos(M_PI * x));
-    audio.left[i] *= g;
-    audio.right[i] *= g;
-  }
+namespace {
+
+std::vector<MixInput> shaping_inputs(const AudioFrames& rendered, size_t length, bool loop, const FadeOutCurve& fade) {
+  if (!loop || length == 0) return {MixInput{&rendered, 1.0f, &fade, 0}};
+  std::vector<MixInput> inputs;
+  for (size_t offset = 0; offset < rendered.frames(); offset += length) inputs.push_back(MixInput{&rendered, 1.0f, nullptr, offset});
+  return inputs;
 }
+
+}  // namespace
+
+ShapedFrames::ShapedFrames(const AudioFrames& rendered, size_t length, bool loop, size_t fade_frames)
+    : fade_(length, loop ? 0 : fade_frames), mix_(shaping_inputs(rendered, length, loop, fade_), length, rendered.sample_rate()) {}
 
 }  // namespace bgm

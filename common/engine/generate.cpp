@@ -74,18 +74,21 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
   if (cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
 
   const double ceiling = is_lossy_extension(lower_extension(req.output)) ? kCeilingLossyDbtp : kCeilingLosslessDbtp;
-  auto music = render_music(result.score, *spec, req.synth, req.stems_dir.has_value(), ceiling, cancel, progress);
+  MusicRenderOptions render;
+  render.synth = req.synth;
+  render.stems = req.stems_dir.has_value();
+  render.ceiling_dbtp = ceiling;
+  render.work_dir = req.output.parent_path();
+  auto music = render_music(result.score, *spec, render, cancel, progress);
   if (!music) return music.error();
   result.soundfont = music->soundfont;
-  result.drum_bus = music->drum_bus;
+  result.drum_bus_reduction_db = music->drum_bus_reduction_db;
   result.master = music->master;
   result.seconds.load = music->load_s;
   result.seconds.render = music->render_s;
   result.seconds.master = music->master_s;
   clock.lap();
-  const AudioBuffer& mix = music->mix;
-  const std::vector<Stem>& stems = music->stems;
-  const int rate = mix.sample_rate;
+  const AudioStore& mix = music->mix;
 
   report(Stage::kExporting, 0);
   AudioWriteOptions write_options;
@@ -95,6 +98,8 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
     result.midi_file = *req.midi_path;
   }
   if (req.stems_dir) {
+    std::vector<StemView> stems;
+    for (const auto& s : music->stems) stems.push_back({s.name, &s.audio});
     auto files = write_stems(stems, *req.stems_dir, cancel);
     if (!files) return files.error();
     result.stem_files = std::move(files).value();
@@ -102,7 +107,7 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
   if (auto ok = write_audio_file(mix, req.output, write_options, cancel, progress); !ok) return ok.error();
   result.output = req.output;
   result.frames = mix.frames();
-  result.sample_rate = rate;
+  result.sample_rate = mix.sample_rate();
   result.seconds.encode = clock.lap();
   report(Stage::kDone, 1);
   return result;

@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "audio/drum_bus.h"
 #include "audio/master.h"
 #include "compose/score.h"
 #include "core/cancel.h"
@@ -39,7 +38,7 @@ struct GenerateResult {
   std::vector<std::filesystem::path> stem_files;
   std::optional<std::filesystem::path> midi_file;
   std::filesystem::path soundfont;
-  DrumBusReport drum_bus;
+  double drum_bus_reduction_db = 0;  // the deepest cut on the drum bus
   MasterReport master;
   size_t frames = 0;
   int sample_rate = kSampleRate;

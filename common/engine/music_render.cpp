@@ -3,7 +3,10 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <memory>
 
+#include "audio/drum_bus.h"
+#include "audio/k_meter.h"
 #include "audio/shaping.h"
 #include "compose/form.h"
 #include "media/audio_encoder.h"
@@ -23,7 +26,7 @@ double seconds_since(std::chrono::steady_clock::time_point& t) {
 
 }  // namespace
 
-Result<std::vector<std::filesystem::path>> write_stems(const std::vector<Stem>& stems, const std::filesystem::path& dir,
+Result<std::vector<std::filesystem::path>> write_stems(const std::vector<StemView>& stems, const std::filesystem::path& dir,
                                                        const CancelToken* cancel) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -32,55 +35,92 @@ Result<std::vector<std::filesystem::path>> write_stems(const std::vector<Stem>& 
     std::string clean;
     for (char c : stems[i].name) clean += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
     const auto path = dir / ((i < 9 ? "0" : "") + std::to_string(i + 1) + "-" + clean + ".wav");
-    if (auto ok = write_audio_file(stems[i].audio, path, {}, cancel); !ok) return ok.error();
+    if (auto ok = write_audio_file(*stems[i].audio, path, {}, cancel); !ok) return ok.error();
     files.push_back(path);
   }
   return files;
 }
 
-Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, SynthOptions synth_options, bool stems,
-                                double ceiling_dbtp, const CancelToken* cancel, const ProgressFn& progress) {
+Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const MusicRenderOptions& options,
+                                const CancelToken* cancel, const ProgressFn& progress) {
   auto report = [&](Stage s, double f) {
     if (progress) progress(s, f);
   };
-  MusicAudio out;
   auto clock = std::chrono::steady_clock::now();
   report(Stage::kLoadingSounds, 0);
-  synth_options.stems = stems;
+  SynthOptions synth_options = options.synth;
+  synth_options.stems = options.stems;
   auto synth = SoundFontSynth::create(synth_options);
   if (!synth) return synth.error();
-  out.soundfont = (*synth)->soundfont();
-  out.load_s = seconds_since(clock);
+  const std::filesystem::path soundfont = (*synth)->soundfont();
+  const double load_s = seconds_since(clock);
 
+  // FluidSynth renders each bus into its own store.
   report(Stage::kRendering, 0);
   const int rate = synth_options.sample_rate;
   const auto frames = static_cast<size_t>(std::llround(spec.duration_s * rate));
   const size_t overhang = spec.loop ? static_cast<size_t>(kLoopOverhangS * rate) : 0;
-  auto rendered = (*synth)->render(score, frames + overhang, cancel, progress);
-  if (!rendered) return rendered.error();
-  out.render_s = seconds_since(clock);
-
-  report(Stage::kMastering, 0);
-  std::vector<Stem>& buses = rendered->buses;
-  for (auto& bus : buses) {
-    if (spec.loop) {
-      fold_loop_tail(bus.audio, frames);
-    } else {
-      // The ending was composed to decay inside the tail; this short fade only guarantees a silent last sample.
-      fade_out_end(bus.audio, static_cast<size_t>(std::min(0.5, ending_tail_seconds(spec.duration_s) * 0.4) * rate));
-    }
+  const std::vector<BusInfo> layout = (*synth)->bus_layout(score);
+  std::vector<AudioStore> rendered;
+  for (size_t i = 0; i < layout.size(); ++i) {
+    auto store = AudioStore::create(options.work_dir, rate);
+    if (!store) return store.error();
+    rendered.push_back(std::move(store).value());
   }
-  out.drum_bus = tame_drum_transients(buses, 9.0, spec.loop);
-  out.mix = mix_down(buses, stems);
-  if (stems) out.stems = std::move(buses);
+  auto sink = [&](size_t bus, const float* l, const float* r, size_t n) { return rendered[bus].append(l, r, n); };
+  if (auto ok = (*synth)->render(score, frames + overhang, sink, cancel, progress); !ok) return ok.error();
+  for (auto& store : rendered)
+    if (auto ok = store.finish(); !ok) return ok.error();
+  synth->reset();  // the SoundFont's memory is not needed any more
+  const double render_s = seconds_since(clock);
+
+  // Cut to length: the loop's overhang folded onto its start, or the ending's last sample made silent (the
+  // ending was composed to decay inside the tail; this short fade only guarantees it).
+  report(Stage::kMastering, 0);
+  const auto fade = static_cast<size_t>(std::min(0.5, ending_tail_seconds(spec.duration_s) * 0.4) * rate);
+  std::vector<std::unique_ptr<ShapedFrames>> shaped;
+  std::vector<MixInput> all;
+  for (const auto& store : rendered) {
+    shaped.push_back(std::make_unique<ShapedFrames>(store, frames, spec.loop, fade));
+    all.push_back(MixInput{shaped.back().get()});
+  }
+  // Drum transients tamed on their own bus, against the loudness of everything together.
+  DrumBusSettings drum_settings;
+  drum_settings.mix_lufs = KMeter::integrated(MixFrames(all, frames, rate));
+  drum_settings.loop = spec.loop;
+  std::vector<TamedDrums> tamed;
+  tamed.reserve(layout.size());
+  std::vector<const AudioFrames*> buses;
+  double drum_reduction_db = 0;
+  for (size_t i = 0; i < layout.size(); ++i) {
+    if (!layout[i].drums) {
+      buses.push_back(shaped[i].get());
+      continue;
+    }
+    auto t = tame_drum_transients(*shaped[i], drum_settings, options.work_dir, cancel);
+    if (!t) return t.error();
+    drum_reduction_db = std::max(drum_reduction_db, t->max_reduction_db);
+    tamed.push_back(std::move(t).value());
+    buses.push_back(&tamed.back().audio);
+  }
+
+  // The mix, mastered with the stems in step.
+  std::vector<MixInput> mix_inputs;
+  for (const AudioFrames* b : buses) mix_inputs.push_back(MixInput{b});
+  const MixFrames mix(mix_inputs, frames, rate);
   MasterSettings master;
   master.target_lufs = spec.loudness_lufs;
   master.loop = spec.loop;
-  master.ceiling_dbtp = ceiling_dbtp;
-  auto mastered = master_audio(out.mix, out.stems, master, cancel);
+  master.ceiling_dbtp = options.ceiling_dbtp;
+  auto plan = plan_master(mix, master, cancel);
+  if (!plan) return plan.error();
+  std::vector<const AudioFrames*> sources{&mix};
+  if (options.stems) sources.insert(sources.end(), buses.begin(), buses.end());
+  auto mastered = write_mastered(sources, *plan, options.work_dir, cancel);
   if (!mastered) return mastered.error();
-  out.master = *mastered;
-  out.master_s = seconds_since(clock);
+
+  MusicAudio out{std::move(mastered->front()), {}, drum_reduction_db, plan->report, soundfont, load_s, render_s, seconds_since(clock)};
+  for (size_t i = 1; i < mastered->size(); ++i) out.stems.push_back({layout[i - 1].name, std::move((*mastered)[i])});
   return out;
 }
 

@@ -1,13 +1,15 @@
 #pragma once
 // From a score to mastered audio: FluidSynth, the exact length (a loop's overhang folded, an ending's last
 // sample silent), drum-bus transient control, the mix-down and mastering to the spec's loudness.
-// Shared by generating music from text and scoring a recording.
+// Shared by generating music from text and scoring a recording. The audio streams through file-backed stores
+// in `work_dir` (beside the output): memory stays flat however long the piece.
 // Thread: a worker thread; cancel from any thread.
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
-#include "audio/drum_bus.h"
+#include "audio/audio_store.h"
 #include "audio/master.h"
 #include "compose/score.h"
 #include "core/cancel.h"
@@ -18,21 +20,38 @@
 
 namespace bgm {
 
+struct StemAudio {
+  std::string name;
+  AudioStore audio;
+};
+
 struct MusicAudio {
-  AudioBuffer mix;
-  std::vector<Stem> stems;  // one per part when asked for; they sum to the mix
-  DrumBusReport drum_bus;
+  AudioStore mix;
+  std::vector<StemAudio> stems;  // one per part when asked for; they sum to the mix
+  double drum_bus_reduction_db = 0;
   MasterReport master;
   std::filesystem::path soundfont;
   double load_s = 0, render_s = 0, master_s = 0;
 };
 
-// `ceiling_dbtp`: kCeilingLossyDbtp when the music goes straight into a lossy file.
-// Writes each stem as <dir>/NN-<name>.wav (names made file-safe). Returns the files written.
-Result<std::vector<std::filesystem::path>> write_stems(const std::vector<Stem>& stems, const std::filesystem::path& dir,
-                                                       const CancelToken* cancel);
+struct MusicRenderOptions {
+  SynthOptions synth;
+  bool stems = false;
+  double ceiling_dbtp = kCeilingLosslessDbtp;  // kCeilingLossyDbtp when the music goes straight into a lossy file
+  std::filesystem::path work_dir;              // where the temporary audio lives (empty: the current folder)
+};
 
-Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, SynthOptions synth, bool stems, double ceiling_dbtp,
+// Errors: kResourceMissing, kSynth, kIo (the work folder is full), kInternal (silence), kCancelled.
+Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const MusicRenderOptions& options,
                                 const CancelToken* cancel, const ProgressFn& progress);
+
+// A named piece of audio to write as a stem.
+struct StemView {
+  std::string name;
+  const AudioFrames* audio = nullptr;
+};
+// Writes each stem as <dir>/NN-<name>.wav (names made file-safe). Returns the files written.
+Result<std::vector<std::filesystem::path>> write_stems(const std::vector<StemView>& stems, const std::filesystem::path& dir,
+                                                       const CancelToken* cancel);
 
 }  // namespace bgm

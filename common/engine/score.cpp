@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <optional>
 
+#include "audio/audio_store.h"
 #include "audio/ducking.h"
 #include "compose/composer.h"
 #include "compose/form.h"
@@ -43,11 +46,6 @@ void rest_lead_during(Score& score, const std::vector<TimeSpan>& speech) {
       return std::any_of(speech.begin(), speech.end(), [&](const TimeSpan& s) { return on < s.end + 0.2 && off > s.start - 0.2; });
     });
   }
-}
-
-AudioBuffer fitted(AudioBuffer audio, size_t frames) {
-  audio.resize(frames);
-  return audio;
 }
 
 }  // namespace
@@ -98,12 +96,17 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     result.analysis.source = req.input.string();
     result.analysis.duration_s = info->duration_s;
   }
-  AudioBuffer original;
+  // The recording's own sound, decoded once into a store beside the output (memory stays flat).
+  const fs::path work_dir = output.parent_path();
+  std::optional<AudioStore> decoded;
   if (info->audio) {
-    auto decoded = read_audio_file(req.input);
-    if (!decoded) return decoded.error();
-    original = std::move(decoded).value();
-    if (info->kind == MediaKind::kAudio) result.analysis.duration_s = original.seconds();
+    auto store = AudioStore::create(work_dir, kSampleRate);
+    if (!store) return store.error();
+    decoded.emplace(std::move(store).value());
+    auto append = [&](const float* l, const float* r, size_t n) { return decoded->append(l, r, n); };
+    if (auto ok = decode_audio(req.input, kSampleRate, append, cancel); !ok) return ok.error();
+    if (auto ok = decoded->finish(); !ok) return ok.error();
+    if (info->kind == MediaKind::kAudio) result.analysis.duration_s = decoded->seconds();
   }
   const double duration = result.analysis.duration_s;
   if (duration < kMinDurationS) {
@@ -113,12 +116,11 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   if (duration > kMaxDurationS) return make_error(ErrorCode::kInvalidArgument, req.input.string() + " is longer than an hour, the most obs-bgm scores at once.");
   result.duration_s = duration;
   const auto frames = static_cast<size_t>(std::llround(duration * kSampleRate));
-  if (info->audio) {
-    original = fitted(std::move(original), frames);
-    result.audio = analyse_audio(original);
-    // Not held while the music renders: decoding it again for the mix costs far less than the memory.
-    original = AudioBuffer{};
-  }
+  // The recording's sound cut or padded to the scored length.
+  std::vector<MixInput> original_inputs;
+  if (decoded) original_inputs.push_back(MixInput{&*decoded});
+  const MixFrames original(original_inputs, frames, kSampleRate);
+  if (info->audio) result.audio = analyse_audio(original);
 
   // The music: the prompt where it speaks, the picture where it does not.
   report(Stage::kUnderstanding, 0);
@@ -146,44 +148,46 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   result.score = std::move(score).value();
   if (req.duck_db) rest_lead_during(result.score, result.audio.speech);
 
-  const double ceiling = is_lossy_extension(out_ext) ? kCeilingLossyDbtp : kCeilingLosslessDbtp;
-  auto music = render_music(result.score, *spec, req.synth, req.stems_dir.has_value(), ceiling, cancel, progress);
+  MusicRenderOptions render;
+  render.synth = req.synth;
+  render.stems = req.stems_dir.has_value();
+  render.ceiling_dbtp = is_lossy_extension(out_ext) ? kCeilingLossyDbtp : kCeilingLosslessDbtp;
+  render.work_dir = work_dir;
+  auto music = render_music(result.score, *spec, render, cancel, progress);
   if (!music) return music.error();
 
-  // Under speech the music steps back; then it sits at its volume under the recording's own sound.
+  // Under speech the music steps back; then it sits at its volume under the recording's own sound. Views: the
+  // audio is only computed as it is read, chunk by chunk.
   report(Stage::kMixing, 0);
-  std::vector<AudioBuffer*> music_buffers{&music->mix};
-  for (auto& s : music->stems) music_buffers.push_back(&s.audio);
-  if (req.duck_db && *req.duck_db > 0) apply_ducking(music_buffers, result.audio.speech, DuckSettings{*req.duck_db});
-  // The mix is built in place in the music's buffer (long recordings: no extra full-length copies).
+  const DuckingCurve ducking(result.audio.speech, DuckSettings{req.duck_db.value_or(0)}, kSampleRate);
+  const GainCurve* duck = req.duck_db && *req.duck_db > 0 ? &ducking : nullptr;
+  const auto volume = static_cast<float>(result.music_volume);
   const bool keep_original = req.mode == MixMode::kMix && info->audio && std::isfinite(result.audio.loudness_lufs);
-  if (info->audio && (keep_original || req.keep_tracks)) {
-    auto decoded = read_audio_file(req.input);
-    if (!decoded) return decoded.error();
-    original = fitted(std::move(decoded).value(), frames);
-  }
-  AudioBuffer music_bed;  // the music alone at its volume, only when it is kept as a track
-  AudioBuffer& final_mix = music->mix;
-  if (keep_original) {
-    final_mix.scale(static_cast<float>(result.music_volume));
-    if (req.keep_tracks) music_bed = final_mix;
-    final_mix.add(original);
-  } else if (req.keep_tracks) {
-    music_bed = final_mix;
-    music_bed.scale(static_cast<float>(result.music_volume));
-  }
-  std::vector<Stem> none;
+  const MixFrames music_bed({MixInput{&music->mix, volume, duck}}, frames, kSampleRate);
+  std::vector<MixInput> premaster_inputs{MixInput{&music->mix, keep_original ? volume : 1.0f, duck}};
+  if (keep_original) premaster_inputs.push_back(MixInput{&original});
+  const MixFrames premaster(premaster_inputs, frames, kSampleRate);
   MasterSettings master;
   master.target_lufs = spec->loudness_lufs;
-  master.ceiling_dbtp = ceiling;
-  auto mastered = master_audio(final_mix, none, master, cancel);
+  master.ceiling_dbtp = render.ceiling_dbtp;
+  auto plan = plan_master(premaster, master, cancel);
+  if (!plan) return plan.error();
+  result.master = plan->report;
+  auto mastered = write_mastered({&premaster}, *plan, work_dir, cancel);
   if (!mastered) return mastered.error();
-  result.master = *mastered;
+  const AudioStore& final_mix = mastered->front();
   if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
 
   report(Stage::kExporting, 0);
   if (req.stems_dir) {
-    auto files = write_stems(music->stems, *req.stems_dir, cancel);
+    // The stems after ducking, as the music sounds in the mix.
+    std::vector<std::unique_ptr<MixFrames>> ducked;
+    std::vector<StemView> stems;
+    for (const auto& stem : music->stems) {
+      ducked.push_back(std::make_unique<MixFrames>(std::vector<MixInput>{MixInput{&stem.audio, 1.0f, duck}}, frames, kSampleRate));
+      stems.push_back({stem.name, ducked.back().get()});
+    }
+    auto files = write_stems(stems, *req.stems_dir, cancel);
     if (!files) return files.error();
     result.stem_files = std::move(files).value();
   }
@@ -197,7 +201,6 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
       tracks.push_back({&music_bed, "Music"});
       if (info->audio) tracks.push_back({&original, "Original audio"});
     }
-    if (!req.keep_tracks) original = AudioBuffer{};  // no longer needed: free it before muxing
     if (info->kind == MediaKind::kImage) {
       // The picture becomes the video (the only encoding obs-bgm does); it is then muxed like any recording.
       const fs::path still = output.parent_path() / ("." + output.stem().string() + ".still.mkv");

@@ -8,7 +8,7 @@ extern "C" {
 
 namespace bgm {
 
-Result<AudioBuffer> read_audio_file(const std::filesystem::path& path, int sample_rate) {
+Status decode_audio(const std::filesystem::path& path, int sample_rate, const DecodedAudioSink& sink, const CancelToken* cancel) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return make_error(ErrorCode::kNotFound, "No such file: " + path.string());
   AVFormatContext* raw = nullptr;
@@ -39,18 +39,24 @@ Result<AudioBuffer> read_audio_file(const std::filesystem::path& path, int sampl
   }
   ff::SwrPtr swr(swr_raw);
 
-  AudioBuffer out;
-  out.sample_rate = sample_rate;
+  std::vector<float> l, r;
+  // Converts what the resampler is given (nothing: flush its delay) and passes it on.
+  auto convert = [&](const uint8_t** data, int samples) -> Result<int> {
+    const int max_out = swr_get_out_samples(swr.get(), samples);
+    if (max_out <= 0) return 0;
+    l.resize(static_cast<size_t>(max_out)), r.resize(static_cast<size_t>(max_out));
+    uint8_t* dst[2] = {reinterpret_cast<uint8_t*>(l.data()), reinterpret_cast<uint8_t*>(r.data())};
+    const int got = swr_convert(swr.get(), dst, max_out, data, samples);
+    if (got > 0) {
+      if (auto ok = sink(l.data(), r.data(), static_cast<size_t>(got)); !ok) return ok.error();
+    }
+    return std::max(got, 0);
+  };
   ff::PacketPtr pkt(av_packet_alloc());
   ff::FramePtr frame(av_frame_alloc());
   auto drain = [&]() -> Status {
     while ((err = avcodec_receive_frame(ctx.get(), frame.get())) >= 0) {
-      const int max_out = swr_get_out_samples(swr.get(), frame->nb_samples);
-      const size_t at = out.frames();
-      out.resize(at + static_cast<size_t>(max_out));
-      uint8_t* dst[2] = {reinterpret_cast<uint8_t*>(out.left.data() + at), reinterpret_cast<uint8_t*>(out.right.data() + at)};
-      const int got = swr_convert(swr.get(), dst, max_out, const_cast<const uint8_t**>(frame->extended_data), frame->nb_samples);
-      out.resize(at + static_cast<size_t>(std::max(got, 0)));
+      if (auto ok = convert(const_cast<const uint8_t**>(frame->extended_data), frame->nb_samples); !ok) return ok.error();
     }
     if (err != AVERROR(EAGAIN) && err != AVERROR_EOF) return make_error(ErrorCode::kMedia, "Audio decoding failed: " + ff::error_text(err));
     return {};
@@ -58,22 +64,31 @@ Result<AudioBuffer> read_audio_file(const std::filesystem::path& path, int sampl
   while (av_read_frame(in.get(), pkt.get()) >= 0) {
     if (pkt->stream_index == index) {
       if (avcodec_send_packet(ctx.get(), pkt.get()) >= 0) {
-        if (auto ok = drain(); !ok) return ok.error();
+        if (auto ok = drain(); !ok) return ok;
       }
+      if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
     }
     av_packet_unref(pkt.get());
   }
   avcodec_send_packet(ctx.get(), nullptr);
-  if (auto ok = drain(); !ok) return ok.error();
-  // Flush the resampler's delay.
+  if (auto ok = drain(); !ok) return ok;
   for (;;) {
-    const size_t at = out.frames();
-    out.resize(at + 4096);
-    uint8_t* dst[2] = {reinterpret_cast<uint8_t*>(out.left.data() + at), reinterpret_cast<uint8_t*>(out.right.data() + at)};
-    const int got = swr_convert(swr.get(), dst, 4096, nullptr, 0);
-    out.resize(at + static_cast<size_t>(std::max(got, 0)));
-    if (got <= 0) break;
+    auto got = convert(nullptr, 0);
+    if (!got) return got.error();
+    if (*got <= 0) break;
   }
+  return {};
+}
+
+Result<AudioBuffer> read_audio_file(const std::filesystem::path& path, int sample_rate) {
+  AudioBuffer out;
+  out.sample_rate = sample_rate;
+  auto ok = decode_audio(path, sample_rate, [&](const float* l, const float* r, size_t n) -> Status {
+    out.left.insert(out.left.end(), l, l + n);
+    out.right.insert(out.right.end(), r, r + n);
+    return {};
+  });
+  if (!ok) return ok.error();
   return out;
 }
 

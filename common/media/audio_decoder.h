@@ -3,12 +3,23 @@
 // Thread: any thread; no shared state.
 
 #include <filesystem>
+#include <functional>
 
 #include "audio/audio_buffer.h"
+#include "core/cancel.h"
 #include "core/result.h"
 
 namespace bgm {
 
+// Receives the decoded audio in order, chunk by chunk; an error it returns stops the decoding.
+using DecodedAudioSink = std::function<Status(const float* left, const float* right, size_t count)>;
+
+// Decodes the first audio stream of `path` a packet at a time (memory does not grow with the length).
+// Errors: kNotFound, kMedia (as below), kCancelled, or the sink's own.
+Status decode_audio(const std::filesystem::path& path, int sample_rate, const DecodedAudioSink& sink,
+                    const CancelToken* cancel = nullptr);
+
+// The whole audio in memory: for short files.
 // Errors: kNotFound (no such file), kMedia (not decodable / no audio stream; the message says which).
 Result<AudioBuffer> read_audio_file(const std::filesystem::path& path, int sample_rate = kSampleRate);
 

@@ -149,7 +149,7 @@ bool is_lossy_extension(const std::string& ext) {
   return ext == "mp3" || ext == "m4a" || ext == "aac" || ext == "mp4" || ext == "mov" || ext == "mkv" || ext == "webm";
 }
 
-Status write_audio_file(const AudioBuffer& audio, const std::filesystem::path& path, const AudioWriteOptions& options,
+Status write_audio_file(const AudioFrames& audio, const std::filesystem::path& path, const AudioWriteOptions& options,
                         const CancelToken* cancel, const ProgressFn& progress) {
   const std::string ext = lower_extension(path);
   const FormatInfo* fmt = format_for(ext);
@@ -159,29 +159,26 @@ Status write_audio_file(const AudioBuffer& audio, const std::filesystem::path& p
   if (auto ok = check_writable_output(path); !ok) return ok;
   AtomicOutput out(path);
   Encoder enc;
-  if (auto ok = enc.open(*fmt, out.temp_path(), audio.sample_rate, options); !ok) return ok;
+  if (auto ok = enc.open(*fmt, out.temp_path(), audio.sample_rate(), options); !ok) return ok;
 
   const size_t total = audio.frames();
   const auto step = static_cast<size_t>(enc.frame_size());
-  std::vector<float> pad_l, pad_r;
+  std::vector<float> l(step), r(step);
   size_t last_report = 0;
   for (size_t pos = 0; pos < total; pos += step) {
     size_t n = std::min(step, total - pos);
-    const float* l = audio.left.data() + pos;
-    const float* r = audio.right.data() + pos;
-    if (n < step && !enc.variable_last_frame()) {
-      // This encoder needs whole frames: pad the last with silence (its container records the real length).
-      pad_l.assign(step, 0.0f), pad_r.assign(step, 0.0f);
-      std::copy(l, l + n, pad_l.begin()), std::copy(r, r + n, pad_r.begin());
-      l = pad_l.data(), r = pad_r.data(), n = step;
-    }
-    if (auto ok = enc.write(l, r, static_cast<int>(n)); !ok) return ok;
+    // An encoder that needs whole frames gets the last one padded with silence (read past the end); its
+    // container records the real length.
+    if (!enc.variable_last_frame()) n = step;
+    audio.read_at(pos, l.data(), r.data(), n);
+    if (auto ok = enc.write(l.data(), r.data(), static_cast<int>(n)); !ok) return ok;
     if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
-    if (progress && pos - last_report >= static_cast<size_t>(audio.sample_rate) * 10) {
+    if (progress && pos - last_report >= static_cast<size_t>(audio.sample_rate()) * 10) {
       last_report = pos;
       progress(Stage::kExporting, static_cast<double>(pos) / static_cast<double>(total));
     }
   }
+  if (auto ok = audio.status(); !ok) return ok;
   if (auto ok = enc.finish(); !ok) return ok;
   return out.commit();
 }

@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "audio/audio_buffer.h"
+#include "audio/audio_frames.h"
 #include "core/cancel.h"
 #include "core/progress.h"
 #include "core/result.h"
@@ -30,7 +30,7 @@ struct AudioWriteOptions {
 
 // Writes `audio` to `path`. Errors: kUnsupported (extension), kIo (cannot write: the message says why),
 // kMedia (encoder failure), kCancelled. No partial file is left on failure.
-Status write_audio_file(const AudioBuffer& audio, const std::filesystem::path& path, const AudioWriteOptions& options,
+Status write_audio_file(const AudioFrames& audio, const std::filesystem::path& path, const AudioWriteOptions& options,
                         const CancelToken* cancel = nullptr, const ProgressFn& progress = {});
 
 }  // namespace bgm

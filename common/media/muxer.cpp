@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <vector>
 
 #include "core/atomic_file.h"
 #include "media/ff_output.h"
@@ -36,7 +37,7 @@ class TrackEncoder {
     const AVCodec* codec = avcodec_find_encoder_by_name(encoder);
     if (!codec) return make_error(ErrorCode::kUnsupported, std::string("This FFmpeg has no ") + encoder + " encoder.");
     ctx_.reset(avcodec_alloc_context3(codec));
-    const int rate = track.audio->sample_rate;
+    const int rate = track.audio->sample_rate();
     ctx_->sample_rate = codec->id == AV_CODEC_ID_OPUS ? 48000 : rate;
     ctx_->sample_fmt = codec->sample_fmts ? codec->sample_fmts[0] : AV_SAMPLE_FMT_FLTP;
     av_channel_layout_default(&ctx_->ch_layout, 2);
@@ -68,7 +69,7 @@ class TrackEncoder {
   // Encodes the buffer up to `until_s` seconds (all of it when negative).
   Status advance(AVFormatContext* out, double until_s, const std::filesystem::path& path) {
     const size_t total = audio_->frames();
-    const size_t limit = until_s < 0 ? total : std::min(total, static_cast<size_t>(until_s * audio_->sample_rate));
+    const size_t limit = until_s < 0 ? total : std::min(total, static_cast<size_t>(until_s * audio_->sample_rate()));
     const size_t step = ctx_->frame_size > 0 ? static_cast<size_t>(ctx_->frame_size) : 1024;
     while (pos_ < limit) {
       const size_t n = std::min(step, total - pos_);
@@ -78,8 +79,9 @@ class TrackEncoder {
       frame->sample_rate = ctx_->sample_rate;
       av_channel_layout_copy(&frame->ch_layout, &ctx_->ch_layout);
       if (av_frame_get_buffer(frame.get(), 0) < 0) return make_error(ErrorCode::kMedia, "Out of memory for an audio frame.");
-      const uint8_t* in[2] = {reinterpret_cast<const uint8_t*>(audio_->left.data() + pos_),
-                              reinterpret_cast<const uint8_t*>(audio_->right.data() + pos_)};
+      l_.resize(n), r_.resize(n);
+      audio_->read_at(pos_, l_.data(), r_.data(), n);
+      const uint8_t* in[2] = {reinterpret_cast<const uint8_t*>(l_.data()), reinterpret_cast<const uint8_t*>(r_.data())};
       const int got = swr_convert(swr_.get(), frame->data, static_cast<int>(n), in, static_cast<int>(n));
       frame->nb_samples = std::max(got, 0);
       frame->pts = pts_;
@@ -92,6 +94,7 @@ class TrackEncoder {
 
   Status finish(AVFormatContext* out, const std::filesystem::path& path) {
     if (auto ok = advance(out, -1, path); !ok) return ok;
+    if (auto ok = audio_->status(); !ok) return ok;
     return send(out, nullptr, path);
   }
 
@@ -106,7 +109,8 @@ class TrackEncoder {
   ff::SwrPtr swr_;
   ff::PacketPtr packet_;
   AVStream* stream_ = nullptr;
-  const AudioBuffer* audio_ = nullptr;
+  const AudioFrames* audio_ = nullptr;
+  std::vector<float> l_, r_;
   size_t pos_ = 0;
   int64_t pts_ = 0;
 };

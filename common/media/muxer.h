@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "audio/audio_buffer.h"
+#include "audio/audio_frames.h"
 #include "core/cancel.h"
 #include "core/progress.h"
 #include "core/result.h"
@@ -15,7 +15,7 @@
 namespace bgm {
 
 struct MuxAudioTrack {
-  const AudioBuffer* audio = nullptr;
+  const AudioFrames* audio = nullptr;  // read in chunks as the video advances
   std::string title;  // shown by editors and players ("Mix", "Music", "Original audio")
 };
 

@@ -128,8 +128,15 @@ Result<std::unique_ptr<SoundFontSynth>> SoundFontSynth::create(const SynthOption
   return std::unique_ptr<SoundFontSynth>(new SoundFontSynth(std::move(impl), path));
 }
 
-Result<RenderedAudio> SoundFontSynth::render(const Score& score, size_t frames, const CancelToken* cancel,
-                                             const ProgressFn& progress) {
+std::vector<BusInfo> SoundFontSynth::bus_layout(const Score& score) const {
+  if (!impl_->stems) return {{"music", false}, {"drums", true}};
+  std::vector<BusInfo> buses;
+  for (const Part& part : score.parts) buses.push_back({part.name, part.role == Role::kDrums});
+  return buses;
+}
+
+Status SoundFontSynth::render(const Score& score, size_t frames, const BusSink& sink, const CancelToken* cancel,
+                              const ProgressFn& progress) {
   fluid_synth_t* syn = impl_->synth.get();
   const int rate = impl_->sample_rate;
   fluid_synth_system_reset(syn);
@@ -167,21 +174,18 @@ Result<RenderedAudio> SoundFontSynth::render(const Score& score, size_t frames, 
     return a.sample != b.sample ? a.sample < b.sample : a.kind < b.kind;  // offs first: a repeated note re-strikes
   });
 
-  RenderedAudio out;
-  // Buses: one per part (stems), or the pitched parts and the drums. Output channels that no part uses are
-  // rendered into the block and dropped.
+  // Buses: one per part (stems; see bus_layout), or the pitched parts and the drums. Output channels that no part
+  // uses are rendered into the block and dropped.
   const int channels = impl_->stems ? kStemChannels : kBusGroups;
   std::vector<int> bus_of_channel(static_cast<size_t>(channels), -1);
   if (impl_->stems) {
-    for (const Part& part : score.parts) {
-      bus_of_channel[static_cast<size_t>(part.channel)] = static_cast<int>(out.buses.size());
-      out.buses.push_back({part.name, AudioBuffer(frames, rate), part.role == Role::kDrums});
-    }
+    for (size_t i = 0; i < score.parts.size(); ++i) bus_of_channel[static_cast<size_t>(score.parts[i].channel)] = static_cast<int>(i);
   } else {
-    out.buses.push_back({"music", AudioBuffer(frames, rate), false});
-    out.buses.push_back({"drums", AudioBuffer(frames, rate), true});
     bus_of_channel = {0, 1};
   }
+  // Sent in channel order, which is not always bus order: collected per bus first.
+  std::vector<std::pair<const float*, const float*>> by_bus;
+  const std::vector<float> silence(kBlock, 0.0f);
   std::vector<float> block(static_cast<size_t>(kBlock) * 2 * channels);
   std::vector<float*> dry(static_cast<size_t>(2 * channels));
   std::vector<float*> fx(static_cast<size_t>(4 * channels));
@@ -214,14 +218,16 @@ Result<RenderedAudio> SoundFontSynth::render(const Score& score, size_t frames, 
     if (fluid_synth_process(syn, static_cast<int>(len), nfx, fx.data(), 2 * channels, dry.data()) != FLUID_OK) {
       return make_error(ErrorCode::kSynth, "FluidSynth failed while rendering.");
     }
+    by_bus.assign(impl_->stems ? score.parts.size() : 2, {nullptr, nullptr});
     for (int c = 0; c < channels; ++c) {
-      const float* l = dry[static_cast<size_t>(2 * c)];
-      const float* r = dry[static_cast<size_t>(2 * c + 1)];
       const int bus = bus_of_channel[static_cast<size_t>(c)];
       if (bus < 0) continue;  // an unused channel: nothing of the score is there
-      auto& buf = out.buses[static_cast<size_t>(bus)].audio;
-      std::copy(l, l + len, buf.left.begin() + static_cast<long>(done));
-      std::copy(r, r + len, buf.right.begin() + static_cast<long>(done));
+      by_bus[static_cast<size_t>(bus)] = {dry[static_cast<size_t>(2 * c)], dry[static_cast<size_t>(2 * c + 1)]};
+    }
+    for (size_t bus = 0; bus < by_bus.size(); ++bus) {
+      const float* l = by_bus[bus].first ? by_bus[bus].first : silence.data();
+      const float* r = by_bus[bus].second ? by_bus[bus].second : silence.data();
+      if (auto ok = sink(bus, l, r, len); !ok) return ok;
     }
     done += len;
     if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
@@ -231,7 +237,7 @@ Result<RenderedAudio> SoundFontSynth::render(const Score& score, size_t frames, 
     }
   }
   for (int c = 0; c < 16; ++c) fluid_synth_all_sounds_off(syn, c);
-  return out;
+  return {};
 }
 
 }  // namespace bgm

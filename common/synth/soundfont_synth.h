@@ -4,6 +4,7 @@
 // Thread: a SoundFontSynth is used by one worker thread at a time; different instances are independent.
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,11 +31,15 @@ struct SynthOptions {
   bool stems = false;               // one bus per part instead of two (pitched parts, drums)
 };
 
-// The render as buses that sum to the piece: one per part (in score order) when stems were asked for, else two:
-// "music" (the pitched parts, on even MIDI channels) and "drums" (channel 10), so the drums can be treated alone.
-struct RenderedAudio {
-  std::vector<Stem> buses;
+// A render is a set of buses that sum to the piece: one per part (in score order) when stems were asked for, else
+// two: "music" (the pitched parts, on even MIDI channels) and "drums" (channel 10), so the drums can be treated alone.
+struct BusInfo {
+  std::string name;
+  bool drums = false;
 };
+
+// Receives each block of the render, bus by bus, in order; an error it returns stops the render.
+using BusSink = std::function<Status(size_t bus, const float* left, const float* right, size_t count)>;
 
 class SoundFontSynth {
  public:
@@ -46,8 +51,12 @@ class SoundFontSynth {
 
   const std::filesystem::path& soundfont() const { return soundfont_; }
 
-  // Renders `frames` frames of the score from time 0. Errors: kCancelled, kSynth.
-  Result<RenderedAudio> render(const Score& score, size_t frames, const CancelToken* cancel, const ProgressFn& progress);
+  // The buses render() produces for this score, in order.
+  std::vector<BusInfo> bus_layout(const Score& score) const;
+
+  // Renders `frames` frames of the score from time 0 into `sink`, a block (85 ms) at a time.
+  // Errors: kCancelled, kSynth, or the sink's own.
+  Status render(const Score& score, size_t frames, const BusSink& sink, const CancelToken* cancel, const ProgressFn& progress);
 
  private:
   struct Impl;

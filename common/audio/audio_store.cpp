@@ -1,0 +1,125 @@
+#include "audio/audio_store.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace bgm {
+namespace {
+
+constexpr size_t kPendingFrames = 16384;
+
+Error io_error(const std::filesystem::path& dir, int err) {
+  if (err == ENOSPC || err == EDQUOT) {
+    return {ErrorCode::kIo, "The disk holding " + dir.string() +
+                                " is full: obs-bgm keeps the audio it works on there (about 25 MB per minute of audio, "
+                                "removed when it finishes). Free some space or choose an output folder on another disk."};
+  }
+  return {ErrorCode::kIo, "Could not use temporary audio in " + dir.string() + ": " + std::strerror(err) + "."};
+}
+
+}  // namespace
+
+Result<AudioStore> AudioStore::create(const std::filesystem::path& dir, int sample_rate) {
+  const std::filesystem::path folder = dir.empty() ? std::filesystem::path(".") : dir;
+  std::string name = (folder / ".obs-bgm-audio-XXXXXX").string();
+  const int fd = mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) return io_error(folder, errno);
+  ::unlink(name.c_str());  // the open descriptor keeps it until the store closes it
+  return AudioStore(fd, folder, sample_rate);
+}
+
+AudioStore::AudioStore(int fd, std::filesystem::path dir, int rate) : fd_(fd), dir_(std::move(dir)), rate_(rate) {
+  pending_.reserve(2 * kPendingFrames);
+}
+
+AudioStore::AudioStore(AudioStore&& o) noexcept
+    : fd_(std::exchange(o.fd_, -1)), dir_(std::move(o.dir_)), rate_(o.rate_), frames_(std::exchange(o.frames_, 0)),
+      written_(std::exchange(o.written_, 0)),
+      pending_(std::move(o.pending_)), read_error_(std::move(o.read_error_)) {}
+
+AudioStore& AudioStore::operator=(AudioStore&& o) noexcept {
+  if (this != &o) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(o.fd_, -1);
+    dir_ = std::move(o.dir_);
+    rate_ = o.rate_;
+    frames_ = std::exchange(o.frames_, 0);
+    written_ = std::exchange(o.written_, 0);
+    pending_ = std::move(o.pending_);
+    read_error_ = std::move(o.read_error_);
+  }
+  return *this;
+}
+
+AudioStore::~AudioStore() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status AudioStore::append(const float* left, const float* right, size_t count) {
+  for (size_t done = 0; done < count;) {
+    const size_t n = std::min(count - done, kPendingFrames - pending_.size() / 2);
+    for (size_t k = done; k < done + n; ++k) pending_.push_back(left[k]), pending_.push_back(right[k]);
+    done += n;
+    frames_ += n;
+    if (pending_.size() / 2 >= kPendingFrames) {
+      if (auto ok = flush(); !ok) return ok;
+    }
+  }
+  return {};
+}
+
+Status AudioStore::finish() { return flush(); }
+
+Status AudioStore::flush() {
+  const auto* bytes = reinterpret_cast<const char*>(pending_.data());
+  size_t left = pending_.size() * sizeof(float);
+  auto at = static_cast<off_t>(2 * written_ * sizeof(float));
+  while (left > 0) {
+    const ssize_t n = ::pwrite(fd_, bytes, left, at);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return io_error(dir_, errno);
+    }
+    bytes += n, left -= static_cast<size_t>(n), at += n;
+  }
+  written_ += pending_.size() / 2;
+  pending_.clear();
+  return {};
+}
+
+void AudioStore::read_at(size_t first, float* left, float* right, size_t count) const {
+  std::fill(left, left + count, 0.0f);
+  std::fill(right, right + count, 0.0f);
+  // From the file: frames [first, written_).
+  const size_t from_file = first < written_ ? std::min(count, written_ - first) : 0;
+  if (from_file > 0) {
+    scratch_.resize(2 * from_file);
+    auto* bytes = reinterpret_cast<char*>(scratch_.data());
+    size_t want = 2 * from_file * sizeof(float);
+    auto at = static_cast<off_t>(2 * first * sizeof(float));
+    while (want > 0) {
+      const ssize_t n = ::pread(fd_, bytes, want, at);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        if (read_error_.ok()) read_error_ = Error{ErrorCode::kIo, "Could not read back temporary audio in " + dir_.string() + "."};
+        return;
+      }
+      bytes += n, want -= static_cast<size_t>(n), at += n;
+    }
+    for (size_t k = 0; k < from_file; ++k) left[k] = scratch_[2 * k], right[k] = scratch_[2 * k + 1];
+  }
+  // Still in memory: frames [written_, frames_).
+  for (size_t k = from_file; k < count; ++k) {
+    const size_t i = first + k;
+    if (i >= frames_) break;
+    const size_t p = 2 * (i - written_);
+    left[k] = pending_[p], right[k] = pending_[p + 1];
+  }
+}
+
+}  // namespace bgm
