@@ -40,6 +40,7 @@ AudioStore::AudioStore(int fd, std::filesystem::path dir, int rate) : fd_(fd), d
 AudioStore::AudioStore(AudioStore&& o) noexcept
     : fd_(std::exchange(o.fd_, -1)), dir_(std::move(o.dir_)), rate_(o.rate_), frames_(std::exchange(o.frames_, 0)),
       written_(std::exchange(o.written_, 0)),
+      read_gain_(o.read_gain_),
       pending_(std::move(o.pending_)), read_error_(std::move(o.read_error_)) {}
 
 AudioStore& AudioStore::operator=(AudioStore&& o) noexcept {
@@ -50,6 +51,7 @@ AudioStore& AudioStore::operator=(AudioStore&& o) noexcept {
     rate_ = o.rate_;
     frames_ = std::exchange(o.frames_, 0);
     written_ = std::exchange(o.written_, 0);
+    read_gain_ = o.read_gain_;
     pending_ = std::move(o.pending_);
     read_error_ = std::move(o.read_error_);
   }
@@ -119,6 +121,9 @@ void AudioStore::read_at(size_t first, float* left, float* right, size_t count) 
     if (i >= frames_) break;
     const size_t p = 2 * (i - written_);
     left[k] = pending_[p], right[k] = pending_[p + 1];
+  }
+  if (read_gain_ != 1.0f) {
+    for (size_t k = 0; k < count; ++k) left[k] *= read_gain_, right[k] *= read_gain_;
   }
 }
 

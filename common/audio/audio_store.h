@@ -28,6 +28,9 @@ class AudioStore final : public AudioFrames {
   // Writes out what is still buffered (reads see every appended frame either way).
   Status finish();
 
+  // A gain applied as the audio is read back (a master's final trim), 1 by default.
+  void set_read_gain(float gain) { read_gain_ = gain; }
+
   int sample_rate() const override { return rate_; }
   size_t frames() const override { return frames_; }
   void read_at(size_t first, float* left, float* right, size_t count) const override;
@@ -42,6 +45,7 @@ class AudioStore final : public AudioFrames {
   int rate_ = 0;
   size_t frames_ = 0;   // appended
   size_t written_ = 0;  // of which in the file
+  float read_gain_ = 1.0f;
   std::vector<float> pending_;  // interleaved frames not yet written
   mutable std::vector<float> scratch_;
   mutable Status read_error_;

@@ -4,10 +4,10 @@
 // then written to new stores: memory does not grow with the length.
 // Thread: pure functions over their arguments (the audio they read belongs to the calling thread).
 
+#include <filesystem>
 #include <vector>
 
 #include "audio/audio_store.h"
-#include "audio/limiter.h"
 #include "core/cancel.h"
 #include "core/result.h"
 
@@ -32,21 +32,16 @@ struct MasterReport {
   double limited_share = 0;          // share of the time the limiter cut more than 1 dB
 };
 
-// What mastering does to a mix: a gain into the limiter, and a small static trim after it.
-struct MasterPlan {
-  float gain = 1.0f;
-  float trim = 1.0f;
-  LimiterSettings limiter;
+struct MasteredAudio {
+  std::vector<AudioStore> audio;  // in the order of the sources
   MasterReport report;
 };
 
-// Measures `mix` and finds the gain and limiting that bring it to the target (a few passes over it).
-// Errors: kInternal for silence (nothing to master), kCancelled.
-Result<MasterPlan> plan_master(const AudioFrames& mix, const MasterSettings& settings, const CancelToken* cancel);
-
-// Writes `sources` mastered by `plan` into new stores in `dir`: the first is the mix the plan was made for, the
-// others (stems) are in step with it and get the same gain frame by frame. Errors: kIo, kCancelled.
-Result<std::vector<AudioStore>> write_mastered(const std::vector<const AudioFrames*>& sources, const MasterPlan& plan,
-                                               const std::filesystem::path& dir, const CancelToken* cancel);
+// Masters `sources`: the first is the mix, brought to the target; the others (stems, in step with it) get the
+// same gain frame by frame, so they keep summing to it. Each pass limits, writes and measures at once; a pass
+// that falls short by more than the ceiling's margin is done again with more gain (rare: heavy limiting).
+// Errors: kInternal for silence (nothing to master), kIo (the folder is full), kCancelled.
+Result<MasteredAudio> master_audio(const std::vector<const AudioFrames*>& sources, const MasterSettings& settings,
+                                   const std::filesystem::path& dir, const CancelToken* cancel);
 
 }  // namespace bgm

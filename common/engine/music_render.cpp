@@ -112,15 +112,14 @@ Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const
   master.target_lufs = spec.loudness_lufs;
   master.loop = spec.loop;
   master.ceiling_dbtp = options.ceiling_dbtp;
-  auto plan = plan_master(mix, master, cancel);
-  if (!plan) return plan.error();
   std::vector<const AudioFrames*> sources{&mix};
   if (options.stems) sources.insert(sources.end(), buses.begin(), buses.end());
-  auto mastered = write_mastered(sources, *plan, options.work_dir, cancel);
+  auto mastered = master_audio(sources, master, options.work_dir, cancel);
   if (!mastered) return mastered.error();
+  std::vector<AudioStore>& audio = mastered->audio;
 
-  MusicAudio out{std::move(mastered->front()), {}, drum_reduction_db, plan->report, soundfont, load_s, render_s, seconds_since(clock)};
-  for (size_t i = 1; i < mastered->size(); ++i) out.stems.push_back({layout[i - 1].name, std::move((*mastered)[i])});
+  MusicAudio out{std::move(audio.front()), {}, drum_reduction_db, mastered->report, soundfont, load_s, render_s, seconds_since(clock)};
+  for (size_t i = 1; i < audio.size(); ++i) out.stems.push_back({layout[i - 1].name, std::move(audio[i])});
   return out;
 }
 

@@ -170,12 +170,10 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   MasterSettings master;
   master.target_lufs = spec->loudness_lufs;
   master.ceiling_dbtp = render.ceiling_dbtp;
-  auto plan = plan_master(premaster, master, cancel);
-  if (!plan) return plan.error();
-  result.master = plan->report;
-  auto mastered = write_mastered({&premaster}, *plan, work_dir, cancel);
+  auto mastered = master_audio({&premaster}, master, work_dir, cancel);
   if (!mastered) return mastered.error();
-  const AudioStore& final_mix = mastered->front();
+  result.master = mastered->report;
+  const AudioStore& final_mix = mastered->audio.front();
   if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
 
   report(Stage::kExporting, 0);
