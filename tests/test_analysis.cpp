@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <fstream>
+#include <iterator>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include "analysis/analysis.h"
@@ -135,7 +137,10 @@ TEST_F(Clips, BadInputsAreClearErrors) {
       {d / "text.mp4", ErrorCode::kMedia, "may be damaged or misnamed"},
       {d / "notes.txt", ErrorCode::kUnsupported, "mp4, mov, avi, webm, mkv"},
       {clip("subtitles-only.mkv"), ErrorCode::kMedia, "no video or audio stream"},
+      {d / "unfinished.mp4", ErrorCode::kMedia, "Record in MKV"},
   };
+  ASSERT_TRUE(std::filesystem::copy_file(clip("cuts.mp4"), d / "unfinished.mp4", std::filesystem::copy_options::overwrite_existing));
+  std::filesystem::resize_file(d / "unfinished.mp4", std::filesystem::file_size(d / "unfinished.mp4") / 2);  // OBS stopped mid-write
   for (const auto& c : cases) {
     auto r = probe_media(c.path);
     ASSERT_FALSE(r) << c.path;
@@ -145,6 +150,21 @@ TEST_F(Clips, BadInputsAreClearErrors) {
   auto still = probe_media(clip("still.png"));
   ASSERT_TRUE(still);
   EXPECT_EQ(still->kind, MediaKind::kImage);
+}
+
+TEST_F(Clips, AnUnreadableFileSaysSo) {
+  // Permissions do not stop root, so as root the tool runs as "nobody" (setpriv), as a user would.
+  test::TempDir dir;
+  std::filesystem::permissions(dir.path(), std::filesystem::perms::all);
+  const auto locked = dir / "locked.mp4";
+  std::filesystem::copy_file(clip("cuts.mp4"), locked);
+  std::filesystem::permissions(locked, std::filesystem::perms::none);
+  const std::string as_user = geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  const auto r = test::run(as_user + test::quote(test::cli_path()) + " score " + quote(locked));
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("permission denied"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Check the file's permissions"), std::string::npos) << r.err;
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1) << "nothing is written beside it";
 }
 
 TEST_F(Clips, AnalyzeCommandPrintsTheDocumentedJson) {

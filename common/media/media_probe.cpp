@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cmath>
+#include <fstream>
 
 #include "core/atomic_file.h"
 #include "media/ffmpeg_handles.h"
@@ -47,6 +48,21 @@ std::string supported_input_extensions() {
   return out;
 }
 
+namespace {
+
+// An MP4/MOV file that starts like one (an 'ftyp' box) but that FFmpeg cannot open: its index (the 'moov' box,
+// written when recording stops) is missing.
+bool is_unfinished_mp4(const fs::path& path) {
+  const std::string ext = lower_extension(path);
+  if (ext != "mp4" && ext != "mov" && ext != "m4a") return false;
+  std::ifstream in(path, std::ios::binary);
+  char head[8] = {};
+  in.read(head, sizeof head);
+  return in.gcount() == sizeof head && std::string(head + 4, 4) == "ftyp";
+}
+
+}  // namespace
+
 Result<MediaInfo> probe_media(const fs::path& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return make_error(ErrorCode::kNotFound, "No such file: " + path.string() + ". Check the path.");
@@ -75,6 +91,11 @@ Result<MediaInfo> probe_media(const fs::path& path) {
 
   AVFormatContext* raw = nullptr;
   int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
+  if (err < 0 && is_unfinished_mp4(path)) {
+    return make_error(ErrorCode::kMedia, path.string() + " was cut off before it was finished: an MP4 keeps its index at the end, and this one has "
+                                             "none, so no player can read it. Record in MKV (OBS: Settings > Output > Recording Format) so an "
+                                             "interrupted recording stays readable; OBS can remux it to MP4 afterwards.");
+  }
   if (err < 0) {
     return make_error(ErrorCode::kMedia, path.string() + " is not a " + std::string(media_kind_name(kind)) +
                                              " file FFmpeg can read (" + ff::error_text(err) +

@@ -52,7 +52,8 @@ CommandResult run(const std::string& command_line) {
   return r;
 }
 
-CommandResult run_cli(const std::string& args) { return run(quote(OBS_BGM_CLI_PATH) + " " + args); }
+std::string cli_path() { return OBS_BGM_CLI_PATH; }
+CommandResult run_cli(const std::string& args) { return run(quote(cli_path()) + " " + args); }
 
 FfmpegLoudness ffmpeg_loudness(const fs::path& file) {
   const auto r = run("ffmpeg -hide_banner -nostats -i " + quote(file) + " -af ebur128=peak=true -f null - 2>&1 | tail -n 14");

@@ -30,6 +30,8 @@ struct CommandResult {
 CommandResult run(const std::string& command_line);
 // Runs the obs-bgm tool with the given arguments (already shell-quoted as needed).
 CommandResult run_cli(const std::string& args);
+// Where the obs-bgm tool under test is.
+std::string cli_path();
 std::string quote(const std::string& s);
 
 struct FfmpegLoudness {
