@@ -62,6 +62,14 @@ AudioStore::~AudioStore() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+void AudioStore::discard() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  frames_ = written_ = 0;
+  pending_.clear();
+  pending_.shrink_to_fit();
+}
+
 Status AudioStore::append(const float* left, const float* right, size_t count) {
   for (size_t done = 0; done < count;) {
     const size_t n = std::min(count - done, kPendingFrames - pending_.size() / 2);

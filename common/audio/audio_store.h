@@ -28,6 +28,9 @@ class AudioStore final : public AudioFrames {
   // Writes out what is still buffered (reads see every appended frame either way).
   Status finish();
 
+  // Gives the disk space back now; the store then reads as silence.
+  void discard();
+
   // A gain applied as the audio is read back (a master's final trim), 1 by default.
   void set_read_gain(float gain) { read_gain_ = gain; }
 

@@ -102,6 +102,7 @@ Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const
     drum_reduction_db = std::max(drum_reduction_db, t->max_reduction_db);
     tamed.push_back(std::move(t).value());
     buses.push_back(&tamed.back().audio);
+    rendered[i].discard();  // only the tamed drums are read from here on
   }
 
   // The mix, mastered with the stems in step.
