@@ -19,4 +19,12 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+std::string file_safe(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (std::string_view("/\\:*?\"<>|").find(c) != std::string_view::npos || static_cast<unsigned char>(c) < 32) c = '-';
+  }
+  return out;
+}
+
 }  // namespace bgm

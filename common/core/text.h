@@ -9,5 +9,7 @@ namespace bgm {
 
 std::string ascii_lower(std::string_view s);
 std::string_view trim(std::string_view s);
+// `s` usable as a file name everywhere: path separators and characters Windows forbids become '-'.
+std::string file_safe(std::string_view s);
 
 }  // namespace bgm

@@ -1,0 +1,69 @@
+#pragma once
+// The one interface every music backend speaks: the local engine (in-process, offline), and later the NemoVideo
+// cloud API and servers that speak it (our own `obs-bgm serve`). Its shape follows what the cloud needs too:
+// connect() is token + session + credits there; run() is upload + chat (the transcript) + state + render export.
+// Thread: connect() and run() block and are called on a worker thread; cancel from any thread; events are
+// delivered on the calling worker thread and must not block.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/cancel.h"
+#include "core/progress.h"
+#include "core/result.h"
+
+namespace bgm {
+
+enum class JobOutput {
+  kAudioTrack,      // the music alone (mixed under the recording's sound for an audio input)
+  kVideoWithMusic,  // the recording with the music mixed in (video inputs)
+};
+
+struct JobRequest {
+  std::optional<std::filesystem::path> input;  // a recording or any file; nullopt: music from the text alone
+  std::string prompt;                          // may be empty: the mood then comes from the video
+  std::string style;                           // a style id; empty: chosen from the prompt and the video
+  double music_volume = 0.35;                  // 0..1, under the recording's own sound
+  bool duck = true;                            // the music steps back under speech
+  JobOutput output = JobOutput::kVideoWithMusic;
+  std::filesystem::path output_dir;            // empty: beside the input (text alone: required)
+  double text_duration_s = 60;                 // text alone, unless the prompt gives a length
+  std::optional<std::uint64_t> seed;
+  std::filesystem::path soundfont;             // empty: the default
+};
+
+struct JobResult {
+  std::filesystem::path output;
+  std::string style_name;  // "Lo-fi"
+  double duration_s = 0;
+  bool has_video = false;
+};
+
+struct BackendStatus {
+  std::string name;                // "Local engine"
+  std::optional<double> credits;   // cloud backends
+};
+
+struct JobEvents {
+  ProgressFn progress;
+  std::function<void(const std::string& line)> transcript;  // what the backend understood and did, in plain words
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  // Checks that the backend can work. Errors: kResourceMissing (the SoundFont; the cloud: no token), kIo.
+  virtual Result<BackendStatus> connect(const CancelToken* cancel) = 0;
+  // Runs one job to its end. Errors: every ErrorCode; kCancelled when cancelled. Nothing half-written is left.
+  virtual Result<JobResult> run(const JobRequest& job, const JobEvents& events, const CancelToken* cancel) = 0;
+};
+
+// A path in `dir` for `stem` + `ext` that does not exist yet ("name.mp4", else "name-2.mp4", ...): a new result
+// never replaces an earlier one.
+std::filesystem::path unused_path(const std::filesystem::path& dir, const std::string& stem, const std::string& ext);
+
+}  // namespace bgm

@@ -1,0 +1,43 @@
+#pragma once
+// The finished results a user keeps across restarts (the dock's list): what was made, from what, and where it is.
+// Stored as JSON (written to a temporary name and renamed, readable by the owner only); a damaged or foreign file
+// is set aside as <file>.bad and the list starts empty, never failing the caller.
+// Thread: a ResultStore belongs to one thread (the OBS UI thread).
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace bgm {
+
+struct SavedResult {
+  std::filesystem::path output;
+  std::filesystem::path source;  // empty: from text alone
+  std::string style_name;
+  std::string prompt;
+  double duration_s = 0;
+  bool has_video = false;
+  std::int64_t created_unix = 0;
+};
+
+class ResultStore {
+ public:
+  static constexpr size_t kMaxResults = 200;  // the oldest go first
+
+  explicit ResultStore(std::filesystem::path file);
+  // Reads the file; a missing file is an empty list. Returns a note for the log when a damaged file was set aside.
+  std::string load();
+  const std::vector<SavedResult>& results() const { return results_; }  // newest first
+  // Adds a result (newest first) and saves. Errors: kIo (the message says why).
+  Status add(SavedResult result);
+  Status save() const;
+
+ private:
+  std::filesystem::path file_;
+  std::vector<SavedResult> results_;
+};
+
+}  // namespace bgm
