@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 
+#include "analysis/feature_tracker.h"
 #include "media/video_input.h"
 
 extern "C" {
@@ -14,8 +15,7 @@ extern "C" {
 namespace bgm {
 namespace {
 
-constexpr int kThumbW = 64, kThumbH = 36;
-constexpr int kBins = 16;
+constexpr int kThumbW = kThumbWidth, kThumbH = kThumbHeight;
 
 struct SwsDeleter {
   void operator()(SwsContext* s) const { sws_freeContext(s); }
@@ -63,35 +63,7 @@ class FeatureMaker {
     cell_means(src->data[1], src->linesize[1], cw, ch, 32, 18, step, u.data());
     cell_means(src->data[2], src->linesize[2], cw, ch, 32, 18, step, v.data());
 
-    FrameFeature f;
-    f.t = t;
-    std::array<float, kBins> hist{};
-    double luma = 0;
-    for (float p : thumb) {
-      luma += p;
-      hist[static_cast<size_t>(std::min(kBins - 1, static_cast<int>(p * kBins)))] += 1.0f / thumb.size();
-    }
-    f.luma = static_cast<float>(luma / thumb.size());
-    double cb = 0, cr = 0, sat = 0;
-    for (size_t i = 0; i < u.size(); ++i) {
-      const double du = u[i] - 0.5, dv = v[i] - 0.5;
-      cb += du, cr += dv, sat += std::sqrt(du * du + dv * dv);
-    }
-    f.cb = static_cast<float>(cb / u.size());
-    f.cr = static_cast<float>(cr / u.size());
-    f.saturation = static_cast<float>(sat / u.size());
-    if (have_previous_) {
-      double d = 0;
-      for (size_t i = 0; i < thumb.size(); ++i) d += std::fabs(thumb[i] - previous_[i]);
-      f.diff = static_cast<float>(d / thumb.size());
-      double hd = 0;
-      for (int b = 0; b < kBins; ++b) hd += std::fabs(hist[static_cast<size_t>(b)] - previous_hist_[static_cast<size_t>(b)]);
-      f.hist_diff = static_cast<float>(hd / 2);
-    }
-    previous_ = thumb;
-    previous_hist_ = hist;
-    have_previous_ = true;
-    return f;
+    return tracker_.next(t, thumb.data(), u.data(), v.data(), u.size());
   }
 
  private:
@@ -112,9 +84,7 @@ class FeatureMaker {
     return converted_.get();
   }
 
-  Thumb previous_{};
-  std::array<float, kBins> previous_hist_{};
-  bool have_previous_ = false;
+  FeatureTracker tracker_;
   std::unique_ptr<SwsContext, SwsDeleter> sws_;
   ff::FramePtr converted_;
 };

@@ -86,6 +86,8 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     auto a = read_analysis_file(*req.analysis_file);
     if (!a) return a.error();
     result.analysis = std::move(a).value();
+    // Written live in OBS, the analysis timed the recording by the clock; the file itself knows its length.
+    if (result.analysis.origin == "obs-filter" && info->duration_s > 0) result.analysis.duration_s = info->duration_s;
   } else if (info->kind != MediaKind::kAudio) {
     // A still picture has its colours and brightness (one frame) and the length asked for.
     auto a = analyse_video(req.input, req.features, cancel, progress);

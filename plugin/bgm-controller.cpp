@@ -1,0 +1,162 @@
+#include "bgm-controller.h"
+
+#include <obs-module.h>
+
+#include <ctime>
+
+#include "backend/local_backend.h"
+
+BgmController &BgmController::get()
+{
+	static BgmController controller;
+	return controller;
+}
+
+void BgmController::start(const std::string &config_dir)
+{
+	std::lock_guard lock(mutex_);
+	config_dir_ = config_dir;
+	std::string note;
+	settings_ = load_plugin_settings(config_dir + "/settings.json", note);
+	if (!note.empty())
+		blog(LOG_WARNING, "[obs-bgm] %s", note.c_str());
+	results_ = std::make_unique<bgm::ResultStore>(config_dir + "/results.json");
+	note = results_->load();
+	if (!note.empty())
+		blog(LOG_WARNING, "[obs-bgm] %s", note.c_str());
+	runner_ = std::make_shared<bgm::JobRunner>(std::make_shared<bgm::LocalBackend>(),
+						   [this](const bgm::JobSnapshot &s) { on_job(s); });
+}
+
+void BgmController::stop()
+{
+	std::shared_ptr<bgm::JobRunner> runner;
+	{
+		std::lock_guard lock(mutex_);
+		runner = std::move(runner_);
+	}
+	if (runner)
+		runner->shutdown(); /* outside the lock: the worker's last update takes it */
+}
+
+PluginSettings BgmController::settings() const
+{
+	std::lock_guard lock(mutex_);
+	return settings_;
+}
+
+void BgmController::set_settings(const PluginSettings &settings)
+{
+	std::lock_guard lock(mutex_);
+	settings_ = settings;
+	if (!config_dir_.empty() && !save_plugin_settings(settings_, config_dir_ + "/settings.json"))
+		blog(LOG_WARNING, "[obs-bgm] Could not save the settings in %s", config_dir_.c_str());
+}
+
+void BgmController::set_last_recording(const std::string &path)
+{
+	std::lock_guard lock(mutex_);
+	last_recording_ = path;
+}
+
+void BgmController::set_last_replay(const std::string &path)
+{
+	std::lock_guard lock(mutex_);
+	last_replay_ = path;
+}
+
+std::optional<std::filesystem::path> BgmController::last_recording() const
+{
+	std::lock_guard lock(mutex_);
+	return last_recording_;
+}
+
+std::optional<std::filesystem::path> BgmController::last_replay() const
+{
+	std::lock_guard lock(mutex_);
+	return last_replay_;
+}
+
+bgm::JobRequest BgmController::make_request(const std::optional<std::filesystem::path> &input, const std::string &prompt,
+					    const std::string &style) const
+{
+	const PluginSettings s = settings();
+	bgm::JobRequest req;
+	req.input = input;
+	req.prompt = prompt;
+	req.style = style.empty() ? s.default_style : style;
+	req.music_volume = s.music_volume;
+	req.duck = s.duck;
+	req.output = s.video_output ? bgm::JobOutput::kVideoWithMusic : bgm::JobOutput::kAudioTrack;
+	req.soundfont = s.soundfont;
+	if (!s.output_dir.empty())
+		req.output_dir = s.output_dir;
+	else if (!input)
+		req.output_dir = std::filesystem::path(getenv("HOME") ? getenv("HOME") : ".") / "Music";
+	if (!input) {
+		std::error_code ec;
+		std::filesystem::create_directories(req.output_dir, ec);
+	}
+	return req;
+}
+
+std::shared_ptr<bgm::JobRunner> BgmController::runner() const
+{
+	std::lock_guard lock(mutex_);
+	return runner_;
+}
+
+std::uint64_t BgmController::submit(bgm::JobRequest request)
+{
+	auto r = runner();
+	return r ? r->submit(std::move(request)) : 0;
+}
+
+bool BgmController::cancel(std::uint64_t id)
+{
+	auto r = runner();
+	return r && r->cancel(id);
+}
+
+std::optional<bgm::JobSnapshot> BgmController::job(std::uint64_t id) const
+{
+	auto r = runner();
+	return r ? r->get(id) : std::nullopt;
+}
+
+std::vector<bgm::SavedResult> BgmController::results() const
+{
+	std::lock_guard lock(mutex_);
+	return results_ ? results_->results() : std::vector<bgm::SavedResult>{};
+}
+
+void BgmController::set_job_listener(JobListener listener)
+{
+	std::lock_guard lock(mutex_);
+	listener_ = std::move(listener);
+}
+
+void BgmController::on_job(const bgm::JobSnapshot &s)
+{
+	JobListener listener;
+	{
+		std::lock_guard lock(mutex_);
+		if (s.state == bgm::JobState::kDone && s.result && results_) {
+			bgm::SavedResult saved{s.result->output,
+					       s.request.input.value_or(std::filesystem::path{}),
+					       s.result->style_name,
+					       s.request.prompt,
+					       s.result->duration_s,
+					       s.result->has_video,
+					       static_cast<std::int64_t>(std::time(nullptr))};
+			if (auto ok = results_->add(saved); !ok)
+				blog(LOG_WARNING, "[obs-bgm] %s", ok.error().message.c_str());
+		}
+		if (s.state == bgm::JobState::kFailed && s.error)
+			blog(LOG_WARNING, "[obs-bgm] job %llu failed: %s", static_cast<unsigned long long>(s.id),
+			     s.error->message.c_str());
+		listener = listener_;
+	}
+	if (listener)
+		listener(s);
+}

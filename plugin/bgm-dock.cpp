@@ -1,0 +1,424 @@
+#include "bgm-dock.h"
+
+#include <obs-module.h>
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDesktopServices>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSlider>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include <thread>
+
+#include "backend/local_backend.h"
+#include "bgm-controller.h"
+#include "media-import.h"
+#include "spec/style_catalog.h"
+
+namespace {
+
+enum Target { kLastRecording, kLastReplay, kFile, kTextOnly };
+
+QString text(const char *key)
+{
+	return QString::fromUtf8(obs_module_text(key));
+}
+
+/* "loading_sounds" -> "ObsBgm.Stage.LoadingSounds" */
+QString stage_text(bgm::Stage stage)
+{
+	std::string key = "ObsBgm.Stage.";
+	bool upper = true;
+	for (char c : bgm::stage_id(stage)) {
+		if (c == '_') {
+			upper = true;
+			continue;
+		}
+		key += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+		upper = false;
+	}
+	return text(key.c_str());
+}
+
+QString file_label(const std::filesystem::path &p)
+{
+	return QString::fromStdString(p.filename().string());
+}
+
+} // namespace
+
+BgmDock::BgmDock(QWidget *parent) : QDockWidget(parent)
+{
+	setObjectName("obs_bgm_dock");
+	setWindowTitle(text("ObsBgm.Dock.Title"));
+	build_ui();
+	load_settings_into_ui();
+	refresh_targets();
+	refresh_results();
+
+	QPointer<BgmDock> self(this);
+	BgmController::get().set_job_listener([self](const bgm::JobSnapshot &s) {
+		QMetaObject::invokeMethod(
+			qApp,
+			[self, s] {
+				if (self)
+					self->on_job(s);
+			},
+			Qt::QueuedConnection);
+	});
+	/* Checking the engine (the SoundFont) happens off the UI thread. */
+	status_->setText(text("ObsBgm.Status.Connecting"));
+	std::thread([self] {
+		auto status = bgm::LocalBackend().connect(nullptr);
+		const QString line = status ? text("ObsBgm.Status.Ready").arg(text("ObsBgm.Backend.Local"))
+					    : text("ObsBgm.Status.Unavailable").arg(QString::fromStdString(status.error().message));
+		QMetaObject::invokeMethod(
+			qApp,
+			[self, line] {
+				if (self)
+					self->status_->setText(line);
+			},
+			Qt::QueuedConnection);
+	}).detach();
+}
+
+BgmDock::~BgmDock()
+{
+	BgmController::get().set_job_listener({});
+}
+
+void BgmDock::build_ui()
+{
+	auto *content = new QWidget;
+	auto *layout = new QVBoxLayout(content);
+
+	status_ = new QLabel;
+	status_->setWordWrap(true);
+	layout->addWidget(status_);
+
+	layout->addWidget(new QLabel(text("ObsBgm.Target.Label")));
+	target_ = new QComboBox;
+	layout->addWidget(target_);
+	connect(target_, QOverload<int>::of(&QComboBox::activated), this, [this](int index) {
+		if (target_->itemData(index).toInt() != kFile)
+			return;
+		const QString file = QFileDialog::getOpenFileName(this, text("ObsBgm.FileDialog.Title"), QString(),
+								  "Media (*.mp4 *.mov *.avi *.webm *.mkv *.jpg *.png *.gif *.webp *.mp3 *.wav *.m4a *.aac)");
+		if (!file.isEmpty())
+			chosen_file_ = file.toStdString();
+		refresh_targets();
+	});
+
+	prompt_ = new QPlainTextEdit;
+	prompt_->setPlaceholderText(text("ObsBgm.Prompt.Placeholder"));
+	prompt_->setMaximumHeight(70);
+	layout->addWidget(prompt_);
+	for (const char *key : {"ObsBgm.Chip.1", "ObsBgm.Chip.2", "ObsBgm.Chip.3"}) {
+		auto *chip = new QPushButton(text(key));
+		chip->setFlat(true);
+		chip->setStyleSheet("text-align: left;");
+		chip->setToolTip(text(key));
+		connect(chip, &QPushButton::clicked, this, [this, key] { prompt_->setPlainText(text(key)); });
+		layout->addWidget(chip);
+	}
+
+	auto *form = new QGroupBox;
+	auto *fl = new QVBoxLayout(form);
+	fl->addWidget(new QLabel(text("ObsBgm.Style.Label")));
+	style_ = new QComboBox;
+	style_->addItem(text("ObsBgm.Style.Auto"), QString());
+	for (const auto &s : bgm::StyleCatalog::builtin().styles())
+		style_->addItem(text(("ObsBgm.Style." + s.id).c_str()), QString::fromStdString(s.id));
+	fl->addWidget(style_);
+	auto *vol_row = new QHBoxLayout;
+	vol_row->addWidget(new QLabel(text("ObsBgm.Volume.Label")));
+	volume_ = new QSlider(Qt::Horizontal);
+	volume_->setRange(0, 100);
+	volume_value_ = new QLabel;
+	connect(volume_, &QSlider::valueChanged, this, [this](int v) { volume_value_->setText(QString("%1%").arg(v)); });
+	vol_row->addWidget(volume_, 1);
+	vol_row->addWidget(volume_value_);
+	fl->addLayout(vol_row);
+	duck_ = new QCheckBox(text("ObsBgm.Duck.Label"));
+	fl->addWidget(duck_);
+	fl->addWidget(new QLabel(text("ObsBgm.Output.Label")));
+	output_ = new QComboBox;
+	output_->addItem(text("ObsBgm.Output.Video"), true);
+	output_->addItem(text("ObsBgm.Output.Audio"), false);
+	fl->addWidget(output_);
+	layout->addWidget(form);
+
+	auto *buttons = new QHBoxLayout;
+	generate_ = new QPushButton(text("ObsBgm.Generate"));
+	cancel_ = new QPushButton(text("ObsBgm.Cancel"));
+	cancel_->setEnabled(false);
+	buttons->addWidget(generate_);
+	buttons->addWidget(cancel_);
+	layout->addLayout(buttons);
+	connect(generate_, &QPushButton::clicked, this, &BgmDock::generate);
+	connect(cancel_, &QPushButton::clicked, this, [this] {
+		if (job_id_)
+			BgmController::get().cancel(job_id_);
+	});
+	stage_ = new QLabel;
+	progress_ = new QProgressBar;
+	progress_->setRange(0, 100);
+	progress_->setVisible(false);
+	layout->addWidget(stage_);
+	layout->addWidget(progress_);
+
+	layout->addWidget(new QLabel(text("ObsBgm.Transcript.Label")));
+	transcript_ = new QPlainTextEdit;
+	transcript_->setReadOnly(true);
+	transcript_->setMaximumHeight(110);
+	layout->addWidget(transcript_);
+
+	layout->addWidget(new QLabel(text("ObsBgm.Results.Label")));
+	results_ = new QListWidget;
+	results_->setMaximumHeight(130);
+	layout->addWidget(results_);
+	auto *result_buttons = new QHBoxLayout;
+	auto *add = new QPushButton(text("ObsBgm.Results.AddToScene"));
+	auto *show = new QPushButton(text("ObsBgm.Results.ShowInFolder"));
+	result_buttons->addWidget(add);
+	result_buttons->addWidget(show);
+	layout->addLayout(result_buttons);
+	connect(add, &QPushButton::clicked, this, &BgmDock::add_selected_to_scene);
+	connect(show, &QPushButton::clicked, this, &BgmDock::show_selected_in_folder);
+
+	auto *settings = new QGroupBox(text("ObsBgm.Settings.Label"));
+	settings->setCheckable(true);
+	settings->setChecked(false);
+	auto *sl = new QVBoxLayout(settings);
+	auto *settings_body = new QWidget;
+	auto *sb = new QVBoxLayout(settings_body);
+	sb->setContentsMargins(0, 0, 0, 0);
+	sb->addWidget(new QLabel(text("ObsBgm.Settings.OutputDir")));
+	auto *dir_row = new QHBoxLayout;
+	output_dir_ = new QLineEdit;
+	auto *browse = new QPushButton(text("ObsBgm.Settings.Browse"));
+	dir_row->addWidget(output_dir_, 1);
+	dir_row->addWidget(browse);
+	sb->addLayout(dir_row);
+	connect(browse, &QPushButton::clicked, this, [this] {
+		const QString dir = QFileDialog::getExistingDirectory(this, text("ObsBgm.Settings.OutputDir"), output_dir_->text());
+		if (!dir.isEmpty()) {
+			output_dir_->setText(dir);
+			save_settings_from_ui();
+		}
+	});
+	auto_score_ = new QCheckBox(text("ObsBgm.Settings.AutoScore"));
+	score_replays_ = new QCheckBox(text("ObsBgm.Settings.ScoreReplays"));
+	sb->addWidget(auto_score_);
+	sb->addWidget(score_replays_);
+	sb->addWidget(new QLabel(text("ObsBgm.Settings.SoundFont")));
+	soundfont_ = new QLineEdit;
+	sb->addWidget(soundfont_);
+	sl->addWidget(settings_body);
+	settings_body->setVisible(false);
+	connect(settings, &QGroupBox::toggled, settings_body, &QWidget::setVisible);
+	layout->addWidget(settings);
+	layout->addStretch(1);
+
+	for (QCheckBox *box : {duck_, auto_score_, score_replays_})
+		connect(box, &QCheckBox::toggled, this, &BgmDock::save_settings_from_ui);
+	connect(volume_, &QSlider::sliderReleased, this, &BgmDock::save_settings_from_ui);
+	connect(style_, QOverload<int>::of(&QComboBox::activated), this, &BgmDock::save_settings_from_ui);
+	connect(output_, QOverload<int>::of(&QComboBox::activated), this, &BgmDock::save_settings_from_ui);
+	connect(output_dir_, &QLineEdit::editingFinished, this, &BgmDock::save_settings_from_ui);
+	connect(soundfont_, &QLineEdit::editingFinished, this, &BgmDock::save_settings_from_ui);
+
+	auto *scroll = new QScrollArea;
+	scroll->setWidgetResizable(true);
+	scroll->setFrameShape(QFrame::NoFrame);
+	scroll->setWidget(content);
+	setWidget(scroll);
+	setMinimumWidth(260);
+}
+
+void BgmDock::load_settings_into_ui()
+{
+	const PluginSettings s = BgmController::get().settings();
+	const int style = style_->findData(QString::fromStdString(s.default_style));
+	style_->setCurrentIndex(style < 0 ? 0 : style);
+	volume_->setValue(static_cast<int>(s.music_volume * 100 + 0.5));
+	volume_value_->setText(QString("%1%").arg(volume_->value()));
+	duck_->setChecked(s.duck);
+	output_->setCurrentIndex(s.video_output ? 0 : 1);
+	output_dir_->setText(QString::fromStdString(s.output_dir));
+	auto_score_->setChecked(s.auto_score);
+	score_replays_->setChecked(s.score_replays);
+	soundfont_->setText(QString::fromStdString(s.soundfont));
+}
+
+void BgmDock::save_settings_from_ui()
+{
+	PluginSettings s;
+	s.default_style = style_->currentData().toString().toStdString();
+	s.music_volume = volume_->value() / 100.0;
+	s.duck = duck_->isChecked();
+	s.video_output = output_->currentData().toBool();
+	s.output_dir = output_dir_->text().trimmed().toStdString();
+	s.auto_score = auto_score_->isChecked();
+	s.score_replays = score_replays_->isChecked();
+	s.soundfont = soundfont_->text().trimmed().toStdString();
+	BgmController::get().set_settings(s);
+}
+
+void BgmDock::refresh_targets()
+{
+	const int current = target_->currentIndex() < 0 ? kLastRecording : target_->currentData().toInt();
+	auto &c = BgmController::get();
+	target_->clear();
+	const auto rec = c.last_recording();
+	target_->addItem(rec ? text("ObsBgm.Target.LastRecording") + ": " + file_label(*rec) : text("ObsBgm.Target.LastRecordingNone"),
+			 kLastRecording);
+	if (const auto replay = c.last_replay())
+		target_->addItem(text("ObsBgm.Target.LastReplay") + ": " + file_label(*replay), kLastReplay);
+	target_->addItem(chosen_file_.empty() ? text("ObsBgm.Target.File") : text("ObsBgm.Target.File") + " " + file_label(chosen_file_),
+			 kFile);
+	target_->addItem(text("ObsBgm.Target.TextOnly"), kTextOnly);
+	const int index = target_->findData(current);
+	target_->setCurrentIndex(index < 0 ? 0 : index);
+}
+
+void BgmDock::refresh_results()
+{
+	results_->clear();
+	for (const auto &r : BgmController::get().results()) {
+		auto *item = new QListWidgetItem(QString::fromStdString(r.style_name) + " · " + file_label(r.output));
+		item->setData(Qt::UserRole, QString::fromStdString(r.output.string()));
+		item->setData(Qt::UserRole + 1, QString::fromStdString(r.style_name));
+		item->setToolTip(QString::fromStdString(r.output.string()) + "\n" + QString::number(r.duration_s, 'f', 1) + " s" +
+				 (r.prompt.empty() ? QString() : "\n" + QString::fromStdString(r.prompt)));
+		results_->addItem(item);
+	}
+	if (results_->count())
+		results_->setCurrentRow(0);
+}
+
+void BgmDock::recording_finished(const QString &, bool replay)
+{
+	refresh_targets();
+	target_->setCurrentIndex(target_->findData(replay ? kLastReplay : kLastRecording));
+	const PluginSettings s = BgmController::get().settings();
+	if (s.auto_score && (!replay || s.score_replays) && !job_id_)
+		generate();
+	else
+		transcript_->appendPlainText(text("ObsBgm.Offer.ScoreIt").arg(target_->currentText()));
+}
+
+void BgmDock::generate()
+{
+	if (job_id_)
+		return; /* one at a time from the dock */
+	auto &c = BgmController::get();
+	std::optional<std::filesystem::path> input;
+	switch (target_->currentData().toInt()) {
+	case kLastRecording:
+		input = c.last_recording();
+		if (!input) {
+			transcript_->appendPlainText(text("ObsBgm.Error.NoRecording"));
+			return;
+		}
+		break;
+	case kLastReplay:
+		input = c.last_replay();
+		break;
+	case kFile:
+		if (chosen_file_.empty()) {
+			transcript_->appendPlainText(text("ObsBgm.Error.NoFile"));
+			return;
+		}
+		input = chosen_file_;
+		break;
+	default:
+		break;
+	}
+	save_settings_from_ui();
+	const auto id = c.submit(c.make_request(input, prompt_->toPlainText().trimmed().toStdString(),
+						style_->currentData().toString().toStdString()));
+	if (!id)
+		return;
+	job_id_ = id;
+	transcript_->clear();
+	transcript_shown_ = 0;
+	set_busy(true);
+}
+
+void BgmDock::set_busy(bool busy)
+{
+	generate_->setEnabled(!busy);
+	cancel_->setEnabled(busy);
+	progress_->setVisible(busy);
+	if (busy) {
+		progress_->setValue(0);
+		stage_->setText(text("ObsBgm.Job.Queued"));
+	}
+}
+
+void BgmDock::on_job(const bgm::JobSnapshot &s)
+{
+	if (s.state == bgm::JobState::kDone)
+		refresh_results();
+	if (s.id != job_id_) {
+		return;
+	}
+	for (; transcript_shown_ < s.transcript.size(); ++transcript_shown_)
+		transcript_->appendPlainText(QString::fromStdString(s.transcript[transcript_shown_]));
+	switch (s.state) {
+	case bgm::JobState::kQueued:
+		stage_->setText(text("ObsBgm.Job.Queued"));
+		return;
+	case bgm::JobState::kRunning:
+		stage_->setText(stage_text(s.stage));
+		progress_->setValue(static_cast<int>(s.fraction * 100));
+		return;
+	case bgm::JobState::kDone:
+		stage_->setText(text("ObsBgm.Job.Done").arg(file_label(s.result->output)));
+		break;
+	case bgm::JobState::kFailed:
+		stage_->setText(text("ObsBgm.Job.Failed").arg(QString::fromStdString(s.error ? s.error->message : "")));
+		stage_->setWordWrap(true);
+		break;
+	case bgm::JobState::kCancelled:
+		stage_->setText(text("ObsBgm.Job.Cancelled"));
+		break;
+	}
+	job_id_ = 0;
+	set_busy(false);
+}
+
+void BgmDock::add_selected_to_scene()
+{
+	QListWidgetItem *item = results_->currentItem();
+	if (!item)
+		return;
+	const std::string style = item->data(Qt::UserRole + 1).toString().toStdString();
+	const std::string name = add_media_source_to_current_scene(item->data(Qt::UserRole).toString().toStdString(),
+								   text("ObsBgm.Source.Prefix").toStdString() + (style.empty() ? "" : " - " + style));
+	transcript_->appendPlainText(name.empty() ? text("ObsBgm.Results.AddFailed")
+						  : text("ObsBgm.Results.Added").arg(QString::fromStdString(name)));
+}
+
+void BgmDock::show_selected_in_folder()
+{
+	QListWidgetItem *item = results_->currentItem();
+	if (!item)
+		return;
+	QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(item->data(Qt::UserRole).toString()).absolutePath()));
+}

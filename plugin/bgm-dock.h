@@ -1,0 +1,70 @@
+#pragma once
+/* The "AI Music" dock: what to score, the prompt (with one-click suggestions), style, volume, ducking and output,
+ * Generate and Cancel with the stage and progress, a transcript in plain words, and the results kept across
+ * restarts with "Add to scene" and "Show in folder". Follows OBS's theme (no colours of its own) and fits 300 px.
+ * Thread: the OBS UI thread; job updates arrive from the worker through queued calls. */
+
+#include <QDockWidget>
+#include <QString>
+
+#include <cstdint>
+#include <filesystem>
+
+#include "jobs/job_runner.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+
+class BgmDock : public QDockWidget {
+	Q_OBJECT
+
+public:
+	explicit BgmDock(QWidget *parent = nullptr);
+	~BgmDock() override;
+
+	/* A recording (or replay save) just finished: shown as the target; scored at once with auto-score on. */
+	void recording_finished(const QString &path, bool replay);
+	/* Starts a job for the current choices (the hotkey, the button). */
+	void generate();
+
+private:
+	void build_ui();
+	void load_settings_into_ui();
+	void save_settings_from_ui();
+	void refresh_targets();
+	void refresh_results();
+	void on_job(const bgm::JobSnapshot &snapshot);
+	void set_busy(bool busy);
+	void add_selected_to_scene();
+	void show_selected_in_folder();
+
+	QLabel *status_ = nullptr;
+	QComboBox *target_ = nullptr;
+	QPlainTextEdit *prompt_ = nullptr;
+	QComboBox *style_ = nullptr;
+	QSlider *volume_ = nullptr;
+	QLabel *volume_value_ = nullptr;
+	QCheckBox *duck_ = nullptr;
+	QComboBox *output_ = nullptr;
+	QPushButton *generate_ = nullptr;
+	QPushButton *cancel_ = nullptr;
+	QProgressBar *progress_ = nullptr;
+	QLabel *stage_ = nullptr;
+	QPlainTextEdit *transcript_ = nullptr;
+	QListWidget *results_ = nullptr;
+	QLineEdit *output_dir_ = nullptr;
+	QCheckBox *auto_score_ = nullptr;
+	QCheckBox *score_replays_ = nullptr;
+	QLineEdit *soundfont_ = nullptr;
+
+	std::filesystem::path chosen_file_;
+	std::uint64_t job_id_ = 0;
+	size_t transcript_shown_ = 0; /* lines of the job's transcript already shown */
+};

@@ -1,0 +1,51 @@
+#include "media-import.h"
+
+#include <obs-frontend-api.h>
+#include <obs-module.h>
+
+#include <memory>
+#include <string>
+
+namespace {
+
+struct SourceRelease {
+	void operator()(obs_source_t *s) const { obs_source_release(s); }
+};
+struct DataRelease {
+	void operator()(obs_data_t *d) const { obs_data_release(d); }
+};
+using SourcePtr = std::unique_ptr<obs_source_t, SourceRelease>;
+using DataPtr = std::unique_ptr<obs_data_t, DataRelease>;
+
+/* "name", else "name 2", "name 3"...: OBS source names must be unique. */
+std::string unique_source_name(const std::string &name)
+{
+	for (int n = 1;; ++n) {
+		const std::string candidate = n == 1 ? name : name + " " + std::to_string(n);
+		SourcePtr existing(obs_get_source_by_name(candidate.c_str()));
+		if (!existing)
+			return candidate;
+	}
+}
+
+} // namespace
+
+std::string add_media_source_to_current_scene(const std::string &file, const std::string &name)
+{
+	SourcePtr scene_source(obs_frontend_preview_program_mode_active() ? obs_frontend_get_current_preview_scene()
+									  : obs_frontend_get_current_scene());
+	obs_scene_t *scene = scene_source ? obs_scene_from_source(scene_source.get()) : nullptr;
+	if (!scene)
+		return {};
+	DataPtr settings(obs_data_create());
+	obs_data_set_bool(settings.get(), "is_local_file", true);
+	obs_data_set_string(settings.get(), "local_file", file.c_str());
+	obs_data_set_bool(settings.get(), "restart_on_activate", true);
+	const std::string unique = unique_source_name(name);
+	SourcePtr media(obs_source_create("ffmpeg_source", unique.c_str(), settings.get(), nullptr));
+	if (!media)
+		return {};
+	if (!obs_scene_add(scene, media.get()))
+		return {};
+	return unique;
+}

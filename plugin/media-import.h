@@ -1,0 +1,10 @@
+#pragma once
+/* Results into the scene: a Media Source (ffmpeg_source) playing the file, added to the current scene (the
+ * preview scene in studio mode).
+ * Thread: the OBS UI thread. */
+
+#include <string>
+
+/* Returns the new source's name ("AI Music - Lo-fi", made unique), or an empty string when there is no scene or
+ * the source could not be created. */
+std::string add_media_source_to_current_scene(const std::string &file, const std::string &name);

@@ -1,0 +1,149 @@
+/* obs-bgm: the OBS module. Registers the analyzer filter, the "AI Music" dock, the hotkey, the frontend events
+ * and (after every module has loaded) the obs-websocket vendor requests; everything else is in common/. */
+
+#include <obs-frontend-api.h>
+#include <obs-module.h>
+#include <util/platform.h>
+
+#include <QMainWindow>
+
+#include <filesystem>
+
+#include "analyzer-filter.h"
+#include "backend/local_backend.h"
+#include "bgm-controller.h"
+#include "bgm-dock.h"
+#include "websocket-vendor.h"
+
+OBS_DECLARE_MODULE()
+OBS_MODULE_USE_DEFAULT_LOCALE("obs-bgm", "en-US")
+
+MODULE_EXPORT const char *obs_module_description(void)
+{
+	return "AI background music for recordings, composed offline.";
+}
+
+namespace {
+
+BgmDock *g_dock = nullptr;
+obs_hotkey_id g_hotkey = OBS_INVALID_HOTKEY_ID;
+uint64_t g_recording_start_ns = 0;
+
+std::string take_string(char *s)
+{
+	std::string out = s ? s : "";
+	bfree(s);
+	return out;
+}
+
+/* Writes what the filter gathered beside the recording, on a worker thread (the UI thread never waits). */
+void write_live_analysis(const std::string &recording, double duration_s)
+{
+	auto analysis = BgmController::get().live_analysis().finish(duration_s, recording);
+	if (!analysis)
+		return;
+	const auto path = bgm::analysis_path_for(recording);
+	if (auto ok = bgm::write_analysis_file(*analysis, path); !ok)
+		blog(LOG_WARNING, "[obs-bgm] %s", ok.error().message.c_str());
+	else
+		blog(LOG_INFO, "[obs-bgm] analysis written: %s (%zu cuts, %zu scene switches)", path.c_str(),
+		     analysis->cuts.size(), analysis->scene_switches.size());
+}
+
+void on_frontend_event(enum obs_frontend_event event, void *)
+{
+	auto &c = BgmController::get();
+	switch (event) {
+	case OBS_FRONTEND_EVENT_FINISHED_LOADING: {
+		auto *main = static_cast<QMainWindow *>(obs_frontend_get_main_window());
+		if (g_dock && main && g_dock->isFloating() && !g_dock->isVisible() && main->restoreDockWidget(g_dock) == false) {
+			/* First run: docked on the right and shown. */
+			main->addDockWidget(Qt::RightDockWidgetArea, g_dock);
+			g_dock->setFloating(false);
+			g_dock->show();
+		}
+		break;
+	}
+	case OBS_FRONTEND_EVENT_RECORDING_STARTED:
+		g_recording_start_ns = os_gettime_ns();
+		c.live_analysis().start();
+		analyzer_set_recording_start(g_recording_start_ns);
+		break;
+	case OBS_FRONTEND_EVENT_SCENE_CHANGED:
+		if (g_recording_start_ns)
+			c.live_analysis().add_scene_switch(static_cast<double>(os_gettime_ns() - g_recording_start_ns) / 1e9);
+		break;
+	case OBS_FRONTEND_EVENT_RECORDING_STOPPED: {
+		const double elapsed = static_cast<double>(os_gettime_ns() - g_recording_start_ns) / 1e9;
+		analyzer_set_recording_start(0);
+		g_recording_start_ns = 0;
+		const std::string path = take_string(obs_frontend_get_last_recording());
+		if (path.empty())
+			break;
+		c.set_last_recording(path);
+		write_live_analysis(path, elapsed);
+		if (g_dock)
+			g_dock->recording_finished(QString::fromStdString(path), false);
+		break;
+	}
+	case OBS_FRONTEND_EVENT_REPLAY_BUFFER_SAVED: {
+		const std::string path = take_string(obs_frontend_get_last_replay());
+		if (path.empty())
+			break;
+		c.set_last_replay(path);
+		if (g_dock)
+			g_dock->recording_finished(QString::fromStdString(path), true);
+		break;
+	}
+	case OBS_FRONTEND_EVENT_EXIT:
+		c.stop(); /* a running job is cancelled cleanly; finished results are already saved */
+		break;
+	default:
+		break;
+	}
+}
+
+/* Hotkeys fire on OBS's hotkey thread: the dock is reached through a queued call. */
+void on_hotkey(void *, obs_hotkey_id, obs_hotkey_t *, bool pressed)
+{
+	if (pressed && g_dock)
+		QMetaObject::invokeMethod(g_dock, [] { g_dock->generate(); }, Qt::QueuedConnection);
+}
+
+} // namespace
+
+bool obs_module_load(void)
+{
+	char *config = obs_module_config_path("");
+	const std::string config_dir = config ? config : "";
+	bfree(config);
+	std::error_code ec;
+	std::filesystem::create_directories(config_dir, ec);
+	BgmController::get().start(config_dir);
+
+	register_analyzer_filter();
+
+	auto *main = static_cast<QMainWindow *>(obs_frontend_get_main_window());
+	if (main) {
+		g_dock = new BgmDock(main);
+		obs_frontend_add_dock(g_dock);
+	}
+	obs_frontend_add_event_callback(on_frontend_event, nullptr);
+	g_hotkey = obs_hotkey_register_frontend("obs_bgm.score_last_recording", obs_module_text("ObsBgm.Hotkey.ScoreLast"),
+						on_hotkey, nullptr);
+	blog(LOG_INFO, "[obs-bgm] loaded (version %s)", OBS_BGM_VERSION_TEXT);
+	return true;
+}
+
+void obs_module_post_load(void)
+{
+	register_websocket_vendor();
+}
+
+void obs_module_unload(void)
+{
+	obs_frontend_remove_event_callback(on_frontend_event, nullptr);
+	if (g_hotkey != OBS_INVALID_HOTKEY_ID)
+		obs_hotkey_unregister(g_hotkey);
+	BgmController::get().stop();
+}

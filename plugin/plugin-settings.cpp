@@ -1,0 +1,77 @@
+#include "plugin-settings.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.h"
+#include "settings-keys.h"
+
+namespace keys = obs_bgm_keys;
+
+namespace {
+
+template<typename T> void read_field(const nlohmann::json &doc, const char *key, T &value, std::string &note)
+{
+	const auto it = doc.find(key);
+	if (it == doc.end())
+		return;
+	bool ok = false;
+	if constexpr (std::is_same_v<T, bool>)
+		ok = it->is_boolean();
+	else if constexpr (std::is_same_v<T, std::string>)
+		ok = it->is_string();
+	else
+		ok = it->is_number();
+	if (ok)
+		value = it->template get<T>();
+	else
+		note += std::string(note.empty() ? "" : " ") + "'" + key + "' has the wrong type; using the default.";
+}
+
+} // namespace
+
+PluginSettings load_plugin_settings(const std::string &file, std::string &note)
+{
+	PluginSettings s;
+	std::ifstream in(file);
+	if (!in)
+		return s;
+	const auto doc = nlohmann::json::parse(in, nullptr, false);
+	if (doc.is_discarded() || !doc.is_object()) {
+		note = "The settings file " + file + " is damaged; using the defaults.";
+		return s;
+	}
+	read_field(doc, keys::kOutputDir, s.output_dir, note);
+	read_field(doc, keys::kAutoScore, s.auto_score, note);
+	read_field(doc, keys::kScoreReplays, s.score_replays, note);
+	read_field(doc, keys::kDefaultStyle, s.default_style, note);
+	read_field(doc, keys::kSoundFont, s.soundfont, note);
+	read_field(doc, keys::kMusicVolume, s.music_volume, note);
+	read_field(doc, keys::kDuck, s.duck, note);
+	read_field(doc, keys::kVideoOutput, s.video_output, note);
+	if (!(s.music_volume >= 0.0 && s.music_volume <= 1.0))
+		s.music_volume = PluginSettings{}.music_volume;
+	return s;
+}
+
+bool save_plugin_settings(const PluginSettings &s, const std::string &file)
+{
+	const nlohmann::json doc = {{keys::kOutputDir, s.output_dir},     {keys::kAutoScore, s.auto_score},
+				    {keys::kScoreReplays, s.score_replays}, {keys::kDefaultStyle, s.default_style},
+				    {keys::kSoundFont, s.soundfont},       {keys::kMusicVolume, s.music_volume},
+				    {keys::kDuck, s.duck},                 {keys::kVideoOutput, s.video_output}};
+	std::error_code ec;
+	std::filesystem::create_directories(std::filesystem::path(file).parent_path(), ec);
+	bgm::AtomicOutput out(file);
+	{
+		std::ofstream f(out.temp_path());
+		f << doc.dump(2) << "\n";
+		if (!f)
+			return false;
+	}
+	chmod(out.temp_path().c_str(), 0600);
+	return out.commit().ok();
+}

@@ -1,0 +1,28 @@
+#pragma once
+/* Every key of the plugin's settings file (settings.json in the module's config folder) and of its
+ * obs-websocket vendor requests, in one place. */
+
+namespace obs_bgm_keys {
+
+/* settings.json */
+inline constexpr const char *kOutputDir = "output_dir";         /* string; empty: beside the recording */
+inline constexpr const char *kAutoScore = "auto_score";         /* bool: score each recording when it stops */
+inline constexpr const char *kScoreReplays = "score_replays";   /* bool: replay-buffer saves too */
+inline constexpr const char *kDefaultStyle = "default_style";   /* string: a style id, empty: auto */
+inline constexpr const char *kSoundFont = "soundfont";          /* string: a .sf2 path, empty: the default */
+inline constexpr const char *kMusicVolume = "music_volume";     /* number 0..1 */
+inline constexpr const char *kDuck = "duck";                    /* bool */
+inline constexpr const char *kVideoOutput = "video_output";     /* bool: MP4 with music, else the audio track */
+
+/* obs-websocket vendor requests (vendor "obs-bgm") */
+inline constexpr const char *kVendorName = "obs-bgm";
+inline constexpr const char *kReqScoreLastRecording = "ScoreLastRecording";
+inline constexpr const char *kReqGetJob = "GetJob";
+inline constexpr const char *kReqListResults = "ListResults";
+inline constexpr const char *kReqAddResultToScene = "AddResultToScene";
+inline constexpr const char *kFieldPrompt = "prompt";
+inline constexpr const char *kFieldStyle = "style";
+inline constexpr const char *kFieldJobId = "jobId";
+inline constexpr const char *kFieldPath = "path";
+
+} // namespace obs_bgm_keys

@@ -1,0 +1,182 @@
+#include "websocket-vendor.h"
+
+#include <callback/calldata.h>
+#include <callback/proc.h>
+#include <obs-module.h>
+
+#include <QApplication>
+#include <QMetaObject>
+#include <QThread>
+
+#include <functional>
+#include <string>
+
+#include "bgm-controller.h"
+#include "media-import.h"
+#include "settings-keys.h"
+
+namespace keys = obs_bgm_keys;
+
+namespace {
+
+/* The shapes obs-websocket 5 expects (its public API header, re-declared). */
+typedef void (*request_cb)(obs_data_t *request, obs_data_t *response, void *priv);
+struct request_callback {
+	request_cb callback;
+	void *priv_data;
+};
+
+proc_handler_t *websocket_ph()
+{
+	calldata_t cd = {};
+	proc_handler_call(obs_get_proc_handler(), "obs_websocket_api_get_ph", &cd);
+	auto *ph = static_cast<proc_handler_t *>(calldata_ptr(&cd, "ph"));
+	calldata_free(&cd);
+	return ph;
+}
+
+void fail(obs_data_t *response, const std::string &message)
+{
+	obs_data_set_bool(response, "success", false);
+	obs_data_set_string(response, "error", message.c_str());
+}
+
+/* Runs `fn` on the UI thread and waits for it (the scene must be changed there). */
+void on_ui_thread(const std::function<void()> &fn)
+{
+	if (!qApp || QThread::currentThread() == qApp->thread()) {
+		fn();
+		return;
+	}
+	QMetaObject::invokeMethod(qApp, fn, Qt::BlockingQueuedConnection);
+}
+
+void score_last_recording(obs_data_t *request, obs_data_t *response, void *)
+{
+	auto &c = BgmController::get();
+	const auto recording = c.last_recording();
+	if (!recording) {
+		fail(response, "There is no recording yet: record something first.");
+		return;
+	}
+	const auto id = c.submit(c.make_request(*recording, obs_data_get_string(request, keys::kFieldPrompt),
+						obs_data_get_string(request, keys::kFieldStyle)));
+	if (!id) {
+		fail(response, "obs-bgm is shutting down.");
+		return;
+	}
+	obs_data_set_bool(response, "success", true);
+	obs_data_set_int(response, keys::kFieldJobId, static_cast<long long>(id));
+	obs_data_set_string(response, "input", recording->string().c_str());
+}
+
+void get_job(obs_data_t *request, obs_data_t *response, void *)
+{
+	const auto job = BgmController::get().job(static_cast<std::uint64_t>(obs_data_get_int(request, keys::kFieldJobId)));
+	if (!job) {
+		fail(response, "No such job.");
+		return;
+	}
+	obs_data_set_bool(response, "success", true);
+	obs_data_set_string(response, "state", bgm::job_state_id(job->state));
+	obs_data_set_string(response, "stage", std::string(bgm::stage_id(job->stage)).c_str());
+	obs_data_set_double(response, "progress", job->fraction);
+	if (job->result) {
+		obs_data_set_string(response, "outputPath", job->result->output.c_str());
+		obs_data_set_string(response, "style", job->result->style_name.c_str());
+		obs_data_set_double(response, "durationSeconds", job->result->duration_s);
+	}
+	if (job->error)
+		obs_data_set_string(response, "error", job->error->message.c_str());
+}
+
+void list_results(obs_data_t *, obs_data_t *response, void *)
+{
+	obs_data_array_t *list = obs_data_array_create();
+	for (const auto &r : BgmController::get().results()) {
+		obs_data_t *item = obs_data_create();
+		obs_data_set_string(item, "outputPath", r.output.c_str());
+		obs_data_set_string(item, "sourcePath", r.source.c_str());
+		obs_data_set_string(item, "style", r.style_name.c_str());
+		obs_data_set_double(item, "durationSeconds", r.duration_s);
+		obs_data_set_bool(item, "hasVideo", r.has_video);
+		obs_data_array_push_back(list, item);
+		obs_data_release(item);
+	}
+	obs_data_set_array(response, "results", list);
+	obs_data_array_release(list);
+	obs_data_set_bool(response, "success", true);
+}
+
+void add_result_to_scene(obs_data_t *request, obs_data_t *response, void *)
+{
+	auto &c = BgmController::get();
+	std::string path = obs_data_get_string(request, keys::kFieldPath);
+	std::string style;
+	if (path.empty() && obs_data_has_user_value(request, keys::kFieldJobId)) {
+		const auto job = c.job(static_cast<std::uint64_t>(obs_data_get_int(request, keys::kFieldJobId)));
+		if (job && job->result)
+			path = job->result->output.string(), style = job->result->style_name;
+	}
+	if (path.empty()) {
+		const auto results = c.results();
+		if (!results.empty())
+			path = results.front().output.string(), style = results.front().style_name;
+	}
+	for (const auto &r : c.results())
+		if (style.empty() && r.output == path)
+			style = r.style_name;
+	if (path.empty()) {
+		fail(response, "There is no result yet: score a recording first.");
+		return;
+	}
+	std::string name;
+	const std::string title = std::string(obs_module_text("ObsBgm.Source.Prefix")) + (style.empty() ? "" : " - " + style);
+	on_ui_thread([&] { name = add_media_source_to_current_scene(path, title); });
+	if (name.empty()) {
+		fail(response, "Could not add the result to the current scene.");
+		return;
+	}
+	obs_data_set_bool(response, "success", true);
+	obs_data_set_string(response, "sourceName", name.c_str());
+	obs_data_set_string(response, "outputPath", path.c_str());
+}
+
+bool register_request(proc_handler_t *ph, void *vendor, const char *type, request_cb fn)
+{
+	request_callback cb = {fn, nullptr};
+	calldata_t cd = {};
+	calldata_set_ptr(&cd, "vendor", vendor);
+	calldata_set_string(&cd, "type", type);
+	calldata_set_ptr(&cd, "callback", &cb);
+	proc_handler_call(ph, "vendor_request_register", &cd);
+	const bool ok = calldata_bool(&cd, "success");
+	calldata_free(&cd);
+	return ok;
+}
+
+} // namespace
+
+bool register_websocket_vendor(void)
+{
+	proc_handler_t *ph = websocket_ph();
+	if (!ph) {
+		blog(LOG_INFO, "[obs-bgm] obs-websocket is not loaded: no vendor requests.");
+		return false;
+	}
+	calldata_t cd = {};
+	calldata_set_string(&cd, "name", keys::kVendorName);
+	proc_handler_call(ph, "vendor_register", &cd);
+	void *vendor = calldata_ptr(&cd, "vendor");
+	calldata_free(&cd);
+	if (!vendor) {
+		blog(LOG_WARNING, "[obs-bgm] obs-websocket refused the vendor name '%s'.", keys::kVendorName);
+		return false;
+	}
+	const bool ok = register_request(ph, vendor, keys::kReqScoreLastRecording, score_last_recording) &&
+			register_request(ph, vendor, keys::kReqGetJob, get_job) &&
+			register_request(ph, vendor, keys::kReqListResults, list_results) &&
+			register_request(ph, vendor, keys::kReqAddResultToScene, add_result_to_scene);
+	blog(ok ? LOG_INFO : LOG_WARNING, "[obs-bgm] obs-websocket vendor requests %s.", ok ? "registered" : "not all registered");
+	return ok;
+}
