@@ -15,8 +15,9 @@ namespace {
 constexpr uint64_t kSampleIntervalNs = 100'000'000; /* at most 10 pictures a second */
 
 std::atomic<uint64_t> g_recording_start_ns{0};
-/* The one filter whose pictures feed the analysis (the first to render while recording). */
-std::atomic<void *> g_sampling_filter{nullptr};
+/* The last picture taken by any analyzer: with the filter on several scenes, the scene on screen feeds the
+ * analysis (hidden scenes are not rendered), at most 10 pictures a second in all. */
+std::atomic<uint64_t> g_last_sample_ns{0};
 
 struct analyzer_filter {
 	obs_source_t *context = nullptr;
@@ -45,8 +46,6 @@ void *analyzer_create(obs_data_t *, obs_source_t *source)
 void analyzer_destroy(void *data)
 {
 	auto *f = static_cast<analyzer_filter *>(data);
-	void *self = f;
-	g_sampling_filter.compare_exchange_strong(self, nullptr);
 	obs_enter_graphics();
 	gs_texrender_destroy(f->texrender);
 	gs_stagesurface_destroy(f->stage);
@@ -118,13 +117,14 @@ void analyzer_video_render(void *data, gs_effect_t *)
 		f->staged = false;
 		f->last_sample_ns = 0;
 	}
-	void *expected = nullptr;
-	if (!g_sampling_filter.compare_exchange_strong(expected, f) && expected != f)
-		return;
 	const uint64_t now = os_gettime_ns();
-	if (now < start || now - f->last_sample_ns < kSampleIntervalNs) {
+	if (f->staged && now - f->last_sample_ns >= kSampleIntervalNs / 2)
+		read_back(f); /* this filter's scene may not be shown at the next sample */
+	uint64_t last = g_last_sample_ns.load();
+	if (now < start || (last > start && now - last < kSampleIntervalNs))
 		return;
-	}
+	if (!g_last_sample_ns.compare_exchange_strong(last, now))
+		return; /* another analyzer took this one */
 	sample(f, now, start);
 }
 
@@ -132,7 +132,7 @@ void analyzer_video_render(void *data, gs_effect_t *)
 
 void analyzer_set_recording_start(uint64_t start_ns)
 {
-	g_sampling_filter.store(nullptr);
+	g_last_sample_ns.store(0);
 	g_recording_start_ns.store(start_ns);
 }
 

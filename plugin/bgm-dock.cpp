@@ -112,6 +112,8 @@ void BgmDock::build_ui()
 
 	layout->addWidget(new QLabel(text("ObsBgm.Target.Label")));
 	target_ = new QComboBox;
+	target_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+	target_->setMinimumContentsLength(12);
 	layout->addWidget(target_);
 	connect(target_, QOverload<int>::of(&QComboBox::activated), this, [this](int index) {
 		if (target_->itemData(index).toInt() != kFile)
@@ -131,6 +133,7 @@ void BgmDock::build_ui()
 		auto *chip = new QPushButton(text(key));
 		chip->setFlat(true);
 		chip->setStyleSheet("text-align: left;");
+		chip->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed); /* long suggestions never widen the dock */
 		chip->setToolTip(text(key));
 		connect(chip, &QPushButton::clicked, this, [this, key] { prompt_->setPlainText(text(key)); });
 		layout->addWidget(chip);
@@ -245,6 +248,7 @@ void BgmDock::build_ui()
 	auto *scroll = new QScrollArea;
 	scroll->setWidgetResizable(true);
 	scroll->setFrameShape(QFrame::NoFrame);
+	scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 	scroll->setWidget(content);
 	setWidget(scroll);
 	setMinimumWidth(260);

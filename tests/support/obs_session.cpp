@@ -1,0 +1,162 @@
+#include "support/obs_session.h"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "support/test_support.h"
+
+namespace bgm::test {
+namespace fs = std::filesystem;
+namespace {
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+bool listening(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// Starts a program in the background with extra environment, its output going to `log`.
+pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env, const fs::path& log) {
+  const pid_t pid = ::fork();
+  if (pid != 0) return pid;
+  const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ::dup2(out, 1), ::dup2(out, 2);
+  for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  ::execvp(argv[0], argv.data());
+  ::_exit(127);
+}
+
+int wait_for(pid_t pid, double seconds) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  int status = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+  return -1;
+}
+
+}  // namespace
+
+ObsSession::ObsSession(fs::path root, fs::path plugin_dir)
+    : root_(std::move(root)), plugin_dir_(std::move(plugin_dir)), home_(root_ / "home"), record_dir_(root_ / "recordings") {}
+
+ObsSession::~ObsSession() { stop(); }
+
+fs::path ObsSession::global_ini() const { return home_ / ".config/obs-studio/global.ini"; }
+
+std::string ObsSession::log() const { return read_file(root_ / "obs.log"); }
+
+void ObsSession::write_config() const {
+  const fs::path obs = home_ / ".config/obs-studio";
+  fs::create_directories(obs / "basic/profiles/Headless");
+  fs::create_directories(obs / "basic/scenes");
+  fs::create_directories(obs / "plugins");
+  fs::create_directories(record_dir_);
+  std::ofstream(obs / "global.ini") << "[General]\nPre19Defaults=false\nPre21Defaults=false\nPre23Defaults=false\n"
+                                       "Pre24.1Defaults=false\nFirstRun=true\nLastVersion=486539266\nConfirmOnExit=false\n"
+                                       "EnableAutoUpdates=false\n[Basic]\nProfile=Headless\nProfileDir=Headless\n"
+                                       "SceneCollection=Headless\nSceneCollectionFile=Headless\n[BasicWindow]\n"
+                                       "WarnBeforeStartingStream=false\nWarnBeforeStoppingStream=false\n"
+                                       "WarnBeforeStoppingRecord=false\nSysTrayEnabled=false\n[OBSWebSocket]\nFirstLoad=false\n"
+                                       "ServerEnabled=true\nServerPort="
+                                    << port_ << "\nAlertsEnabled=false\nAuthRequired=false\nServerPassword=\n";
+  std::ofstream(obs / "basic/profiles/Headless/basic.ini")
+      << "[General]\nName=Headless\n[Video]\nBaseCX=320\nBaseCY=180\nOutputCX=320\nOutputCY=180\nFPSType=0\nFPSCommon=30\n"
+         "[Audio]\nSampleRate=48000\nChannelSetup=Stereo\n[Output]\nMode=Simple\n[SimpleOutput]\nFilePath="
+      << record_dir_.string()
+      << "\nRecFormat=mkv\nRecQuality=Stream\nRecEncoder=x264\nVBitrate=1000\nABitrate=160\nPreset=ultrafast\n"
+         "FileNameWithoutSpace=true\n";
+  // Two scenes, each one solid colour (ABGR): switching between them is a cut and a scene switch.
+  auto item = [](const char* name) {
+    return std::string("{\"name\":\"") + name +
+           "\",\"id\":1,\"visible\":true,\"pos\":{\"x\":0,\"y\":0},\"scale\":{\"x\":1,\"y\":1},\"align\":5}";
+  };
+  auto colour = [](const char* name, unsigned abgr) {
+    return std::string("{\"id\":\"color_source_v3\",\"name\":\"") + name + "\",\"settings\":{\"color\":" + std::to_string(abgr) +
+           ",\"width\":320,\"height\":180}}";
+  };
+  std::ofstream(obs / "basic/scenes/Headless.json")
+      << "{\"name\":\"Headless\",\"current_scene\":\"Main\",\"current_program_scene\":\"Main\","
+         "\"scene_order\":[{\"name\":\"Main\"},{\"name\":\"Second\"}],\"sources\":["
+         "{\"id\":\"scene\",\"name\":\"Main\",\"settings\":{\"items\":["
+      << item("Red") << "]}},{\"id\":\"scene\",\"name\":\"Second\",\"settings\":{\"items\":[" << item("Blue") << "]}},"
+      << colour("Red", 0xff2020e0u) << "," << colour("Blue", 0xffe02020u) << "]}";
+  fs::copy(plugin_dir_, obs / "plugins/obs-bgm", fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+}
+
+std::string ObsSession::start() {
+  port_ = free_port();
+  write_config();
+  for (display_ = 90; display_ < 190 && fs::exists("/tmp/.X11-unix/X" + std::to_string(display_)); ++display_) {
+  }
+  const std::string display = ":" + std::to_string(display_);
+  xvfb_ = spawn({"Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"}, {}, root_ / "xvfb.log");
+  for (int i = 0; i < 100 && !fs::exists("/tmp/.X11-unix/X" + std::to_string(display_)); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  obs_ = spawn({"obs", "--multi", "--disable-missing-files-check", "--websocket_port", std::to_string(port_)},
+               {"HOME=" + home_.string(), "DISPLAY=" + display, "XDG_CONFIG_HOME=" + (home_ / ".config").string()}, root_ / "obs.log");
+  for (int i = 0; i < 600; ++i) {  // up to 30 s on a loaded machine
+    if (listening(port_)) return {};
+    int status = 0;
+    if (::waitpid(obs_, &status, WNOHANG) == obs_) {
+      obs_ = -1;
+      return "OBS exited while starting:\n" + log();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return "obs-websocket did not start listening within 30 s:\n" + log();
+}
+
+int ObsSession::stop() {
+  int status = -1;
+  if (obs_ > 0) {
+    ::kill(obs_, SIGINT);
+    status = wait_for(obs_, 20);
+    obs_ = -1;
+  }
+  if (xvfb_ > 0) {
+    ::kill(xvfb_, SIGTERM);
+    wait_for(xvfb_, 5);
+    xvfb_ = -1;
+  }
+  return status;
+}
+
+bool ObsSession::screenshot(const fs::path& png) const {
+  return run("DISPLAY=:" + std::to_string(display_) + " import -window root " + quote(png.string())).exit_code == 0;
+}
+
+}  // namespace bgm::test

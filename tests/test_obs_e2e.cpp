@@ -1,0 +1,140 @@
+// The plugin in the real OBS 29 under Xvfb, driven through obs-websocket as Stream Deck or a script would: it
+// loads, its dock is in the window, the analyzer filter watches a recording whose scenes switch at known times,
+// a vendor request scores the recording, and the result lands in the scene as a Media Source with music of the
+// recording's length.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <thread>
+
+#include "support/obs_session.h"
+#include "support/obs_websocket.h"
+#include "support/test_support.h"
+
+namespace bgm {
+namespace {
+
+using namespace std::chrono_literals;
+using test::quote;
+
+double seconds_of(const std::filesystem::path& file) {
+  return std::stod(test::run("ffprobe -v error -show_entries format=duration -of csv=p=0 " + quote(file)).out);
+}
+
+bool ok(const nlohmann::json& response) { return response.value("requestStatus", nlohmann::json::object()).value("result", false); }
+
+// The dock's object name as Qt stores it in OBS's saved window state (UTF-16).
+bool dock_in_saved_state(const std::filesystem::path& global_ini) {
+  const std::string ini = test::read_file(global_ini);
+  const auto at = ini.find("DockState=");
+  if (at == std::string::npos) return false;
+  std::string b64 = ini.substr(at + 10, ini.find('\n', at) - at - 10);
+  if (b64.rfind("@ByteArray(", 0) == 0) b64 = b64.substr(11, b64.size() - 12);
+  const auto decoded = test::run("echo " + quote(b64) + " | base64 -d | tr -d '\\000'").out;
+  return decoded.find("obs_bgm_dock") != std::string::npos;
+}
+
+TEST(ObsEndToEnd, RecordScoreAndAddTheResultToTheScene) {
+  test::TempDir dir;
+  test::ObsSession obs(dir.path(), OBS_BGM_PLUGIN_DIR);
+  const std::string started = obs.start();
+  ASSERT_EQ(started, "");
+  test::ObsWebSocket ws;
+  ASSERT_EQ(ws.connect(obs.port()), "");
+  EXPECT_NE(obs.log().find("[obs-bgm] loaded"), std::string::npos);
+
+  const auto none = ws.vendor("obs-bgm", "ListResults", {{"newestFirst", true}});
+  ASSERT_TRUE(none.value("success", false)) << none.dump();
+  EXPECT_TRUE(none["results"].empty());
+
+  for (const char* scene : {"Main", "Second"}) {
+    const auto r = ws.request("CreateSourceFilter", {{"sourceName", scene}, {"filterName", "AI Music Analyzer"}, {"filterKind", "obs_bgm_analyzer"}});
+    ASSERT_TRUE(ok(r)) << r.dump();
+  }
+
+  // Hard cuts between scenes, so the recording itself shows exactly where each switch landed.
+  ASSERT_TRUE(ok(ws.request("SetCurrentSceneTransition", {{"transitionName", "Cut"}})));
+  // About 6 s: Main, Second at ~1.5 s, its colour changed at ~3 s (a cut inside a scene), Main again at ~4.5 s.
+  ASSERT_TRUE(ok(ws.request("StartRecord")));
+  for (int i = 0; i < 100 && !ws.request("GetRecordStatus")["responseData"].value("outputActive", false); ++i) std::this_thread::sleep_for(50ms);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto at = [&](double s) { std::this_thread::sleep_until(t0 + std::chrono::duration<double>(s)); };
+  at(1.5);
+  ASSERT_TRUE(ok(ws.request("SetCurrentProgramScene", {{"sceneName", "Second"}})));
+  at(3.0);
+  ASSERT_TRUE(ok(ws.request("SetInputSettings", {{"inputName", "Blue"}, {"inputSettings", {{"color", 0xff20e020u}}}})));
+  at(4.5);
+  ASSERT_TRUE(ok(ws.request("SetCurrentProgramScene", {{"sceneName", "Main"}})));
+  at(6.0);
+  const auto stopped = ws.request("StopRecord");
+  ASSERT_TRUE(ok(stopped)) << stopped.dump();
+  const std::filesystem::path recording = stopped["responseData"].value("outputPath", "");
+  ASSERT_TRUE(std::filesystem::exists(recording)) << recording;
+
+  // The filter's analysis is beside the recording when recording stops.
+  const auto analysis_file = std::filesystem::path(recording.string() + ".bgm.json");
+  for (int i = 0; i < 100 && !std::filesystem::exists(analysis_file); ++i) std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(std::filesystem::exists(analysis_file)) << obs.log();
+  const auto analysis = nlohmann::json::parse(test::read_file(analysis_file));
+  EXPECT_EQ(analysis["origin"], "obs-filter");
+  // The truth is in the file: the decoder finds where the picture changed in the recording itself.
+  const auto decoded = test::run_cli("analyze --json " + quote(recording));
+  ASSERT_EQ(decoded.exit_code, 0) << decoded.err;
+  const auto truth = nlohmann::json::parse(decoded.out)["cuts"].get<std::vector<double>>();
+  ASSERT_EQ(truth.size(), 3u) << decoded.out;
+  const auto switches = analysis["scene_switches"].get<std::vector<double>>();
+  ASSERT_EQ(switches.size(), 2u) << analysis.dump();
+  EXPECT_NEAR(switches[0], truth[0], 0.25) << "scene switches are timed on the recording's own timeline";
+  EXPECT_NEAR(switches[1], truth[2], 0.25);
+  const auto cuts = analysis["cuts"].get<std::vector<double>>();
+  for (double expected : truth) {
+    const bool found = std::any_of(cuts.begin(), cuts.end(), [&](double c) { return std::fabs(c - expected) < 0.25; });
+    EXPECT_TRUE(found) << "the filter saw the cut at " << expected << " s: " << analysis["cuts"].dump();
+  }
+  EXPECT_LE(cuts.size(), 4u) << "and no cut where the picture stayed still: " << analysis["cuts"].dump();
+
+  // Score it through the vendor request, as a Stream Deck button would.
+  const auto job = ws.vendor("obs-bgm", "ScoreLastRecording", {{"prompt", "calm piano"}});
+  ASSERT_TRUE(job.value("success", false)) << job.dump();
+  const auto id = job["jobId"].get<long long>();
+  nlohmann::json state;
+  for (int i = 0; i < 600; ++i) {
+    state = ws.vendor("obs-bgm", "GetJob", {{"jobId", id}});
+    if (state.value("state", "") != "queued" && state.value("state", "") != "running") break;
+    std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_EQ(state.value("state", ""), "done") << state.dump();
+  const std::filesystem::path output = state.value("outputPath", "");
+  EXPECT_NEAR(seconds_of(output), seconds_of(recording), 0.05);
+  EXPECT_NEAR(test::ffmpeg_loudness(output).integrated_lufs, -14.0, 1.0) << "the result has music at the target loudness";
+
+  const auto added = ws.vendor("obs-bgm", "AddResultToScene", {{"jobId", id}});
+  ASSERT_TRUE(added.value("success", false)) << added.dump();
+  const std::string source = added["sourceName"];
+  EXPECT_EQ(source.rfind("AI Music - ", 0), 0u) << source;
+  const auto items = ws.request("GetSceneItemList", {{"sceneName", "Main"}});
+  bool in_scene = false;
+  for (const auto& item : items["responseData"]["sceneItems"]) in_scene |= item.value("sourceName", "") == source;
+  EXPECT_TRUE(in_scene) << items.dump();
+  const auto settings = ws.request("GetInputSettings", {{"inputName", source}});
+  EXPECT_EQ(settings["responseData"]["inputKind"], "ffmpeg_source");
+  EXPECT_EQ(settings["responseData"]["inputSettings"].value("local_file", ""), output.string());
+  const auto listed = ws.vendor("obs-bgm", "ListResults", {{"newestFirst", true}});
+  ASSERT_EQ(listed["results"].size(), 1u);
+  EXPECT_EQ(listed["results"][0].value("outputPath", ""), output.string());
+
+  // A picture of OBS with the dock, for people (and the README).
+  std::this_thread::sleep_for(500ms);
+  const auto shot = std::filesystem::path(OBS_BGM_SCREENSHOT_PATH);
+  EXPECT_TRUE(obs.screenshot(shot));
+  EXPECT_GT(std::filesystem::file_size(shot), 10000u);
+
+  EXPECT_EQ(obs.stop(), 0) << obs.log();
+  EXPECT_TRUE(dock_in_saved_state(obs.global_ini())) << "the AI Music dock is part of OBS's window";
+}
+
+}  // namespace
+}  // namespace bgm
