@@ -30,11 +30,8 @@ std::string unique_source_name(const std::string &name)
 
 } // namespace
 
-std::string add_media_source_to_current_scene(const std::string &file, const std::string &name)
+std::string add_media_source(obs_scene_t *scene, const std::string &file, const std::string &name)
 {
-	SourcePtr scene_source(obs_frontend_preview_program_mode_active() ? obs_frontend_get_current_preview_scene()
-									  : obs_frontend_get_current_scene());
-	obs_scene_t *scene = scene_source ? obs_scene_from_source(scene_source.get()) : nullptr;
 	if (!scene)
 		return {};
 	DataPtr settings(obs_data_create());
@@ -48,4 +45,11 @@ std::string add_media_source_to_current_scene(const std::string &file, const std
 	if (!obs_scene_add(scene, media.get()))
 		return {};
 	return unique;
+}
+
+std::string add_media_source_to_current_scene(const std::string &file, const std::string &name)
+{
+	SourcePtr scene_source(obs_frontend_preview_program_mode_active() ? obs_frontend_get_current_preview_scene()
+									  : obs_frontend_get_current_scene());
+	return add_media_source(scene_source ? obs_scene_from_source(scene_source.get()) : nullptr, file, name);
 }

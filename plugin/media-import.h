@@ -3,8 +3,14 @@
  * preview scene in studio mode).
  * Thread: the OBS UI thread. */
 
+#include <obs.h>
+
 #include <string>
 
-/* Returns the new source's name ("AI Music - Lo-fi", made unique), or an empty string when there is no scene or
+/* Adds a Media Source playing `file` to `scene`, named `name` (made unique). Returns the name used, or an empty
+ * string when the source could not be created. */
+std::string add_media_source(obs_scene_t *scene, const std::string &file, const std::string &name);
+
+/* The same in the frontend's current scene (the preview scene in studio mode). Returns the new source's name ("AI Music - Lo-fi", made unique), or an empty string when there is no scene or
  * the source could not be created. */
 std::string add_media_source_to_current_scene(const std::string &file, const std::string &name);

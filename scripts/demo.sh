@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: install what is needed, build, make a sample recording (20 s, four shots, a
-# spoken intro) and score it with the local engine. Results in out/: sample-recording.mp4 (the "recording") and
-# sample-recording-bgm.mp4 (the same video with music under the voice).
+# The main job on a fresh machine: install what is needed, build, install the OBS plugin for this user, make a
+# sample recording (20 s, four shots, a spoken intro) and score it with the local engine. Results in out/:
+# sample-recording.mp4 (the "recording") and sample-recording-bgm.mp4 (the same video with music under the voice).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
+"$root/scripts/install-plugin.sh"
 out="$root/out"
 mkdir -p "$out"
 rec="$out/sample-recording.mp4"

@@ -10,8 +10,11 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev
   libfluidsynth-dev fluid-soundfont-gm timgm6mb-soundfont libebur128-dev fonts-dejavu-core
   libcurl4-openssl-dev nlohmann-json3-dev
-  # tests and benchmarks: GoogleTest, and independent tools to measure outputs with
+  # the OBS plugin: Debian's OBS 29 and its headers, Qt 5 (what this OBS uses) and Qt 6 (CI compiles against it too)
+  obs-studio obs-plugins libobs-dev qtbase5-dev qt6-base-dev
+  # tests and benchmarks: GoogleTest, independent tools to measure outputs with, and a screen for the real OBS
   libgtest-dev libgmock-dev ffmpeg fluidsynth espeak-ng
+  xvfb xauth imagemagick libgl1-mesa-dri libegl-mesa0 libglx-mesa0 libx11-dev
 )
 
 missing=()

@@ -4,5 +4,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
+# The plugin must also compile against Qt 6 (upstream OBS 30+ uses it); Debian's OBS 29 loads the Qt 5 build.
+cmake -S "$root" -B "$root/build-qt6" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOBS_BGM_QT_MAJOR=6 -DOBS_BGM_BUILD_TESTS=OFF >/dev/null
+cmake --build "$root/build-qt6" --target obs_bgm_plugin --parallel "$(nproc)"
 cd "$root/build"
 ctest --output-on-failure --parallel "$(nproc)" --timeout 600
