@@ -3,8 +3,6 @@
 // whose cuts match; adding a result to a scene creates a Media Source playing the right file.
 #include <gtest/gtest.h>
 
-#include <obs-module.h>
-#include <obs-nix-platform.h>
 #include <obs.h>
 #include <util/platform.h>
 
@@ -20,19 +18,13 @@
 #include "bgm-controller.h"
 #include "media-import.h"
 #include "support/test_support.h"
-#include "support/x11_display.h"
-
-// The plugin's locale lookup, as the module would provide it.
-extern "C" const char *obs_module_text(const char *key) { return key; }
+#include "support/libobs_session.h"
 
 namespace bgm {
 namespace {
 
 using namespace std::chrono_literals;
 using test::quote;
-
-constexpr const char* kPlugins = "/usr/lib/x86_64-linux-gnu/obs-plugins/";
-constexpr const char* kPluginData = "/usr/share/obs/obs-plugins/";
 
 struct SourceRelease {
   void operator()(obs_source_t* s) const { obs_source_release(s); }
@@ -70,47 +62,22 @@ class FrameGrab {
 class LibObs : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    display_ = test::open_x_display();
-    ASSERT_NE(display_, nullptr) << "no X display: run under xvfb-run";
-    obs_set_nix_platform(OBS_NIX_PLATFORM_X11_EGL);
-    obs_set_nix_platform_display(display_);
     dir_ = new test::TempDir();
-    ASSERT_TRUE(obs_startup("en-US", (dir_->path() / "obs-config").c_str(), nullptr));
-    obs_audio_info audio{48000, SPEAKERS_STEREO};
-    ASSERT_TRUE(obs_reset_audio(&audio));
-    obs_video_info video{};
-    video.graphics_module = "libobs-opengl";
-    video.fps_num = 30, video.fps_den = 1;
-    video.base_width = video.output_width = 320;
-    video.base_height = video.output_height = 180;
-    video.output_format = VIDEO_FORMAT_NV12;
-    video.gpu_conversion = true;
-    video.colorspace = VIDEO_CS_709;
-    video.range = VIDEO_RANGE_PARTIAL;
-    video.scale_type = OBS_SCALE_BICUBIC;
-    ASSERT_EQ(obs_reset_video(&video), OBS_VIDEO_SUCCESS);
-    for (const char* name : {"obs-ffmpeg", "image-source"}) {
-      obs_module_t* module = nullptr;
-      ASSERT_EQ(obs_open_module(&module, (std::string(kPlugins) + name + ".so").c_str(), (std::string(kPluginData) + name).c_str()), MODULE_SUCCESS) << name;
-      ASSERT_TRUE(obs_init_module(module)) << name;
-    }
-    obs_post_load_modules();
-    register_analyzer_filter();
+    obs_ = new test::LibObsSession((dir_->path() / "obs-config").string(), 320, 180);
+    ASSERT_TRUE(obs_->ok()) << obs_->why();
     BgmController::get().start((dir_->path() / "bgm-config").string());
   }
   static void TearDownTestSuite() {
     BgmController::get().stop();
-    obs_set_output_source(0, nullptr);
-    obs_shutdown();
-    test::close_x_display(display_);
+    delete obs_;
     delete dir_;
   }
 
-  static void* display_;
   static test::TempDir* dir_;
+  static test::LibObsSession* obs_;
 };
-void* LibObs::display_ = nullptr;
 test::TempDir* LibObs::dir_ = nullptr;
+test::LibObsSession* LibObs::obs_ = nullptr;
 
 TEST_F(LibObs, TheFilterIsRegisteredAndPassesFramesThroughUnchanged) {
   EXPECT_STREQ(obs_source_get_display_name("obs_bgm_analyzer"), "ObsBgm.Filter.Name");
