@@ -136,5 +136,55 @@ TEST(ObsEndToEnd, RecordScoreAndAddTheResultToTheScene) {
   EXPECT_TRUE(dock_in_saved_state(obs.global_ini())) << "the AI Music dock is part of OBS's window";
 }
 
+// Records for `seconds` and returns the recording's path.
+std::filesystem::path record(test::ObsWebSocket& ws, double seconds) {
+  EXPECT_TRUE(ok(ws.request("StartRecord")));
+  for (int i = 0; i < 100 && !ws.request("GetRecordStatus")["responseData"].value("outputActive", false); ++i) std::this_thread::sleep_for(50ms);
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  const auto stopped = ws.request("StopRecord");
+  return stopped["responseData"].value("outputPath", "");
+}
+
+TEST(ObsEndToEnd, AutoScoreAfterRecordingAndQuittingMidJobLosesNothing) {
+  test::TempDir dir;
+  test::ObsSession obs(dir.path(), OBS_BGM_PLUGIN_DIR);
+  obs.write_plugin_settings(R"({"auto_score": true, "music_volume": "loud", "duck": true})");  // one wrong type: ignored
+  ASSERT_EQ(obs.start(), "");
+  test::ObsWebSocket ws;
+  ASSERT_EQ(ws.connect(obs.port()), "");
+  EXPECT_NE(obs.log().find("'music_volume' has the wrong type"), std::string::npos) << "a bad setting is reported, not fatal";
+  const auto hotkeys = ws.request("GetHotkeyList");
+  EXPECT_NE(hotkeys.dump().find("obs_bgm.score_last_recording"), std::string::npos) << "the hotkey is in OBS's list";
+
+  // With auto-score on, a finished recording is scored without anyone asking.
+  const auto first = record(ws, 3.0);
+  ASSERT_TRUE(std::filesystem::exists(first));
+  nlohmann::json results;
+  for (int i = 0; i < 300; ++i) {
+    results = ws.vendor("obs-bgm", "ListResults", {{"newestFirst", true}})["results"];
+    if (!results.empty()) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_EQ(results.size(), 1u);
+  const std::filesystem::path scored = results[0].value("outputPath", "");
+  EXPECT_NEAR(seconds_of(scored), seconds_of(first), 0.05);
+
+  // Quit while the next one is being scored: OBS exits cleanly and promptly, nothing half-written is left.
+  const auto second = record(ws, 3.0);
+  std::this_thread::sleep_for(300ms);
+  const auto asked = std::chrono::steady_clock::now();
+  EXPECT_EQ(obs.stop(), 0) << obs.log();
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count(), 10.0);
+  for (const auto& e : std::filesystem::directory_iterator(obs.record_dir())) {
+    const std::string name = e.path().filename().string();
+    EXPECT_NE(name[0], '.') << "a temporary file was left: " << name;
+    if (name.find("-bgm") != std::string::npos && e.path() != scored) {
+      EXPECT_NEAR(seconds_of(e.path()), seconds_of(second), 0.05) << "a result written before the quit is whole";
+    }
+  }
+  EXPECT_NE(test::read_file(obs.plugin_config_dir() / "results.json").find(scored.filename().string()), std::string::npos)
+      << "the finished result is still listed after the restart";
+}
+
 }  // namespace
 }  // namespace bgm

@@ -77,6 +77,13 @@ ObsSession::~ObsSession() { stop(); }
 
 fs::path ObsSession::global_ini() const { return home_ / ".config/obs-studio/global.ini"; }
 
+fs::path ObsSession::plugin_config_dir() const { return home_ / ".config/obs-studio/plugin_config/obs-bgm"; }
+
+void ObsSession::write_plugin_settings(const std::string& json) const {
+  fs::create_directories(plugin_config_dir());
+  std::ofstream(plugin_config_dir() / "settings.json") << json;
+}
+
 std::string ObsSession::log() const { return read_file(root_ / "obs.log"); }
 
 void ObsSession::write_config() const {

@@ -22,6 +22,11 @@ class ObsSession {
   // Quits OBS with SIGINT and waits for it (up to 20 s). Returns OBS's exit status.
   int stop();
 
+  // The plugin's own config folder (settings.json, results.json), as OBS gives it to the module.
+  std::filesystem::path plugin_config_dir() const;
+  // Writes the plugin's settings.json before start().
+  void write_plugin_settings(const std::string& json) const;
+
   int port() const { return port_; }
   const std::filesystem::path& record_dir() const { return record_dir_; }
   std::filesystem::path global_ini() const;
