@@ -24,6 +24,7 @@ void BgmController::start(const std::string &config_dir)
 	note = results_->load();
 	if (!note.empty())
 		blog(LOG_WARNING, "[obs-bgm] %s", note.c_str());
+	io_ = std::make_unique<bgm::SerialWorker>();
 	runner_ = std::make_shared<bgm::JobRunner>(std::make_shared<bgm::LocalBackend>(),
 						   [this](const bgm::JobSnapshot &s) { on_job(s); });
 }
@@ -31,10 +32,13 @@ void BgmController::start(const std::string &config_dir)
 void BgmController::stop()
 {
 	std::shared_ptr<bgm::JobRunner> runner;
+	std::unique_ptr<bgm::SerialWorker> io;
 	{
 		std::lock_guard lock(mutex_);
 		runner = std::move(runner_);
+		io = std::move(io_);
 	}
+	io.reset(); /* finishes writing what was posted (an analysis) */
 	if (runner)
 		runner->shutdown(); /* outside the lock: the worker's last update takes it */
 }
@@ -53,10 +57,17 @@ void BgmController::set_settings(const PluginSettings &settings)
 		blog(LOG_WARNING, "[obs-bgm] Could not save the settings in %s", config_dir_.c_str());
 }
 
-void BgmController::set_last_recording(const std::string &path)
+void BgmController::set_last_recording(const std::string &path, double seconds)
 {
 	std::lock_guard lock(mutex_);
 	last_recording_ = path;
+	last_recording_seconds_ = seconds;
+}
+
+double BgmController::last_recording_seconds() const
+{
+	std::lock_guard lock(mutex_);
+	return last_recording_seconds_;
 }
 
 void BgmController::set_last_replay(const std::string &path)
@@ -128,6 +139,13 @@ std::vector<bgm::SavedResult> BgmController::results() const
 {
 	std::lock_guard lock(mutex_);
 	return results_ ? results_->results() : std::vector<bgm::SavedResult>{};
+}
+
+void BgmController::post(std::function<void()> task)
+{
+	std::lock_guard lock(mutex_);
+	if (io_)
+		io_->post(std::move(task));
 }
 
 void BgmController::set_job_listener(JobListener listener)

@@ -18,6 +18,7 @@
 #include "analysis/live_analysis.h"
 #include "jobs/job_runner.h"
 #include "jobs/result_store.h"
+#include "jobs/serial_worker.h"
 #include "plugin-settings.h"
 
 class BgmController {
@@ -34,7 +35,9 @@ public:
 	PluginSettings settings() const;
 	void set_settings(const PluginSettings &settings);
 
-	void set_last_recording(const std::string &path);
+	/* `seconds`: how long it ran (shown in the dock), 0 when unknown. */
+	void set_last_recording(const std::string &path, double seconds = 0);
+	double last_recording_seconds() const;
 	void set_last_replay(const std::string &path);
 	std::optional<std::filesystem::path> last_recording() const;
 	std::optional<std::filesystem::path> last_replay() const;
@@ -49,6 +52,8 @@ public:
 	std::vector<bgm::SavedResult> results() const;
 
 	void set_job_listener(JobListener listener);
+	/* Runs small tasks (writing the live analysis) off the calling thread, in order. */
+	void post(std::function<void()> task);
 	bgm::LiveAnalysis &live_analysis() { return live_; }
 
 private:
@@ -59,9 +64,11 @@ private:
 	std::string config_dir_;
 	PluginSettings settings_;
 	std::optional<std::filesystem::path> last_recording_, last_replay_;
+	double last_recording_seconds_ = 0;
 	std::unique_ptr<bgm::ResultStore> results_;
 	std::shared_ptr<bgm::JobRunner> runner_; /* shared: called outside the lock (its listener takes it) */
 	std::shared_ptr<bgm::JobRunner> runner() const;
 	JobListener listener_;
 	bgm::LiveAnalysis live_;
+	std::unique_ptr<bgm::SerialWorker> io_; /* joined in stop() */
 };

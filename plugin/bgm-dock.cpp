@@ -289,8 +289,12 @@ void BgmDock::refresh_targets()
 	auto &c = BgmController::get();
 	target_->clear();
 	const auto rec = c.last_recording();
-	target_->addItem(rec ? text("ObsBgm.Target.LastRecording") + ": " + file_label(*rec) : text("ObsBgm.Target.LastRecordingNone"),
+	const double length = c.last_recording_seconds();
+	const QString shown = rec ? file_label(*rec) + (length > 0 ? QString(" (%1:%2)").arg(static_cast<int>(length) / 60).arg(static_cast<int>(length) % 60, 2, 10, QChar('0')) : QString())
+				  : QString();
+	target_->addItem(rec ? text("ObsBgm.Target.LastRecording") + ": " + shown : text("ObsBgm.Target.LastRecordingNone"),
 			 kLastRecording);
+	target_->setItemData(0, rec ? QString::fromStdString(rec->string()) : QString(), Qt::ToolTipRole);
 	if (const auto replay = c.last_replay())
 		target_->addItem(text("ObsBgm.Target.LastReplay") + ": " + file_label(*replay), kLastReplay);
 	target_->addItem(chosen_file_.empty() ? text("ObsBgm.Target.File") : text("ObsBgm.Target.File") + " " + file_label(chosen_file_),
@@ -304,7 +308,12 @@ void BgmDock::refresh_results()
 {
 	results_->clear();
 	for (const auto &r : BgmController::get().results()) {
-		auto *item = new QListWidgetItem(QString::fromStdString(r.style_name) + " · " + file_label(r.output));
+		std::error_code ec;
+		const bool present = std::filesystem::exists(r.output, ec);
+		auto *item = new QListWidgetItem(QString::fromStdString(r.style_name) + " · " + file_label(r.output) +
+						 (present ? QString() : " " + text("ObsBgm.Results.Missing")));
+		if (!present)
+			item->setFlags(item->flags() & ~Qt::ItemIsEnabled);
 		item->setData(Qt::UserRole, QString::fromStdString(r.output.string()));
 		item->setData(Qt::UserRole + 1, QString::fromStdString(r.style_name));
 		item->setToolTip(QString::fromStdString(r.output.string()) + "\n" + QString::number(r.duration_s, 'f', 1) + " s" +
@@ -379,6 +388,13 @@ void BgmDock::on_job(const bgm::JobSnapshot &s)
 {
 	if (s.state == bgm::JobState::kDone)
 		refresh_results();
+	if (!job_id_ && s.state == bgm::JobState::kRunning) {
+		/* A job started elsewhere (obs-websocket, the hotkey): follow it here too. */
+		job_id_ = s.id;
+		transcript_->clear();
+		transcript_shown_ = 0;
+		set_busy(true);
+	}
 	if (s.id != job_id_) {
 		return;
 	}

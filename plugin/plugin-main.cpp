@@ -80,10 +80,15 @@ void on_frontend_event(enum obs_frontend_event event, void *)
 		const std::string path = take_string(obs_frontend_get_last_recording());
 		if (path.empty())
 			break;
-		c.set_last_recording(path);
-		write_live_analysis(path, elapsed);
-		if (g_dock)
-			g_dock->recording_finished(QString::fromStdString(path), false);
+		c.set_last_recording(path, elapsed);
+		/* The analysis is written first (off this thread), then the dock hears of the recording and may score it. */
+		c.post([path, elapsed] {
+			write_live_analysis(path, elapsed);
+			if (g_dock)
+				QMetaObject::invokeMethod(
+					g_dock, [path] { g_dock->recording_finished(QString::fromStdString(path), false); },
+					Qt::QueuedConnection);
+		});
 		break;
 	}
 	case OBS_FRONTEND_EVENT_REPLAY_BUFFER_SAVED: {

@@ -1,0 +1,37 @@
+#include "jobs/serial_worker.h"
+
+namespace bgm {
+
+SerialWorker::SerialWorker()
+    : thread_([this] {
+        for (;;) {
+          std::function<void()> task;
+          {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+            if (tasks_.empty()) return;
+            task = std::move(tasks_.front());
+            tasks_.pop_front();
+          }
+          task();
+        }
+      }) {}
+
+SerialWorker::~SerialWorker() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void SerialWorker::post(std::function<void()> task) {
+  {
+    std::lock_guard lock(mutex_);
+    tasks_.push_back(std::move(task));
+  }
+  wake_.notify_one();
+}
+
+}  // namespace bgm
