@@ -12,6 +12,7 @@
 #include "backend/local_backend.h"
 #include "jobs/job_runner.h"
 #include "jobs/result_store.h"
+#include "jobs/serial_worker.h"
 #include "support/test_support.h"
 
 namespace bgm {
@@ -162,6 +163,23 @@ TEST_F(Jobs, ShuttingDownCancelsTheRunningJob) {
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count(), 1.0);
   EXPECT_EQ(recorder_.wait_for(id, finished, 1s).state, JobState::kCancelled);
   EXPECT_TRUE(std::filesystem::is_empty(text.output_dir));
+}
+
+TEST(SerialWorkerTest, RunsTasksInOrderOffTheCallerAndFinishesThemBeforeStopping) {
+  std::vector<int> done;
+  std::thread::id ran_on;
+  {
+    SerialWorker worker;
+    for (int i = 0; i < 5; ++i) {
+      worker.post([&, i] {
+        std::this_thread::sleep_for(10ms);
+        done.push_back(i);
+        ran_on = std::this_thread::get_id();
+      });
+    }
+  }  // the destructor runs what was posted
+  EXPECT_EQ(done, (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_NE(ran_on, std::this_thread::get_id());
 }
 
 TEST(ResultStoreTest, KeepsResultsAcrossRestartsAndSurvivesDamage) {

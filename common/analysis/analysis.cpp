@@ -63,7 +63,10 @@ VideoAnalysis analysis_from_features(const VideoFeatures& f, std::string source)
     const auto next = std::upper_bound(a.cuts.begin(), a.cuts.end(), fr.t - half_frame);  // cuts are sorted
     if (next != a.cuts.end() && *next < fr.t + half_frame) fr.diff = 0;
   }
-  a.motion = curve(steady, [](const FrameFeature& x) { return std::min(1.0, x.diff * 25.0); });
+  // The change between frames grows with the time between them: measured per 1/30 s, so a 60 fps recording and
+  // the OBS filter's ~10 pictures a second read the same motion as 30 fps.
+  const double per_30fps_frame = f.fps > 0 ? f.fps / 30.0 : 1.0;
+  a.motion = curve(steady, [&](const FrameFeature& x) { return std::min(1.0, x.diff * per_30fps_frame * 25.0); });
   a.brightness = curve(f, [](const FrameFeature& x) { return x.luma; });
   a.warmth = curve(f, [](const FrameFeature& x) { return std::clamp((x.cr - x.cb) * 4.0, -1.0, 1.0); });
   a.saturation = curve(f, [](const FrameFeature& x) { return std::min(1.0, x.saturation * 4.0); });
