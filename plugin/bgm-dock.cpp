@@ -54,6 +54,29 @@ QString stage_text(bgm::Stage stage)
 	return text(key.c_str());
 }
 
+/* A word or sentence from the locale, or `fallback` when the locale has no such key. */
+QString localized(const std::string &key, const QString &fallback)
+{
+	const char *value = obs_module_text(key.c_str());
+	return value && key != value ? QString::fromUtf8(value) : fallback;
+}
+
+/* A transcript line in the user's language: its sentence from the locale, its "@..." arguments translated too;
+ * the engine's English when the locale has no sentence for it. */
+QString transcript_text(const bgm::TranscriptLine &line)
+{
+	QString sentence = localized("ObsBgm.Transcript." + line.id, QString());
+	if (sentence.isEmpty())
+		return QString::fromStdString(line.text);
+	for (const std::string &arg : line.args) {
+		if (!arg.empty() && arg[0] == '@')
+			sentence = sentence.arg(localized("ObsBgm." + arg.substr(1), QString::fromStdString(arg.substr(arg.find('.') + 1))));
+		else
+			sentence = sentence.arg(QString::fromStdString(arg));
+	}
+	return sentence;
+}
+
 QString file_label(const std::filesystem::path &p)
 {
 	return QString::fromStdString(p.filename().string());
@@ -118,8 +141,9 @@ void BgmDock::build_ui()
 	connect(target_, QOverload<int>::of(&QComboBox::activated), this, [this](int index) {
 		if (target_->itemData(index).toInt() != kFile)
 			return;
-		const QString file = QFileDialog::getOpenFileName(this, text("ObsBgm.FileDialog.Title"), QString(),
-								  "Media (*.mp4 *.mov *.avi *.webm *.mkv *.jpg *.png *.gif *.webp *.mp3 *.wav *.m4a *.aac)");
+		const QString file = QFileDialog::getOpenFileName(
+			this, text("ObsBgm.FileDialog.Title"), QString(),
+			text("ObsBgm.FileDialog.Filter") + " (*.mp4 *.mov *.avi *.webm *.mkv *.jpg *.png *.gif *.webp *.mp3 *.wav *.m4a *.aac)");
 		if (!file.isEmpty())
 			chosen_file_ = file.toStdString();
 		refresh_targets();
@@ -139,8 +163,9 @@ void BgmDock::build_ui()
 		layout->addWidget(chip);
 	}
 
-	auto *form = new QGroupBox;
+	auto *form = new QWidget;
 	auto *fl = new QVBoxLayout(form);
+	fl->setContentsMargins(0, 0, 0, 0);
 	fl->addWidget(new QLabel(text("ObsBgm.Style.Label")));
 	style_ = new QComboBox;
 	style_->addItem(text("ObsBgm.Style.Auto"), QString());
@@ -399,7 +424,7 @@ void BgmDock::on_job(const bgm::JobSnapshot &s)
 		return;
 	}
 	for (; transcript_shown_ < s.transcript.size(); ++transcript_shown_)
-		transcript_->appendPlainText(QString::fromStdString(s.transcript[transcript_shown_]));
+		transcript_->appendPlainText(transcript_text(s.transcript[transcript_shown_]));
 	switch (s.state) {
 	case bgm::JobState::kQueued:
 		stage_->setText(text("ObsBgm.Job.Queued"));
@@ -411,10 +436,15 @@ void BgmDock::on_job(const bgm::JobSnapshot &s)
 	case bgm::JobState::kDone:
 		stage_->setText(text("ObsBgm.Job.Done").arg(file_label(s.result->output)));
 		break;
-	case bgm::JobState::kFailed:
-		stage_->setText(text("ObsBgm.Job.Failed").arg(QString::fromStdString(s.error ? s.error->message : "")));
+	case bgm::JobState::kFailed: {
+		/* What went wrong in the user's language; the engine's own explanation (what to do) below it. */
+		const std::string code = s.error ? bgm::error_code_name(s.error->code) : "internal";
+		stage_->setText(text("ObsBgm.Job.Failed").arg(localized("ObsBgm.ErrorCode." + code, QString::fromStdString(code))));
 		stage_->setWordWrap(true);
+		if (s.error)
+			transcript_->appendPlainText(QString::fromStdString(s.error->message));
 		break;
+	}
 	case bgm::JobState::kCancelled:
 		stage_->setText(text("ObsBgm.Job.Cancelled"));
 		break;

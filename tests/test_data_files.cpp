@@ -7,6 +7,9 @@
 #include <set>
 
 #include "core/progress.h"
+#include "core/result.h"
+#include "music/theory.h"
+#include "spec/lexicon.h"
 #include "spec/style_catalog.h"
 
 namespace bgm {
@@ -50,6 +53,28 @@ TEST(DataFiles, LocalesHaveTheSameKeysAndCoverStylesAndStages) {
       upper = false;
     }
     EXPECT_TRUE(en.count("ObsBgm.Stage." + key)) << key;
+  }
+}
+
+TEST(DataFiles, LocalesTranslateWhatTheDockShowsFromTheEngine) {
+  const auto en = read_ini("en-US.ini");
+  for (const auto& mood : moods()) EXPECT_TRUE(en.count("ObsBgm.Mood." + std::string(mood.id))) << mood.id;
+  EXPECT_TRUE(en.count("ObsBgm.Mood.none"));
+  for (Mode m : {Mode::kMajor, Mode::kMinor, Mode::kDorian, Mode::kMixolydian})
+    EXPECT_TRUE(en.count("ObsBgm.Mode." + std::string(mode_name(m)))) << mode_name(m);
+  for (int c = 0; c <= static_cast<int>(ErrorCode::kInternal); ++c) {
+    const std::string name = error_code_name(static_cast<ErrorCode>(c));
+    EXPECT_TRUE(en.count("ObsBgm.ErrorCode." + name)) << name;
+  }
+  // The transcript lines the local engine writes (common/backend/local_backend.cpp), with their argument counts.
+  const std::map<std::string, int> lines = {{"AnalysisUsed", 1}, {"Understood", 6}, {"Followed", 3},
+                                            {"Ducked", 1},       {"Wrote", 1},      {"WroteCopied", 1}};
+  for (const auto& locale : {en, read_ini("zh-CN.ini")}) {
+    for (const auto& [id, args] : lines) {
+      const auto it = locale.find("ObsBgm.Transcript." + id);
+      ASSERT_NE(it, locale.end()) << id;
+      for (int a = 1; a <= args; ++a) EXPECT_NE(it->second.find("%" + std::to_string(a)), std::string::npos) << id << " needs %" << a;
+    }
   }
 }
 

@@ -79,8 +79,13 @@ TEST_F(Jobs, ScoresAFileOnTheWorkerWithStagesInOrder) {
   EXPECT_EQ(s.result->output, dir_ / "clip-bgm.mp4");
   EXPECT_TRUE(s.result->has_video);
   EXPECT_NEAR(duration_of(s.result->output), 6.0, 0.05);
-  EXPECT_FALSE(s.transcript.empty());
-  EXPECT_NE(s.transcript.front().find("Understood"), std::string::npos) << s.transcript.front();
+  ASSERT_FALSE(s.transcript.empty());
+  EXPECT_EQ(s.transcript.front().id, "Understood");
+  EXPECT_EQ(s.transcript.front().text.rfind("Understood: Style: ", 0), 0u) << s.transcript.front().text;
+  ASSERT_EQ(s.transcript.front().args.size(), 6u);
+  EXPECT_EQ(s.transcript.front().args[0].rfind("@Style.", 0), 0u) << "a word the dock translates";
+  EXPECT_EQ(s.transcript.back().id, "WroteCopied");
+  EXPECT_EQ(s.transcript.back().args, std::vector<std::string>{"clip-bgm.mp4"});
   // The stages come in the pipeline's order.
   const auto stages = recorder_.stages();
   auto pos = [&](Stage st) { return std::find(stages.begin(), stages.end(), st) - stages.begin(); };

@@ -48,9 +48,19 @@ struct BackendStatus {
   std::optional<double> credits;   // cloud backends
 };
 
+// One line of a job's transcript, what the backend understood and did: `text` in English (logs, the command line,
+// obs-websocket), and for a UI that translates, an `id` (its locale key is "ObsBgm.Transcript.<id>") with the
+// arguments for its %1, %2...; an argument written "@Style.lofi" names a word to translate too
+// ("ObsBgm.Style.lofi").
+struct TranscriptLine {
+  std::string id;
+  std::vector<std::string> args;
+  std::string text;
+};
+
 struct JobEvents {
   ProgressFn progress;
-  std::function<void(const std::string& line)> transcript;  // what the backend understood and did, in plain words
+  std::function<void(const TranscriptLine& line)> transcript;
 };
 
 class Backend {

@@ -8,6 +8,7 @@
 #include "engine/generate.h"
 #include "engine/score.h"
 #include "media/media_probe.h"
+#include "music/theory.h"
 #include "spec/prompt_parser.h"
 #include "spec/spec_format.h"
 #include "synth/soundfont_synth.h"
@@ -16,23 +17,27 @@ namespace bgm {
 namespace fs = std::filesystem;
 namespace {
 
-void say(const JobEvents& events, const std::string& line) {
-  if (events.transcript) events.transcript(line);
+void say(const JobEvents& events, std::string id, std::vector<std::string> args, std::string text) {
+  if (events.transcript) events.transcript(TranscriptLine{std::move(id), std::move(args), std::move(text)});
 }
 
-// The first line of the spec's description: "Style: Lo-fi · Mood: relaxed · 78 BPM · A minor · 30.0 s".
-std::string spec_headline(const MusicSpec& spec) {
-  std::istringstream in(describe_spec(spec));
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
-std::string seconds_text(double s) {
+std::string one_decimal(double s) {
   std::ostringstream out;
   out.precision(1);
-  out << std::fixed << s << " s";
+  out << std::fixed << s;
   return out.str();
+}
+
+// "Understood: Style: Lo-fi · Mood: relaxed · 78 BPM · A minor · 30.0 s."
+void say_understood(const JobEvents& events, const MusicSpec& spec) {
+  std::istringstream in(describe_spec(spec));
+  std::string headline;
+  std::getline(in, headline);
+  say(events, "Understood",
+      {"@Style." + spec.style_id, "@Mood." + (spec.mood.empty() ? std::string("none") : spec.mood),
+       pitch_class_name(spec.key.tonic, false), "@Mode." + std::string(mode_name(spec.key.mode)),
+       std::to_string(static_cast<int>(std::lround(spec.tempo_bpm))), one_decimal(spec.duration_s)},
+      "Understood: " + headline + ".");
 }
 
 Result<JobResult> score_file(const JobRequest& job, const JobEvents& events, const CancelToken* cancel) {
@@ -52,7 +57,8 @@ Result<JobResult> score_file(const JobRequest& job, const JobEvents& events, con
   std::error_code ec;
   if (info->kind == MediaKind::kVideo && fs::is_regular_file(analysis, ec)) {
     req.analysis_file = analysis;
-    say(events, "Using the analysis recorded live in OBS (" + analysis.filename().string() + "): no second pass over the video.");
+    say(events, "AnalysisUsed", {analysis.filename().string()},
+        "Using the analysis recorded live in OBS (" + analysis.filename().string() + "): no second pass over the video.");
   }
   const bool video_out = job.output == JobOutput::kVideoWithMusic && info->kind != MediaKind::kAudio;
   std::string ext = "m4a";
@@ -63,15 +69,19 @@ Result<JobResult> score_file(const JobRequest& job, const JobEvents& events, con
 
   auto r = score_recording(req, cancel, events.progress);
   if (!r) return r.error();
-  say(events, "Understood: " + spec_headline(r->spec) + ".");
+  say_understood(events, r->spec);
   if (info->kind != MediaKind::kAudio) {
-    say(events, "Followed the video: " + std::to_string(r->analysis.cuts.size()) + " cuts, " +
-                    std::to_string(r->analysis.scene_switches.size()) + " scene switches, " + seconds_text(r->duration_s) + ".");
+    const std::string cuts = std::to_string(r->analysis.cuts.size()), switches = std::to_string(r->analysis.scene_switches.size());
+    say(events, "Followed", {cuts, switches, one_decimal(r->duration_s)},
+        "Followed the video: " + cuts + " cuts, " + switches + " scene switches, " + one_decimal(r->duration_s) + " s.");
   }
   if (job.duck && !r->audio.speech.empty()) {
-    say(events, "Stepped the music back under " + std::to_string(r->audio.speech.size()) + " stretches of speech.");
+    const std::string n = std::to_string(r->audio.speech.size());
+    say(events, "Ducked", {n}, "Stepped the music back under " + n + " stretches of speech.");
   }
-  say(events, "Wrote " + r->output.filename().string() + (r->video_copied ? " (the video copied, not re-encoded)." : "."));
+  const std::string name = r->output.filename().string();
+  if (r->video_copied) say(events, "WroteCopied", {name}, "Wrote " + name + " (the video copied, not re-encoded).");
+  else say(events, "Wrote", {name}, "Wrote " + name + ".");
   return JobResult{r->output, r->spec.style_name, r->duration_s, video_out};
 }
 
@@ -91,8 +101,8 @@ Result<JobResult> generate_from_text(const JobRequest& job, const JobEvents& eve
   req.output = unused_path(job.output_dir, file_safe("AI Music - " + spec->style_name), "m4a");
   auto r = generate_music(req, cancel, events.progress);
   if (!r) return r.error();
-  say(events, "Understood: " + spec_headline(r->spec) + ".");
-  say(events, "Wrote " + r->output.filename().string() + ".");
+  say_understood(events, r->spec);
+  say(events, "Wrote", {r->output.filename().string()}, "Wrote " + r->output.filename().string() + ".");
   return JobResult{r->output, r->spec.style_name, static_cast<double>(r->frames) / r->sample_rate, false};
 }
 

@@ -115,7 +115,7 @@ void JobRunner::work() {
     events.progress = [&](Stage stage, double fraction) {
       update(id, [&](JobSnapshot& s) { s.stage = stage, s.fraction = fraction; });
     };
-    events.transcript = [&](const std::string& line) {
+    events.transcript = [&](const TranscriptLine& line) {
       update(id, [&](JobSnapshot& s) { s.transcript.push_back(line); });
     };
     auto result = backend_->run(request, events, cancel);

@@ -31,7 +31,7 @@ struct JobSnapshot {
   JobRequest request;
   Stage stage = Stage::kUnderstanding;
   double fraction = 0;                  // within the stage
-  std::vector<std::string> transcript;
+  std::vector<TranscriptLine> transcript;
   std::optional<JobResult> result;      // kDone
   std::optional<Error> error;           // kFailed
 };
