@@ -126,6 +126,19 @@ TEST(ObsEndToEnd, RecordScoreAndAddTheResultToTheScene) {
   ASSERT_EQ(listed["results"].size(), 1u);
   EXPECT_EQ(listed["results"][0].value("outputPath", ""), output.string());
 
+  // In studio mode a result goes into the preview scene, where the user is preparing the next shot.
+  ASSERT_TRUE(ok(ws.request("SetStudioModeEnabled", {{"studioModeEnabled", true}})));
+  std::this_thread::sleep_for(300ms);  // OBS switches modes on its UI thread
+  ASSERT_TRUE(ok(ws.request("SetCurrentPreviewScene", {{"sceneName", "Second"}})));
+  const auto previewed = ws.vendor("obs-bgm", "AddResultToScene", {{"path", output.string()}});
+  ASSERT_TRUE(previewed.value("success", false)) << previewed.dump();
+  const auto preview_items = ws.request("GetSceneItemList", {{"sceneName", "Second"}});  // kept: the loop reads into it
+  bool in_preview = false;
+  for (const auto& item : preview_items["responseData"]["sceneItems"])
+    in_preview |= item.value("sourceName", "") == previewed.value("sourceName", "");
+  EXPECT_TRUE(in_preview) << preview_items.dump();
+  ASSERT_TRUE(ok(ws.request("SetStudioModeEnabled", {{"studioModeEnabled", false}})));
+
   // A picture of OBS with the dock, for people (and the README).
   std::this_thread::sleep_for(500ms);
   const auto shot = std::filesystem::path(OBS_BGM_SCREENSHOT_PATH);
@@ -148,7 +161,8 @@ std::filesystem::path record(test::ObsWebSocket& ws, double seconds) {
 TEST(ObsEndToEnd, AutoScoreAfterRecordingAndQuittingMidJobLosesNothing) {
   test::TempDir dir;
   test::ObsSession obs(dir.path(), OBS_BGM_PLUGIN_DIR);
-  obs.write_plugin_settings(R"({"auto_score": true, "music_volume": "loud", "duck": true})");  // one wrong type: ignored
+  // One wrong type: reported and ignored.
+  obs.write_plugin_settings(R"({"auto_score": true, "score_replays": true, "music_volume": "loud", "duck": true})");
   ASSERT_EQ(obs.start(), "");
   test::ObsWebSocket ws;
   ASSERT_EQ(ws.connect(obs.port()), "");
@@ -169,16 +183,39 @@ TEST(ObsEndToEnd, AutoScoreAfterRecordingAndQuittingMidJobLosesNothing) {
   const std::filesystem::path scored = results[0].value("outputPath", "");
   EXPECT_NEAR(seconds_of(scored), seconds_of(first), 0.05);
 
+  // The hotkey scores the last recording again (a new file beside the first result).
+  ASSERT_TRUE(ok(ws.request("TriggerHotkeyByName", {{"hotkeyName", "obs_bgm.score_last_recording"}})));
+  auto wait_for_results = [&](size_t n) {
+    for (int i = 0; i < 300; ++i) {
+      results = ws.vendor("obs-bgm", "ListResults", {{"newestFirst", true}})["results"];
+      if (results.size() >= n) break;
+      std::this_thread::sleep_for(200ms);
+    }
+    return results.size();
+  };
+  ASSERT_EQ(wait_for_results(2), 2u);
+  EXPECT_NE(results[0].value("outputPath", ""), scored.string()) << "a new result never replaces an earlier one";
+  EXPECT_TRUE(std::filesystem::exists(scored));
+
+  // A replay-buffer save is scored too when the setting says so.
+  ASSERT_TRUE(ok(ws.request("StartReplayBuffer")));
+  std::this_thread::sleep_for(3500ms);
+  ASSERT_TRUE(ok(ws.request("SaveReplayBuffer")));
+  ASSERT_EQ(wait_for_results(3), 3u);
+  EXPECT_EQ(std::filesystem::path(results[0].value("sourcePath", "")).filename().string().rfind("Replay", 0), 0u) << results[0].dump();
+  ASSERT_TRUE(ok(ws.request("StopReplayBuffer")));
+
   // Quit while the next one is being scored: OBS exits cleanly and promptly, nothing half-written is left.
   const auto second = record(ws, 3.0);
   std::this_thread::sleep_for(300ms);
   const auto asked = std::chrono::steady_clock::now();
   EXPECT_EQ(obs.stop(), 0) << obs.log();
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count(), 10.0);
+  ASSERT_TRUE(std::filesystem::exists(second)) << second;
   for (const auto& e : std::filesystem::directory_iterator(obs.record_dir())) {
     const std::string name = e.path().filename().string();
     EXPECT_NE(name[0], '.') << "a temporary file was left: " << name;
-    if (name.find("-bgm") != std::string::npos && e.path() != scored) {
+    if (name.rfind(second.stem().string() + "-bgm", 0) == 0) {
       EXPECT_NEAR(seconds_of(e.path()), seconds_of(second), 0.05) << "a result written before the quit is whole";
     }
   }

@@ -105,7 +105,7 @@ void ObsSession::write_config() const {
          "[Audio]\nSampleRate=48000\nChannelSetup=Stereo\n[Output]\nMode=Simple\n[SimpleOutput]\nFilePath="
       << record_dir_.string()
       << "\nRecFormat=mkv\nRecQuality=Stream\nRecEncoder=x264\nVBitrate=1000\nABitrate=160\nPreset=ultrafast\n"
-         "FileNameWithoutSpace=true\n";
+         "FileNameWithoutSpace=true\nRecRB=true\nRecRBTime=20\nRecRBSize=512\n";
   // Two scenes, each one solid colour (ABGR): switching between them is a cut and a scene switch.
   auto item = [](const char* name) {
     return std::string("{\"name\":\"") + name +
