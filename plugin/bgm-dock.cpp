@@ -132,6 +132,14 @@ void BgmDock::build_ui()
 	status_ = new QLabel;
 	status_->setWordWrap(true);
 	layout->addWidget(status_);
+	auto *watch = new QPushButton(text("ObsBgm.Watch.Button"));
+	watch->setToolTip(text("ObsBgm.Watch.Tip"));
+	layout->addWidget(watch);
+	connect(watch, &QPushButton::clicked, this, [this] {
+		const std::string scene = add_analyzer_to_current_scene(text("ObsBgm.Filter.Name").toStdString());
+		transcript_->appendPlainText(scene.empty() ? text("ObsBgm.Watch.Failed")
+							   : text("ObsBgm.Watch.Done").arg(QString::fromStdString(scene)));
+	});
 
 	layout->addWidget(new QLabel(text("ObsBgm.Target.Label")));
 	target_ = new QComboBox;

@@ -3,6 +3,7 @@
 #include <obs-frontend-api.h>
 #include <obs-module.h>
 
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -47,9 +48,41 @@ std::string add_media_source(obs_scene_t *scene, const std::string &file, const 
 	return unique;
 }
 
+static SourcePtr current_scene()
+{
+	return SourcePtr(obs_frontend_preview_program_mode_active() ? obs_frontend_get_current_preview_scene()
+								    : obs_frontend_get_current_scene());
+}
+
 std::string add_media_source_to_current_scene(const std::string &file, const std::string &name)
 {
-	SourcePtr scene_source(obs_frontend_preview_program_mode_active() ? obs_frontend_get_current_preview_scene()
-									  : obs_frontend_get_current_scene());
+	SourcePtr scene_source = current_scene();
 	return add_media_source(scene_source ? obs_scene_from_source(scene_source.get()) : nullptr, file, name);
+}
+
+bool add_analyzer_filter(obs_source_t *source, const std::string &filter_name)
+{
+	bool present = false;
+	obs_source_enum_filters(
+		source,
+		[](obs_source_t *, obs_source_t *filter, void *param) {
+			if (strcmp(obs_source_get_unversioned_id(filter), "obs_bgm_analyzer") == 0)
+				*static_cast<bool *>(param) = true;
+		},
+		&present);
+	if (present)
+		return true;
+	SourcePtr filter(obs_source_create("obs_bgm_analyzer", filter_name.c_str(), nullptr, nullptr));
+	if (!filter)
+		return false;
+	obs_source_filter_add(source, filter.get());
+	return true;
+}
+
+std::string add_analyzer_to_current_scene(const std::string &filter_name)
+{
+	SourcePtr scene_source = current_scene();
+	if (!scene_source || !add_analyzer_filter(scene_source.get(), filter_name))
+		return {};
+	return obs_source_get_name(scene_source.get());
 }

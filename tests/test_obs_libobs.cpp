@@ -176,6 +176,12 @@ TEST_F(LibObs, AddingAResultCreatesAMediaSourceWithTheFile) {
   EXPECT_EQ(std::string(obs_data_get_string(settings, "local_file")), file);
   EXPECT_TRUE(obs_data_get_bool(settings, "is_local_file"));
   obs_data_release(settings);
+
+  // The dock's "analyse this scene" adds the analyzer once, however often it is pressed.
+  obs_source_t* scene_source = obs_scene_get_source(scene);
+  EXPECT_TRUE(add_analyzer_filter(scene_source, "AI Music Analyzer"));
+  EXPECT_TRUE(add_analyzer_filter(scene_source, "AI Music Analyzer"));
+  EXPECT_EQ(obs_source_filter_count(scene_source), 1u);
   obs_scene_release(scene);
 }
 
