@@ -162,6 +162,7 @@ void BgmController::on_job(const bgm::JobSnapshot &s)
 		if (s.state == bgm::JobState::kDone && s.result && results_) {
 			bgm::SavedResult saved{s.result->output,
 					       s.request.input.value_or(std::filesystem::path{}),
+					       s.result->style_id,
 					       s.result->style_name,
 					       s.request.prompt,
 					       s.result->duration_s,

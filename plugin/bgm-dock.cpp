@@ -107,13 +107,18 @@ BgmDock::BgmDock(QWidget *parent) : QDockWidget(parent)
 	status_->setText(text("ObsBgm.Status.Connecting"));
 	std::thread([self] {
 		auto status = bgm::LocalBackend().connect(nullptr);
-		const QString line = status ? text("ObsBgm.Status.Ready").arg(text("ObsBgm.Backend.Local"))
-					    : text("ObsBgm.Status.Unavailable").arg(QString::fromStdString(status.error().message));
+		const QString line =
+			status ? text("ObsBgm.Status.Ready").arg(text("ObsBgm.Backend.Local"))
+			       : text("ObsBgm.Status.Unavailable")
+					 .arg(localized(std::string("ObsBgm.ErrorCode.") + bgm::error_code_name(status.error().code), QString()));
+		const QString detail = status ? QString() : QString::fromStdString(status.error().message);
 		QMetaObject::invokeMethod(
 			qApp,
-			[self, line] {
-				if (self)
-					self->status_->setText(line);
+			[self, line, detail] {
+				if (!self)
+					return;
+				self->status_->setText(line);
+				self->status_->setToolTip(detail); /* what to install, in the engine's words */
 			},
 			Qt::QueuedConnection);
 	}).detach();
@@ -343,12 +348,13 @@ void BgmDock::refresh_results()
 	for (const auto &r : BgmController::get().results()) {
 		std::error_code ec;
 		const bool present = std::filesystem::exists(r.output, ec);
-		auto *item = new QListWidgetItem(QString::fromStdString(r.style_name) + " · " + file_label(r.output) +
+		const QString style = localized("ObsBgm.Style." + r.style_id, QString::fromStdString(r.style_name));
+		auto *item = new QListWidgetItem(style + " · " + file_label(r.output) +
 						 (present ? QString() : " " + text("ObsBgm.Results.Missing")));
 		if (!present)
 			item->setFlags(item->flags() & ~Qt::ItemIsEnabled);
 		item->setData(Qt::UserRole, QString::fromStdString(r.output.string()));
-		item->setData(Qt::UserRole + 1, QString::fromStdString(r.style_name));
+		item->setData(Qt::UserRole + 1, style);
 		item->setToolTip(QString::fromStdString(r.output.string()) + "\n" + QString::number(r.duration_s, 'f', 1) + " s" +
 				 (r.prompt.empty() ? QString() : "\n" + QString::fromStdString(r.prompt)));
 		results_->addItem(item);

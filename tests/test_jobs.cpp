@@ -193,13 +193,14 @@ TEST(ResultStoreTest, KeepsResultsAcrossRestartsAndSurvivesDamage) {
   {
     ResultStore store(file);
     EXPECT_EQ(store.load(), "");
-    ASSERT_TRUE(store.add({"/rec/a-bgm.mp4", "/rec/a.mkv", "Lo-fi", "calm", 12.5, true, 1700000000}));
-    ASSERT_TRUE(store.add({"/music/AI Music - Pop.m4a", "", "Pop", "", 60, false, 1700000100}));
+    ASSERT_TRUE(store.add({"/rec/a-bgm.mp4", "/rec/a.mkv", "lofi", "Lo-fi", "calm", 12.5, true, 1700000000}));
+    ASSERT_TRUE(store.add({"/music/AI Music - Pop.m4a", "", "pop", "Pop", "", 60, false, 1700000100}));
   }
   ResultStore again(file);
   EXPECT_EQ(again.load(), "");
   ASSERT_EQ(again.results().size(), 2u);
   EXPECT_EQ(again.results()[0].style_name, "Pop") << "newest first";
+  EXPECT_EQ(again.results()[0].style_id, "pop");
   EXPECT_EQ(again.results()[1].output, "/rec/a-bgm.mp4");
   EXPECT_DOUBLE_EQ(again.results()[1].duration_s, 12.5);
   EXPECT_TRUE(again.results()[1].has_video);

@@ -38,6 +38,7 @@ struct JobRequest {
 
 struct JobResult {
   std::filesystem::path output;
+  std::string style_id;    // "lofi": for UIs that show the style in their language
   std::string style_name;  // "Lo-fi"
   double duration_s = 0;
   bool has_video = false;

@@ -82,7 +82,7 @@ Result<JobResult> score_file(const JobRequest& job, const JobEvents& events, con
   const std::string name = r->output.filename().string();
   if (r->video_copied) say(events, "WroteCopied", {name}, "Wrote " + name + " (the video copied, not re-encoded).");
   else say(events, "Wrote", {name}, "Wrote " + name + ".");
-  return JobResult{r->output, r->spec.style_name, r->duration_s, video_out};
+  return JobResult{r->output, r->spec.style_id, r->spec.style_name, r->duration_s, video_out};
 }
 
 Result<JobResult> generate_from_text(const JobRequest& job, const JobEvents& events, const CancelToken* cancel) {
@@ -103,7 +103,7 @@ Result<JobResult> generate_from_text(const JobRequest& job, const JobEvents& eve
   if (!r) return r.error();
   say_understood(events, r->spec);
   say(events, "Wrote", {r->output.filename().string()}, "Wrote " + r->output.filename().string() + ".");
-  return JobResult{r->output, r->spec.style_name, static_cast<double>(r->frames) / r->sample_rate, false};
+  return JobResult{r->output, r->spec.style_id, r->spec.style_name, static_cast<double>(r->frames) / r->sample_rate, false};
 }
 
 }  // namespace

@@ -42,6 +42,7 @@ std::string ResultStore::load() {
     s.output = field<std::string>(r, "output", "");
     if (s.output.empty()) continue;
     s.source = field<std::string>(r, "source", "");
+    s.style_id = field<std::string>(r, "style_id", "");
     s.style_name = field<std::string>(r, "style", "");
     s.prompt = field<std::string>(r, "prompt", "");
     s.duration_s = field<double>(r, "duration_s", 0.0);
@@ -62,7 +63,7 @@ Status ResultStore::add(SavedResult result) {
 Status ResultStore::save() const {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& r : results_) {
-    list.push_back({{"output", r.output.string()}, {"source", r.source.string()}, {"style", r.style_name}, {"prompt", r.prompt},
+    list.push_back({{"output", r.output.string()}, {"source", r.source.string()}, {"style_id", r.style_id}, {"style", r.style_name}, {"prompt", r.prompt},
                     {"duration_s", r.duration_s}, {"has_video", r.has_video}, {"created_unix", r.created_unix}});
   }
   const nlohmann::json doc = {{"format", kFormat}, {"version", 1}, {"results", list}};

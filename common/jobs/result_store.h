@@ -16,6 +16,7 @@ namespace bgm {
 struct SavedResult {
   std::filesystem::path output;
   std::filesystem::path source;  // empty: from text alone
+  std::string style_id;
   std::string style_name;
   std::string prompt;
   double duration_s = 0;
