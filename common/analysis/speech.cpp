@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "analysis/pitch_track.h"
 #include "audio/k_meter.h"
 
 namespace bgm {
@@ -41,6 +42,8 @@ std::vector<TimeSpan> detect_speech(const AudioFrames& audio, const SpeechSettin
   // Level per 10 ms: the voice band and everything, read in chunks of whole hops.
   Biquad hp1 = Biquad::make(true, 300, rate), hp2 = hp1, lp1 = Biquad::make(false, 3400, rate), lp2 = lp1;
   std::vector<double> band(frames), total(frames);
+  std::vector<float> pitch(frames, 0.0f);
+  PitchTracker tracker(rate);
   (void)for_each_chunk(audio, [&](size_t first, const float* left, const float* right, size_t count) -> Status {
     for (size_t f = first / hop; f < frames && (f + 1) * hop <= first + count; ++f) {
       double eb = 0, et = 0;
@@ -48,9 +51,11 @@ std::vector<TimeSpan> detect_speech(const AudioFrames& audio, const SpeechSettin
         const double x = 0.5 * (static_cast<double>(left[i]) + right[i]);
         const double y = lp2.run(lp1.run(hp2.run(hp1.run(x))));
         eb += y * y, et += x * x;
+        tracker.push(y);
       }
       band[f] = db(eb / static_cast<double>(hop));
       total[f] = db(et / static_cast<double>(hop));
+      if (band[f] > s.min_level_dbfs) pitch[f] = tracker.pitch();
     }
     return {};
   }, hop * 64);
@@ -70,6 +75,22 @@ std::vector<TimeSpan> detect_speech(const AudioFrames& audio, const SpeechSettin
       lo = std::min(lo, band[static_cast<size_t>(k)]), hi = std::max(hi, band[static_cast<size_t>(k)]);
     }
     voiced[f] = hi - lo >= s.modulation_db;
+  }
+  // A melody is not a voice: where the pitch mostly holds still from one 10 ms to the next (notes), the level's
+  // rise and fall is music's, not syllables'. Speech glides.
+  std::vector<int> pitched(frames + 1, 0), stable(frames + 1, 0);  // running counts
+  for (size_t f = 1; f < frames; ++f) {
+    const bool p = pitch[f] > 0 && pitch[f - 1] > 0;
+    pitched[f + 1] = pitched[f] + p;
+    stable[f + 1] = stable[f] + (p && std::fabs(pitch[f] / pitch[f - 1] - 1.0f) < s.held_pitch);
+  }
+  const long reach = 30;  // 300 ms each side
+  for (size_t f = 0; f < frames; ++f) {
+    if (!voiced[f]) continue;
+    const auto from = static_cast<size_t>(std::max(0L, static_cast<long>(f) - reach));
+    const size_t to = std::min(frames, f + static_cast<size_t>(reach) + 1);
+    const int p = pitched[to] - pitched[from], st = stable[to] - stable[from];
+    if (p >= s.min_pitched && st >= s.held_share * p) voiced[f] = false;
   }
   // Frames to segments: merge short pauses, drop blips, pad.
   std::vector<TimeSpan> out;

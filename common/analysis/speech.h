@@ -1,7 +1,8 @@
 #pragma once
 // Where someone is talking, and how loud the recording is. Speech is found by its signature: energy concentrated
-// in the voice band (300-3400 Hz), well above the recording's noise floor, and modulated at syllable rate (steady
-// tones and drones are not). Segments are smoothed so ducking does not flutter between words.
+// in the voice band (300-3400 Hz), well above the recording's noise floor, modulated at syllable rate (steady
+// tones and drones are not), and a pitch that glides (a melody's notes hold theirs: game and background music in a
+// recording is not speech). Segments are smoothed so ducking does not flutter between words.
 // Thread: pure functions (the audio they read belongs to the calling thread).
 
 #include <cmath>
@@ -17,6 +18,9 @@ struct SpeechSettings {
   double min_level_dbfs = -55.0;  // never speech below this
   double band_share_db = -8.0;    // voice band versus the whole spectrum
   double modulation_db = 2.5;     // syllabic rise and fall over 400 ms
+  float held_pitch = 0.006f;      // a pitch that moves less than this (relative) in 10 ms is held, as notes are
+  double held_share = 0.66;       // music, not speech, where this share of the pitched moments hold their pitch
+  int min_pitched = 8;            // ... judged when the 600 ms around have at least this many pitched moments
   double merge_gap_s = 0.35;      // pauses shorter than this stay inside the segment
   double min_length_s = 0.15;
   double pad_s = 0.1;             // each side of a segment
