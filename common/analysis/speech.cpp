@@ -32,9 +32,8 @@ struct Biquad {
 
 double db(double power) { return 10 * std::log10(power + 1e-20); }
 
-}  // namespace
-
-std::vector<TimeSpan> detect_speech(const AudioFrames& audio, const SpeechSettings& s) {
+// The speech detector; when `meter` is given, it also hears every frame (one pass for loudness and speech).
+std::vector<TimeSpan> find_speech(const AudioFrames& audio, const SpeechSettings& s, KMeter* meter) {
   const int rate = audio.sample_rate();
   const size_t hop = static_cast<size_t>(rate / 100);  // 10 ms
   const size_t frames = audio.frames() / hop;
@@ -45,6 +44,7 @@ std::vector<TimeSpan> detect_speech(const AudioFrames& audio, const SpeechSettin
   std::vector<float> pitch(frames, 0.0f);
   PitchTracker tracker(rate);
   (void)for_each_chunk(audio, [&](size_t first, const float* left, const float* right, size_t count) -> Status {
+    if (meter) meter->add(left, right, count);
     for (size_t f = first / hop; f < frames && (f + 1) * hop <= first + count; ++f) {
       double eb = 0, et = 0;
       for (size_t i = f * hop - first; i < (f + 1) * hop - first; ++i) {
@@ -111,10 +111,15 @@ std::vector<TimeSpan> detect_speech(const AudioFrames& audio, const SpeechSettin
   return kept;
 }
 
+}  // namespace
+
+std::vector<TimeSpan> detect_speech(const AudioFrames& audio, const SpeechSettings& s) { return find_speech(audio, s, nullptr); }
+
 AudioAnalysis analyse_audio(const AudioFrames& audio) {
   AudioAnalysis a;
-  a.loudness_lufs = KMeter::integrated(audio);
-  a.speech = detect_speech(audio);
+  KMeter meter(audio.sample_rate());
+  a.speech = find_speech(audio, SpeechSettings{}, &meter);
+  a.loudness_lufs = meter.integrated_lufs();
   return a;
 }
 

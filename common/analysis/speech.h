@@ -33,7 +33,7 @@ struct AudioAnalysis {
   std::vector<TimeSpan> speech;
 };
 
-// Reads `audio` twice, in chunks.
+// Reads `audio` once, in chunks.
 AudioAnalysis analyse_audio(const AudioFrames& audio);
 
 }  // namespace bgm
