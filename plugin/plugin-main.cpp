@@ -8,6 +8,7 @@
 #include <QMainWindow>
 
 #include <filesystem>
+#include <memory>
 
 #include "analyzer-filter.h"
 #include "backend/local_backend.h"
@@ -36,10 +37,10 @@ std::string take_string(char *s)
 	return out;
 }
 
-/* Writes what the filter gathered beside the recording, on a worker thread (the UI thread never waits). */
-void write_live_analysis(const std::string &recording, double duration_s)
+/* Builds and writes what the filter gathered beside the recording (on the controller's worker). */
+void write_live_analysis(bgm::LiveAnalysis::Capture capture, const std::string &recording, double duration_s)
 {
-	auto analysis = BgmController::get().live_analysis().finish(duration_s, recording);
+	auto analysis = bgm::analysis_from_capture(std::move(capture), duration_s, recording);
 	if (!analysis)
 		return;
 	const auto path = bgm::analysis_path_for(recording);
@@ -78,12 +79,16 @@ void on_frontend_event(enum obs_frontend_event event, void *)
 		analyzer_set_recording_start(0);
 		g_recording_start_ns = 0;
 		const std::string path = take_string(obs_frontend_get_last_recording());
-		if (path.empty())
+		if (path.empty()) {
+			c.live_analysis().stop();
 			break;
+		}
 		c.set_last_recording(path, elapsed);
-		/* The analysis is written first (off this thread), then the dock hears of the recording and may score it. */
-		c.post([path, elapsed] {
-			write_live_analysis(path, elapsed);
+		/* The analysis is built and written first (off this thread), then the dock hears of the recording and may
+		 * score it. What was gathered is taken now, so a recording started at once begins afresh. */
+		auto capture = std::make_shared<bgm::LiveAnalysis::Capture>(c.live_analysis().stop());
+		c.post([capture, path, elapsed] {
+			write_live_analysis(std::move(*capture), path, elapsed);
 			if (g_dock)
 				QMetaObject::invokeMethod(
 					g_dock, [path] { g_dock->recording_finished(QString::fromStdString(path), false); },

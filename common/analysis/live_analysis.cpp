@@ -35,21 +35,30 @@ void LiveAnalysis::add_scene_switch(double t) {
   if (active_ && t > 0) switches_.push_back(t);
 }
 
-std::optional<VideoAnalysis> LiveAnalysis::finish(double duration_s, const std::string& source) {
+LiveAnalysis::Capture LiveAnalysis::stop() {
   std::lock_guard lock(mutex_);
   active_ = false;
-  if (features_.frames.size() < 2) return std::nullopt;
-  VideoFeatures f = std::move(features_);
+  Capture c{std::move(features_), std::move(switches_)};
   features_ = VideoFeatures{};
+  switches_.clear();
+  return c;
+}
+
+std::optional<VideoAnalysis> LiveAnalysis::finish(double duration_s, const std::string& source) {
+  return analysis_from_capture(stop(), duration_s, source);
+}
+
+std::optional<VideoAnalysis> analysis_from_capture(LiveAnalysis::Capture capture, double duration_s, const std::string& source) {
+  VideoFeatures& f = capture.features;
+  if (f.frames.size() < 2) return std::nullopt;
   const double span = f.frames.back().t - f.frames.front().t;
   f.fps = span > 0 ? static_cast<double>(f.frames.size() - 1) / span : 10.0;
   f.duration_s = duration_s > 0 ? duration_s : f.frames.back().t + 1.0 / f.fps;
   VideoAnalysis a = analysis_from_features(f, source);
   a.origin = "obs-filter";
-  for (double s : switches_)
+  for (double s : capture.scene_switches)
     if (s < a.duration_s) a.scene_switches.push_back(std::round(s * 1000.0) / 1000.0);
   std::sort(a.scene_switches.begin(), a.scene_switches.end());
-  switches_.clear();
   return a;
 }
 

@@ -25,6 +25,14 @@ class LiveAnalysis {
   // A kThumbWidth x kThumbHeight BGRA picture shown `t` seconds into the recording, from a source of this size.
   void add_picture(double t, const std::uint8_t* bgra, size_t stride, int source_width, int source_height);
   void add_scene_switch(double t);
+  // What was gathered over one recording.
+  struct Capture {
+    VideoFeatures features;
+    std::vector<double> scene_switches;
+  };
+  // Stops gathering and hands over what was gathered (cheap: call it from the event that ends the recording, so
+  // a recording that starts at once begins afresh).
+  Capture stop();
   // Stops gathering. The analysis of a recording `duration_s` long, or nullopt when no picture was seen.
   std::optional<VideoAnalysis> finish(double duration_s, const std::string& source);
 
@@ -35,6 +43,9 @@ class LiveAnalysis {
   VideoFeatures features_;
   std::vector<double> switches_;
 };
+
+// The analysis of a capture (any thread: the work of building it). nullopt when fewer than two pictures were seen.
+std::optional<VideoAnalysis> analysis_from_capture(LiveAnalysis::Capture capture, double duration_s, const std::string& source);
 
 // Writes an analysis as JSON (temporary name, then renamed). Errors: kIo.
 Status write_analysis_file(const VideoAnalysis& analysis, const std::filesystem::path& path);
