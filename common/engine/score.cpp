@@ -80,6 +80,12 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     return make_error(ErrorCode::kUnsupported, req.input.string() + " has no picture: write the result as audio (.m4a, .wav or .mp3).");
   }
 
+  const auto too_long = [&] {
+    return make_error(ErrorCode::kInvalidArgument, req.input.string() + " is longer than an hour, the most obs-bgm scores at once.");
+  };
+  // Known from the container already: an over-long file is refused before anything is decoded.
+  if (info->duration_s > kMaxDurationS + 1.0) return too_long();
+
   // What the music follows.
   report(Stage::kAnalysing, 0);
   if (req.analysis_file) {
@@ -115,7 +121,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     return make_error(ErrorCode::kInvalidArgument, req.input.string() + " is too short to score (" + std::to_string(duration).substr(0, 4) +
                                                        " s): music needs at least 2 seconds.");
   }
-  if (duration > kMaxDurationS) return make_error(ErrorCode::kInvalidArgument, req.input.string() + " is longer than an hour, the most obs-bgm scores at once.");
+  if (duration > kMaxDurationS) return too_long();  // the container may not have said
   result.duration_s = duration;
   const auto frames = static_cast<size_t>(std::llround(duration * kSampleRate));
   // The recording's sound cut or padded to the scored length.
