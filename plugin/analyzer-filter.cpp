@@ -14,9 +14,7 @@ namespace {
 
 constexpr uint64_t kSampleIntervalNs = 100'000'000; /* at most 10 pictures a second */
 
-std::atomic<uint64_t> g_recording_start_ns{0};
-/* The last picture taken by any analyzer: with the filter on several scenes, the scene on screen feeds the
- * analysis (hidden scenes are not rendered), at most 10 pictures a second in all. */
+/* The last picture taken by any analyzer: at most 10 pictures a second in all. */
 std::atomic<uint64_t> g_last_sample_ns{0};
 
 struct analyzer_filter {
@@ -27,7 +25,7 @@ struct analyzer_filter {
 	double staged_t = 0;
 	int staged_cx = 0, staged_cy = 0;
 	uint64_t last_sample_ns = 0;
-	uint64_t session_start_ns = 0;
+	uint64_t session = 0;
 	bool failed = false;
 };
 
@@ -67,7 +65,7 @@ void read_back(analyzer_filter *f)
 	gs_stagesurface_unmap(f->stage);
 }
 
-void sample(analyzer_filter *f, uint64_t now, uint64_t start)
+void sample(analyzer_filter *f, uint64_t now, double t)
 {
 	obs_source_t *target = obs_filter_get_target(f->context);
 	const uint32_t cx = target ? obs_source_get_base_width(target) : 0;
@@ -99,7 +97,7 @@ void sample(analyzer_filter *f, uint64_t now, uint64_t start)
 	gs_texrender_end(f->texrender);
 	gs_stage_texture(f->stage, gs_texrender_get_texture(f->texrender));
 	f->staged = true;
-	f->staged_t = static_cast<double>(now - start) / 1e9;
+	f->staged_t = t;
 	f->staged_cx = static_cast<int>(cx);
 	f->staged_cy = static_cast<int>(cy);
 	f->last_sample_ns = now;
@@ -109,32 +107,30 @@ void analyzer_video_render(void *data, gs_effect_t *)
 {
 	auto *f = static_cast<analyzer_filter *>(data);
 	obs_source_skip_video_filter(f->context); /* the picture goes on untouched */
-	const uint64_t start = g_recording_start_ns.load();
-	if (f->failed || start == 0)
+	const bgm::RecordingClock &clock = BgmController::get().recording_clock();
+	const uint64_t session = clock.session();
+	if (f->failed || session == 0)
 		return;
-	if (f->session_start_ns != start) { /* a new recording */
-		f->session_start_ns = start;
+	if (f->session != session) { /* a new recording */
+		f->session = session;
 		f->staged = false;
 		f->last_sample_ns = 0;
 	}
 	const uint64_t now = os_gettime_ns();
 	if (f->staged && now - f->last_sample_ns >= kSampleIntervalNs / 2)
 		read_back(f); /* this filter's scene may not be shown at the next sample */
+	if (clock.paused() || !obs_source_active(obs_filter_get_parent(f->context)))
+		return; /* paused time is not recorded; nor are scenes only previewed or shown in a projector */
+	const auto t = clock.seconds(now);
 	uint64_t last = g_last_sample_ns.load();
-	if (now < start || (last > start && now - last < kSampleIntervalNs))
+	if (!t || (last != 0 && now - last < kSampleIntervalNs))
 		return;
 	if (!g_last_sample_ns.compare_exchange_strong(last, now))
 		return; /* another analyzer took this one */
-	sample(f, now, start);
+	sample(f, now, *t);
 }
 
 } // namespace
-
-void analyzer_set_recording_start(uint64_t start_ns)
-{
-	g_last_sample_ns.store(0);
-	g_recording_start_ns.store(start_ns);
-}
 
 void register_analyzer_filter(void)
 {

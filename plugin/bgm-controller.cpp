@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "backend/local_backend.h"
+#include "spec/prompt_parser.h"
 
 BgmController &BgmController::get()
 {
@@ -24,13 +25,18 @@ void BgmController::start(const std::string &config_dir)
 	note = results_->load();
 	if (!note.empty())
 		blog(LOG_WARNING, "[obs-bgm] %s", note.c_str());
-	io_ = std::make_unique<bgm::SerialWorker>();
+	io_ = std::make_unique<bgm::SerialWorker>(
+		[](const std::string &what) { blog(LOG_ERROR, "[obs-bgm] a background task failed: %s", what.c_str()); });
 	runner_ = std::make_shared<bgm::JobRunner>(std::make_shared<bgm::LocalBackend>(),
 						   [this](const bgm::JobSnapshot &s) { on_job(s); });
 }
 
 void BgmController::stop()
 {
+	/* The runner first (outside the lock: the worker's last update takes it, and may post the results list), then
+	 * the writer, which finishes what was posted (an analysis, the results list) before it is joined. */
+	if (auto r = runner())
+		r->shutdown();
 	std::shared_ptr<bgm::JobRunner> runner;
 	std::unique_ptr<bgm::SerialWorker> io;
 	{
@@ -38,9 +44,7 @@ void BgmController::stop()
 		runner = std::move(runner_);
 		io = std::move(io_);
 	}
-	io.reset(); /* finishes writing what was posted (an analysis) */
-	if (runner)
-		runner->shutdown(); /* outside the lock: the worker's last update takes it */
+	io.reset();
 }
 
 PluginSettings BgmController::settings() const
@@ -53,8 +57,13 @@ void BgmController::set_settings(const PluginSettings &settings)
 {
 	std::lock_guard lock(mutex_);
 	settings_ = settings;
-	if (!config_dir_.empty() && !save_plugin_settings(settings_, config_dir_ + "/settings.json"))
-		blog(LOG_WARNING, "[obs-bgm] Could not save the settings in %s", config_dir_.c_str());
+	if (config_dir_.empty() || !io_)
+		return;
+	/* Written on the worker, in order: a slow home folder never makes the dock wait. */
+	io_->post([settings, file = config_dir_ + "/settings.json"] {
+		if (!save_plugin_settings(settings, file))
+			blog(LOG_WARNING, "[obs-bgm] Could not save the settings in %s", file.c_str());
+	});
 }
 
 void BgmController::set_last_recording(const std::string &path, double seconds)
@@ -117,10 +126,28 @@ std::shared_ptr<bgm::JobRunner> BgmController::runner() const
 	return runner_;
 }
 
-std::uint64_t BgmController::submit(bgm::JobRequest request)
+bgm::Result<std::uint64_t> BgmController::submit(bgm::JobRequest request)
 {
+	if (auto ok = bgm::check_prompt_length(request.prompt); !ok)
+		return ok.error();
 	auto r = runner();
-	return r ? r->submit(std::move(request)) : 0;
+	if (!r)
+		return bgm::make_error(bgm::ErrorCode::kCancelled, "obs-bgm is shutting down.");
+	return r->submit(std::move(request));
+}
+
+bool BgmController::is_result(const std::filesystem::path &path) const
+{
+	if (path.empty())
+		return false;
+	for (const auto &r : results())
+		if (r.output == path)
+			return true;
+	if (auto r = runner())
+		for (const auto &job : r->list())
+			if (job.result && job.result->output == path)
+				return true;
+	return false;
 }
 
 bool BgmController::cancel(std::uint64_t id)
@@ -168,8 +195,12 @@ void BgmController::on_job(const bgm::JobSnapshot &s)
 					       s.result->duration_s,
 					       s.result->has_video,
 					       static_cast<std::int64_t>(std::time(nullptr))};
-			if (auto ok = results_->add(saved); !ok)
-				blog(LOG_WARNING, "[obs-bgm] %s", ok.error().message.c_str());
+			results_->add(saved);
+			if (io_)
+				io_->post([file = results_->file(), list = results_->results()] {
+					if (auto ok = bgm::ResultStore::write(file, list); !ok)
+						blog(LOG_WARNING, "[obs-bgm] %s", ok.error().message.c_str());
+				});
 		}
 		if (s.state == bgm::JobState::kFailed && s.error)
 			blog(LOG_WARNING, "[obs-bgm] job %llu failed: %s", static_cast<unsigned long long>(s.id),

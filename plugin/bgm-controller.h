@@ -3,8 +3,9 @@
  * (the local engine behind the Backend interface), the results kept across restarts, and the analysis the filter
  * gathers while recording. The dock, the frontend events, the hotkey and the obs-websocket requests all go
  * through it.
- * Thread: every function may be called from any thread (a mutex guards the state); job updates are delivered to
- * the listener on the runner's worker thread. */
+ * Thread: every function may be called from any thread (a mutex guards the state; no disk I/O happens under it or
+ * on the caller's thread: settings and results are written by the controller's own worker); job updates are
+ * delivered to the listener on the runner's worker thread. */
 
 #include <cstdint>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "analysis/live_analysis.h"
+#include "analysis/recording_clock.h"
 #include "jobs/job_runner.h"
 #include "jobs/result_store.h"
 #include "jobs/serial_worker.h"
@@ -45,16 +47,21 @@ public:
 	/* A job with the current settings: `input` empty means text alone. */
 	bgm::JobRequest make_request(const std::optional<std::filesystem::path> &input, const std::string &prompt,
 				     const std::string &style) const;
-	/* 0 when the worker is not running. */
-	std::uint64_t submit(bgm::JobRequest request);
+	/* The job's id (an earlier one's for a recording already queued or running). Errors: the prompt is too long,
+	 * the queue is full, or obs-bgm is shutting down (the message says which). */
+	bgm::Result<std::uint64_t> submit(bgm::JobRequest request);
 	bool cancel(std::uint64_t id);
 	std::optional<bgm::JobSnapshot> job(std::uint64_t id) const;
 	std::vector<bgm::SavedResult> results() const;
+	/* Whether `path` is one of ours: a kept result or the output of a job of this session. */
+	bool is_result(const std::filesystem::path &path) const;
 
 	void set_job_listener(JobListener listener);
 	/* Runs small tasks (writing the live analysis) off the calling thread, in order. */
 	void post(std::function<void()> task);
 	bgm::LiveAnalysis &live_analysis() { return live_; }
+	/* The time the current recording has run, pauses taken out (the filter's and the scene switches' clock). */
+	bgm::RecordingClock &recording_clock() { return clock_; }
 
 private:
 	BgmController() = default;
@@ -70,5 +77,6 @@ private:
 	std::shared_ptr<bgm::JobRunner> runner() const;
 	JobListener listener_;
 	bgm::LiveAnalysis live_;
+	bgm::RecordingClock clock_;
 	std::unique_ptr<bgm::SerialWorker> io_; /* joined in stop() */
 };

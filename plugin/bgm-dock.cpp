@@ -27,6 +27,7 @@
 #include "backend/local_backend.h"
 #include "bgm-controller.h"
 #include "media-import.h"
+#include "spec/prompt_parser.h"
 #include "spec/style_catalog.h"
 
 namespace {
@@ -105,7 +106,7 @@ BgmDock::BgmDock(QWidget *parent) : QDockWidget(parent)
 	});
 	/* Checking the engine (the SoundFont) happens off the UI thread. */
 	status_->setText(text("ObsBgm.Status.Connecting"));
-	std::thread([self] {
+	connect_thread_ = std::thread([self] {
 		auto status = bgm::LocalBackend().connect(nullptr);
 		const QString line =
 			status ? text("ObsBgm.Status.Ready").arg(text("ObsBgm.Backend.Local"))
@@ -121,12 +122,14 @@ BgmDock::BgmDock(QWidget *parent) : QDockWidget(parent)
 				self->status_->setToolTip(detail); /* what to install, in the engine's words */
 			},
 			Qt::QueuedConnection);
-	}).detach();
+	});
 }
 
 BgmDock::~BgmDock()
 {
 	BgmController::get().set_job_listener({});
+	if (connect_thread_.joinable())
+		connect_thread_.join();
 }
 
 void BgmDock::build_ui()
@@ -345,14 +348,11 @@ void BgmDock::refresh_targets()
 void BgmDock::refresh_results()
 {
 	results_->clear();
+	std::vector<std::filesystem::path> outputs;
 	for (const auto &r : BgmController::get().results()) {
-		std::error_code ec;
-		const bool present = std::filesystem::exists(r.output, ec);
+		outputs.push_back(r.output);
 		const QString style = localized("ObsBgm.Style." + r.style_id, QString::fromStdString(r.style_name));
-		auto *item = new QListWidgetItem(style + " · " + file_label(r.output) +
-						 (present ? QString() : " " + text("ObsBgm.Results.Missing")));
-		if (!present)
-			item->setFlags(item->flags() & ~Qt::ItemIsEnabled);
+		auto *item = new QListWidgetItem(style + " · " + file_label(r.output));
 		item->setData(Qt::UserRole, QString::fromStdString(r.output.string()));
 		item->setData(Qt::UserRole + 1, style);
 		item->setToolTip(QString::fromStdString(r.output.string()) + "\n" + QString::number(r.duration_s, 'f', 1) + " s" +
@@ -361,6 +361,35 @@ void BgmDock::refresh_results()
 	}
 	if (results_->count())
 		results_->setCurrentRow(0);
+	/* Which files are gone is looked up on the controller's worker (a slow or network folder never makes the dock
+	 * wait), then marked here. */
+	QPointer<BgmDock> self(this);
+	const unsigned generation = ++results_generation_;
+	BgmController::get().post([self, outputs, generation] {
+		std::vector<bool> missing;
+		for (const auto &path : outputs) {
+			std::error_code ec;
+			missing.push_back(!std::filesystem::exists(path, ec));
+		}
+		QMetaObject::invokeMethod(
+			qApp,
+			[self, missing, generation] {
+				if (self && self->results_generation_ == generation)
+					self->mark_missing_results(missing);
+			},
+			Qt::QueuedConnection);
+	});
+}
+
+void BgmDock::mark_missing_results(const std::vector<bool> &missing)
+{
+	for (int i = 0; i < results_->count() && i < static_cast<int>(missing.size()); ++i) {
+		if (!missing[static_cast<size_t>(i)])
+			continue;
+		QListWidgetItem *item = results_->item(i);
+		item->setText(item->text() + " " + text("ObsBgm.Results.Missing"));
+		item->setFlags(item->flags() & ~Qt::ItemIsEnabled);
+	}
 }
 
 void BgmDock::recording_finished(const QString &, bool replay)
@@ -401,12 +430,23 @@ void BgmDock::generate()
 	default:
 		break;
 	}
-	save_settings_from_ui();
-	const auto id = c.submit(c.make_request(input, prompt_->toPlainText().trimmed().toStdString(),
-						style_->currentData().toString().toStdString()));
-	if (!id)
+	const std::string prompt = prompt_->toPlainText().trimmed().toStdString();
+	if (prompt.size() > bgm::kMaxPromptBytes) {
+		transcript_->appendPlainText(text("ObsBgm.Error.PromptTooLong")
+						     .arg(static_cast<qulonglong>(prompt.size()))
+						     .arg(static_cast<qulonglong>(bgm::kMaxPromptBytes)));
 		return;
-	job_id_ = id;
+	}
+	save_settings_from_ui();
+	const auto id = c.submit(c.make_request(input, prompt,
+						style_->currentData().toString().toStdString()));
+	if (!id) {
+		transcript_->appendPlainText(
+			localized(std::string("ObsBgm.ErrorCode.") + bgm::error_code_name(id.error().code), QString()) + "\n" +
+			QString::fromStdString(id.error().message));
+		return;
+	}
+	job_id_ = *id;
 	transcript_->clear();
 	transcript_shown_ = 0;
 	set_busy(true);

@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <thread>
+#include <vector>
 
 #include "jobs/job_runner.h"
 
@@ -40,6 +42,7 @@ private:
 	void save_settings_from_ui();
 	void refresh_targets();
 	void refresh_results();
+	void mark_missing_results(const std::vector<bool> &missing);
 	void on_job(const bgm::JobSnapshot &snapshot);
 	void set_busy(bool busy);
 	void add_selected_to_scene();
@@ -67,4 +70,6 @@ private:
 	std::filesystem::path chosen_file_;
 	std::uint64_t job_id_ = 0;
 	size_t transcript_shown_ = 0; /* lines of the job's transcript already shown */
+	unsigned results_generation_ = 0; /* which refresh a background presence check belongs to */
+	std::thread connect_thread_;      /* checks the engine at start; joined by the destructor */
 };

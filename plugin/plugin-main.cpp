@@ -5,7 +5,9 @@
 #include <obs-module.h>
 #include <util/platform.h>
 
+#include <QApplication>
 #include <QMainWindow>
+#include <QPointer>
 
 #include <filesystem>
 #include <memory>
@@ -26,9 +28,9 @@ MODULE_EXPORT const char *obs_module_description(void)
 
 namespace {
 
-BgmDock *g_dock = nullptr;
+QPointer<BgmDock> g_dock; /* cleared by Qt when the main window deletes the dock */
 obs_hotkey_id g_hotkey = OBS_INVALID_HOTKEY_ID;
-uint64_t g_recording_start_ns = 0;
+
 
 std::string take_string(char *s)
 {
@@ -41,9 +43,15 @@ std::string take_string(char *s)
 void write_live_analysis(bgm::LiveAnalysis::Capture capture, const std::string &recording, double duration_s)
 {
 	auto analysis = bgm::analysis_from_capture(std::move(capture), duration_s, recording);
-	if (!analysis)
-		return;
 	const auto path = bgm::analysis_path_for(recording);
+	if (!analysis) {
+		/* Nothing to write: an older analysis of the same name must not pass for this recording's. */
+		std::error_code ec;
+		if (std::filesystem::remove(path, ec))
+			blog(LOG_INFO, "[obs-bgm] removed a stale analysis: %s", path.c_str());
+		return;
+	}
+	analysis->recording = bgm::recording_identity(recording); /* it belongs to this file as it is now */
 	if (auto ok = bgm::write_analysis_file(*analysis, path); !ok)
 		blog(LOG_WARNING, "[obs-bgm] %s", ok.error().message.c_str());
 	else
@@ -66,18 +74,21 @@ void on_frontend_event(enum obs_frontend_event event, void *)
 		break;
 	}
 	case OBS_FRONTEND_EVENT_RECORDING_STARTED:
-		g_recording_start_ns = os_gettime_ns();
 		c.live_analysis().start();
-		analyzer_set_recording_start(g_recording_start_ns);
+		c.recording_clock().start(os_gettime_ns());
 		break;
-	case OBS_FRONTEND_EVENT_SCENE_CHANGED:
-		if (g_recording_start_ns)
-			c.live_analysis().add_scene_switch(static_cast<double>(os_gettime_ns() - g_recording_start_ns) / 1e9);
+	case OBS_FRONTEND_EVENT_RECORDING_PAUSED:
+		c.recording_clock().pause(os_gettime_ns());
+		break;
+	case OBS_FRONTEND_EVENT_RECORDING_UNPAUSED:
+		c.recording_clock().resume(os_gettime_ns());
+		break;
+	case OBS_FRONTEND_EVENT_SCENE_CHANGED: /* the program scene (in studio mode: after the transition) */
+		if (const auto t = c.recording_clock().seconds(os_gettime_ns()))
+			c.live_analysis().add_scene_switch(*t);
 		break;
 	case OBS_FRONTEND_EVENT_RECORDING_STOPPED: {
-		const double elapsed = static_cast<double>(os_gettime_ns() - g_recording_start_ns) / 1e9;
-		analyzer_set_recording_start(0);
-		g_recording_start_ns = 0;
+		const double elapsed = c.recording_clock().stop(os_gettime_ns());
 		const std::string path = take_string(obs_frontend_get_last_recording());
 		if (path.empty()) {
 			c.live_analysis().stop();
@@ -89,10 +100,13 @@ void on_frontend_event(enum obs_frontend_event event, void *)
 		auto capture = std::make_shared<bgm::LiveAnalysis::Capture>(c.live_analysis().stop());
 		c.post([capture, path, elapsed] {
 			write_live_analysis(std::move(*capture), path, elapsed);
-			if (g_dock)
-				QMetaObject::invokeMethod(
-					g_dock, [path] { g_dock->recording_finished(QString::fromStdString(path), false); },
-					Qt::QueuedConnection);
+			QMetaObject::invokeMethod(
+				qApp,
+				[path] {
+					if (g_dock)
+						g_dock->recording_finished(QString::fromStdString(path), false);
+				},
+				Qt::QueuedConnection);
 		});
 		break;
 	}
@@ -106,6 +120,7 @@ void on_frontend_event(enum obs_frontend_event event, void *)
 		break;
 	}
 	case OBS_FRONTEND_EVENT_EXIT:
+		unregister_websocket_vendor(); /* obs-websocket stops after this: no request may still be on its way */
 		c.stop(); /* a running job is cancelled cleanly; finished results are already saved */
 		break;
 	default:
@@ -116,8 +131,14 @@ void on_frontend_event(enum obs_frontend_event event, void *)
 /* Hotkeys fire on OBS's hotkey thread: the dock is reached through a queued call. */
 void on_hotkey(void *, obs_hotkey_id, obs_hotkey_t *, bool pressed)
 {
-	if (pressed && g_dock)
-		QMetaObject::invokeMethod(g_dock, [] { g_dock->generate(); }, Qt::QueuedConnection);
+	if (pressed)
+		QMetaObject::invokeMethod(
+			qApp,
+			[] {
+				if (g_dock)
+					g_dock->generate();
+			},
+			Qt::QueuedConnection);
 }
 
 } // namespace

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
+#include "core/json_text.h"
 #include "settings-keys.h"
 
 namespace keys = obs_bgm_keys;
@@ -65,13 +66,5 @@ bool save_plugin_settings(const PluginSettings &s, const std::string &file)
 				    {keys::kDuck, s.duck},                 {keys::kVideoOutput, s.video_output}};
 	std::error_code ec;
 	std::filesystem::create_directories(std::filesystem::path(file).parent_path(), ec);
-	bgm::AtomicOutput out(file);
-	{
-		std::ofstream f(out.temp_path());
-		f << doc.dump(2) << "\n";
-		if (!f)
-			return false;
-	}
-	chmod(out.temp_path().c_str(), 0600);
-	return out.commit().ok();
+	return bgm::write_file_atomically(file, bgm::json_text(doc) + "\n", bgm::OutputPolicy{false, true}).ok();
 }

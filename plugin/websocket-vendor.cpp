@@ -4,16 +4,12 @@
 #include <callback/proc.h>
 #include <obs-module.h>
 
-#include <QApplication>
-#include <QMetaObject>
-#include <QThread>
-
-#include <functional>
 #include <string>
 
 #include "bgm-controller.h"
 #include "media-import.h"
 #include "settings-keys.h"
+#include "spec/prompt_parser.h"
 
 namespace keys = obs_bgm_keys;
 
@@ -41,15 +37,10 @@ void fail(obs_data_t *response, const std::string &message)
 	obs_data_set_string(response, "error", message.c_str());
 }
 
-/* Runs `fn` on the UI thread and waits for it (the scene must be changed there). */
-void on_ui_thread(const std::function<void()> &fn)
-{
-	if (!qApp || QThread::currentThread() == qApp->thread()) {
-		fn();
-		return;
-	}
-	QMetaObject::invokeMethod(qApp, fn, Qt::BlockingQueuedConnection);
-}
+/* The vendor and its requests, for unregistering at exit. */
+void *g_vendor = nullptr;
+const char *const kRequests[] = {keys::kReqScoreLastRecording, keys::kReqGetJob, keys::kReqListResults,
+				 keys::kReqAddResultToScene};
 
 void score_last_recording(obs_data_t *request, obs_data_t *response, void *)
 {
@@ -59,14 +50,18 @@ void score_last_recording(obs_data_t *request, obs_data_t *response, void *)
 		fail(response, "There is no recording yet: record something first.");
 		return;
 	}
-	const auto id = c.submit(c.make_request(*recording, obs_data_get_string(request, keys::kFieldPrompt),
-						obs_data_get_string(request, keys::kFieldStyle)));
+	const char *prompt = obs_data_get_string(request, keys::kFieldPrompt);
+	if (auto ok = bgm::check_prompt_length(prompt); !ok) {
+		fail(response, ok.error().message);
+		return;
+	}
+	const auto id = c.submit(c.make_request(*recording, prompt, obs_data_get_string(request, keys::kFieldStyle)));
 	if (!id) {
-		fail(response, "obs-bgm is shutting down.");
+		fail(response, id.error().message);
 		return;
 	}
 	obs_data_set_bool(response, "success", true);
-	obs_data_set_int(response, keys::kFieldJobId, static_cast<long long>(id));
+	obs_data_set_int(response, keys::kFieldJobId, static_cast<long long>(*id));
 	obs_data_set_string(response, "input", recording->string().c_str());
 }
 
@@ -130,9 +125,14 @@ void add_result_to_scene(obs_data_t *request, obs_data_t *response, void *)
 		fail(response, "There is no result yet: score a recording first.");
 		return;
 	}
-	std::string name;
+	if (!c.is_result(path)) {
+		fail(response, "That path is not an obs-bgm result. Give one from ListResults or a job's outputPath.");
+		return;
+	}
+	/* Here, on the request's thread: waiting for the UI thread would stall OBS's graphics thread in a SerialFrame
+	 * batch, and hang OBS's exit (obs-websocket waits for its requests after Qt's event loop has ended). */
 	const std::string title = std::string(obs_module_text("ObsBgm.Source.Prefix")) + (style.empty() ? "" : " - " + style);
-	on_ui_thread([&] { name = add_media_source_to_current_scene(path, title); });
+	const std::string name = add_media_source_to_current_scene(path, title);
 	if (name.empty()) {
 		fail(response, "Could not add the result to the current scene.");
 		return;
@@ -173,10 +173,27 @@ bool register_websocket_vendor(void)
 		blog(LOG_WARNING, "[obs-bgm] obs-websocket refused the vendor name '%s'.", keys::kVendorName);
 		return false;
 	}
+	g_vendor = vendor;
 	const bool ok = register_request(ph, vendor, keys::kReqScoreLastRecording, score_last_recording) &&
 			register_request(ph, vendor, keys::kReqGetJob, get_job) &&
 			register_request(ph, vendor, keys::kReqListResults, list_results) &&
 			register_request(ph, vendor, keys::kReqAddResultToScene, add_result_to_scene);
 	blog(ok ? LOG_INFO : LOG_WARNING, "[obs-bgm] obs-websocket vendor requests %s.", ok ? "registered" : "not all registered");
 	return ok;
+}
+
+void unregister_websocket_vendor(void)
+{
+	proc_handler_t *ph = g_vendor ? websocket_ph() : nullptr;
+	if (!ph)
+		return;
+	for (const char *type : kRequests) {
+		calldata_t cd = {};
+		calldata_set_ptr(&cd, "vendor", g_vendor);
+		calldata_set_string(&cd, "type", type);
+		proc_handler_call(ph, "vendor_request_unregister", &cd);
+		calldata_free(&cd);
+	}
+	g_vendor = nullptr;
+	blog(LOG_INFO, "[obs-bgm] obs-websocket vendor requests unregistered.");
 }

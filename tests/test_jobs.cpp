@@ -72,7 +72,7 @@ TEST_F(Jobs, ScoresAFileOnTheWorkerWithStagesInOrder) {
   req.input = clip_;
   req.prompt = "calm piano";
   req.seed = 1;
-  const auto id = runner.submit(req);
+  const auto id = *runner.submit(req);
   const auto s = recorder_.wait_for(id, finished);
   ASSERT_EQ(s.state, JobState::kDone) << (s.error ? s.error->message : "");
   ASSERT_TRUE(s.result);
@@ -97,7 +97,7 @@ TEST_F(Jobs, ScoresAFileOnTheWorkerWithStagesInOrder) {
 
   // The same file again: a new name, the first result untouched.
   const auto first = test::read_file(s.result->output);
-  const auto again = recorder_.wait_for(runner.submit(req), finished);
+  const auto again = recorder_.wait_for(*runner.submit(req), finished);
   ASSERT_EQ(again.state, JobState::kDone);
   EXPECT_EQ(again.result->output, dir_ / "clip-bgm-2.mp4");
   EXPECT_EQ(test::read_file(s.result->output), first);
@@ -109,7 +109,7 @@ TEST_F(Jobs, AudioTrackOnlyAndTextAlone) {
   track.input = clip_;
   track.output = JobOutput::kAudioTrack;
   track.seed = 2;
-  const auto a = recorder_.wait_for(runner.submit(track), finished);
+  const auto a = recorder_.wait_for(*runner.submit(track), finished);
   ASSERT_EQ(a.state, JobState::kDone) << (a.error ? a.error->message : "");
   EXPECT_EQ(a.result->output.extension(), ".m4a");
   EXPECT_FALSE(a.result->has_video);
@@ -120,14 +120,14 @@ TEST_F(Jobs, AudioTrackOnlyAndTextAlone) {
   text.prompt = "upbeat synthwave, 8 seconds";
   text.output_dir = dir_.path();
   text.seed = 3;
-  const auto t = recorder_.wait_for(runner.submit(text), finished);
+  const auto t = recorder_.wait_for(*runner.submit(text), finished);
   ASSERT_EQ(t.state, JobState::kDone) << (t.error ? t.error->message : "");
   EXPECT_NEAR(duration_of(t.result->output), 8.0, 0.05) << "the prompt's length wins";
   EXPECT_EQ(t.result->output.parent_path(), dir_.path());
 
   JobRequest nowhere;
   nowhere.prompt = "jazz";
-  const auto n = recorder_.wait_for(runner.submit(nowhere), finished);
+  const auto n = recorder_.wait_for(*runner.submit(nowhere), finished);
   EXPECT_EQ(n.state, JobState::kFailed);
   EXPECT_NE(n.error->message.find("output folder"), std::string::npos);
 }
@@ -139,8 +139,8 @@ TEST_F(Jobs, CancelStopsWithinASecondAndLeavesNothing) {
   text.text_duration_s = 600;  // long enough to be still rendering
   text.output_dir = dir_ / "out";
   std::filesystem::create_directories(text.output_dir);
-  const auto id = runner.submit(text);
-  const auto waiting = runner.submit(text);  // queued behind it
+  const auto id = *runner.submit(text);
+  const auto waiting = *runner.submit(text);  // queued behind it
   recorder_.wait_for(id, [](const JobSnapshot& s) { return s.stage == Stage::kRendering && s.fraction > 0; });
   const auto asked = std::chrono::steady_clock::now();
   EXPECT_TRUE(runner.cancel(waiting));
@@ -161,7 +161,7 @@ TEST_F(Jobs, ShuttingDownCancelsTheRunningJob) {
   text.text_duration_s = 600;
   text.output_dir = dir_ / "quit";
   std::filesystem::create_directories(text.output_dir);
-  const auto id = runner->submit(text);
+  const auto id = *runner->submit(text);
   recorder_.wait_for(id, [](const JobSnapshot& s) { return s.stage == Stage::kRendering; });
   const auto asked = std::chrono::steady_clock::now();
   runner.reset();  // OBS quitting
@@ -193,8 +193,10 @@ TEST(ResultStoreTest, KeepsResultsAcrossRestartsAndSurvivesDamage) {
   {
     ResultStore store(file);
     EXPECT_EQ(store.load(), "");
-    ASSERT_TRUE(store.add({"/rec/a-bgm.mp4", "/rec/a.mkv", "lofi", "Lo-fi", "calm", 12.5, true, 1700000000}));
-    ASSERT_TRUE(store.add({"/music/AI Music - Pop.m4a", "", "pop", "Pop", "", 60, false, 1700000100}));
+    store.add({"/rec/a-bgm.mp4", "/rec/a.mkv", "lofi", "Lo-fi", "calm", 12.5, true, 1700000000});
+    ASSERT_TRUE(store.save());
+    store.add({"/music/AI Music - Pop.m4a", "", "pop", "Pop", "", 60, false, 1700000100});
+    ASSERT_TRUE(ResultStore::write(file, store.results())) << "a copy written from any thread";
   }
   ResultStore again(file);
   EXPECT_EQ(again.load(), "");

@@ -100,10 +100,10 @@ TEST_F(LibObs, TheFilterIsRegisteredAndPassesFramesThroughUnchanged) {
   ASSERT_TRUE(filter);
   obs_source_filter_add(colour.get(), filter.get());
   BgmController::get().live_analysis().start();
-  analyzer_set_recording_start(os_gettime_ns());
+  BgmController::get().recording_clock().start(os_gettime_ns());
   std::this_thread::sleep_for(1200ms);
   const auto with = grab.next();
-  analyzer_set_recording_start(0);
+  BgmController::get().recording_clock().stop(os_gettime_ns());
   const auto analysis = BgmController::get().live_analysis().finish(1.2, "colour");
   obs_remove_raw_video_callback(FrameGrab::callback, &grab);
   obs_set_output_source(0, nullptr);
@@ -147,9 +147,9 @@ TEST_F(LibObs, OnAMediaSourceTheFilterFindsTheClipsCuts) {
   }
   const uint64_t start = os_gettime_ns() - static_cast<uint64_t>(obs_source_media_get_time(media.get())) * 1000000ULL;
   BgmController::get().live_analysis().start();
-  analyzer_set_recording_start(start);
+  BgmController::get().recording_clock().start(start);
   for (int i = 0; i < 200 && obs_source_media_get_state(media.get()) != OBS_MEDIA_STATE_ENDED; ++i) std::this_thread::sleep_for(50ms);
-  analyzer_set_recording_start(0);
+  BgmController::get().recording_clock().stop(os_gettime_ns());
   const auto analysis = BgmController::get().live_analysis().finish(8.0, clip.string());
   obs_set_output_source(0, nullptr);
   obs_source_filter_remove(media.get(), filter.get());

@@ -1,8 +1,12 @@
 #include "analysis/analysis.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "analysis/cut_detector.h"
@@ -11,13 +15,18 @@ namespace bgm {
 namespace {
 
 // Means of a per-frame value over consecutive intervals.
+// At most one bin per interval of the longest recording: what a file claims cannot decide the memory used.
+constexpr size_t kMaxCurveBins = static_cast<size_t>(kMaxDurationS / kCurveIntervalS) + 4;
+
 template <typename Get>
 std::vector<float> curve(const VideoFeatures& f, Get get) {
-  const auto bins = static_cast<size_t>(std::max(1.0, std::ceil(f.duration_s / kCurveIntervalS)));
+  const double d = std::isfinite(f.duration_s) ? std::clamp(f.duration_s, 0.0, kMaxDurationS + 2.0) : 0.0;
+  const auto bins = std::min(kMaxCurveBins, static_cast<size_t>(std::max(1.0, std::ceil(d / kCurveIntervalS))));
   std::vector<double> sum(bins, 0);
   std::vector<int> count(bins, 0);
   for (const auto& fr : f.frames) {
-    const auto b = std::min(bins - 1, static_cast<size_t>(std::max(0.0, fr.t) / kCurveIntervalS));
+    if (!std::isfinite(fr.t)) continue;
+    const auto b = std::min(bins - 1, static_cast<size_t>(std::clamp(fr.t, 0.0, d) / kCurveIntervalS));
     sum[b] += get(fr);
     ++count[b];
   }
@@ -46,7 +55,11 @@ double mean(const std::vector<float>& v) {
 
 }  // namespace
 
-VideoAnalysis analysis_from_features(const VideoFeatures& f, std::string source) {
+VideoAnalysis analysis_from_features(const VideoFeatures& input, std::string source) {
+  VideoFeatures f = input;
+  f.fps = sane_fps(f.fps);
+  if (!std::isfinite(f.duration_s) || f.duration_s < 0) f.duration_s = 0;
+  std::erase_if(f.frames, [](const FrameFeature& fr) { return !std::isfinite(fr.t); });
   VideoAnalysis a;
   a.source = std::move(source);
   a.duration_s = f.duration_s;
@@ -65,7 +78,7 @@ VideoAnalysis analysis_from_features(const VideoFeatures& f, std::string source)
   }
   // The change between frames grows with the time between them: measured per 1/30 s, so a 60 fps recording and
   // the OBS filter's ~10 pictures a second read the same motion as 30 fps.
-  const double per_30fps_frame = f.fps > 0 ? f.fps / 30.0 : 1.0;
+  const double per_30fps_frame = f.fps / 30.0;
   a.motion = curve(steady, [&](const FrameFeature& x) { return std::min(1.0, x.diff * per_30fps_frame * 25.0); });
   a.brightness = curve(f, [](const FrameFeature& x) { return x.luma; });
   a.warmth = curve(f, [](const FrameFeature& x) { return std::clamp((x.cr - x.cb) * 4.0, -1.0, 1.0); });
@@ -107,7 +120,7 @@ nlohmann::json analysis_to_json(const VideoAnalysis& a) {
   nlohmann::json cuts = nlohmann::json::array(), switches = nlohmann::json::array();
   for (double c : a.cuts) cuts.push_back(round3(c));
   for (double c : a.scene_switches) switches.push_back(round3(c));
-  return {
+  nlohmann::json out = {
       {"format", "obs-bgm-analysis"},
       {"version", kAnalysisFormatVersion},
       {"source", a.source},
@@ -123,71 +136,175 @@ nlohmann::json analysis_to_json(const VideoAnalysis& a) {
                 {"motion", round3(a.mood.motion)}, {"cuts_per_minute", round3(a.mood.cuts_per_minute)},
                 {"valence", round3(a.mood.valence)}, {"energy", round3(a.mood.energy)}}},
   };
+  if (a.recording) out["recording"] = {{"size_bytes", a.recording->size_bytes}, {"mtime_ns", a.recording->mtime_ns}};
+  return out;
 }
 
-Result<VideoAnalysis> analysis_from_json(const nlohmann::json& j) {
-  auto bad = [](const std::string& why) {
-    return make_error(ErrorCode::kInvalidArgument, "The analysis file is not usable: " + why + ".");
-  };
-  try {
-    if (!j.is_object() || j.value("format", std::string()) != "obs-bgm-analysis") return bad("it is not an obs-bgm analysis");
-    const int version = j.at("version").get<int>();
-    if (version > kAnalysisFormatVersion) return bad("it has format version " + std::to_string(version) + "; update obs-bgm to read it");
+namespace {
+
+// Reading one document, strictly: every number is checked for its type, its range and that it is finite.
+class AnalysisReader {
+ public:
+  explicit AnalysisReader(const nlohmann::json& j) : j_(j) {}
+
+  Result<VideoAnalysis> read() {
+    if (!j_.is_object() || !j_.contains("format") || j_["format"] != "obs-bgm-analysis") return bad("it is not an obs-bgm analysis");
+    const auto& v = j_.contains("version") ? j_["version"] : nlohmann::json();
+    if (!v.is_number_integer() || v.get<long long>() < 1) return bad("version must be a whole number from 1");
+    if (v.get<long long>() > kAnalysisFormatVersion) {
+      return bad("it has format version " + std::to_string(v.get<long long>()) + "; update obs-bgm to read it");
+    }
     VideoAnalysis a;
-    a.source = j.value("source", std::string());
-    a.origin = j.value("origin", std::string("decoder"));
-    a.duration_s = j.at("duration_s").get<double>();
-    if (!std::isfinite(a.duration_s) || a.duration_s <= 0) return bad("duration_s must be a positive number");
-    if (j.contains("video")) {
-      a.width = j["video"].value("width", 0);
-      a.height = j["video"].value("height", 0);
-      a.fps = j["video"].value("fps", 0.0);
+    if (!text("source", a.source) || !text("origin", a.origin)) return error_;
+    if (!j_.contains("duration_s") || !number(j_["duration_s"], 1e-3, kMaxDurationS * 10, a.duration_s)) {
+      return bad("duration_s must be a positive number of seconds");
     }
-    a.truncated = j.value("truncated", false);
-    auto times = [&](const char* key, std::vector<double>& out) -> bool {
-      if (!j.contains(key)) return true;
-      for (const auto& t : j.at(key)) {
-        const double v = t.get<double>();
-        if (!std::isfinite(v) || v < 0 || v > a.duration_s) return false;
-        out.push_back(v);
+    if (j_.contains("video")) {
+      const auto& video = j_["video"];
+      if (!video.is_object()) return bad("video must be an object");
+      double w = 0, h = 0;
+      if ((video.contains("width") && !number(video["width"], 0, 16384, w)) || (video.contains("height") && !number(video["height"], 0, 16384, h)) ||
+          (video.contains("fps") && !number(video["fps"], 0, 1000, a.fps))) {
+        return bad("video width and height must be 0 to 16384 and fps 0 to 1000");
       }
-      std::sort(out.begin(), out.end());
-      return true;
-    };
-    if (!times("cuts", a.cuts)) return bad("a cut lies outside the recording");
-    if (!times("scene_switches", a.scene_switches)) return bad("a scene switch lies outside the recording");
-    if (j.contains("curves")) {
-      const auto& c = j["curves"];
-      if (c.value("interval_s", kCurveIntervalS) != kCurveIntervalS) return bad("curves must be sampled every 0.5 s");
-      for (auto [key, vec] : {std::pair{"motion", &a.motion}, std::pair{"brightness", &a.brightness},
-                              std::pair{"warmth", &a.warmth}, std::pair{"saturation", &a.saturation}}) {
-        if (c.contains(key)) *vec = c[key].get<std::vector<float>>();
+      a.width = static_cast<int>(w), a.height = static_cast<int>(h);
+    }
+    if (j_.contains("truncated")) {
+      if (!j_["truncated"].is_boolean()) return bad("truncated must be true or false");
+      a.truncated = j_["truncated"].get<bool>();
+    }
+    if (!times("cuts", a.duration_s, a.cuts)) return bad("a cut lies outside the recording (cuts: a list of times from 0 to duration_s)");
+    if (!times("scene_switches", a.duration_s, a.scene_switches)) return bad("a scene switch lies outside the recording (scene_switches: a list of times from 0 to duration_s)");
+    if (j_.contains("curves")) {
+      const auto& c = j_["curves"];
+      double interval = kCurveIntervalS;
+      if (!c.is_object() || (c.contains("interval_s") && !number(c["interval_s"], 0, 10, interval)) || interval != kCurveIntervalS) {
+        return bad("curves must be sampled every 0.5 s");
+      }
+      const size_t most = static_cast<size_t>(std::ceil(a.duration_s / kCurveIntervalS)) + 2;
+      for (auto [key, vec, lo] : {std::tuple{"motion", &a.motion, 0.0}, std::tuple{"brightness", &a.brightness, 0.0},
+                                  std::tuple{"warmth", &a.warmth, -1.0}, std::tuple{"saturation", &a.saturation, 0.0}}) {
+        if (c.contains(key) && !curve(c[key], lo, most, *vec)) return bad(std::string("curves.") + key + " must be a list of numbers, one per 0.5 s");
       }
     }
-    if (j.contains("mood")) {
-      const auto& m = j["mood"];
-      a.mood.brightness = m.value("brightness", 0.5);
-      a.mood.warmth = m.value("warmth", 0.0);
-      a.mood.saturation = m.value("saturation", 0.0);
-      a.mood.motion = m.value("motion", 0.0);
-      a.mood.cuts_per_minute = m.value("cuts_per_minute", 0.0);
-      a.mood.valence = m.value("valence", 0.0);
-      a.mood.energy = m.value("energy", 0.5);
+    if (j_.contains("mood")) {
+      const auto& m = j_["mood"];
+      if (!m.is_object()) return bad("mood must be an object");
+      MoodEstimate& o = a.mood;
+      for (auto [key, out, lo, hi] : {std::tuple{"brightness", &o.brightness, 0.0, 1.0}, std::tuple{"warmth", &o.warmth, -1.0, 1.0},
+                                      std::tuple{"saturation", &o.saturation, 0.0, 1.0}, std::tuple{"motion", &o.motion, 0.0, 1.0},
+                                      std::tuple{"cuts_per_minute", &o.cuts_per_minute, 0.0, 100000.0},
+                                      std::tuple{"valence", &o.valence, -1.0, 1.0}, std::tuple{"energy", &o.energy, 0.0, 1.0}}) {
+        if (m.contains(key) && !number(m[key], lo, hi, *out)) return bad(std::string("mood.") + key + " is out of range");
+      }
+    }
+    if (j_.contains("recording")) {
+      const auto& r = j_["recording"];
+      if (!r.is_object() || !r.contains("size_bytes") || !r["size_bytes"].is_number_unsigned() || !r.contains("mtime_ns") ||
+          !r["mtime_ns"].is_number_integer()) {
+        return bad("recording must hold size_bytes and mtime_ns as whole numbers");
+      }
+      a.recording = RecordingIdentity{r["size_bytes"].get<std::uint64_t>(), r["mtime_ns"].get<std::int64_t>()};
     }
     return a;
+  }
+
+ private:
+  Error bad(const std::string& why) {
+    error_ = make_error(ErrorCode::kInvalidArgument, "The analysis file is not usable: " + why + ".");
+    return error_;
+  }
+  bool text(const char* key, std::string& out) {
+    if (!j_.contains(key)) return true;
+    if (!j_[key].is_string()) return bad(std::string(key) + " must be text"), false;
+    out = j_[key].get<std::string>();
+    return true;
+  }
+  static bool number(const nlohmann::json& v, double lo, double hi, double& out) {
+    if (!v.is_number()) return false;
+    const double x = v.get<double>();
+    if (!std::isfinite(x) || x < lo || x > hi) return false;
+    out = x;
+    return true;
+  }
+  bool times(const char* key, double duration, std::vector<double>& out) const {
+    if (!j_.contains(key)) return true;
+    const auto& list = j_[key];
+    if (!list.is_array() || list.size() > static_cast<size_t>(duration / 0.05) + 2) return false;  // at most one per 1/20 s
+    for (const auto& t : list) {
+      double v = 0;
+      if (!number(t, 0, duration, v)) return false;
+      out.push_back(v);
+    }
+    std::sort(out.begin(), out.end());
+    return true;
+  }
+  // Values outside the curve's range are clamped to it (the reader's own writer never produces them).
+  static bool curve(const nlohmann::json& list, double lo, size_t most, std::vector<float>& out) {
+    if (!list.is_array() || list.size() > most) return false;
+    for (const auto& x : list) {
+      if (!x.is_number() || !std::isfinite(x.get<double>())) return false;
+      out.push_back(static_cast<float>(std::clamp(x.get<double>(), lo, 1.0)));
+    }
+    return true;
+  }
+
+  const nlohmann::json& j_;
+  Error error_;
+};
+
+}  // namespace
+
+Result<VideoAnalysis> analysis_from_json(const nlohmann::json& j) {
+  try {
+    return AnalysisReader(j).read();
   } catch (const std::exception& e) {
-    return bad(e.what());
+    return make_error(ErrorCode::kInvalidArgument, std::string("The analysis file is not usable: ") + e.what() + ".");
   }
 }
 
 Result<VideoAnalysis> read_analysis_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec || !std::filesystem::is_regular_file(path, ec)) return make_error(ErrorCode::kNotFound, "Cannot read the analysis file " + path.string() + ".");
+  if (size > kMaxAnalysisFileBytes) {
+    return make_error(ErrorCode::kInvalidArgument, "The analysis file " + path.string() + " is " + std::to_string(size >> 20) +
+                                                       " MB; an analysis is at most " + std::to_string(kMaxAnalysisFileBytes >> 20) +
+                                                       " MB. It is not one obs-bgm wrote.");
+  }
   std::ifstream f(path);
   if (!f) return make_error(ErrorCode::kNotFound, "Cannot read the analysis file " + path.string() + ".");
-  try {
-    return analysis_from_json(nlohmann::json::parse(f));
-  } catch (const std::exception& e) {
-    return make_error(ErrorCode::kInvalidArgument, "The analysis file " + path.string() + " is not valid JSON: " + e.what());
+  const auto doc = nlohmann::json::parse(f, nullptr, false);
+  if (doc.is_discarded()) {
+    return make_error(ErrorCode::kInvalidArgument, "The analysis file " + path.string() + " is not valid JSON.");
   }
+  return analysis_from_json(doc);
+}
+
+std::optional<RecordingIdentity> recording_identity(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return RecordingIdentity{static_cast<std::uint64_t>(st.st_size),
+                           static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+}
+
+Status fit_analysis_to_recording(VideoAnalysis& a, const std::filesystem::path& recording, double length_s) {
+  if (a.recording && a.recording != recording_identity(recording)) {
+    return make_error(ErrorCode::kInvalidArgument, "The analysis was written for another recording (" + recording.string() +
+                                                       " has changed since: its size or time differs). Score without it.");
+  }
+  if (!(length_s > 0)) return make_error(ErrorCode::kInvalidArgument, "The length of " + recording.string() + " is unknown.");
+  if (a.origin != "obs-filter" && std::abs(a.duration_s - length_s) > 1.0) {
+    char msg[160];
+    std::snprintf(msg, sizeof msg, " is %.1f s long, but the analysis describes %.1f s: it belongs to another recording.", length_s, a.duration_s);
+    return make_error(ErrorCode::kInvalidArgument, recording.string() + msg);
+  }
+  a.duration_s = length_s;
+  for (auto* times : {&a.cuts, &a.scene_switches}) std::erase_if(*times, [&](double t) { return t > length_s; });
+  const size_t bins = static_cast<size_t>(std::ceil(length_s / kCurveIntervalS));
+  for (auto* c : {&a.motion, &a.brightness, &a.warmth, &a.saturation})
+    if (c->size() > bins) c->resize(std::max<size_t>(bins, 1));
+  return {};
 }
 
 }  // namespace bgm

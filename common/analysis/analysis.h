@@ -5,6 +5,7 @@
 // `obs-bgm score --analysis FILE` reads it.
 // Thread: any thread; analyse_video blocks (call it from a worker) and can be cancelled from any thread.
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -32,6 +33,18 @@ struct MoodEstimate {
   double energy = 0.5;      // 0..1
 };
 
+// Which recording an analysis belongs to: the file's size and modification time when the analysis was written.
+struct RecordingIdentity {
+  std::uint64_t size_bytes = 0;
+  std::int64_t mtime_ns = 0;
+  bool operator==(const RecordingIdentity&) const = default;
+};
+// The identity of the file at `path` now, or nullopt when it cannot be read.
+std::optional<RecordingIdentity> recording_identity(const std::filesystem::path& path);
+
+// The most an analysis file may be (a one-hour recording's analysis is about 0.2 MB).
+inline constexpr std::uintmax_t kMaxAnalysisFileBytes = 8u << 20;
+
 struct VideoAnalysis {
   std::string source;  // the analysed file, as given
   std::string origin = "decoder";  // "decoder" (obs-bgm analyze) or "obs-filter" (written live in OBS)
@@ -44,6 +57,7 @@ struct VideoAnalysis {
   // Curves sampled every kCurveIntervalS from t = 0.
   std::vector<float> motion, brightness, warmth, saturation;
   MoodEstimate mood;
+  std::optional<RecordingIdentity> recording;  // written by the OBS filter; absent in hand-made or older files
 };
 
 // Decodes the video and analyses it. Errors: those of extract_video_features.
@@ -53,8 +67,16 @@ Result<VideoAnalysis> analyse_video(const std::filesystem::path& path, const Fea
 VideoAnalysis analysis_from_features(const VideoFeatures& features, std::string source);
 
 nlohmann::json analysis_to_json(const VideoAnalysis& analysis);
-// Errors: kInvalidArgument with what is wrong in the document (missing field, wrong type, bad version).
+// Checked, not trusted: types, ranges and finite numbers; curves clamped to their range and no longer than the
+// recording; at most kMaxAnalysisFileBytes. Errors: kInvalidArgument with what is wrong in the document (missing
+// field, wrong type, out of range, bad version); kNotFound (unreadable).
 Result<VideoAnalysis> analysis_from_json(const nlohmann::json& json);
 Result<VideoAnalysis> read_analysis_file(const std::filesystem::path& path);
+
+// Whether `analysis` can describe the recording at `recording` whose own length is `length_s`: it must have been
+// written for this file (its recorded identity, when it has one, matches), and a length measured from the file
+// (origin "decoder") must agree within a second. The analysis is then fitted to `length_s` (the file's length
+// wins; times past it are dropped). Errors: kInvalidArgument saying why it does not belong.
+Status fit_analysis_to_recording(VideoAnalysis& analysis, const std::filesystem::path& recording, double length_s);
 
 }  // namespace bgm

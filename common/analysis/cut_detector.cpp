@@ -5,7 +5,8 @@
 
 namespace bgm {
 
-std::vector<double> detect_cuts(const std::vector<FrameFeature>& frames, double fps, const CutSettings& s) {
+std::vector<double> detect_cuts(const std::vector<FrameFeature>& frames, double claimed_fps, const CutSettings& s) {
+  const double fps = sane_fps(claimed_fps);
   std::vector<double> cuts;
   const auto n = static_cast<long>(frames.size());
   const long w = std::max<long>(3, std::lround(s.window_s * fps));
@@ -27,15 +28,17 @@ std::vector<double> detect_cuts(const std::vector<FrameFeature>& frames, double 
     if (f.diff < s.contrast * typical + 0.01f) continue;
     candidates.push_back(i);
   }
-  // Within `gap` frames keep the strongest change.
+  // Within `gap` frames keep the strongest change. Candidates are in frame order, so only neighbours closer than
+  // `gap` are compared (linear in the candidates, whatever the footage).
   for (size_t k = 0; k < candidates.size(); ++k) {
     const long i = candidates[k];
+    const float di = frames[static_cast<size_t>(i)].diff;
     bool strongest = true;
-    for (size_t m = 0; m < candidates.size(); ++m) {
-      const long j = candidates[m];
-      if (j == i || std::labs(j - i) >= gap) continue;
-      const float dj = frames[static_cast<size_t>(j)].diff, di = frames[static_cast<size_t>(i)].diff;
-      if (dj > di || (dj == di && j < i)) strongest = false;
+    for (size_t m = k; m-- > 0 && i - candidates[m] < gap && strongest;) {
+      if (frames[static_cast<size_t>(candidates[m])].diff >= di) strongest = false;  // earlier wins a tie
+    }
+    for (size_t m = k + 1; m < candidates.size() && candidates[m] - i < gap && strongest; ++m) {
+      if (frames[static_cast<size_t>(candidates[m])].diff > di) strongest = false;
     }
     if (strongest) cuts.push_back(frames[static_cast<size_t>(i)].t);
   }

@@ -1,4 +1,5 @@
 #include "analysis/live_analysis.h"
+#include "core/json_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -63,13 +64,7 @@ std::optional<VideoAnalysis> analysis_from_capture(LiveAnalysis::Capture capture
 }
 
 Status write_analysis_file(const VideoAnalysis& analysis, const std::filesystem::path& path) {
-  AtomicOutput out(path);
-  {
-    std::ofstream f(out.temp_path());
-    f << analysis_to_json(analysis).dump(2) << "\n";
-    if (!f) return make_error(ErrorCode::kIo, "Could not write the analysis " + path.string() + ".");
-  }
-  return out.commit();
+  return write_file_atomically(path, json_text(analysis_to_json(analysis)) + "\n");
 }
 
 }  // namespace bgm

@@ -10,6 +10,7 @@
 #include "core/cancel.h"
 #include "core/progress.h"
 #include "core/result.h"
+#include "spec/music_spec.h"
 
 namespace bgm {
 
@@ -31,11 +32,21 @@ struct VideoFeatures {
 };
 
 struct FeatureOptions {
-  int threads = 2;            // decoder frame threads
-  bool skip_nonref = false;   // decode only reference frames (faster; coarser cut timing)
+  int threads = 2;                         // decoder frame threads
+  bool skip_nonref = false;                // decode only reference frames (faster; coarser cut timing)
+  double max_duration_s = kMaxDurationS;   // decoding stops with an error once the frames pass this (+1 s)
+  double max_gap_s = 60;                   // a frame further ahead of the ones before it has a broken timestamp
 };
 
-// Errors: kMedia (no video stream, no decodable frame), kCancelled.
+// A frame rate to compute with: a missing, absurd or non-finite one (0, 1e300) is taken as 30 fps.
+double sane_fps(double fps);
+
+// "<path> is longer than an hour, the most obs-bgm scores at once. ..." (kInvalidArgument)
+Error longer_than_limit(const std::filesystem::path& path, double limit_s = kMaxDurationS);
+
+// Frames whose timestamps are broken (far past the container's length or far ahead of the frames before them)
+// are left out. Errors: kMedia (no video stream, no decodable frame), kInvalidArgument (longer than
+// options.max_duration_s, found while decoding), kCancelled, kNotFound (not a regular file).
 Result<VideoFeatures> extract_video_features(const std::filesystem::path& path, const FeatureOptions& options,
                                              const CancelToken* cancel, const ProgressFn& progress);
 

@@ -42,7 +42,7 @@ void say_understood(const JobEvents& events, const MusicSpec& spec) {
 
 Result<JobResult> score_file(const JobRequest& job, const JobEvents& events, const CancelToken* cancel) {
   const fs::path& input = *job.input;
-  auto info = probe_media(input);
+  auto info = probe_media(input, cancel);
   if (!info) return info.error();
   ScoreRequest req;
   req.input = input;
@@ -56,15 +56,24 @@ Result<JobResult> score_file(const JobRequest& job, const JobEvents& events, con
   const fs::path analysis = analysis_path_for(input);
   std::error_code ec;
   if (info->kind == MediaKind::kVideo && fs::is_regular_file(analysis, ec)) {
-    req.analysis_file = analysis;
-    say(events, "AnalysisUsed", {analysis.filename().string()},
-        "Using the analysis recorded live in OBS (" + analysis.filename().string() + "): no second pass over the video.");
+    // Checked, not trusted: one left by an earlier recording of the same name is ignored.
+    const std::string name = analysis.filename().string();
+    auto a = read_analysis_file(analysis);
+    if (a && (!a->recording || a->recording == recording_identity(input))) {
+      req.analysis_file = analysis;
+      say(events, "AnalysisUsed", {name}, "Using the analysis recorded live in OBS (" + name + "): no second pass over the video.");
+    } else {
+      say(events, "AnalysisIgnored", {name},
+          "Ignored " + name + " (" + (a ? std::string("it belongs to an earlier recording of the same name") : a.error().message) +
+              "); analysing the video instead.");
+    }
   }
   const bool video_out = job.output == JobOutput::kVideoWithMusic && info->kind != MediaKind::kAudio;
   std::string ext = "m4a";
   if (video_out) ext = lower_extension(default_score_output(*info));
   const fs::path dir = job.output_dir.empty() ? input.parent_path() : job.output_dir;
   req.output = unused_path(dir, input.stem().string() + (video_out ? "-bgm" : "-music"), ext);
+  req.keep_existing = true;  // another result written meanwhile (a second OBS, the tool) is never replaced
   if (!video_out && info->kind != MediaKind::kAudio) req.mode = MixMode::kReplace;  // the music alone
 
   auto r = score_recording(req, cancel, events.progress);
@@ -99,6 +108,7 @@ Result<JobResult> generate_from_text(const JobRequest& job, const JobEvents& eve
   req.synth.soundfont = job.soundfont;
   req.synth.cpu_cores = 2;
   req.output = unused_path(job.output_dir, file_safe("AI Music - " + spec->style_name), "m4a");
+  req.keep_existing = true;
   auto r = generate_music(req, cancel, events.progress);
   if (!r) return r.error();
   say_understood(events, r->spec);

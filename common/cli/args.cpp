@@ -30,7 +30,9 @@ Result<std::optional<uint64_t>> Args::whole(const std::string& name) const {
   char* end = nullptr;
   errno = 0;
   const unsigned long long n = std::strtoull(v->c_str(), &end, 10);
-  if (v->empty() || *end != '\0' || errno != 0 || (*v)[0] == '-') {
+  // Digits only: strtoull would accept " -5" and wrap it to a huge number.
+  const bool digits = !v->empty() && v->find_first_not_of("0123456789") == std::string::npos;
+  if (!digits || *end != '\0' || errno != 0) {
     return make_error(ErrorCode::kInvalidArgument, name + " expects a whole number, not '" + *v + "'.");
   }
   return std::optional<uint64_t>{static_cast<uint64_t>(n)};

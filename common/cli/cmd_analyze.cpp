@@ -4,10 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/analysis.h"
+#include "core/json_text.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/failure.h"
+#include "cli/interrupt.h"
 #include "cli/progress_bar.h"
 #include "media/media_probe.h"
 
@@ -41,7 +43,8 @@ int run_analyze(const std::vector<std::string>& argv) {
   auto still_duration = args->number("--duration");
   if (!still_duration) return report_failure(still_duration.error(), json);
 
-  auto info = probe_media(args->positionals[0]);
+  CancelToken& cancel = cancel_on_interrupt();
+  auto info = probe_media(args->positionals[0], &cancel);
   if (!info) return report_failure(info.error(), json);
   VideoAnalysis analysis;
   if (info->kind == MediaKind::kAudio) {
@@ -51,14 +54,14 @@ int run_analyze(const std::vector<std::string>& argv) {
     FeatureOptions options;
     options.skip_nonref = args->has("--fast");
     ProgressBar bar(!args->has("--quiet") && !json);
-    auto result = analyse_video(info->path, options, nullptr, [&](Stage s, double f) { bar.update(s, f); });
+    auto result = analyse_video(info->path, options, &cancel, [&](Stage s, double f) { bar.update(s, f); });
     bar.finish();
     if (!result) return report_failure(result.error(), json);
     analysis = std::move(result).value();
     if (info->kind == MediaKind::kImage) analysis.duration_s = still_duration->value_or(30.0);
   }
   if (json) {
-    std::printf("%s\n", analysis_to_json(analysis).dump(2).c_str());
+    std::printf("%s\n", json_text(analysis_to_json(analysis)).c_str());
     return kExitOk;
   }
   std::printf("%s: %s, %.2f s", info->path.c_str(), std::string(media_kind_name(info->kind)).c_str(), analysis.duration_s);

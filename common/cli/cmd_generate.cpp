@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "cli/args.h"
+#include "core/json_text.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/failure.h"
@@ -111,7 +112,7 @@ int run_generate(const std::vector<std::string>& argv) {
     for (const auto& s : r.score.sections)
       out["sections"].push_back({{"name", s.name}, {"start_s", r.score.seconds_at(static_cast<double>(s.start_tick))},
                                  {"end_s", r.score.seconds_at(static_cast<double>(s.start_tick + s.length))}, {"energy", s.energy}});
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", json_text(out).c_str());
     return kExitOk;
   }
   if (!quiet) {

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "cli/args.h"
+#include "core/json_text.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/failure.h"
@@ -130,7 +131,7 @@ int run_score(const std::vector<std::string>& argv) {
                           {"sections", sections},
                           {"stems", stems},
                           {"master", {{"output_lufs", r.master.output_lufs}, {"max_gain_reduction_db", r.master.max_gain_reduction_db}}}};
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", json_text(out).c_str());
     return kExitOk;
   }
   if (!args->has("--quiet")) {

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "core/json_text.h"
 #include "cli/exit_codes.h"
 #include "spec/style_catalog.h"
 
@@ -14,7 +15,7 @@ int run_styles(const std::vector<std::string>& args) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& s : catalog.styles())
       out.push_back({{"id", s.id}, {"name", s.name}, {"name_zh", s.name_zh}, {"tempo", s.tempo}, {"aliases", s.aliases}});
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", json_text(out).c_str());
     return kExitOk;
   }
   for (const auto& s : catalog.styles()) {

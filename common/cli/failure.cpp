@@ -1,4 +1,5 @@
 #include "cli/failure.h"
+#include "core/json_text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -12,7 +13,7 @@ namespace bgm::cli {
 int report_failure(const Error& e, bool json) {
   if (json) {
     const nlohmann::json out = {{"ok", false}, {"error", {{"code", error_code_name(e.code)}, {"message", e.message}}}};
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", json_text(out).c_str());
   }
   std::fprintf(stderr, "obs-bgm: %s\n", e.message.c_str());
   return exit_code_for(e.code);

@@ -1,19 +1,38 @@
 #include "cli/interrupt.h"
 
+#include <unistd.h>
+
 #include <csignal>
+#include <cstring>
 
 namespace bgm::cli {
 namespace {
 
 CancelToken g_token;
 
-extern "C" void obs_bgm_on_interrupt(int) { g_token.request_cancel(); }
+// The first Ctrl+C (or SIGTERM) asks the job to stop cleanly; the handler then resets itself (SA_RESETHAND), so a
+// second one ends the tool at once, even if something is stuck where no cancel check is reached.
+extern "C" void obs_bgm_on_interrupt(int) {
+  g_token.request_cancel();
+  static const char kMessage[] = "\nobs-bgm: stopping (press Ctrl+C again to quit at once)...\n";
+  const ssize_t ignored = write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  (void)ignored;
+}
+
+void install(int signal) {
+  struct sigaction action;
+  std::memset(&action, 0, sizeof action);
+  action.sa_handler = obs_bgm_on_interrupt;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESETHAND;  // no SA_RESTART: a blocked read returns EINTR and FFmpeg checks the token
+  sigaction(signal, &action, nullptr);
+}
 
 }  // namespace
 
 CancelToken& cancel_on_interrupt() {
-  std::signal(SIGINT, obs_bgm_on_interrupt);
-  std::signal(SIGTERM, obs_bgm_on_interrupt);
+  install(SIGINT);
+  install(SIGTERM);
   return g_token;
 }
 

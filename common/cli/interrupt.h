@@ -1,5 +1,6 @@
 #pragma once
-// Ctrl+C and SIGTERM cancel the running job cleanly (no partial files) instead of killing the tool.
+// Ctrl+C and SIGTERM cancel the running job cleanly (no partial files) instead of killing the tool; a second
+// Ctrl+C ends it at once.
 // Thread: call from the main thread before starting a job; the token may be read from any thread.
 
 #include "core/cancel.h"

@@ -1,6 +1,8 @@
 // obs-bgm: the command-line face of the obs-bgm engine.
 #include <clocale>
 #include <cstdio>
+#include <exception>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -28,10 +30,7 @@ constexpr const char* kUsage =
     "4 something needed is not installed (SoundFont), 5 output cannot be written, 6 processing failed,\n"
     "130 cancelled.\n";
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  std::setlocale(LC_ALL, "C");
+int run(int argc, char** argv) {
   bgm::quiet_ffmpeg_logging();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
@@ -50,4 +49,21 @@ int main(int argc, char** argv) {
   if (command == "score") return bgm::cli::run_score(args);
   std::fprintf(stderr, "obs-bgm: unknown command '%s'.\n\n%s", command.c_str(), kUsage);
   return bgm::cli::kExitUsage;
+}
+
+}  // namespace
+
+// No exception leaves the tool: whatever escapes a command is reported as an unexpected failure (exit 1).
+int main(int argc, char** argv) {
+  std::setlocale(LC_ALL, "C");
+  try {
+    return run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fputs("obs-bgm: ran out of memory. Close other programs and try again.\n", stderr);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "obs-bgm: unexpected failure: %s. Please report it.\n", e.what());
+  } catch (...) {
+    std::fputs("obs-bgm: unexpected failure. Please report it.\n", stderr);
+  }
+  return bgm::cli::kExitFailure;
 }

@@ -56,6 +56,7 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
   };
   auto cancelled = [&] { return cancel && cancel->cancelled(); };
   if (auto ok = validate_generate_outputs(req); !ok) return ok.error();
+  sweep_leftovers(req.output.parent_path());  // what a killed run left beside its output
 
   GenerateResult result;
   StageClock clock;
@@ -104,8 +105,10 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
     if (!files) return files.error();
     result.stem_files = std::move(files).value();
   }
-  if (auto ok = write_audio_file(mix, req.output, write_options, cancel, progress); !ok) return ok.error();
-  result.output = req.output;
+  write_options.keep_existing = req.keep_existing;
+  auto written = write_audio_file(mix, req.output, write_options, cancel, progress);
+  if (!written) return written.error();
+  result.output = *written;
   result.frames = mix.frames();
   result.sample_rate = mix.sample_rate();
   result.seconds.encode = clock.lap();

@@ -22,6 +22,7 @@ namespace bgm {
 struct GenerateRequest {
   SpecRequest spec;
   std::filesystem::path output;                  // .wav .flac .mp3 .m4a .aac
+  bool keep_existing = false;                    // a file at `output` stays: the result takes the next free name
   std::optional<std::filesystem::path> stems_dir;  // one WAV per part, after mastering; they sum to the mix
   std::optional<std::filesystem::path> midi_path;  // the score as a Standard MIDI File
   SynthOptions synth;                            // SoundFont, CPU cores

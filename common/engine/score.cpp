@@ -62,7 +62,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     if (progress) progress(s, f);
   };
   ScoreResult result;
-  auto info = probe_media(req.input);
+  auto info = probe_media(req.input, cancel);
   if (!info) return info.error();
   result.input = *info;
   const fs::path output = req.output.empty() ? default_score_output(*info) : req.output;
@@ -80,48 +80,59 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     return make_error(ErrorCode::kUnsupported, req.input.string() + " has no picture: write the result as audio (.m4a, .wav or .mp3).");
   }
 
-  const auto too_long = [&] {
-    return make_error(ErrorCode::kInvalidArgument, req.input.string() + " is longer than an hour, the most obs-bgm scores at once.");
-  };
   // Known from the container already: an over-long file is refused before anything is decoded.
-  if (info->duration_s > kMaxDurationS + 1.0) return too_long();
+  if (info->duration_s > kMaxDurationS + 1.0) return longer_than_limit(req.input);
+  const fs::path work_dir = output.parent_path();
+  sweep_leftovers(work_dir);  // what a killed run left beside its output
 
-  // What the music follows.
+  // What the music follows: the analysis written live in OBS (checked, not trusted), else the decoded video.
   report(Stage::kAnalysing, 0);
+  std::optional<VideoAnalysis> sidecar;
   if (req.analysis_file) {
     auto a = read_analysis_file(*req.analysis_file);
     if (!a) return a.error();
-    result.analysis = std::move(a).value();
-    // Written live in OBS, the analysis timed the recording by the clock; the file itself knows its length.
-    if (result.analysis.origin == "obs-filter" && info->duration_s > 0) result.analysis.duration_s = info->duration_s;
-  } else if (info->kind != MediaKind::kAudio) {
-    // A still picture has its colours and brightness (one frame) and the length asked for.
+    sidecar = std::move(a).value();
+  }
+  const bool analyse = info->kind != MediaKind::kAudio && !sidecar;
+  if (analyse) {
     auto a = analyse_video(req.input, req.features, cancel, progress);
     if (!a) return a.error();
     result.analysis = std::move(a).value();
+    // A still picture has its colours and brightness (one frame) and the length asked for.
     if (info->kind == MediaKind::kImage) result.analysis.duration_s = req.still_duration_s;
   } else {
     result.analysis.source = req.input.string();
     result.analysis.duration_s = info->duration_s;
   }
-  // The recording's own sound, decoded once into a store beside the output (memory stays flat).
-  const fs::path work_dir = output.parent_path();
+  // The recording's own sound, decoded once into a store beside the output (memory stays flat), from the moment
+  // the picture starts; the hour is enforced while decoding, whatever the container said.
   std::optional<AudioStore> decoded;
   if (info->audio) {
     auto store = AudioStore::create(work_dir, kSampleRate);
     if (!store) return store.error();
     decoded.emplace(std::move(store).value());
-    auto append = [&](const float* l, const float* r, size_t n) { return decoded->append(l, r, n); };
-    if (auto ok = decode_audio(req.input, kSampleRate, append, cancel); !ok) return ok.error();
+    const auto most = static_cast<size_t>((kMaxDurationS + 1.0) * kSampleRate);
+    auto append = [&](const float* l, const float* r, size_t n) -> Status {
+      if (decoded->frames() + n > most) return longer_than_limit(req.input);
+      return decoded->append(l, r, n);
+    };
+    const double offset = info->video && info->kind == MediaKind::kVideo ? info->audio->start_s - info->video->start_s : 0.0;
+    if (auto ok = decode_audio(req.input, kSampleRate, append, cancel, offset); !ok) return ok.error();
     if (auto ok = decoded->finish(); !ok) return ok.error();
     if (info->kind == MediaKind::kAudio) result.analysis.duration_s = decoded->seconds();
   }
+  if (sidecar) {
+    // The length is the recording's own; the analysis must belong to it.
+    const double length = info->duration_s > 0 ? info->duration_s : (decoded ? decoded->seconds() : 0.0);
+    if (auto ok = fit_analysis_to_recording(*sidecar, req.input, length); !ok) return ok.error();
+    result.analysis = std::move(*sidecar);
+  }
   const double duration = result.analysis.duration_s;
-  if (duration < kMinDurationS) {
+  if (!(duration >= kMinDurationS)) {
     return make_error(ErrorCode::kInvalidArgument, req.input.string() + " is too short to score (" + std::to_string(duration).substr(0, 4) +
                                                        " s): music needs at least 2 seconds.");
   }
-  if (duration > kMaxDurationS) return too_long();  // the container may not have said
+  if (!(duration <= kMaxDurationS)) return longer_than_limit(req.input);  // the container may not have said
   result.duration_s = duration;
   const auto frames = static_cast<size_t>(std::llround(duration * kSampleRate));
   // The recording's sound cut or padded to the scored length.
@@ -185,6 +196,9 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
 
   report(Stage::kExporting, 0);
+  if (req.stems_dir && same_file(req.input, *req.stems_dir)) {
+    return make_error(ErrorCode::kInvalidArgument, "The stems folder is the recording itself. Choose a folder for --stems.");
+  }
   if (req.stems_dir) {
     // The stems after ducking, as the music sounds in the mix.
     std::vector<std::unique_ptr<MixFrames>> ducked;
@@ -200,7 +214,10 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   if (audio_out) {
     AudioWriteOptions options;
     options.metadata = {{"comment", "music by obs-bgm: " + spec->style_name}};
-    if (auto ok = write_audio_file(final_mix, output, options, cancel, progress); !ok) return ok.error();
+    options.keep_existing = req.keep_existing;
+    auto written = write_audio_file(final_mix, output, options, cancel, progress);
+    if (!written) return written.error();
+    result.output = *written;
   } else {
     std::vector<MuxAudioTrack> tracks{{&final_mix, "Mix"}};
     if (req.keep_tracks) {
@@ -209,10 +226,12 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     }
     if (info->kind == MediaKind::kImage) {
       // The picture becomes the video (the only encoding obs-bgm does); it is then muxed like any recording.
-      const fs::path still = output.parent_path() / ("." + output.stem().string() + ".still.mkv");
-      const ScopedRemoval cleanup(still);
-      if (auto ok = encode_still_video(req.input, still, duration, cancel); !ok) return ok.error();
-      if (auto ok = mux_copied_video(still, output, tracks, duration, cancel, progress); !ok) return ok.error();
+      auto still = WorkFile::create(work_dir, output.stem().string(), ".still.mkv");
+      if (!still) return still.error();
+      if (auto ok = encode_still_video(req.input, still->path(), duration, cancel); !ok) return ok.error();
+      auto written = mux_copied_video(still->path(), output, tracks, duration, cancel, progress, req.keep_existing);
+      if (!written) return written.error();
+      result.output = *written;
     } else {
       // The video is copied unless it must change: a title, a lower height, or a codec the container cannot hold.
       VideoTransform transform;
@@ -222,18 +241,21 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
       transform.vp9 = out_ext == "webm";
       const bool foreign = info->video && !container_holds_codec(out_ext, info->video->codec);
       if (transform.title || transform.max_height || foreign) {
-        const fs::path video = output.parent_path() / ("." + output.stem().string() + ".video.mkv");
-        const ScopedRemoval cleanup(video);
-        if (auto ok = transcode_video(req.input, video, transform, duration, cancel, progress); !ok) return ok.error();
-        if (auto ok = mux_copied_video(video, output, tracks, duration, cancel, progress); !ok) return ok.error();
+        auto video = WorkFile::create(work_dir, output.stem().string(), ".video.mkv");
+        if (!video) return video.error();
+        if (auto ok = transcode_video(req.input, video->path(), transform, duration, cancel, progress); !ok) return ok.error();
+        auto written = mux_copied_video(video->path(), output, tracks, duration, cancel, progress, req.keep_existing);
+        if (!written) return written.error();
+        result.output = *written;
         result.video_reencoded = true;
       } else {
-        if (auto ok = mux_copied_video(req.input, output, tracks, duration, cancel, progress); !ok) return ok.error();
+        auto written = mux_copied_video(req.input, output, tracks, duration, cancel, progress, req.keep_existing);
+        if (!written) return written.error();
+        result.output = *written;
         result.video_copied = true;
       }
     }
   }
-  result.output = output;
   report(Stage::kDone, 1);
   return result;
 }

@@ -39,6 +39,7 @@ struct ScoreRequest {
   std::optional<int> max_height;                     // scale down to this height (re-encodes when lower)
   SynthOptions synth;
   FeatureOptions features;
+  bool keep_existing = false;                        // a file at `output` stays: the result takes the next free name
 };
 
 struct ScoreResult {

@@ -1,5 +1,8 @@
 #include "jobs/job_runner.h"
 
+#include <exception>
+#include <new>
+
 namespace bgm {
 
 const char* job_state_id(JobState state) {
@@ -18,21 +21,63 @@ JobRunner::JobRunner(std::shared_ptr<Backend> backend, Listener listener)
 
 JobRunner::~JobRunner() { shutdown(); }
 
-std::uint64_t JobRunner::submit(JobRequest request) {
+namespace {
+
+bool same_input(const std::optional<std::filesystem::path>& a, const std::optional<std::filesystem::path>& b) {
+  if (!a || !b) return false;
+  if (*a == *b) return true;
+  std::error_code ec;
+  return std::filesystem::equivalent(*a, *b, ec);
+}
+
+}  // namespace
+
+Result<std::uint64_t> JobRunner::submit(JobRequest request) {
   JobSnapshot snapshot;
   {
     std::lock_guard lock(mutex_);
+    for (const auto& [id, job] : jobs_) {
+      const JobState state = job->snapshot.state;
+      if ((state == JobState::kQueued || state == JobState::kRunning) && same_input(job->snapshot.request.input, request.input)) return id;
+    }
+    if (!stopping_ && queue_.size() >= kMaxQueued) {
+      return make_error(ErrorCode::kInvalidArgument, std::to_string(kMaxQueued) +
+                                                         " jobs are already waiting. Wait for one to finish, or cancel one, and ask again.");
+    }
     auto job = std::make_unique<Job>();
     job->snapshot.id = next_id_++;
     job->snapshot.request = std::move(request);
+    if (stopping_) {
+      job->snapshot.state = JobState::kCancelled;
+      finished_.push_back(job->snapshot.id);
+    } else {
+      queue_.push_back(job->snapshot.id);
+    }
     snapshot = job->snapshot;
-    if (stopping_) job->snapshot.state = snapshot.state = JobState::kCancelled;
-    else queue_.push_back(snapshot.id);
     jobs_[snapshot.id] = std::move(job);
+    prune_finished();
   }
   wake_.notify_one();
-  if (listener_) listener_(snapshot);
+  notify(snapshot);
   return snapshot.id;
+}
+
+void JobRunner::notify(const JobSnapshot& snapshot) {
+  if (!listener_) return;
+  std::lock_guard lock(notify_mutex_);
+  const auto seen = delivered_.find(snapshot.id);
+  if (seen != delivered_.end() && snapshot.revision < seen->second) return;  // a newer one was handed on already
+  delivered_[snapshot.id] = snapshot.revision;
+  // Remember the newest jobs only (ids grow: the smallest are long finished and pruned).
+  while (delivered_.size() > 4 * kMaxFinished) delivered_.erase(delivered_.begin());
+  listener_(snapshot);
+}
+
+void JobRunner::prune_finished() {
+  while (finished_.size() > kMaxFinished) {
+    jobs_.erase(finished_.front());
+    finished_.pop_front();
+  }
 }
 
 bool JobRunner::cancel(std::uint64_t id) {
@@ -45,6 +90,8 @@ bool JobRunner::cancel(std::uint64_t id) {
     if (job.snapshot.state == JobState::kQueued) {
       std::erase(queue_, id);
       job.snapshot.state = JobState::kCancelled;
+      ++job.snapshot.revision;
+      finished_.push_back(id);
       changed = job.snapshot;
     } else if (job.snapshot.state == JobState::kRunning) {
       job.cancel.request_cancel();  // the worker reports the end
@@ -52,7 +99,7 @@ bool JobRunner::cancel(std::uint64_t id) {
       return false;
     }
   }
-  if (changed && listener_) listener_(*changed);
+  if (changed) notify(*changed);
   return true;
 }
 
@@ -89,10 +136,29 @@ void JobRunner::update(std::uint64_t id, const std::function<void(JobSnapshot&)>
   {
     std::lock_guard lock(mutex_);
     JobSnapshot& s = jobs_.at(id)->snapshot;
+    const JobState before = s.state;
     change(s);
+    ++s.revision;
     snapshot = s;
+    if (before != s.state && (s.state == JobState::kDone || s.state == JobState::kFailed || s.state == JobState::kCancelled)) {
+      finished_.push_back(id);
+      prune_finished();
+    }
   }
-  if (listener_) listener_(snapshot);
+  notify(snapshot);
+}
+
+// No exception crosses the worker's edge: whatever the backend throws becomes the job's error.
+Result<JobResult> JobRunner::run_guarded(const JobRequest& request, const JobEvents& events, const CancelToken* cancel) {
+  try {
+    return backend_->run(request, events, cancel);
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorCode::kInternal, "Ran out of memory while working on this job. Close other programs and try again.");
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::kInternal, std::string("Unexpected failure: ") + e.what() + ". Please report it.");
+  } catch (...) {
+    return make_error(ErrorCode::kInternal, "Unexpected failure. Please report it.");
+  }
 }
 
 void JobRunner::work() {
@@ -118,7 +184,7 @@ void JobRunner::work() {
     events.transcript = [&](const TranscriptLine& line) {
       update(id, [&](JobSnapshot& s) { s.transcript.push_back(line); });
     };
-    auto result = backend_->run(request, events, cancel);
+    auto result = run_guarded(request, events, cancel);
     update(id, [&](JobSnapshot& s) {
       if (result) {
         s.state = JobState::kDone;

@@ -1,9 +1,13 @@
 #pragma once
 // Runs backend jobs one at a time on its own worker thread, so whoever asks (the OBS dock, a hotkey, an
-// obs-websocket request) never waits. Jobs are queued, report their stage and progress, can be cancelled, and
-// keep their transcript, result or error for as long as the runner lives.
+// obs-websocket request) never waits. Jobs are queued (at most kMaxQueued waiting; a request for a recording
+// already queued or running gets that job), report their stage and progress, can be cancelled, and keep their
+// transcript, result or error until kMaxFinished newer jobs have finished. No exception escapes the worker: one
+// thrown by a backend becomes the job's error.
 // Thread: every public function may be called from any thread. The listener is called on the worker thread
-// (or on the caller's, for submit and cancel of a queued job) and must not block: hand the snapshot on.
+// (or on the caller's, for submit and cancel of a queued job), one call at a time and for each job in order (a
+// snapshot never arrives after a newer one of the same job); it must not block and must not call back into the
+// runner: hand the snapshot on.
 
 #include <condition_variable>
 #include <cstdint>
@@ -27,6 +31,7 @@ const char* job_state_id(JobState state);
 
 struct JobSnapshot {
   std::uint64_t id = 0;
+  std::uint64_t revision = 0;           // grows with every change of this job
   JobState state = JobState::kQueued;
   JobRequest request;
   Stage stage = Stage::kUnderstanding;
@@ -40,14 +45,18 @@ class JobRunner {
  public:
   using Listener = std::function<void(const JobSnapshot&)>;
 
+  static constexpr size_t kMaxQueued = 4;     // jobs waiting behind the running one
+  static constexpr size_t kMaxFinished = 50;  // finished jobs kept for get() and list(); older ones are forgotten
+
   explicit JobRunner(std::shared_ptr<Backend> backend, Listener listener = {});
   // Cancels what runs and what waits, and joins the worker.
   ~JobRunner();
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
 
-  // Queues a job; returns its id (ids start at 1).
-  std::uint64_t submit(JobRequest request);
+  // Queues a job and returns its id (ids start at 1); for an input that a queued or running job already has, that
+  // job's id. Errors: kInvalidArgument when kMaxQueued jobs are already waiting (the message says to wait).
+  Result<std::uint64_t> submit(JobRequest request);
   // Asks a queued or running job to stop. A running job stops at its next check (well within a second) and
   // leaves no half-written file. Returns false for an unknown or finished job.
   bool cancel(std::uint64_t id);
@@ -62,6 +71,9 @@ class JobRunner {
     CancelToken cancel;
   };
   void work();
+  void notify(const JobSnapshot& snapshot);
+  void prune_finished();  // with mutex_ held
+  Result<JobResult> run_guarded(const JobRequest& request, const JobEvents& events, const CancelToken* cancel);
   void update(std::uint64_t id, const std::function<void(JobSnapshot&)>& change);
 
   std::shared_ptr<Backend> backend_;
@@ -70,6 +82,9 @@ class JobRunner {
   std::condition_variable wake_;
   std::map<std::uint64_t, std::unique_ptr<Job>> jobs_;
   std::deque<std::uint64_t> queue_;
+  std::deque<std::uint64_t> finished_;  // oldest first
+  std::mutex notify_mutex_;             // one listener call at a time, in order
+  std::map<std::uint64_t, std::uint64_t> delivered_;  // the newest revision handed to the listener, per job
   std::uint64_t next_id_ = 1;
   bool stopping_ = false;
   std::thread worker_;

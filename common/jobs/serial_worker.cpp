@@ -1,9 +1,11 @@
 #include "jobs/serial_worker.h"
 
+#include <exception>
+
 namespace bgm {
 
-SerialWorker::SerialWorker()
-    : thread_([this] {
+SerialWorker::SerialWorker(ErrorHandler on_error)
+    : on_error_(std::move(on_error)), thread_([this] {
         for (;;) {
           std::function<void()> task;
           {
@@ -13,9 +15,19 @@ SerialWorker::SerialWorker()
             task = std::move(tasks_.front());
             tasks_.pop_front();
           }
-          task();
+          run(task);
         }
       }) {}
+
+void SerialWorker::run(std::function<void()>& task) const {
+  try {
+    task();
+  } catch (const std::exception& e) {
+    if (on_error_) on_error_(e.what());
+  } catch (...) {
+    if (on_error_) on_error_("unknown exception");
+  }
+}
 
 SerialWorker::~SerialWorker() {
   {

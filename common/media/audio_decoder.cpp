@@ -1,6 +1,10 @@
 #include "media/audio_decoder.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "media/ffmpeg_handles.h"
+#include "media/media_input.h"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -8,13 +12,16 @@ extern "C" {
 
 namespace bgm {
 
-Status decode_audio(const std::filesystem::path& path, int sample_rate, const DecodedAudioSink& sink, const CancelToken* cancel) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return make_error(ErrorCode::kNotFound, "No such file: " + path.string());
-  AVFormatContext* raw = nullptr;
-  int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
-  if (err < 0) return make_error(ErrorCode::kMedia, path.string() + " is not a media file FFmpeg can read (" + ff::error_text(err) + ").");
-  ff::InputPtr in(raw);
+Status decode_audio(const std::filesystem::path& path, int sample_rate, const DecodedAudioSink& sink, const CancelToken* cancel,
+                    double offset_s) {
+  if (!std::isfinite(offset_s) || std::abs(offset_s) > 3600.0) {
+    return make_error(ErrorCode::kMedia, "The sound of " + path.string() + " starts more than an hour away from its picture: the file's "
+                                         "timestamps are broken. Remux it (ffmpeg -i IN -c copy OUT.mkv) and try again.");
+  }
+  auto opened = ff::open_input(path, cancel);
+  if (!opened) return opened.error();
+  ff::InputPtr in = std::move(opened).value();
+  int err = 0;
   if ((err = avformat_find_stream_info(in.get(), nullptr)) < 0)
     return make_error(ErrorCode::kMedia, "Could not read the streams of " + path.string() + ".");
   const AVCodec* codec = nullptr;
@@ -40,6 +47,16 @@ Status decode_audio(const std::filesystem::path& path, int sample_rate, const De
   ff::SwrPtr swr(swr_raw);
 
   std::vector<float> l, r;
+  // A later start: silence first. An earlier one: the first `skip` frames are dropped.
+  if (offset_s > 0.001) {
+    const std::vector<float> silence(4096, 0.0f);
+    for (auto pad = static_cast<size_t>(std::llround(offset_s * sample_rate)); pad > 0;) {
+      const size_t n = std::min(pad, silence.size());
+      if (auto ok = sink(silence.data(), silence.data(), n); !ok) return ok;
+      pad -= n;
+    }
+  }
+  auto skip = offset_s < -0.001 ? static_cast<size_t>(std::llround(-offset_s * sample_rate)) : size_t{0};
   // Converts what the resampler is given (nothing: flush its delay) and passes it on.
   auto convert = [&](const uint8_t** data, int samples) -> Result<int> {
     const int max_out = swr_get_out_samples(swr.get(), samples);
@@ -48,7 +65,11 @@ Status decode_audio(const std::filesystem::path& path, int sample_rate, const De
     uint8_t* dst[2] = {reinterpret_cast<uint8_t*>(l.data()), reinterpret_cast<uint8_t*>(r.data())};
     const int got = swr_convert(swr.get(), dst, max_out, data, samples);
     if (got > 0) {
-      if (auto ok = sink(l.data(), r.data(), static_cast<size_t>(got)); !ok) return ok.error();
+      const size_t dropped = std::min(skip, static_cast<size_t>(got));
+      skip -= dropped;
+      if (static_cast<size_t>(got) > dropped) {
+        if (auto ok = sink(l.data() + dropped, r.data() + dropped, static_cast<size_t>(got) - dropped); !ok) return ok.error();
+      }
     }
     return std::max(got, 0);
   };

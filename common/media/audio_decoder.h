@@ -15,9 +15,12 @@ namespace bgm {
 using DecodedAudioSink = std::function<Status(const float* left, const float* right, size_t count)>;
 
 // Decodes the first audio stream of `path` a packet at a time (memory does not grow with the length).
-// Errors: kNotFound, kMedia (as below), kCancelled, or the sink's own.
+// `offset_s` is when the sound starts on the output's clock (the audio stream's start minus the picture's): a
+// sound that starts later gets silence before it, one that starts earlier loses what comes before the picture, so
+// picture and sound start together. Errors: kNotFound, kMedia (as below; also an offset over an hour: broken
+// timestamps), kCancelled, or the sink's own.
 Status decode_audio(const std::filesystem::path& path, int sample_rate, const DecodedAudioSink& sink,
-                    const CancelToken* cancel = nullptr);
+                    const CancelToken* cancel = nullptr, double offset_s = 0);
 
 // The whole audio in memory: for short files.
 // Errors: kNotFound (no such file), kMedia (not decodable / no audio stream; the message says which).

@@ -5,6 +5,7 @@
 
 #include "core/atomic_file.h"
 #include "media/ff_output.h"
+#include "media/media_input.h"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -63,7 +64,7 @@ class Encoder {
     stream_ = st;
     for (const auto& [k, v] : opts.metadata) av_dict_set(&out_->metadata, k.c_str(), v.c_str(), 0);
     if (!(out_->oformat->flags & AVFMT_NOFILE)) {
-      if ((err = avio_open(&out_->pb, path.c_str(), AVIO_FLAG_WRITE)) < 0) return ff::write_failure(path, err);
+      if ((err = avio_open(&out_->pb, ff::file_url(path).c_str(), AVIO_FLAG_WRITE)) < 0) return ff::write_failure(path, err);
     }
     if ((err = avformat_write_header(out_.get(), nullptr)) < 0) return ff::write_failure(path, err);
 
@@ -149,17 +150,17 @@ bool is_lossy_extension(const std::string& ext) {
   return ext == "mp3" || ext == "m4a" || ext == "aac" || ext == "mp4" || ext == "mov" || ext == "mkv" || ext == "webm";
 }
 
-Status write_audio_file(const AudioFrames& audio, const std::filesystem::path& path, const AudioWriteOptions& options,
-                        const CancelToken* cancel, const ProgressFn& progress) {
+Result<std::filesystem::path> write_audio_file(const AudioFrames& audio, const std::filesystem::path& path, const AudioWriteOptions& options,
+                                               const CancelToken* cancel, const ProgressFn& progress) {
   const std::string ext = lower_extension(path);
   const FormatInfo* fmt = format_for(ext);
   if (!fmt) {
     return make_error(ErrorCode::kUnsupported, "Cannot write '." + ext + "' files. Use one of: " + supported_audio_extensions() + ".");
   }
-  if (auto ok = check_writable_output(path); !ok) return ok;
-  AtomicOutput out(path);
+  if (auto ok = check_writable_output(path); !ok) return ok.error();
+  AtomicOutput out(path, OutputPolicy{options.keep_existing, false});
   Encoder enc;
-  if (auto ok = enc.open(*fmt, out.temp_path(), audio.sample_rate(), options); !ok) return ok;
+  if (auto ok = enc.open(*fmt, out.temp_path(), audio.sample_rate(), options); !ok) return ok.error();
 
   const size_t total = audio.frames();
   const auto step = static_cast<size_t>(enc.frame_size());
@@ -171,16 +172,17 @@ Status write_audio_file(const AudioFrames& audio, const std::filesystem::path& p
     // container records the real length.
     if (!enc.variable_last_frame()) n = step;
     audio.read_at(pos, l.data(), r.data(), n);
-    if (auto ok = enc.write(l.data(), r.data(), static_cast<int>(n)); !ok) return ok;
+    if (auto ok = enc.write(l.data(), r.data(), static_cast<int>(n)); !ok) return ok.error();
     if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
     if (progress && pos - last_report >= static_cast<size_t>(audio.sample_rate()) * 10) {
       last_report = pos;
       progress(Stage::kExporting, static_cast<double>(pos) / static_cast<double>(total));
     }
   }
-  if (auto ok = audio.status(); !ok) return ok;
-  if (auto ok = enc.finish(); !ok) return ok;
-  return out.commit();
+  if (auto ok = audio.status(); !ok) return ok.error();
+  if (auto ok = enc.finish(); !ok) return ok.error();
+  if (auto ok = out.commit(); !ok) return ok.error();
+  return out.destination();
 }
 
 }  // namespace bgm

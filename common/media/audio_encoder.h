@@ -26,11 +26,12 @@ bool is_lossy_extension(const std::string& ext);
 struct AudioWriteOptions {
   int bitrate = 192000;                        // lossy formats
   std::map<std::string, std::string> metadata; // "title", "comment", ...
+  bool keep_existing = false;                  // a file already at `path` stays; the result takes the next free name
 };
 
 // Writes `audio` to `path`. Errors: kUnsupported (extension), kIo (cannot write: the message says why),
-// kMedia (encoder failure), kCancelled. No partial file is left on failure.
-Status write_audio_file(const AudioFrames& audio, const std::filesystem::path& path, const AudioWriteOptions& options,
+// kMedia (encoder failure), kCancelled. No partial file is left on failure. Returns the path written.
+Result<std::filesystem::path> write_audio_file(const AudioFrames& audio, const std::filesystem::path& path, const AudioWriteOptions& options,
                         const CancelToken* cancel = nullptr, const ProgressFn& progress = {});
 
 }  // namespace bgm

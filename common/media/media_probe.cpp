@@ -8,6 +8,7 @@
 
 #include "core/atomic_file.h"
 #include "media/ffmpeg_handles.h"
+#include "media/media_input.h"
 
 namespace bgm {
 namespace fs = std::filesystem;
@@ -22,6 +23,12 @@ bool listed(const std::array<const char*, N>& list, const std::string& ext) {
   for (const char* e : list)
     if (ext == e) return true;
   return false;
+}
+
+double start_of(const AVStream* st) {
+  if (st->start_time == AV_NOPTS_VALUE) return 0.0;
+  const double s = static_cast<double>(st->start_time) * av_q2d(st->time_base);
+  return std::isfinite(s) ? s : 0.0;
 }
 
 double fps_of(const AVStream* st) {
@@ -63,11 +70,15 @@ bool is_unfinished_mp4(const fs::path& path) {
 
 }  // namespace
 
-Result<MediaInfo> probe_media(const fs::path& path) {
+Result<MediaInfo> probe_media(const fs::path& path, const CancelToken* cancel) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return make_error(ErrorCode::kNotFound, "No such file: " + path.string() + ". Check the path.");
   if (fs::is_directory(path, ec)) {
     return make_error(ErrorCode::kNotFound, path.string() + " is a folder. Choose a video, image or audio file.");
+  }
+  if (!ff::is_regular(path)) {
+    return make_error(ErrorCode::kNotFound, path.string() + " is not a regular file (a pipe, a device or a socket cannot be scored). "
+                                                            "Choose a recording file.");
   }
   if (access(path.c_str(), R_OK) != 0) {
     return make_error(ErrorCode::kNotFound, "Cannot read " + path.string() + " (permission denied). Check the file's permissions.");
@@ -89,8 +100,9 @@ Result<MediaInfo> probe_media(const fs::path& path) {
                                                          "Choose another file.");
   }
 
-  AVFormatContext* raw = nullptr;
-  int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
+  int err = 0;
+  auto opened = ff::open_input(path, cancel, &err);
+  if (!opened && err == 0) return opened.error();  // not a regular file, or cancelled
   if (err < 0 && is_unfinished_mp4(path)) {
     return make_error(ErrorCode::kMedia, path.string() + " was cut off before it was finished: an MP4 keeps its index at the end, and this one has "
                                              "none, so no player can read it. Record in MKV (OBS: Settings > Output > Recording Format) so an "
@@ -101,7 +113,7 @@ Result<MediaInfo> probe_media(const fs::path& path) {
                                              " file FFmpeg can read (" + ff::error_text(err) +
                                              "). It may be damaged or misnamed; try opening it in a player.");
   }
-  ff::InputPtr in(raw);
+  ff::InputPtr in = std::move(opened).value();
   if ((err = avformat_find_stream_info(in.get(), nullptr)) < 0) {
     return make_error(ErrorCode::kMedia, "Could not read the streams of " + path.string() + " (" + ff::error_text(err) +
                                              "). It may be damaged.");
@@ -112,12 +124,12 @@ Result<MediaInfo> probe_media(const fs::path& path) {
   if (v >= 0) {
     const AVStream* st = in->streams[v];
     const AVCodecDescriptor* d = avcodec_descriptor_get(st->codecpar->codec_id);
-    info.video = VideoStreamInfo{d ? d->name : "unknown", st->codecpar->width, st->codecpar->height, fps_of(st)};
+    info.video = VideoStreamInfo{d ? d->name : "unknown", st->codecpar->width, st->codecpar->height, fps_of(st), start_of(st)};
   }
   if (a >= 0) {
     const AVStream* st = in->streams[a];
     const AVCodecDescriptor* d = avcodec_descriptor_get(st->codecpar->codec_id);
-    info.audio = AudioStreamInfo{d ? d->name : "unknown", st->codecpar->sample_rate, st->codecpar->ch_layout.nb_channels};
+    info.audio = AudioStreamInfo{d ? d->name : "unknown", st->codecpar->sample_rate, st->codecpar->ch_layout.nb_channels, start_of(st)};
   }
   if (!info.video && !info.audio) {
     return make_error(ErrorCode::kMedia, path.string() + " has no video or audio stream, so there is nothing to score.");
@@ -130,12 +142,13 @@ Result<MediaInfo> probe_media(const fs::path& path) {
     return make_error(ErrorCode::kMedia, path.string() + " has no audio stream.");
   }
   if (kind != MediaKind::kImage) {
-    if (in->duration > 0) info.duration_s = static_cast<double>(in->duration) / AV_TIME_BASE;
+    if (in->duration > 0 && in->duration != AV_NOPTS_VALUE) info.duration_s = static_cast<double>(in->duration) / AV_TIME_BASE;
     for (unsigned i = 0; i < in->nb_streams && info.duration_s <= 0; ++i) {
       const AVStream* st = in->streams[i];
       if (st->duration > 0) info.duration_s = static_cast<double>(st->duration) * av_q2d(st->time_base);
     }
   }
+  if (!std::isfinite(info.duration_s) || info.duration_s < 0) info.duration_s = 0;
   return info;
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "core/cancel.h"
 #include "core/result.h"
 
 namespace bgm {
@@ -21,12 +22,14 @@ struct VideoStreamInfo {
   int width = 0;
   int height = 0;
   double fps = 0;
+  double start_s = 0;  // when the stream starts on the file's clock (0 for most recordings)
 };
 
 struct AudioStreamInfo {
   std::string codec;
   int sample_rate = 0;
   int channels = 0;
+  double start_s = 0;
 };
 
 struct MediaInfo {
@@ -44,6 +47,7 @@ std::string supported_input_extensions();
 
 // Errors: kNotFound (missing, a folder, unreadable), kUnsupported (extension), kMedia (empty, not decodable,
 // no video or audio stream). Messages say what is wrong and what to do.
-Result<MediaInfo> probe_media(const std::filesystem::path& path);
+// Only regular files are opened; reads stop when `cancel` is set (kCancelled).
+Result<MediaInfo> probe_media(const std::filesystem::path& path, const CancelToken* cancel = nullptr);
 
 }  // namespace bgm

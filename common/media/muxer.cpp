@@ -7,6 +7,7 @@
 
 #include "core/atomic_file.h"
 #include "media/ff_output.h"
+#include "media/media_input.h"
 #include "media/video_input.h"
 
 extern "C" {
@@ -127,23 +128,23 @@ bool container_holds_codec(const std::string& ext, const std::string& codec_name
   return c && d && f && avformat_query_codec(f, d->id, FF_COMPLIANCE_NORMAL) == 1;
 }
 
-Status mux_copied_video(const std::filesystem::path& source, const std::filesystem::path& output,
-                        const std::vector<MuxAudioTrack>& tracks, double duration_s, const CancelToken* cancel,
-                        const ProgressFn& progress) {
+Result<std::filesystem::path> mux_copied_video(const std::filesystem::path& source, const std::filesystem::path& output,
+                                               const std::vector<MuxAudioTrack>& tracks, double duration_s, const CancelToken* cancel,
+                                               const ProgressFn& progress, bool keep_existing) {
   const Container* container = container_for(lower_extension(output));
   if (!container) {
     return make_error(ErrorCode::kUnsupported, "Cannot write a video as '" + output.extension().string() + "'. Use one of: " +
                                                    supported_video_output_extensions() + ".");
   }
-  if (auto ok = check_writable_output(output); !ok) return ok;
-  auto input = ff::open_video_input(source);
+  if (auto ok = check_writable_output(output); !ok) return ok.error();
+  auto input = ff::open_video_input(source, cancel);
   if (!input) return input.error();
   auto& in = input->format;
   const int vindex = input->index;
   AVStream* vin = input->stream;
   int err = 0;
 
-  AtomicOutput atomic(output);
+  AtomicOutput atomic(output, OutputPolicy{keep_existing, false});
   AVFormatContext* oraw = nullptr;
   avformat_alloc_output_context2(&oraw, nullptr, container->muxer, atomic.temp_path().c_str());
   if (!oraw) return make_error(ErrorCode::kMedia, std::string("FFmpeg has no ") + container->muxer + " muxer.");
@@ -162,11 +163,11 @@ Status mux_copied_video(const std::filesystem::path& source, const std::filesyst
   std::vector<std::unique_ptr<TrackEncoder>> encoders;
   for (size_t i = 0; i < tracks.size(); ++i) {
     auto enc = std::make_unique<TrackEncoder>();
-    if (auto ok = enc->open(container->audio_encoder, out.get(), tracks[i], static_cast<int>(i)); !ok) return ok;
+    if (auto ok = enc->open(container->audio_encoder, out.get(), tracks[i], static_cast<int>(i)); !ok) return ok.error();
     encoders.push_back(std::move(enc));
   }
   av_dict_set(&out->metadata, "encoder", "obs-bgm", 0);
-  if ((err = avio_open(&out->pb, atomic.temp_path().c_str(), AVIO_FLAG_WRITE)) < 0) return ff::write_failure(output, err);
+  if ((err = avio_open(&out->pb, ff::file_url(atomic.temp_path()).c_str(), AVIO_FLAG_WRITE)) < 0) return ff::write_failure(output, err);
   if ((err = avformat_write_header(out.get(), nullptr)) < 0) return ff::write_failure(output, err);
 
   const double tb = av_q2d(vin->time_base);
@@ -185,7 +186,10 @@ Status mux_copied_video(const std::filesystem::path& source, const std::filesyst
     }
     // Audio keeps half a second ahead of the video it plays with, so the muxer interleaves evenly.
     for (auto& enc : encoders)
-      if (auto ok = enc->advance(out.get(), t + 0.5, output); !ok) return ok;
+      if (auto ok = enc->advance(out.get(), t + 0.5, output); !ok) return ok.error();
+    // The picture starts at 0 like the sound (streams that start later, such as cuts of a broadcast, stay in sync).
+    if (pkt->pts != AV_NOPTS_VALUE) pkt->pts -= start;
+    if (pkt->dts != AV_NOPTS_VALUE) pkt->dts -= start;
     av_packet_rescale_ts(pkt.get(), vin->time_base, vout->time_base);
     pkt->stream_index = vout->index;
     pkt->pos = -1;
@@ -197,12 +201,13 @@ Status mux_copied_video(const std::filesystem::path& source, const std::filesyst
     }
   }
   for (auto& enc : encoders)
-    if (auto ok = enc->finish(out.get(), output); !ok) return ok;
+    if (auto ok = enc->finish(out.get(), output); !ok) return ok.error();
   if ((err = av_write_trailer(out.get())) < 0) return ff::write_failure(output, err);
   avio_flush(out->pb);
   if (out->pb->error < 0) return ff::write_failure(output, out->pb->error);
   avio_closep(&out->pb);
-  return atomic.commit();
+  if (auto ok = atomic.commit(); !ok) return ok.error();
+  return atomic.destination();
 }
 
 }  // namespace bgm

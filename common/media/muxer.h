@@ -27,8 +27,10 @@ bool container_holds_codec(const std::string& ext, const std::string& codec_name
 
 // Errors: kUnsupported (the container cannot hold the source's video codec: the message names both), kMedia,
 // kIo (the message says why: full disk, permissions), kCancelled.
-Status mux_copied_video(const std::filesystem::path& video_source, const std::filesystem::path& output,
-                        const std::vector<MuxAudioTrack>& tracks, double duration_s, const CancelToken* cancel,
-                        const ProgressFn& progress);
+// The picture starts at 0 (the source's start time is taken off), as the audio tracks do. Returns the path
+// written: `output`, or with keep_existing and a file already there, the next free name ("name-2.mp4").
+Result<std::filesystem::path> mux_copied_video(const std::filesystem::path& video_source, const std::filesystem::path& output,
+                                               const std::vector<MuxAudioTrack>& tracks, double duration_s, const CancelToken* cancel,
+                                               const ProgressFn& progress, bool keep_existing = false);
 
 }  // namespace bgm

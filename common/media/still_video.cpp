@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "media/ff_output.h"
+#include "media/media_input.h"
 #include "media/video_input.h"
 
 extern "C" {
@@ -21,8 +22,8 @@ struct SwsDeleter {
 };
 
 // The picture's first frame, decoded.
-Result<ff::FramePtr> decode_picture(const std::filesystem::path& image) {
-  auto input = ff::open_video_input(image);
+Result<ff::FramePtr> decode_picture(const std::filesystem::path& image, const CancelToken* cancel) {
+  auto input = ff::open_video_input(image, cancel);
   if (!input) return input.error();
   auto& in = input->format;
   const AVCodec* codec = input->decoder;
@@ -46,7 +47,7 @@ Result<ff::FramePtr> decode_picture(const std::filesystem::path& image) {
 
 Status encode_still_video(const std::filesystem::path& image, const std::filesystem::path& output, double duration_s,
                           const CancelToken* cancel) {
-  auto picture = decode_picture(image);
+  auto picture = decode_picture(image, cancel);
   if (!picture) return picture.error();
   const AVFrame* src = picture->get();
   // H.264 in 4:2:0 needs even sizes; very large pictures are scaled to 4K.
@@ -85,7 +86,7 @@ Status encode_still_video(const std::filesystem::path& image, const std::filesys
   avcodec_parameters_from_context(st->codecpar, enc.get());
   st->time_base = enc->time_base;
   st->avg_frame_rate = enc->framerate;
-  if ((err = avio_open(&out->pb, output.c_str(), AVIO_FLAG_WRITE)) < 0) return ff::write_failure(output, err);
+  if ((err = avio_open(&out->pb, ff::file_url(output).c_str(), AVIO_FLAG_WRITE)) < 0) return ff::write_failure(output, err);
   if ((err = avformat_write_header(out.get(), nullptr)) < 0) return ff::write_failure(output, err);
   ff::PacketPtr pkt(av_packet_alloc());
   auto drain = [&] { return ff::drain_encoder(enc.get(), out.get(), st, pkt.get(), output); };

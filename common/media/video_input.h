@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "core/cancel.h"
 #include "core/result.h"
 #include "media/ffmpeg_handles.h"
 
@@ -17,7 +18,7 @@ struct VideoInput {
   const AVCodec* decoder = nullptr;
 };
 
-// Errors: kMedia (cannot open, streams unreadable, no video stream or no decoder for it).
-Result<VideoInput> open_video_input(const std::filesystem::path& path);
+// Reads stop when `cancel` is set (media_input.h). Errors: kNotFound (not a regular file), kCancelled, kMedia (cannot open, streams unreadable, no video stream or no decoder for it).
+Result<VideoInput> open_video_input(const std::filesystem::path& path, const CancelToken* cancel);
 
 }  // namespace bgm::ff

@@ -1,10 +1,14 @@
 #include "media/video_transcode.h"
 
 #include <cstdio>
+#include <initializer_list>
+#include <string>
+#include <utility>
 #include <fstream>
 
 #include "core/atomic_file.h"
 #include "media/ff_output.h"
+#include "media/media_input.h"
 #include "media/video_input.h"
 
 extern "C" {
@@ -20,32 +24,41 @@ struct GraphDeleter {
   void operator()(AVFilterGraph* g) const { avfilter_graph_free(&g); }
 };
 
-// A filter option value in single quotes (FFmpeg's filter-graph escaping).
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
+// Adds `name` after `last` in the chain, with options set one by one (av_opt_set: no option-string parsing, so a
+// title or path holds any character). Returns the new last filter, or nullptr.
+AVFilterContext* append_filter(AVFilterGraph* graph, AVFilterContext* last, const char* name,
+                               std::initializer_list<std::pair<const char*, std::string>> options) {
+  AVFilterContext* f = avfilter_graph_alloc_filter(graph, avfilter_get_by_name(name), name);
+  if (!f) return nullptr;
+  for (const auto& [key, value] : options)
+    if (av_opt_set(f, key, value.c_str(), AV_OPT_SEARCH_CHILDREN) < 0) return nullptr;
+  if (avfilter_init_str(f, nullptr) < 0 || avfilter_link(last, 0, f, 0) < 0) return nullptr;
+  return f;
 }
 
-std::string filter_chain(const VideoTransform& t, const std::filesystem::path& title_file) {
-  std::string chain;
-  if (t.max_height) chain += "scale=-2:'min(ih," + std::to_string(*t.max_height) + ")',";
-  if (t.title) {
+// buffer -> [scale] -> [drawtext] -> format (yuv420p) -> `sink`.
+bool build_chain(AVFilterGraph* graph, AVFilterContext* src, AVFilterContext* sink, const VideoTransform& t) {
+  AVFilterContext* last = src;
+  if (t.max_height) last = append_filter(graph, last, "scale", {{"w", "-2"}, {"h", "min(ih," + std::to_string(*t.max_height) + ")"}});
+  if (last && t.title) {
     const double a = t.title_start_s, b = t.title_start_s + t.title_duration_s, fade = std::min(0.5, t.title_duration_s / 4);
-    char alpha[256];
+    char alpha[256], enable[128];
     std::snprintf(alpha, sizeof alpha, "if(lt(t,%.3f),(t-%.3f)/%.3f,if(gt(t,%.3f),(%.3f-t)/%.3f,1))", a + fade, a, fade, b - fade, b, fade);
-    chain += "drawtext=font=Sans:textfile=" + quoted(title_file.string()) +
-             ":fontsize=h/12:fontcolor=white:x=(w-text_w)/2:y=(h-text_h)/2:box=1:boxcolor=black@0.35:boxborderw=24"
-             ":enable='between(t," + std::to_string(a) + "," + std::to_string(b) + ")':alpha='" + alpha + "',";
+    std::snprintf(enable, sizeof enable, "between(t,%.3f,%.3f)", a, b);
+    last = append_filter(graph, last, "drawtext",
+                         {{"text", *t.title}, {"expansion", "none"}, {"font", "Sans"}, {"fontsize", "h/12"}, {"fontcolor", "white"},
+                          {"x", "(w-text_w)/2"}, {"y", "(h-text_h)/2"}, {"box", "1"}, {"boxcolor", "black@0.35"}, {"boxborderw", "24"},
+                          {"alpha", alpha}, {"enable", enable}});
   }
-  return chain + "format=yuv420p";
+  if (last) last = append_filter(graph, last, "format", {{"pix_fmts", "yuv420p"}});
+  return last && avfilter_link(last, 0, sink, 0) >= 0 && avfilter_graph_config(graph, nullptr) >= 0;
 }
 
 }  // namespace
 
 Status transcode_video(const std::filesystem::path& source, const std::filesystem::path& output, const VideoTransform& t,
                        double duration_s, const CancelToken* cancel, const ProgressFn& progress) {
-  auto input = ff::open_video_input(source);
+  auto input = ff::open_video_input(source, cancel);
   if (!input) return input.error();
   auto& in = input->format;
   const AVCodec* dec_codec = input->decoder;
@@ -56,11 +69,6 @@ Status transcode_video(const std::filesystem::path& source, const std::filesyste
   avcodec_parameters_to_context(dec.get(), vin->codecpar);
   dec->thread_count = 2;
   if (avcodec_open2(dec.get(), dec_codec, nullptr) < 0) return make_error(ErrorCode::kMedia, "Could not open the video decoder.");
-
-  // The title goes through a file so no character of it can break the filter description.
-  const std::filesystem::path title_file = output.string() + ".title.txt";
-  const ScopedRemoval cleanup(title_file);
-  if (t.title) std::ofstream(title_file) << *t.title;
 
   // Filter graph: buffer -> transforms -> buffersink.
   std::unique_ptr<AVFilterGraph, GraphDeleter> graph(avfilter_graph_alloc());
@@ -73,23 +81,12 @@ Status transcode_video(const std::filesystem::path& source, const std::filesyste
       avfilter_graph_create_filter(&sink, avfilter_get_by_name("buffersink"), "out", nullptr, nullptr, graph.get()) < 0) {
     return make_error(ErrorCode::kMedia, "Could not set up the video filters.");
   }
-  AVFilterInOut* outputs = avfilter_inout_alloc();
-  AVFilterInOut* inputs = avfilter_inout_alloc();
-  outputs->name = av_strdup("in");
-  outputs->filter_ctx = src;
-  inputs->name = av_strdup("out");
-  inputs->filter_ctx = sink;
-  err = avfilter_graph_parse_ptr(graph.get(), filter_chain(t, title_file).c_str(), &inputs, &outputs, nullptr);
-  avfilter_inout_free(&inputs);
-  avfilter_inout_free(&outputs);
-  if (err < 0 || avfilter_graph_config(graph.get(), nullptr) < 0) {
-    return make_error(ErrorCode::kMedia, "Could not set up the video filters (title or scaling): " + ff::error_text(err));
-  }
+  if (!build_chain(graph.get(), src, sink, t)) return make_error(ErrorCode::kMedia, "Could not set up the video filters (title or scaling).");
 
   const AVCodec* enc_codec = avcodec_find_encoder_by_name(t.vp9 ? "libvpx-vp9" : "libx264");
   if (!enc_codec) return make_error(ErrorCode::kMedia, std::string("This FFmpeg has no ") + (t.vp9 ? "VP9" : "H.264") + " encoder.");
   AVFormatContext* oraw = nullptr;
-  avformat_alloc_output_context2(&oraw, nullptr, "matroska", output.c_str());
+  avformat_alloc_output_context2(&oraw, nullptr, "matroska", nullptr);
   ff::OutputPtr out(oraw);
   ff::CodecContextPtr enc(avcodec_alloc_context3(enc_codec));
   enc->width = av_buffersink_get_w(sink);
@@ -115,7 +112,7 @@ Status transcode_video(const std::filesystem::path& source, const std::filesyste
   AVStream* vout = avformat_new_stream(out.get(), nullptr);
   avcodec_parameters_from_context(vout->codecpar, enc.get());
   vout->time_base = enc->time_base;
-  if ((err = avio_open(&out->pb, output.c_str(), AVIO_FLAG_WRITE)) < 0) return ff::write_failure(output, err);
+  if ((err = avio_open(&out->pb, ff::file_url(output).c_str(), AVIO_FLAG_WRITE)) < 0) return ff::write_failure(output, err);
   if ((err = avformat_write_header(out.get(), nullptr)) < 0) return ff::write_failure(output, err);
 
   ff::PacketPtr pkt(av_packet_alloc()), opkt(av_packet_alloc());

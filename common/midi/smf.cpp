@@ -115,14 +115,8 @@ std::vector<uint8_t> encode_smf(const Score& score) {
 
 Status write_midi_file(const Score& score, const std::filesystem::path& path) {
   if (auto ok = check_writable_output(path); !ok) return ok;
-  AtomicOutput out(path);
   const auto bytes = encode_smf(score);
-  {
-    std::ofstream f(out.temp_path(), std::ios::binary);
-    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (!f) return make_error(ErrorCode::kIo, "Could not write the MIDI file " + path.string() + " (disk full?).");
-  }
-  return out.commit();
+  return write_file_atomically(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 Result<SmfFile> decode_smf(const std::vector<uint8_t>& b) {
@@ -147,6 +141,7 @@ Result<SmfFile> decode_smf(const std::vector<uint8_t>& b) {
     std::vector<SmfEvent> events;
     int64_t tick = 0;
     uint8_t running = 0;
+    // Every read below is checked against the track's end first (a file may lie about anything).
     while (pos < end) {
       uint64_t delta = 0;
       for (int i = 0; i < 4 && pos < end; ++i) {
@@ -163,20 +158,24 @@ Result<SmfFile> decode_smf(const std::vector<uint8_t>& b) {
       else status = running;
       e.status = status;
       if (status == 0xFF) {
+        if (pos >= end) return bad("meta past track end");
         e.meta_type = b[pos++];
         uint64_t mlen = 0;
         for (int i = 0; i < 4; ++i) {
+          if (pos >= end) return bad("meta past track end");
           const uint8_t c = b[pos++];
           mlen = (mlen << 7) | (c & 0x7F);
           if (!(c & 0x80)) break;
         }
-        if (pos + mlen > end) return bad("meta past track end");
+        if (mlen > end - pos) return bad("meta past track end");
         e.data.assign(b.begin() + static_cast<long>(pos), b.begin() + static_cast<long>(pos + mlen));
         pos += mlen;
       } else if ((status & 0xF0) == 0xC0 || (status & 0xF0) == 0xD0) {
+        if (end - pos < 1) return bad("event past track end");
         running = status;
         e.data = {b[pos++]};
       } else if (status >= 0x80 && status < 0xF0) {
+        if (end - pos < 2) return bad("event past track end");
         running = status;
         e.data = {b[pos], b[pos + 1]};
         pos += 2;

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <regex>
+#include <initializer_list>
+#include <optional>
 
 #include "core/text.h"
 #include "spec/lexicon.h"
@@ -63,96 +64,223 @@ Hit longest_hit(const Text& text, const std::vector<std::string_view>& phrases) 
   return best;
 }
 
-double to_number(const std::string& s) { return std::strtod(s.c_str(), nullptr); }
+// Hand-written scanners over the working text: each rule reads the text once from left to right, so the time is
+// linear in the prompt's length whatever it holds (std::regex recursed once per repeated character).
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_lower_letter(char c) { return c >= 'a' && c <= 'z'; }
+bool is_word(char c) { return is_digit(c) || is_lower_letter(c) || c == '_'; }  // \w on the lower-cased text
 
-// Records a regex match as recognised ("<what>: <the words>") and blanks it so no later rule reads it again.
-void consume(Text& text, PromptFacts& facts, const std::smatch& m, const char* what) {
-  facts.recognised.push_back(std::string(what) + ": " + m.str());
-  text.blank(static_cast<size_t>(m.position(0)), static_cast<size_t>(m.length(0)));
+bool starts_with_at(const std::string& s, size_t at, std::string_view w) { return s.compare(at, w.size(), w) == 0; }
+
+size_t skip_spaces(const std::string& s, size_t at, std::string_view also = {}) {
+  while (at < s.size() && (std::isspace(static_cast<unsigned char>(s[at])) || also.find(s[at]) != std::string_view::npos)) ++at;
+  return at;
 }
 
+// A number where one starts (not inside a run of digits): its digits before and after the point.
+struct Number {
+  size_t begin = 0, end = 0;  // the whole number
+  size_t int_digits = 0;
+  double value = 0;
+};
+
+// The numbers of `s` in order. Each is read once.
+template <typename Visit>
+void for_each_number(const std::string& s, Visit visit) {
+  for (size_t i = 0; i < s.size();) {
+    if (!is_digit(s[i])) {
+      ++i;
+      continue;
+    }
+    Number n;
+    n.begin = i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    n.int_digits = i - n.begin;
+    if (i + 1 < s.size() && s[i] == '.' && is_digit(s[i + 1])) {
+      ++i;
+      while (i < s.size() && is_digit(s[i])) ++i;
+    }
+    n.end = i;
+    n.value = std::strtod(s.substr(n.begin, n.end - n.begin).c_str(), nullptr);
+    if (!visit(n)) return;
+  }
+}
+
+// The first of `words` at `at` (in the order given), or "".
+std::string_view word_at(const std::string& s, size_t at, std::initializer_list<std::string_view> words,
+                         bool letter_may_follow = true) {
+  for (auto w : words) {
+    if (!starts_with_at(s, at, w)) continue;
+    if (!letter_may_follow && at + w.size() < s.size() && is_lower_letter(s[at + w.size()])) continue;
+    return w;
+  }
+  return {};
+}
+
+struct Span {
+  size_t begin = 0, end = 0;
+};
+
+// Records a match as recognised ("<what>: <the words>") and blanks it so no later rule reads it again.
+void consume(Text& text, PromptFacts& facts, Span span, const char* what) {
+  facts.recognised.push_back(std::string(what) + ": " + text.str().substr(span.begin, span.end - span.begin));
+  text.blank(span.begin, span.end - span.begin);
+}
+
+// "35%", "35 percent", "35％": a number of one to three digits.
 void parse_volume(Text& text, PromptFacts& facts) {
-  static const std::regex re(R"((\d{1,3}(?:\.\d+)?)\s*(%|percent|％))");
-  std::smatch m;
-  const std::string s = text.str();
-  if (std::regex_search(s, m, re)) {
-    facts.music_volume = std::clamp(to_number(m[1]) / 100.0, 0.0, 1.0);
-    consume(text, facts, m, "music volume");
-  }
+  const std::string& s = text.str();
+  std::optional<Span> found;
+  for_each_number(s, [&](const Number& n) {
+    if (n.int_digits > 3) return true;
+    const size_t at = skip_spaces(s, n.end);
+    const auto unit = word_at(s, at, {"%", "percent", "％"});
+    if (unit.empty()) return true;
+    facts.music_volume = std::clamp(n.value / 100.0, 0.0, 1.0);
+    found = Span{n.begin, at + unit.size()};
+    return false;
+  });
+  if (found) consume(text, facts, *found, "music volume");
 }
 
+// "90 bpm", "90 beats per minute", "每分钟90拍": a whole number of two or three digits.
 void parse_bpm(Text& text, PromptFacts& facts) {
-  static const std::regex re(R"((\d{2,3})\s*(bpm|beats per minute|拍))");
-  std::smatch m;
-  const std::string s = text.str();
-  if (std::regex_search(s, m, re)) {
-    facts.tempo_bpm = to_number(m[1]);
-    consume(text, facts, m, "tempo");
-  }
+  const std::string& s = text.str();
+  std::optional<Span> found;
+  for_each_number(s, [&](const Number& n) {
+    if (n.int_digits < 2 || n.int_digits > 3 || n.end != n.begin + n.int_digits) return true;
+    const size_t at = skip_spaces(s, n.end);
+    const auto unit = word_at(s, at, {"bpm", "beats per minute", "拍"});
+    if (unit.empty()) return true;
+    facts.tempo_bpm = n.value;
+    found = Span{n.begin, at + unit.size()};
+    return false;
+  });
+  if (found) consume(text, facts, *found, "tempo");
 }
 
+// "in D minor", "key of Bb major", "F# dorian", "C sharp minor key". A bare "a minor" is English, not a key: it
+// needs "in"/"key" around it.
 void parse_key(Text& text, PromptFacts& facts) {
-  static const std::regex en(
-      R"((in |key of |key: ?|key )?\b([a-g])( ?(#|sharp|flat|b))? ?(major|minor|maj|min|dorian|mixolydian)\b( key)?)");
-  static const std::regex zh(R"(([a-g])(#|b)?\s*(大调|小调))");
-  const std::string s = text.str();
-  std::smatch m;
-  for (auto it = std::sregex_iterator(s.begin(), s.end(), en); it != std::sregex_iterator(); ++it) {
-    m = *it;
-    // "a minor detail" is English, not a key: a bare "a" needs "in"/"key" around it.
-    if (m[2] == "a" && !m[1].matched && !m[6].matched) continue;
-    const std::string note = m[2].str() + (m[4].matched ? " " + m[4].str() : "");
+  const std::string& s = text.str();
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] < 'a' || s[i] > 'g' || (i > 0 && is_word(s[i - 1]))) continue;
+    // The note with an optional accidental, then the mode as a whole word; with the accidental first.
+    std::string_view accidental, mode;
+    size_t mode_end = 0;
+    for (const bool with_accidental : {true, false}) {
+      size_t at = i + 1;
+      accidental = {};
+      if (with_accidental) {
+        const size_t a = at < s.size() && s[at] == ' ' ? at + 1 : at;
+        accidental = word_at(s, a, {"#", "sharp", "flat", "b"});
+        if (accidental.empty()) continue;
+        at = a + accidental.size();
+      }
+      if (at < s.size() && s[at] == ' ') ++at;
+      for (auto m : {"major", "minor", "maj", "min", "dorian", "mixolydian"}) {
+        const std::string_view w(m);
+        if (starts_with_at(s, at, w) && (at + w.size() >= s.size() || !is_word(s[at + w.size()]))) {
+          mode = w;
+          mode_end = at + w.size();
+          break;
+        }
+      }
+      if (!mode.empty()) break;
+    }
+    if (mode.empty()) continue;
+    size_t begin = i;
+    for (auto prefix : {"key of ", "key: ", "key:", "key ", "in "}) {
+      const std::string_view p(prefix);
+      if (i >= p.size() && s.compare(i - p.size(), p.size(), p) == 0) {
+        begin = i - p.size();
+        break;
+      }
+    }
+    const size_t end = starts_with_at(s, mode_end, " key") ? mode_end + 4 : mode_end;
+    if (s[i] == 'a' && begin == i && end == mode_end) continue;
+    const std::string note = std::string(1, s[i]) + (accidental.empty() ? "" : " " + std::string(accidental));
     auto pc = parse_pitch_class(note);
-    auto mode = mode_from_name(m[5].str());
-    if (pc && mode) {
-      facts.key = Key{*pc, *mode};
-      consume(text, facts, m, "key");
+    auto m = mode_from_name(mode);
+    if (pc && m) {
+      facts.key = Key{*pc, *m};
+      consume(text, facts, {begin, end}, "key");
       return;
     }
   }
-  if (std::regex_search(s, m, zh)) {
-    auto pc = parse_pitch_class(m[1].str() + m[2].str());
-    if (pc) {
-      facts.key = Key{*pc, m[3] == "小调" ? Mode::kMinor : Mode::kMajor};
-      consume(text, facts, m, "key");
+  // "D小调", "Bb 大调"
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] < 'a' || s[i] > 'g') continue;
+    size_t at = i + 1;
+    std::string note(1, s[i]);
+    if (at < s.size() && (s[at] == '#' || s[at] == 'b')) note += s[at++];
+    at = skip_spaces(s, at);
+    const auto mode = word_at(s, at, {"大调", "小调"});
+    if (mode.empty()) continue;
+    if (auto pc = parse_pitch_class(note)) {
+      facts.key = Key{*pc, mode == "小调" ? Mode::kMinor : Mode::kMajor};
+      consume(text, facts, {i, at + mode.size()}, "key");
     }
+    return;
   }
 }
 
-void parse_duration(Text& text, PromptFacts& facts) {
-  static const std::regex re(
-      R"((\d+(?:\.\d+)?)[\s-]*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|小时|分钟|分|秒钟|秒)(?![a-z]))");
-  static const std::regex clock(R"(\b(\d{1,2}):([0-5]\d)\b)");
-  const std::string s = text.str();
-  std::smatch m;
-  if (std::regex_search(s, m, clock)) {
-    facts.duration_s = to_number(m[1]) * 60 + to_number(m[2]);
-    consume(text, facts, m, "length");
-    return;
-  }
-  double total = 0;
-  size_t first = std::string::npos, last_end = 0;
-  for (auto it = std::sregex_iterator(s.begin(), s.end(), re); it != std::sregex_iterator(); ++it) {
-    const auto& hit = *it;
-    const auto pos = static_cast<size_t>(hit.position(0));
-    if (first != std::string::npos) {
-      // "1 min 30 s", "1分30秒": parts of one length only when nothing but spaces or "and" lie between.
-      std::string gap = s.substr(last_end, pos - last_end);
-      gap.erase(std::remove(gap.begin(), gap.end(), ' '), gap.end());
-      if (!gap.empty() && gap != "and" && gap != ",") break;
+// "1:30" (m:ss) or "1:00:00" (h:mm:ss), as whole words.
+bool parse_clock(Text& text, PromptFacts& facts) {
+  const std::string& s = text.str();
+  auto two_digits_at = [&](size_t at) { return at + 1 < s.size() && s[at] >= '0' && s[at] <= '5' && is_digit(s[at + 1]); };
+  bool done = false;
+  for_each_number(s, [&](const Number& n) {
+    if (n.end != n.begin + n.int_digits || n.int_digits > 2 || (n.begin > 0 && (is_word(s[n.begin - 1]) || s[n.begin - 1] == ':'))) {
+      return true;
     }
-    const std::string unit = hit[2].str();
+    double total = n.value;
+    size_t at = n.end;
+    int fields = 1;
+    while (fields < 3 && at < s.size() && s[at] == ':' && two_digits_at(at + 1)) {
+      total = total * 60 + std::strtod(s.substr(at + 1, 2).c_str(), nullptr);
+      at += 3;
+      ++fields;
+    }
+    if (fields == 1 || (at < s.size() && (is_word(s[at]) || s[at] == ':'))) return true;
+    facts.duration_s = total;
+    consume(text, facts, {n.begin, at}, "length");
+    done = true;
+    return false;
+  });
+  return done;
+}
+
+// "2 min", "1 min 30 s", "90-second", "30秒", "1分30秒": parts of one length only when nothing but spaces, "and"
+// or a comma lie between them.
+void parse_duration(Text& text, PromptFacts& facts) {
+  if (parse_clock(text, facts)) return;
+  const std::string& s = text.str();
+  double total = 0;
+  std::optional<Span> span;
+  for_each_number(s, [&](const Number& n) {
+    const size_t at = skip_spaces(s, n.end, "-");
+    const auto unit = word_at(s, at,
+                              {"hours", "hour", "hrs", "hr", "h", "minutes", "minute", "mins", "min", "m", "seconds", "second",
+                               "secs", "sec", "s", "小时", "分钟", "分", "秒钟", "秒"},
+                              false);
+    if (unit.empty()) return true;
+    if (span) {
+      std::string gap = s.substr(span->end, n.begin - span->end);
+      gap.erase(std::remove(gap.begin(), gap.end(), ' '), gap.end());
+      if (!gap.empty() && gap != "and" && gap != ",") return false;
+    }
     double factor = 1;
     if (unit[0] == 'h' || unit == "小时") factor = 3600;
     else if (unit[0] == 'm' || unit == "分钟" || unit == "分") factor = 60;
-    total += to_number(hit[1]) * factor;
-    if (first == std::string::npos) first = pos;
-    last_end = pos + static_cast<size_t>(hit.length(0));
-  }
-  if (first != std::string::npos) {
+    total += n.value * factor;
+    if (!span) span = Span{n.begin, 0};
+    span->end = at + unit.size();
+    return true;
+  });
+  if (span) {
     facts.duration_s = total;
-    facts.recognised.push_back("length: " + s.substr(first, last_end - first));
-    text.blank(first, last_end - first);
+    consume(text, facts, *span, "length");
   }
 }
 
@@ -175,24 +303,35 @@ void parse_style(Text& text, PromptFacts& facts, const StyleCatalog& catalog) {
   }
 }
 
-// Clause start for negation scope: the last separator before `pos`.
-size_t clause_start(const std::string& s, size_t pos) {
-  static const std::string_view seps[] = {",", ".", ";", "!", "?", "，", "。", "；", " but ", "但", " with ", "用"};
-  size_t start = 0;
-  for (auto sep : seps) {
-    const size_t at = s.rfind(sep, pos == 0 ? 0 : pos - 1);
-    if (at != std::string::npos && at < pos) start = std::max(start, at + sep.size());
+// Which words a negation covers ("no drums", "without drums or bass", "不要鼓"): those after a negation word in
+// the same clause. Built in one pass over the text, so asking about every instrument found stays linear.
+class NegationScope {
+ public:
+  explicit NegationScope(const Text& text) {
+    const std::string& s = text.str();
+    const size_t n = s.size();
+    // clause_[pos]: where the clause holding `pos` starts (after the last separator that begins before `pos`).
+    std::vector<size_t> sep_end(n + 1, 0);
+    static const std::string_view seps[] = {",", ".", ";", "!", "?", "，", "。", "；", " but ", "但", " with ", "用"};
+    for (auto sep : seps)
+      for (size_t at = s.find(sep); at != std::string::npos; at = s.find(sep, at + 1)) sep_end[at] = std::max(sep_end[at], at + sep.size());
+    clause_.assign(n + 1, 0);
+    for (size_t pos = 1; pos <= n; ++pos) clause_[pos] = std::max(clause_[pos - 1], sep_end[pos - 1]);
+    // negation_[pos]: the start of the last negation word that ends at or before `pos` (+1; 0 for none).
+    std::vector<size_t> neg_start_by_end(n + 1, 0);
+    for (auto w : negation_words())
+      for (size_t at = text.find(w); at != std::string::npos; at = text.find(w, at + 1))
+        neg_start_by_end[at + w.size()] = std::max(neg_start_by_end[at + w.size()], at + 1);
+    negation_.assign(n + 1, 0);
+    for (size_t pos = 0; pos <= n; ++pos) negation_[pos] = std::max(pos ? negation_[pos - 1] : 0, neg_start_by_end[pos]);
   }
-  return start;
-}
 
-bool negated(const Text& text, size_t pos) {
-  const std::string& s = text.str();
-  const size_t start = clause_start(s, pos);
-  const Text clause(s.substr(start, pos - start));
-  return std::any_of(negation_words().begin(), negation_words().end(),
-                     [&](std::string_view w) { return clause.find(w) != std::string::npos; });
-}
+  bool negated(size_t pos) const { return negation_[pos] > 0 && negation_[pos] - 1 >= std::min(clause_[pos], pos); }
+
+ private:
+  std::vector<size_t> clause_;
+  std::vector<size_t> negation_;
+};
 
 void parse_instruments(Text& text, PromptFacts& facts) {
   // Longest phrases first so "electric guitar" is not read as "guitar".
@@ -210,9 +349,10 @@ void parse_instruments(Text& text, PromptFacts& facts) {
     }
   }
   std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.pos < b.pos; });
+  const NegationScope scope(text);
   for (const auto& f : found) {
     const std::string id(f.entry->id);
-    const bool neg = negated(text, f.pos);
+    const bool neg = scope.negated(f.pos);
     auto& list = neg ? facts.excluded : facts.wanted;
     if (std::find(list.begin(), list.end(), id) == list.end()) {
       list.push_back(id);
@@ -277,8 +417,21 @@ void parse_tempo_and_energy(Text& text, PromptFacts& facts) {
 
 }  // namespace
 
+Status check_prompt_length(std::string_view prompt) {
+  if (prompt.size() <= kMaxPromptBytes) return {};
+  return make_error(ErrorCode::kInvalidArgument, "The prompt is " + std::to_string(prompt.size()) + " bytes long; obs-bgm reads at most " +
+                                                     std::to_string(kMaxPromptBytes) +
+                                                     " (about 4,000 letters or 1,300 Chinese characters). Shorten it to the "
+                                                     "style, mood and length you want.");
+}
+
 PromptFacts parse_prompt(std::string_view prompt, const StyleCatalog& catalog) {
   PromptFacts facts;
+  if (prompt.size() > kMaxPromptBytes) {
+    size_t cut = kMaxPromptBytes;
+    while (cut > 0 && (static_cast<unsigned char>(prompt[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+    prompt = prompt.substr(0, cut);
+  }
   Text text(prompt);
   // Numbers first (so "120 bpm" is not a length), then named things from the most to the least specific.
   parse_volume(text, facts);

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/result.h"
 #include "music/theory.h"
 #include "spec/style_catalog.h"
 
@@ -32,6 +33,14 @@ struct PromptFacts {
   std::vector<std::string> recognised;
 };
 
+// The longest prompt obs-bgm reads: 4 KB (about 4,000 letters, or 1,300 Chinese characters). Every door (the dock,
+// obs-websocket, the command line, servers) refuses a longer one with prompt_length_error().
+inline constexpr size_t kMaxPromptBytes = 4096;
+
+// The message for a prompt over kMaxPromptBytes (kInvalidArgument), or success.
+Status check_prompt_length(std::string_view prompt);
+
+// Time linear in the prompt's length; reads at most the first kMaxPromptBytes (callers refuse longer prompts).
 PromptFacts parse_prompt(std::string_view prompt, const StyleCatalog& catalog);
 
 }  // namespace bgm

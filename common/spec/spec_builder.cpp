@@ -199,6 +199,7 @@ std::vector<PartPreset> orchestrate(const StylePreset& style, const PromptFacts&
 }  // namespace
 
 Result<MusicSpec> build_music_spec(const SpecRequest& req, const StyleCatalog& catalog) {
+  if (auto ok = check_prompt_length(req.prompt); !ok) return ok.error();
   MusicSpec spec;
   spec.prompt = req.prompt;
   const PromptFacts facts = parse_prompt(req.prompt, catalog);

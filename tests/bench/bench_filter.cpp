@@ -84,9 +84,9 @@ int main() {
     std::printf("%-28s %14.3f %12.1f %8u\n", "without the filter", off.back().frame_ms, off.back().cpu_percent, off.back().lagged);
     obs_source_filter_add(obs_scene_get_source(scene), filter);
     BgmController::get().live_analysis().start();
-    analyzer_set_recording_start(os_gettime_ns());
+    BgmController::get().recording_clock().start(os_gettime_ns());
     on.push_back(measure(6));
-    analyzer_set_recording_start(0);
+    BgmController::get().recording_clock().stop(os_gettime_ns());
     const auto analysis = BgmController::get().live_analysis().finish(0, "bench");
     obs_source_filter_remove(obs_scene_get_source(scene), filter);
     std::printf("%-28s %14.3f %12.1f %8u  (%.1f pictures/s read back)\n", "with the filter, recording", on.back().frame_ms,
