@@ -162,6 +162,12 @@ std::optional<bgm::JobSnapshot> BgmController::job(std::uint64_t id) const
 	return r ? r->get(id) : std::nullopt;
 }
 
+std::vector<bgm::JobSnapshot> BgmController::jobs() const
+{
+	auto r = runner();
+	return r ? r->list() : std::vector<bgm::JobSnapshot>{};
+}
+
 std::vector<bgm::SavedResult> BgmController::results() const
 {
 	std::lock_guard lock(mutex_);

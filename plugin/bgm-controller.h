@@ -52,6 +52,8 @@ public:
 	bgm::Result<std::uint64_t> submit(bgm::JobRequest request);
 	bool cancel(std::uint64_t id);
 	std::optional<bgm::JobSnapshot> job(std::uint64_t id) const;
+	/* The jobs the runner still knows: queued, running and the most recent finished ones. */
+	std::vector<bgm::JobSnapshot> jobs() const;
 	std::vector<bgm::SavedResult> results() const;
 	/* Whether `path` is one of ours: a kept result or the output of a job of this session. */
 	bool is_result(const std::filesystem::path &path) const;

@@ -37,6 +37,12 @@ template<typename T> void read_field(const nlohmann::json &doc, const char *key,
 PluginSettings load_plugin_settings(const std::string &file, std::string &note)
 {
 	PluginSettings s;
+	std::error_code ec;
+	if (std::filesystem::exists(file, ec) &&
+	    (!std::filesystem::is_regular_file(file, ec) || std::filesystem::file_size(file, ec) > (1u << 20))) {
+		note = "The settings file " + file + " is not one obs-bgm wrote (not a regular file, or over 1 MB); using the defaults.";
+		return s;
+	}
 	std::ifstream in(file);
 	if (!in)
 		return s;

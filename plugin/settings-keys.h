@@ -20,6 +20,7 @@ inline constexpr const char *kReqScoreLastRecording = "ScoreLastRecording";
 inline constexpr const char *kReqGetJob = "GetJob";
 inline constexpr const char *kReqListResults = "ListResults";
 inline constexpr const char *kReqAddResultToScene = "AddResultToScene";
+inline constexpr const char *kReqListJobs = "ListJobs";
 inline constexpr const char *kFieldPrompt = "prompt";
 inline constexpr const char *kFieldStyle = "style";
 inline constexpr const char *kFieldJobId = "jobId";

@@ -40,7 +40,7 @@ void fail(obs_data_t *response, const std::string &message)
 /* The vendor and its requests, for unregistering at exit. */
 void *g_vendor = nullptr;
 const char *const kRequests[] = {keys::kReqScoreLastRecording, keys::kReqGetJob, keys::kReqListResults,
-				 keys::kReqAddResultToScene};
+				 keys::kReqAddResultToScene, keys::kReqListJobs};
 
 void score_last_recording(obs_data_t *request, obs_data_t *response, void *)
 {
@@ -83,6 +83,25 @@ void get_job(obs_data_t *request, obs_data_t *response, void *)
 	}
 	if (job->error)
 		obs_data_set_string(response, "error", job->error->message.c_str());
+}
+
+void list_jobs(obs_data_t *, obs_data_t *response, void *)
+{
+	obs_data_array_t *list = obs_data_array_create();
+	for (const auto &job : BgmController::get().jobs()) {
+		obs_data_t *item = obs_data_create();
+		obs_data_set_int(item, keys::kFieldJobId, static_cast<long long>(job.id));
+		obs_data_set_string(item, "state", bgm::job_state_id(job.state));
+		obs_data_set_string(item, "stage", std::string(bgm::stage_id(job.stage)).c_str());
+		obs_data_set_double(item, "progress", job.fraction);
+		obs_data_set_string(item, "input", job.request.input ? job.request.input->c_str() : "");
+		obs_data_array_push_back(list, item);
+		obs_data_release(item);
+	}
+	obs_data_set_array(response, "jobs", list);
+	obs_data_array_release(list);
+	obs_data_set_int(response, "maxQueued", static_cast<long long>(bgm::JobRunner::kMaxQueued));
+	obs_data_set_bool(response, "success", true);
 }
 
 void list_results(obs_data_t *, obs_data_t *response, void *)
@@ -177,7 +196,8 @@ bool register_websocket_vendor(void)
 	const bool ok = register_request(ph, vendor, keys::kReqScoreLastRecording, score_last_recording) &&
 			register_request(ph, vendor, keys::kReqGetJob, get_job) &&
 			register_request(ph, vendor, keys::kReqListResults, list_results) &&
-			register_request(ph, vendor, keys::kReqAddResultToScene, add_result_to_scene);
+			register_request(ph, vendor, keys::kReqAddResultToScene, add_result_to_scene) &&
+			register_request(ph, vendor, keys::kReqListJobs, list_jobs);
 	blog(ok ? LOG_INFO : LOG_WARNING, "[obs-bgm] obs-websocket vendor requests %s.", ok ? "registered" : "not all registered");
 	return ok;
 }

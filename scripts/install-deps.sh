@@ -15,6 +15,9 @@ packages=(
   # tests and benchmarks: GoogleTest, independent tools to measure outputs with, and a screen for the real OBS
   libgtest-dev libgmock-dev ffmpeg fluidsynth espeak-ng
   xvfb xauth imagemagick libgl1-mesa-dri libegl-mesa0 libglx-mesa0 libx11-dev
+  # reliability checks: clang with libFuzzer and the sanitizer runtimes, a symbolizer for readable reports, gdb for
+  # the stacks of a hung OBS in the end-to-end tests
+  clang-14 libclang-rt-14-dev llvm-14 gdb
 )
 
 missing=()
@@ -27,8 +30,17 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 echo "install-deps: installing ${missing[*]}"
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# As root directly; otherwise through sudo, passing the non-interactive front end explicitly (sudo resets the
+# environment). Without either, say what to run.
+as_root=(env DEBIAN_FRONTEND=noninteractive)
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "install-deps: these Debian packages are missing, and installing them needs root (sudo is not installed)." >&2
+    echo "Run this as root, then run this script again:" >&2
+    echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+  as_root=(sudo DEBIAN_FRONTEND=noninteractive)
+fi
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

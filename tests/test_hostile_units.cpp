@@ -5,26 +5,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <fstream>
-#include <mutex>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "analysis/analysis.h"
 #include "analysis/cut_detector.h"
-#include "analysis/recording_clock.h"
 #include "cli/args.h"
 #include "cli/interrupt.h"
 #include "compose/composer.h"
 #include "compose/form.h"
 #include "core/atomic_file.h"
-#include "jobs/job_runner.h"
 #include "jobs/result_store.h"
-#include "jobs/serial_worker.h"
 #include "media/media_probe.h"
 #include "midi/smf.h"
 #include "spec/prompt_parser.h"
@@ -222,126 +215,6 @@ TEST(HostileCli, WholeNumbersAreDigitsOnly) {
   EXPECT_EQ(*args.whole("--seed").value(), 42u);
 }
 
-// A backend that blocks until released, or throws: to drive the runner's edges.
-class GateBackend : public Backend {
- public:
-  Result<BackendStatus> connect(const CancelToken*) override { return BackendStatus{"gate", std::nullopt}; }
-  Result<JobResult> run(const JobRequest& job, const JobEvents&, const CancelToken* cancel) override {
-    if (job.prompt == "throw") throw std::runtime_error("boom");
-    if (job.prompt == "bad_alloc") throw std::bad_alloc();
-    std::unique_lock lock(m_);
-    ++started_;
-    cv_.notify_all();
-    cv_.wait(lock, [&] { return open_ || cancel->cancelled(); });
-    if (cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
-    return JobResult{job.input.value_or("text.m4a"), "lofi", "Lo-fi", 2, false};
-  }
-  void open() {
-    std::lock_guard lock(m_);
-    open_ = true;
-    cv_.notify_all();
-  }
-  void wait_started(int n) {
-    std::unique_lock lock(m_);
-    cv_.wait_for(lock, 10s, [&] { return started_ >= n; });
-  }
-
- private:
-  std::mutex m_;
-  std::condition_variable cv_;
-  bool open_ = false;
-  int started_ = 0;
-};
-
-JobSnapshot wait_finished(JobRunner& runner, std::uint64_t id) {
-  for (int i = 0; i < 1000; ++i) {
-    auto s = runner.get(id);
-    if (s && (s->state == JobState::kDone || s->state == JobState::kFailed || s->state == JobState::kCancelled)) return *s;
-    std::this_thread::sleep_for(10ms);
-  }
-  ADD_FAILURE() << "job " << id << " did not finish";
-  return {};
-}
-
-TEST(HostileJobs, AnExceptionInTheBackendBecomesTheJobsError) {
-  JobRunner runner(std::make_shared<GateBackend>());
-  JobRequest bad;
-  bad.prompt = "throw";
-  const auto s = wait_finished(runner, *runner.submit(bad));
-  EXPECT_EQ(s.state, JobState::kFailed);
-  EXPECT_EQ(s.error->code, ErrorCode::kInternal);
-  EXPECT_NE(s.error->message.find("boom"), std::string::npos);
-  bad.prompt = "bad_alloc";
-  EXPECT_NE(wait_finished(runner, *runner.submit(bad)).error->message.find("memory"), std::string::npos);
-}
-
-TEST(HostileJobs, TheQueueIsBoundedAndARecordingIsQueuedOnce) {
-  auto backend = std::make_shared<GateBackend>();
-  JobRunner runner(backend);
-  JobRequest rec;
-  rec.input = "/rec/a.mkv";
-  const auto first = *runner.submit(rec);
-  backend->wait_started(1);
-  for (int i = 0; i < 50; ++i) EXPECT_EQ(*runner.submit(rec), first) << "a flood of the same request is one job";
-  std::vector<std::uint64_t> waiting;
-  for (size_t i = 0; i < JobRunner::kMaxQueued; ++i) {
-    JobRequest other;
-    other.input = "/rec/other" + std::to_string(i) + ".mkv";
-    waiting.push_back(*runner.submit(other));
-  }
-  JobRequest one_more;
-  one_more.input = "/rec/one-more.mkv";
-  const auto refused = runner.submit(one_more);
-  ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().message.find("already waiting"), std::string::npos);
-  EXPECT_EQ(runner.list().size(), 1 + JobRunner::kMaxQueued);
-  backend->open();
-  for (auto id : waiting) EXPECT_EQ(wait_finished(runner, id).state, JobState::kDone);
-  // Finished jobs are forgotten past kMaxFinished; the newest are kept.
-  for (size_t i = 0; i < JobRunner::kMaxFinished + 10; ++i) wait_finished(runner, *runner.submit(JobRequest{}));
-  EXPECT_LE(runner.list().size(), JobRunner::kMaxFinished);
-  EXPECT_FALSE(runner.get(first)) << "the oldest is gone";
-}
-
-TEST(HostileJobs, TheListenerSeesEachJobsChangesInOrder) {
-  // A job that fails at once may finish before submit() returns: its "queued" must not arrive after "failed".
-  std::mutex m;
-  std::map<std::uint64_t, std::vector<std::uint64_t>> seen;
-  JobRunner runner(std::make_shared<GateBackend>(), [&](const JobSnapshot& s) {
-    std::lock_guard lock(m);
-    seen[s.id].push_back(s.revision);
-  });
-  JobRequest bad;
-  bad.prompt = "throw";
-  std::vector<std::uint64_t> ids;
-  for (int i = 0; i < 200; ++i) {
-    const auto id = runner.submit(bad);
-    if (id) ids.push_back(*id);
-    else std::this_thread::sleep_for(1ms);
-  }
-  for (int i = 0; i < 1000; ++i) {  // until nothing waits or runs (finished jobs may be pruned already)
-    const auto jobs = runner.list();
-    if (std::none_of(jobs.begin(), jobs.end(), [](const JobSnapshot& s) { return s.state == JobState::kQueued || s.state == JobState::kRunning; })) break;
-    std::this_thread::sleep_for(10ms);
-  }
-  runner.shutdown();
-  std::lock_guard lock(m);
-  for (const auto& [id, revisions] : seen) EXPECT_TRUE(std::is_sorted(revisions.begin(), revisions.end())) << "job " << id;
-}
-
-TEST(HostileJobs, ASerialWorkerSurvivesATaskThatThrows) {
-  std::atomic<int> errors{0}, ran{0};
-  {
-    SerialWorker worker([&](const std::string& what) {
-      if (what == "disk on fire") ++errors;
-    });
-    worker.post([] { throw std::runtime_error("disk on fire"); });
-    worker.post([&] { ++ran; });
-  }
-  EXPECT_EQ(errors, 1);
-  EXPECT_EQ(ran, 1) << "the next task still runs";
-}
-
 TEST(HostileFiles, WorkFilesAreNewOwnerOnlyAndResultsNeverReplaceEachOther) {
   test::TempDir dir;
   auto work = WorkFile::create(dir.path(), "rec", ".video.mkv");
@@ -387,23 +260,6 @@ TEST(HostileFiles, TheResultsListLoaderTakesOnlyWhatIsValid) {
   ASSERT_EQ(mkfifo(file.c_str(), 0600), 0);
   ResultStore fifo(file);
   EXPECT_NE(fifo.load(), "") << "a pipe is set aside, never read (it would block OBS's start)";
-}
-
-TEST(RecordingClockTest, PausedTimeIsNotRecordingTime) {
-  RecordingClock clock;
-  EXPECT_FALSE(clock.seconds(5));
-  clock.start(1'000'000'000);
-  EXPECT_DOUBLE_EQ(*clock.seconds(3'000'000'000), 2.0);
-  clock.pause(3'000'000'000);
-  EXPECT_TRUE(clock.paused());
-  EXPECT_DOUBLE_EQ(*clock.seconds(9'000'000'000), 2.0) << "frozen while paused";
-  clock.resume(10'000'000'000);
-  EXPECT_DOUBLE_EQ(*clock.seconds(11'000'000'000), 3.0) << "the pause is taken out";
-  const auto session = clock.session();
-  EXPECT_DOUBLE_EQ(clock.stop(12'000'000'000), 4.0);
-  EXPECT_EQ(clock.session(), 0u);
-  clock.start(20'000'000'000);
-  EXPECT_NE(clock.session(), session) << "a new recording";
 }
 
 }  // namespace

@@ -119,6 +119,39 @@ TEST_F(LibObs, TheFilterIsRegisteredAndPassesFramesThroughUnchanged) {
   obs_scene_release(scene);
 }
 
+TEST_F(LibObs, APauseTakesNoPicturesAndShiftsNothing) {
+  obs_scene_t* scene = obs_scene_create("Paused");
+  obs_data_t* settings = obs_data_create();
+  obs_data_set_int(settings, "color", 0xff2060c0);
+  obs_data_set_int(settings, "width", 320);
+  obs_data_set_int(settings, "height", 180);
+  SourcePtr colour(obs_source_create("color_source_v3", "Colour P", settings, nullptr));
+  obs_data_release(settings);
+  obs_scene_add(scene, colour.get());
+  SourcePtr filter(obs_source_create("obs_bgm_analyzer", "Analyzer P", nullptr, nullptr));
+  obs_source_filter_add(colour.get(), filter.get());
+  obs_set_output_source(0, obs_scene_get_source(scene));
+  auto& clock = BgmController::get().recording_clock();
+  BgmController::get().live_analysis().start();
+  clock.start(os_gettime_ns());
+  std::this_thread::sleep_for(800ms);
+  clock.pause(os_gettime_ns());
+  std::this_thread::sleep_for(1000ms);
+  clock.resume(os_gettime_ns());
+  std::this_thread::sleep_for(800ms);
+  const double ran = clock.stop(os_gettime_ns());
+  const auto capture = BgmController::get().live_analysis().stop();
+  obs_set_output_source(0, nullptr);
+  obs_source_filter_remove(colour.get(), filter.get());
+  obs_scene_release(scene);
+  EXPECT_NEAR(ran, 1.6, 0.15) << "the second of pause is not recording time";
+  const auto& frames = capture.features.frames;
+  ASSERT_GE(frames.size(), 8u);
+  EXPECT_LE(frames.size(), 18u) << "no pictures while paused (10 a second at most over 1.6 s)";
+  EXPECT_LE(frames.back().t, ran + 0.15) << "times after the pause continue where it began";
+  for (size_t i = 1; i < frames.size(); ++i) EXPECT_LT(frames[i].t - frames[i - 1].t, 0.5) << "no gap where the pause was";
+}
+
 TEST_F(LibObs, OnAMediaSourceTheFilterFindsTheClipsCuts) {
   const auto clip = dir_->path() / "shots.mp4";
   const auto made = test::run("ffmpeg -v error -y -f lavfi -i color=c=0xd02020:s=320x180:r=30:d=2 -f lavfi -i testsrc2=s=320x180:r=30:d=2 "

@@ -1,5 +1,4 @@
 #include "analysis/live_analysis.h"
-#include "core/json_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
+#include "core/json_text.h"
 
 namespace bgm {
 
@@ -51,14 +51,18 @@ std::optional<VideoAnalysis> LiveAnalysis::finish(double duration_s, const std::
 
 std::optional<VideoAnalysis> analysis_from_capture(LiveAnalysis::Capture capture, double duration_s, const std::string& source) {
   VideoFeatures& f = capture.features;
+  // Times within the longest recording only (a clock that jumped gives nothing the analysis can use).
+  const auto usable = [](double t) { return std::isfinite(t) && t >= 0 && t <= kMaxDurationS + 1.0; };
+  std::erase_if(f.frames, [&](const FrameFeature& fr) { return !usable(fr.t); });
   if (f.frames.size() < 2) return std::nullopt;
+  std::stable_sort(f.frames.begin(), f.frames.end(), [](const FrameFeature& a, const FrameFeature& b) { return a.t < b.t; });
   const double span = f.frames.back().t - f.frames.front().t;
-  f.fps = span > 0 ? static_cast<double>(f.frames.size() - 1) / span : 10.0;
-  f.duration_s = duration_s > 0 ? duration_s : f.frames.back().t + 1.0 / f.fps;
+  f.fps = sane_fps(span > 0 ? static_cast<double>(f.frames.size() - 1) / span : 10.0);
+  f.duration_s = usable(duration_s) && duration_s > 0 ? duration_s : f.frames.back().t + 1.0 / f.fps;
   VideoAnalysis a = analysis_from_features(f, source);
   a.origin = "obs-filter";
   for (double s : capture.scene_switches)
-    if (s < a.duration_s) a.scene_switches.push_back(std::round(s * 1000.0) / 1000.0);
+    if (usable(s) && s < a.duration_s) a.scene_switches.push_back(std::round(s * 1000.0) / 1000.0);
   std::sort(a.scene_switches.begin(), a.scene_switches.end());
   return a;
 }

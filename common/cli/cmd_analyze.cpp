@@ -4,13 +4,13 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/analysis.h"
-#include "core/json_text.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/failure.h"
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
+#include "core/json_text.h"
 #include "media/media_probe.h"
 
 namespace bgm::cli {

@@ -5,12 +5,12 @@
 #include <thread>
 
 #include "cli/args.h"
-#include "core/json_text.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/failure.h"
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
+#include "core/json_text.h"
 #include "engine/generate.h"
 #include "spec/spec_format.h"
 

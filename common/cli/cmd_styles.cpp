@@ -2,8 +2,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "core/json_text.h"
 #include "cli/exit_codes.h"
+#include "core/json_text.h"
 #include "spec/style_catalog.h"
 
 namespace bgm::cli {

@@ -1,5 +1,4 @@
 #include "cli/failure.h"
-#include "core/json_text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -7,6 +6,7 @@
 
 #include "cli/args.h"
 #include "cli/exit_codes.h"
+#include "core/json_text.h"
 
 namespace bgm::cli {
 

@@ -1,5 +1,8 @@
 #include "jobs/job_runner.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <exception>
 #include <new>
 
@@ -135,7 +138,9 @@ void JobRunner::update(std::uint64_t id, const std::function<void(JobSnapshot&)>
   JobSnapshot snapshot;
   {
     std::lock_guard lock(mutex_);
-    JobSnapshot& s = jobs_.at(id)->snapshot;
+    const auto it = jobs_.find(id);
+    if (it == jobs_.end()) return;  // never for a running job (only finished ones are pruned)
+    JobSnapshot& s = it->second->snapshot;
     const JobState before = s.state;
     change(s);
     ++s.revision;
@@ -162,21 +167,27 @@ Result<JobResult> JobRunner::run_guarded(const JobRequest& request, const JobEve
 }
 
 void JobRunner::work() {
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);  // this thread only; threads it starts inherit it
   for (;;) {
     std::uint64_t id = 0;
     JobRequest request;
     const CancelToken* cancel = nullptr;
+    JobSnapshot started;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, nothing left
       id = queue_.front();
       queue_.pop_front();
+      // Running from the moment it leaves the queue (in the same lock): cancel() can no longer take it for queued.
       Job& job = *jobs_.at(id);
+      job.snapshot.state = JobState::kRunning;
+      ++job.snapshot.revision;
+      started = job.snapshot;
       request = job.snapshot.request;
       cancel = &job.cancel;
     }
-    update(id, [](JobSnapshot& s) { s.state = JobState::kRunning; });
+    notify(started);
     JobEvents events;
     events.progress = [&](Stage stage, double fraction) {
       update(id, [&](JobSnapshot& s) { s.stage = stage, s.fraction = fraction; });

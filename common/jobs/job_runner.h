@@ -3,7 +3,8 @@
 // obs-websocket request) never waits. Jobs are queued (at most kMaxQueued waiting; a request for a recording
 // already queued or running gets that job), report their stage and progress, can be cancelled, and keep their
 // transcript, result or error until kMaxFinished newer jobs have finished. No exception escapes the worker: one
-// thrown by a backend becomes the job's error.
+// thrown by a backend becomes the job's error. The worker runs at a lower priority (nice +10, inherited by the
+// decoder's and synthesizer's threads), so the host's own threads (OBS's video, audio and encoders) come first.
 // Thread: every public function may be called from any thread. The listener is called on the worker thread
 // (or on the caller's, for submit and cancel of a queued job), one call at a time and for each job in order (a
 // snapshot never arrives after a newer one of the same job); it must not block and must not call back into the

@@ -236,11 +236,11 @@ Result<MusicSpec> build_music_spec(const SpecRequest& req, const StyleCatalog& c
   spec.valence = mood ? mood->valence : 0.2;
   if (facts.energy) {
     spec.energy = *facts.energy;
-  } else if (req.energy_hint) {
+  } else if (req.energy_hint && std::isfinite(*req.energy_hint)) {
     spec.energy = std::clamp(*req.energy_hint, 0.0, 1.0);
     spec.reasons.push_back("energy: " + fmt(spec.energy, 2) + ", from " + req.hint_source);
   }
-  if (mood && !req.style && !facts.style_id && !req.energy_hint) spec.energy = std::clamp((spec.energy + s.energy) / 2, 0.0, 1.0);
+  if (mood && !req.style && !facts.style_id && !(req.energy_hint && std::isfinite(*req.energy_hint))) spec.energy = std::clamp((spec.energy + s.energy) / 2, 0.0, 1.0);
 
   // Key: option > prompt > mood/style with a seeded tonic.
   if (req.key) {

@@ -56,12 +56,19 @@ pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>
   ::_exit(127);
 }
 
-int wait_for(pid_t pid, double seconds) {
+// Waits for `pid` to exit; after `seconds` it is killed, and first, when `backtrace` is given, every thread's stack
+// is written there (what it hung on).
+int wait_for(pid_t pid, double seconds, const fs::path& backtrace = {}) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   int status = 0;
   while (std::chrono::steady_clock::now() < until) {
     if (::waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (!backtrace.empty()) {
+    run("timeout 60 gdb -p " + std::to_string(pid) + " -batch -ex 'thread apply all bt' > " + quote(backtrace.string()) + " 2>&1");
+    const std::string stacks = read_file(backtrace);
+    std::fprintf(stderr, "OBS did not exit in %.0f s; the stacks of its threads:\n%s\n", seconds, stacks.substr(0, 40000).c_str());
   }
   ::kill(pid, SIGKILL);
   ::waitpid(pid, &status, 0);
@@ -104,7 +111,7 @@ void ObsSession::write_config() const {
       << "[General]\nName=Headless\n[Video]\nBaseCX=320\nBaseCY=180\nOutputCX=320\nOutputCY=180\nFPSType=0\nFPSCommon=30\n"
          "[Audio]\nSampleRate=48000\nChannelSetup=Stereo\n[Output]\nMode=Simple\n[SimpleOutput]\nFilePath="
       << record_dir_.string()
-      << "\nRecFormat=mkv\nRecQuality=Stream\nRecEncoder=x264\nVBitrate=1000\nABitrate=160\nPreset=ultrafast\n"
+      << "\nRecFormat=mkv\nRecQuality=Small\nRecEncoder=x264_lowcpu\nVBitrate=1000\nABitrate=160\nPreset=ultrafast\n"
          "FileNameWithoutSpace=true\nRecRB=true\nRecRBTime=20\nRecRBSize=512\n";
   // Two scenes, each one solid colour (ABGR): switching between them is a cut and a scene switch.
   auto item = [](const char* name) {
@@ -151,7 +158,7 @@ int ObsSession::stop() {
   int status = -1;
   if (obs_ > 0) {
     ::kill(obs_, SIGINT);
-    status = wait_for(obs_, 20);
+    status = wait_for(obs_, 20, root_ / "obs-hang-backtrace.txt");
     obs_ = -1;
   }
   if (xvfb_ > 0) {

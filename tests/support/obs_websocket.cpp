@@ -133,6 +133,18 @@ nlohmann::json ObsWebSocket::request(const std::string& type, const nlohmann::js
   return {{"error", "connection lost"}};
 }
 
+nlohmann::json ObsWebSocket::batch(const nlohmann::json& requests, int execution_type) {
+  const std::string id = "batch-" + std::to_string(next_id_++);
+  const nlohmann::json d = {{"requestId", id}, {"haltOnFailure", false}, {"executionType", execution_type}, {"requests", requests}};
+  if (!send_text(nlohmann::json{{"op", 8}, {"d", d}}.dump())) return {{"error", "send failed"}};
+  std::string text;
+  while (receive_text(text)) {
+    const auto msg = nlohmann::json::parse(text, nullptr, false);
+    if (!msg.is_discarded() && msg.value("op", -1) == 9 && msg["d"].value("requestId", "") == id) return msg["d"]["results"];
+  }
+  return {{"error", "connection lost"}};
+}
+
 nlohmann::json ObsWebSocket::vendor(const std::string& vendor, const std::string& type, const nlohmann::json& data) {
   const auto r = request("CallVendorRequest", {{"vendorName", vendor}, {"requestType", type}, {"requestData", data}});
   if (!r.contains("responseData")) return {{"success", false}, {"error", r.dump()}};

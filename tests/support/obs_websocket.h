@@ -21,6 +21,9 @@ class ObsWebSocket {
   nlohmann::json request(const std::string& type, const nlohmann::json& data = nlohmann::json::object());
   // A vendor request (CallVendorRequest); returns the vendor's responseData.
   nlohmann::json vendor(const std::string& vendor, const std::string& type, const nlohmann::json& data);
+  // A request batch (op 8); execution_type 1 is SerialFrame (run on OBS's graphics thread, one per frame).
+  // Returns the results array, one per request.
+  nlohmann::json batch(const nlohmann::json& requests, int execution_type);
 
  private:
   bool send_text(const std::string& text);

@@ -1,0 +1,190 @@
+// The threaded parts on their own (the job runner, the serial worker, the recording clock): edges driven by a
+// backend that blocks or throws, and many threads at once. The TSan build (scripts/check-reliability.sh) runs these.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <new>
+#include <stdexcept>
+#include <thread>
+
+#include "analysis/recording_clock.h"
+#include "jobs/job_runner.h"
+#include "jobs/serial_worker.h"
+
+namespace bgm {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A backend that blocks until released, or throws: to drive the runner's edges.
+class GateBackend : public Backend {
+ public:
+  Result<BackendStatus> connect(const CancelToken*) override { return BackendStatus{"gate", std::nullopt}; }
+  Result<JobResult> run(const JobRequest& job, const JobEvents&, const CancelToken* cancel) override {
+    if (job.prompt == "throw") throw std::runtime_error("boom");
+    if (job.prompt == "bad_alloc") throw std::bad_alloc();
+    std::unique_lock lock(m_);
+    ++started_;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return open_ || cancel->cancelled(); });
+    if (cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
+    return JobResult{job.input.value_or("text.m4a"), "lofi", "Lo-fi", 2, false};
+  }
+  void open() {
+    std::lock_guard lock(m_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  void wait_started(int n) {
+    std::unique_lock lock(m_);
+    cv_.wait_for(lock, 10s, [&] { return started_ >= n; });
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool open_ = false;
+  int started_ = 0;
+};
+
+JobSnapshot wait_finished(JobRunner& runner, std::uint64_t id) {
+  for (int i = 0; i < 1000; ++i) {
+    auto s = runner.get(id);
+    if (s && (s->state == JobState::kDone || s->state == JobState::kFailed || s->state == JobState::kCancelled)) return *s;
+    std::this_thread::sleep_for(10ms);
+  }
+  ADD_FAILURE() << "job " << id << " did not finish";
+  return {};
+}
+
+TEST(HostileJobs, AnExceptionInTheBackendBecomesTheJobsError) {
+  JobRunner runner(std::make_shared<GateBackend>());
+  JobRequest bad;
+  bad.prompt = "throw";
+  const auto s = wait_finished(runner, *runner.submit(bad));
+  EXPECT_EQ(s.state, JobState::kFailed);
+  EXPECT_EQ(s.error->code, ErrorCode::kInternal);
+  EXPECT_NE(s.error->message.find("boom"), std::string::npos);
+  bad.prompt = "bad_alloc";
+  EXPECT_NE(wait_finished(runner, *runner.submit(bad)).error->message.find("memory"), std::string::npos);
+}
+
+TEST(HostileJobs, TheQueueIsBoundedAndARecordingIsQueuedOnce) {
+  auto backend = std::make_shared<GateBackend>();
+  JobRunner runner(backend);
+  JobRequest rec;
+  rec.input = "/rec/a.mkv";
+  const auto first = *runner.submit(rec);
+  backend->wait_started(1);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(*runner.submit(rec), first) << "a flood of the same request is one job";
+  std::vector<std::uint64_t> waiting;
+  for (size_t i = 0; i < JobRunner::kMaxQueued; ++i) {
+    JobRequest other;
+    other.input = "/rec/other" + std::to_string(i) + ".mkv";
+    waiting.push_back(*runner.submit(other));
+  }
+  JobRequest one_more;
+  one_more.input = "/rec/one-more.mkv";
+  const auto refused = runner.submit(one_more);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("already waiting"), std::string::npos);
+  EXPECT_EQ(runner.list().size(), 1 + JobRunner::kMaxQueued);
+  backend->open();
+  for (auto id : waiting) EXPECT_EQ(wait_finished(runner, id).state, JobState::kDone);
+  // Finished jobs are forgotten past kMaxFinished; the newest are kept.
+  for (size_t i = 0; i < JobRunner::kMaxFinished + 10; ++i) wait_finished(runner, *runner.submit(JobRequest{}));
+  EXPECT_LE(runner.list().size(), JobRunner::kMaxFinished);
+  EXPECT_FALSE(runner.get(first)) << "the oldest is gone";
+}
+
+TEST(HostileJobs, TheListenerSeesEachJobsChangesInOrder) {
+  // A job that fails at once may finish before submit() returns: its "queued" must not arrive after "failed".
+  std::mutex m;
+  std::map<std::uint64_t, std::vector<std::uint64_t>> seen;
+  JobRunner runner(std::make_shared<GateBackend>(), [&](const JobSnapshot& s) {
+    std::lock_guard lock(m);
+    seen[s.id].push_back(s.revision);
+  });
+  JobRequest bad;
+  bad.prompt = "throw";
+  std::vector<std::uint64_t> ids;
+  for (int i = 0; i < 200; ++i) {
+    const auto id = runner.submit(bad);
+    if (id) ids.push_back(*id);
+    else std::this_thread::sleep_for(1ms);
+  }
+  for (int i = 0; i < 1000; ++i) {  // until nothing waits or runs (finished jobs may be pruned already)
+    const auto jobs = runner.list();
+    if (std::none_of(jobs.begin(), jobs.end(), [](const JobSnapshot& s) { return s.state == JobState::kQueued || s.state == JobState::kRunning; })) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  runner.shutdown();
+  std::lock_guard lock(m);
+  for (const auto& [id, revisions] : seen) EXPECT_TRUE(std::is_sorted(revisions.begin(), revisions.end())) << "job " << id;
+}
+
+TEST(HostileJobs, ASerialWorkerSurvivesATaskThatThrows) {
+  std::atomic<int> errors{0}, ran{0};
+  {
+    SerialWorker worker([&](const std::string& what) {
+      if (what == "disk on fire") ++errors;
+    });
+    worker.post([] { throw std::runtime_error("disk on fire"); });
+    worker.post([&] { ++ran; });
+  }
+  EXPECT_EQ(errors, 1);
+  EXPECT_EQ(ran, 1) << "the next task still runs";
+}
+
+TEST(HostileJobs, ManyThreadsAtOnceSeeAConsistentRunner) {
+  auto backend = std::make_shared<GateBackend>();
+  std::atomic<int> delivered{0};
+  JobRunner runner(backend, [&](const JobSnapshot&) { ++delivered; });
+  backend->open();
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; !stop; ++i) {
+        JobRequest req;
+        req.input = "/rec/t" + std::to_string(t) + "-" + std::to_string(i % 3) + ".mkv";
+        if (const auto id = runner.submit(req); id && i % 4 == 0) runner.cancel(*id);
+        for (const auto& s : runner.list()) EXPECT_LE(s.state, JobState::kCancelled);
+        (void)runner.get(static_cast<std::uint64_t>(i));
+      }
+    });
+  }
+  std::this_thread::sleep_for(1500ms);
+  stop = true;
+  for (auto& th : threads) th.join();
+  const auto jobs = runner.list();
+  EXPECT_LE(std::count_if(jobs.begin(), jobs.end(), [](const JobSnapshot& s) { return s.state == JobState::kQueued; }),
+            static_cast<long>(JobRunner::kMaxQueued));
+  runner.shutdown();
+  EXPECT_GT(delivered.load(), 0);
+}
+
+TEST(RecordingClockTest, PausedTimeIsNotRecordingTime) {
+  RecordingClock clock;
+  EXPECT_FALSE(clock.seconds(5));
+  clock.start(1'000'000'000);
+  EXPECT_DOUBLE_EQ(*clock.seconds(3'000'000'000), 2.0);
+  clock.pause(3'000'000'000);
+  EXPECT_TRUE(clock.paused());
+  EXPECT_DOUBLE_EQ(*clock.seconds(9'000'000'000), 2.0) << "frozen while paused";
+  clock.resume(10'000'000'000);
+  EXPECT_DOUBLE_EQ(*clock.seconds(11'000'000'000), 3.0) << "the pause is taken out";
+  const auto session = clock.session();
+  EXPECT_DOUBLE_EQ(clock.stop(12'000'000'000), 4.0);
+  EXPECT_EQ(clock.session(), 0u);
+  clock.start(20'000'000'000);
+  EXPECT_NE(clock.session(), session) << "a new recording";
+}
+
+}  // namespace
+}  // namespace bgm
