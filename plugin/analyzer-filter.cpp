@@ -9,6 +9,7 @@
 
 #include "analysis/feature_tracker.h"
 #include "bgm-controller.h"
+#include "guarded-call.h"
 
 namespace {
 
@@ -139,8 +140,14 @@ void register_analyzer_filter(void)
 	info.type = OBS_SOURCE_TYPE_FILTER;
 	info.output_flags = OBS_SOURCE_VIDEO;
 	info.get_name = analyzer_get_name;
-	info.create = analyzer_create;
-	info.destroy = analyzer_destroy;
-	info.video_render = analyzer_video_render;
+	/* Through guarded calls: an exception on the graphics thread would end OBS. */
+	info.create = [](obs_data_t *settings, obs_source_t *source) {
+		return guarded_call("creating the analyzer filter", static_cast<void *>(nullptr),
+				    [&] { return analyzer_create(settings, source); });
+	};
+	info.destroy = [](void *data) { guarded("removing the analyzer filter", [&] { analyzer_destroy(data); }); };
+	info.video_render = [](void *data, gs_effect_t *effect) {
+		guarded("the analyzer filter", [&] { analyzer_video_render(data, effect); });
+	};
 	obs_register_source(&info);
 }

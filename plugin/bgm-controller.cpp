@@ -57,11 +57,18 @@ void BgmController::set_settings(const PluginSettings &settings)
 {
 	std::lock_guard lock(mutex_);
 	settings_ = settings;
-	if (config_dir_.empty() || !io_)
-		return;
-	/* Written on the worker, in order: a slow home folder never makes the dock wait. */
-	io_->post([settings, file = config_dir_ + "/settings.json"] {
-		if (!save_plugin_settings(settings, file))
+	if (config_dir_.empty() || !io_ || settings_write_pending_)
+		return; /* a write already waiting takes the newest settings */
+	/* Written on the worker: a slow home folder never makes the dock wait. */
+	settings_write_pending_ = true;
+	io_->post([this, file = config_dir_ + "/settings.json"] {
+		PluginSettings newest;
+		{
+			std::lock_guard lock(mutex_);
+			newest = settings_;
+			settings_write_pending_ = false;
+		}
+		if (!save_plugin_settings(newest, file))
 			blog(LOG_WARNING, "[obs-bgm] Could not save the settings in %s", file.c_str());
 	});
 }
@@ -202,12 +209,29 @@ void BgmController::on_job(const bgm::JobSnapshot &s)
 					       s.result->has_video,
 					       static_cast<std::int64_t>(std::time(nullptr))};
 			results_->add(saved);
-			if (io_)
-				io_->post([file = results_->file(), list = results_->results()] {
-					if (auto ok = bgm::ResultStore::write(file, list); !ok)
+			/* One write waiting at a time, of the newest list: a burst of results (each write is flushed to
+			 * disk) never queues a write per result. */
+			if (io_ && !results_write_pending_) {
+				results_write_pending_ = true;
+				io_->post([this] {
+					std::vector<bgm::SavedResult> newest;
+					std::filesystem::path file;
+					{
+						std::lock_guard lock(mutex_);
+						results_write_pending_ = false;
+						if (!results_)
+							return;
+						newest = results_->results();
+						file = results_->file();
+					}
+					if (auto ok = bgm::ResultStore::write(file, newest); !ok)
 						blog(LOG_WARNING, "[obs-bgm] %s", ok.error().message.c_str());
 				});
+			}
 		}
+		const bool ended = s.state == bgm::JobState::kDone || s.state == bgm::JobState::kFailed;
+		for (const auto &line : ended ? s.transcript : std::vector<bgm::TranscriptLine>{})
+			blog(LOG_INFO, "[obs-bgm] job %llu: %s", static_cast<unsigned long long>(s.id), line.text.c_str());
 		if (s.state == bgm::JobState::kFailed && s.error)
 			blog(LOG_WARNING, "[obs-bgm] job %llu failed: %s", static_cast<unsigned long long>(s.id),
 			     s.error->message.c_str());

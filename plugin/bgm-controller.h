@@ -81,4 +81,6 @@ private:
 	bgm::LiveAnalysis live_;
 	bgm::RecordingClock clock_;
 	std::unique_ptr<bgm::SerialWorker> io_; /* joined in stop() */
+	bool settings_write_pending_ = false;   /* a write is posted and not yet started: it takes the newest state */
+	bool results_write_pending_ = false;
 };

@@ -26,6 +26,7 @@
 
 #include "backend/local_backend.h"
 #include "bgm-controller.h"
+#include "guarded-call.h"
 #include "media-import.h"
 #include "spec/prompt_parser.h"
 #include "spec/style_catalog.h"
@@ -99,8 +100,10 @@ BgmDock::BgmDock(QWidget *parent) : QDockWidget(parent)
 		QMetaObject::invokeMethod(
 			qApp,
 			[self, s] {
-				if (self)
-					self->on_job(s);
+				guarded("showing a job in the dock", [&] {
+					if (self)
+						self->on_job(s);
+				});
 			},
 			Qt::QueuedConnection);
 	});
@@ -213,7 +216,8 @@ void BgmDock::build_ui()
 	buttons->addWidget(generate_);
 	buttons->addWidget(cancel_);
 	layout->addLayout(buttons);
-	connect(generate_, &QPushButton::clicked, this, &BgmDock::generate);
+	/* Through guarded calls: an exception out of a Qt slot would end OBS. */
+	connect(generate_, &QPushButton::clicked, this, [this] { guarded("Generate", [this] { generate(); }); });
 	connect(cancel_, &QPushButton::clicked, this, [this] {
 		if (job_id_)
 			BgmController::get().cancel(job_id_);
@@ -241,8 +245,8 @@ void BgmDock::build_ui()
 	result_buttons->addWidget(add);
 	result_buttons->addWidget(show);
 	layout->addLayout(result_buttons);
-	connect(add, &QPushButton::clicked, this, &BgmDock::add_selected_to_scene);
-	connect(show, &QPushButton::clicked, this, &BgmDock::show_selected_in_folder);
+	connect(add, &QPushButton::clicked, this, [this] { guarded("Add to scene", [this] { add_selected_to_scene(); }); });
+	connect(show, &QPushButton::clicked, this, [this] { guarded("Show in folder", [this] { show_selected_in_folder(); }); });
 
 	auto *settings = new QGroupBox(text("ObsBgm.Settings.Label"));
 	settings->setCheckable(true);
@@ -278,13 +282,14 @@ void BgmDock::build_ui()
 	layout->addWidget(settings);
 	layout->addStretch(1);
 
+	const auto save = [this] { guarded("saving the settings", [this] { save_settings_from_ui(); }); };
 	for (QCheckBox *box : {duck_, auto_score_, score_replays_})
-		connect(box, &QCheckBox::toggled, this, &BgmDock::save_settings_from_ui);
-	connect(volume_, &QSlider::sliderReleased, this, &BgmDock::save_settings_from_ui);
-	connect(style_, QOverload<int>::of(&QComboBox::activated), this, &BgmDock::save_settings_from_ui);
-	connect(output_, QOverload<int>::of(&QComboBox::activated), this, &BgmDock::save_settings_from_ui);
-	connect(output_dir_, &QLineEdit::editingFinished, this, &BgmDock::save_settings_from_ui);
-	connect(soundfont_, &QLineEdit::editingFinished, this, &BgmDock::save_settings_from_ui);
+		connect(box, &QCheckBox::toggled, this, save);
+	connect(volume_, &QSlider::sliderReleased, this, save);
+	connect(style_, QOverload<int>::of(&QComboBox::activated), this, save);
+	connect(output_, QOverload<int>::of(&QComboBox::activated), this, save);
+	connect(output_dir_, &QLineEdit::editingFinished, this, save);
+	connect(soundfont_, &QLineEdit::editingFinished, this, save);
 
 	auto *scroll = new QScrollArea;
 	scroll->setWidgetResizable(true);

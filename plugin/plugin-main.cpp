@@ -16,6 +16,7 @@
 #include "backend/local_backend.h"
 #include "bgm-controller.h"
 #include "bgm-dock.h"
+#include "guarded-call.h"
 #include "websocket-vendor.h"
 
 OBS_DECLARE_MODULE()
@@ -59,7 +60,7 @@ void write_live_analysis(bgm::LiveAnalysis::Capture capture, const std::string &
 		     analysis->cuts.size(), analysis->scene_switches.size());
 }
 
-void on_frontend_event(enum obs_frontend_event event, void *)
+void handle_frontend_event(enum obs_frontend_event event)
 {
 	auto &c = BgmController::get();
 	switch (event) {
@@ -103,8 +104,10 @@ void on_frontend_event(enum obs_frontend_event event, void *)
 			QMetaObject::invokeMethod(
 				qApp,
 				[path] {
-					if (g_dock)
-						g_dock->recording_finished(QString::fromStdString(path), false);
+					guarded("a finished recording", [&] {
+						if (g_dock)
+							g_dock->recording_finished(QString::fromStdString(path), false);
+					});
 				},
 				Qt::QueuedConnection);
 		});
@@ -128,6 +131,11 @@ void on_frontend_event(enum obs_frontend_event event, void *)
 	}
 }
 
+void on_frontend_event(enum obs_frontend_event event, void *)
+{
+	guarded("a frontend event", [&] { handle_frontend_event(event); });
+}
+
 /* Hotkeys fire on OBS's hotkey thread: the dock is reached through a queued call. */
 void on_hotkey(void *, obs_hotkey_id, obs_hotkey_t *, bool pressed)
 {
@@ -135,15 +143,17 @@ void on_hotkey(void *, obs_hotkey_id, obs_hotkey_t *, bool pressed)
 		QMetaObject::invokeMethod(
 			qApp,
 			[] {
-				if (g_dock)
-					g_dock->generate();
+				guarded("the hotkey", [] {
+					if (g_dock)
+						g_dock->generate();
+				});
 			},
 			Qt::QueuedConnection);
 }
 
 } // namespace
 
-bool obs_module_load(void)
+static bool load_module()
 {
 	char *config = obs_module_config_path("");
 	const std::string config_dir = config ? config : "";
@@ -166,15 +176,22 @@ bool obs_module_load(void)
 	return true;
 }
 
+bool obs_module_load(void)
+{
+	return guarded_call("loading obs-bgm", false, load_module);
+}
+
 void obs_module_post_load(void)
 {
-	register_websocket_vendor();
+	guarded("registering the obs-websocket requests", [] { register_websocket_vendor(); });
 }
 
 void obs_module_unload(void)
 {
-	obs_frontend_remove_event_callback(on_frontend_event, nullptr);
-	if (g_hotkey != OBS_INVALID_HOTKEY_ID)
-		obs_hotkey_unregister(g_hotkey);
-	BgmController::get().stop();
+	guarded("unloading obs-bgm", [] {
+		obs_frontend_remove_event_callback(on_frontend_event, nullptr);
+		if (g_hotkey != OBS_INVALID_HOTKEY_ID)
+			obs_hotkey_unregister(g_hotkey);
+		BgmController::get().stop();
+	});
 }

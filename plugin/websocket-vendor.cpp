@@ -7,6 +7,7 @@
 #include <string>
 
 #include "bgm-controller.h"
+#include "guarded-call.h"
 #include "media-import.h"
 #include "settings-keys.h"
 #include "spec/prompt_parser.h"
@@ -161,6 +162,18 @@ void add_result_to_scene(obs_data_t *request, obs_data_t *response, void *)
 	obs_data_set_string(response, "outputPath", path.c_str());
 }
 
+/* Every request through here: an exception never reaches obs-websocket's thread (or OBS's graphics thread in a
+ * SerialFrame batch); the client gets an answer saying what happened. */
+template<request_cb Body> void guarded_request(obs_data_t *request, obs_data_t *response, void *priv)
+{
+	const bool answered = guarded_call("an obs-websocket request", false, [&] {
+		Body(request, response, priv);
+		return true;
+	});
+	if (!answered)
+		fail(response, "obs-bgm could not answer this request (an internal error; OBS's log has the details).");
+}
+
 bool register_request(proc_handler_t *ph, void *vendor, const char *type, request_cb fn)
 {
 	request_callback cb = {fn, nullptr};
@@ -193,11 +206,11 @@ bool register_websocket_vendor(void)
 		return false;
 	}
 	g_vendor = vendor;
-	const bool ok = register_request(ph, vendor, keys::kReqScoreLastRecording, score_last_recording) &&
-			register_request(ph, vendor, keys::kReqGetJob, get_job) &&
-			register_request(ph, vendor, keys::kReqListResults, list_results) &&
-			register_request(ph, vendor, keys::kReqAddResultToScene, add_result_to_scene) &&
-			register_request(ph, vendor, keys::kReqListJobs, list_jobs);
+	const bool ok = register_request(ph, vendor, keys::kReqScoreLastRecording, guarded_request<score_last_recording>) &&
+			register_request(ph, vendor, keys::kReqGetJob, guarded_request<get_job>) &&
+			register_request(ph, vendor, keys::kReqListResults, guarded_request<list_results>) &&
+			register_request(ph, vendor, keys::kReqAddResultToScene, guarded_request<add_result_to_scene>) &&
+			register_request(ph, vendor, keys::kReqListJobs, guarded_request<list_jobs>);
 	blog(ok ? LOG_INFO : LOG_WARNING, "[obs-bgm] obs-websocket vendor requests %s.", ok ? "registered" : "not all registered");
 	return ok;
 }
