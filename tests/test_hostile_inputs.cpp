@@ -152,6 +152,19 @@ TEST_F(Hostile, TheInputSurvivesWhateverItIsCalled) {
   EXPECT_TRUE(leftovers(dir_->path()).empty());
 }
 
+// Every path written is checked against the input: a stem that would land on the recording is refused.
+TEST_F(Hostile, AStemNeverReplacesTheRecording) {
+  const fs::path stems = *dir_ / "stems";
+  fs::create_directories(stems);
+  const fs::path in = stems / "01-pad.wav";
+  make("ffmpeg -v error -y -f lavfi -i sine=f=220:r=48000:d=3 " + quote(in));
+  const std::string before = md5(in);
+  const auto r = test::run_cli("score " + quote(in) + " --style ambient --stems " + quote(stems) + " -o " + quote(*dir_ / "st.m4a"));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("would replace the recording itself"), std::string::npos) << r.err;
+  EXPECT_EQ(md5(in), before);
+}
+
 // #9: a recording whose streams start at 2 s came out with its sound 2 s ahead of its picture.
 TEST_F(Hostile, StreamsThatDoNotStartAtZeroComeOutInSync) {
   const fs::path in = *dir_ / "offset.mkv";

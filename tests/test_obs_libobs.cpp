@@ -79,17 +79,23 @@ class LibObs : public ::testing::Test {
 test::TempDir* LibObs::dir_ = nullptr;
 test::LibObsSession* LibObs::obs_ = nullptr;
 
+// A 320x180 colour source (ABGR) added to `scene`.
+SourcePtr add_colour(obs_scene_t* scene, const char* name, long long abgr) {
+  obs_data_t* settings = obs_data_create();
+  obs_data_set_int(settings, "color", abgr);
+  obs_data_set_int(settings, "width", 320);
+  obs_data_set_int(settings, "height", 180);
+  SourcePtr colour(obs_source_create("color_source_v3", name, settings, nullptr));
+  obs_data_release(settings);
+  obs_scene_add(scene, colour.get());
+  return colour;
+}
+
 TEST_F(LibObs, TheFilterIsRegisteredAndPassesFramesThroughUnchanged) {
   EXPECT_STREQ(obs_source_get_display_name("obs_bgm_analyzer"), "ObsBgm.Filter.Name");
   obs_scene_t* scene = obs_scene_create("Pass");
   obs_source_t* scene_source = obs_scene_get_source(scene);
-  obs_data_t* settings = obs_data_create();
-  obs_data_set_int(settings, "color", 0xff3080d0);
-  obs_data_set_int(settings, "width", 320);
-  obs_data_set_int(settings, "height", 180);
-  SourcePtr colour(obs_source_create("color_source_v3", "Colour", settings, nullptr));
-  obs_data_release(settings);
-  obs_scene_add(scene, colour.get());
+  SourcePtr colour = add_colour(scene, "Colour", 0xff3080d0);
   obs_set_output_source(0, scene_source);
   FrameGrab grab;
   obs_add_raw_video_callback(nullptr, FrameGrab::callback, &grab);
@@ -121,13 +127,7 @@ TEST_F(LibObs, TheFilterIsRegisteredAndPassesFramesThroughUnchanged) {
 
 TEST_F(LibObs, APauseTakesNoPicturesAndShiftsNothing) {
   obs_scene_t* scene = obs_scene_create("Paused");
-  obs_data_t* settings = obs_data_create();
-  obs_data_set_int(settings, "color", 0xff2060c0);
-  obs_data_set_int(settings, "width", 320);
-  obs_data_set_int(settings, "height", 180);
-  SourcePtr colour(obs_source_create("color_source_v3", "Colour P", settings, nullptr));
-  obs_data_release(settings);
-  obs_scene_add(scene, colour.get());
+  SourcePtr colour = add_colour(scene, "Colour P", 0xff2060c0);
   SourcePtr filter(obs_source_create("obs_bgm_analyzer", "Analyzer P", nullptr, nullptr));
   obs_source_filter_add(colour.get(), filter.get());
   obs_set_output_source(0, obs_scene_get_source(scene));

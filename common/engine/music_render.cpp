@@ -27,7 +27,7 @@ double seconds_since(std::chrono::steady_clock::time_point& t) {
 }  // namespace
 
 Result<std::vector<std::filesystem::path>> write_stems(const std::vector<StemView>& stems, const std::filesystem::path& dir,
-                                                       const CancelToken* cancel) {
+                                                       const CancelToken* cancel, const std::filesystem::path& input) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   std::vector<std::filesystem::path> files;
@@ -35,6 +35,9 @@ Result<std::vector<std::filesystem::path>> write_stems(const std::vector<StemVie
     std::string clean;
     for (char c : stems[i].name) clean += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
     const auto path = dir / ((i < 9 ? "0" : "") + std::to_string(i + 1) + "-" + clean + ".wav");
+    if (!input.empty() && std::filesystem::exists(path, ec) && std::filesystem::equivalent(path, input, ec)) {
+      return make_error(ErrorCode::kInvalidArgument, "The stem " + path.string() + " would replace the recording itself. Choose another folder for --stems.");
+    }
     if (auto ok = write_audio_file(*stems[i].audio, path, {}, cancel); !ok) return ok.error();
     files.push_back(path);
   }

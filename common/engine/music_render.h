@@ -50,8 +50,9 @@ struct StemView {
   std::string name;
   const AudioFrames* audio = nullptr;
 };
-// Writes each stem as <dir>/NN-<name>.wav (names made file-safe). Returns the files written.
+// Writes each stem as <dir>/NN-<name>.wav (names made file-safe). Returns the files written. A stem that would
+// land on `input` (the recording being scored) is refused instead: kInvalidArgument.
 Result<std::vector<std::filesystem::path>> write_stems(const std::vector<StemView>& stems, const std::filesystem::path& dir,
-                                                       const CancelToken* cancel);
+                                                       const CancelToken* cancel, const std::filesystem::path& input = {});
 
 }  // namespace bgm

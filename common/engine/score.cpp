@@ -196,9 +196,6 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
 
   report(Stage::kExporting, 0);
-  if (req.stems_dir && same_file(req.input, *req.stems_dir)) {
-    return make_error(ErrorCode::kInvalidArgument, "The stems folder is the recording itself. Choose a folder for --stems.");
-  }
   if (req.stems_dir) {
     // The stems after ducking, as the music sounds in the mix.
     std::vector<std::unique_ptr<MixFrames>> ducked;
@@ -207,7 +204,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
       ducked.push_back(std::make_unique<MixFrames>(std::vector<MixInput>{MixInput{&stem.audio, 1.0f, duck}}, frames, kSampleRate));
       stems.push_back({stem.name, ducked.back().get()});
     }
-    auto files = write_stems(stems, *req.stems_dir, cancel);
+    auto files = write_stems(stems, *req.stems_dir, cancel, req.input);
     if (!files) return files.error();
     result.stem_files = std::move(files).value();
   }

@@ -9,30 +9,16 @@
 #include "fuzz_check.h"
 #include "spec/music_spec.h"
 
-namespace {
-
-double any_double(FuzzedDataProvider& in) {
-  switch (in.ConsumeIntegralInRange(0, 6)) {
-    case 0: return std::nan("");
-    case 1: return INFINITY;
-    case 2: return -1e300;
-    case 3: return 1e300;
-    case 4: return in.ConsumeFloatingPointInRange(-10.0, 4000.0);
-    default: return in.ConsumeFloatingPoint<double>();
-  }
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider in(data, size);
   bgm::VideoFeatures f;
-  f.fps = any_double(in);
-  f.duration_s = any_double(in);
+  f.fps = hostile_double(in);
+  f.duration_s = hostile_double(in);
   const size_t n = in.ConsumeIntegralInRange<size_t>(0, 4000);
   for (size_t i = 0; i < n && in.remaining_bytes() > 0; ++i) {
     bgm::FrameFeature fr;
-    fr.t = any_double(in);
+    fr.t = hostile_double(in);
     fr.diff = in.ConsumeFloatingPointInRange(0.0f, 1.0f);
     fr.hist_diff = in.ConsumeFloatingPointInRange(0.0f, 1.0f);
     fr.luma = in.ConsumeFloatingPointInRange(0.0f, 1.0f);
@@ -46,8 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The same frames gathered live in OBS.
   bgm::LiveAnalysis::Capture capture;
   capture.features = f;
-  for (int i = 0; i < 3 && in.remaining_bytes() > 0; ++i) capture.scene_switches.push_back(any_double(in));
-  if (const auto live = bgm::analysis_from_capture(std::move(capture), any_double(in), "fuzz")) {
+  for (int i = 0; i < 3 && in.remaining_bytes() > 0; ++i) capture.scene_switches.push_back(hostile_double(in));
+  if (const auto live = bgm::analysis_from_capture(std::move(capture), hostile_double(in), "fuzz")) {
     FUZZ_CHECK(live->motion.size() <= bound);
     for (double s : live->scene_switches) FUZZ_CHECK(std::isfinite(s));
   }

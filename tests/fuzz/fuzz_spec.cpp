@@ -12,13 +12,7 @@ namespace {
 
 std::optional<double> maybe_double(FuzzedDataProvider& in) {
   if (!in.ConsumeBool()) return std::nullopt;
-  switch (in.ConsumeIntegralInRange(0, 5)) {
-    case 0: return std::nan("");
-    case 1: return INFINITY;
-    case 2: return -INFINITY;
-    case 3: return 1e308;
-    default: return in.ConsumeFloatingPoint<double>();
-  }
+  return hostile_double(in);
 }
 
 }  // namespace
