@@ -7,6 +7,7 @@
 # Usage: scripts/check-reliability.sh   (after scripts/install-deps.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+summary="${OBS_BGM_TEST_SUMMARY:-/dev/null}"  # test.sh collects the results of every run here
 jobs=$(nproc)
 # Instrumented builds at -O1 with line tables: about twice as quick to build as -O2 -g, the same reports.
 fast=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1"
@@ -19,13 +20,14 @@ cmake --build "$root/build-fuzz" --parallel "$jobs" --target obs_bgm_tests obs_b
 echo "== ASan + UBSan: the suite"
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-(cd "$root/build-fuzz" && ctest --output-on-failure --parallel "$jobs" --timeout 900 -E "_NOT_BUILT")
+(cd "$root/build-fuzz" && ctest --output-on-failure --parallel "$jobs" --timeout 900 -E "_NOT_BUILT") 2>&1 | tee -a "$summary"
 
 echo "== libFuzzer: each target's corpus, then ${OBS_BGM_FUZZ_SECONDS:-20} s of fuzzing"
-OBS_BGM_FUZZ_BUILD="$root/build-fuzz" "$root/scripts/fuzz.sh" "${OBS_BGM_FUZZ_SECONDS:-20}"
+OBS_BGM_FUZZ_BUILD="$root/build-fuzz" "$root/scripts/fuzz.sh" "${OBS_BGM_FUZZ_SECONDS:-20}" 2>&1 | tee -a "$summary"
 
 echo "== TSan: the threaded tests"
 cmake -S "$root" -B "$root/build-tsan" -G Ninja "${fast[@]}" -DOBS_BGM_SANITIZE=thread >/dev/null
 cmake --build "$root/build-tsan" --parallel "$jobs" --target obs_bgm_thread_tests
-(cd "$root/build-tsan" && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --output-on-failure -L threads --repeat until-fail:3)
+(cd "$root/build-tsan" && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --output-on-failure -L threads --repeat until-fail:3) 2>&1 |
+  tee -a "$summary"
 echo "check-reliability: ASan+UBSan suite, fuzz targets and TSan tests passed."
