@@ -70,7 +70,7 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_lower_letter(char c) { return c >= 'a' && c <= 'z'; }
 bool is_word(char c) { return is_digit(c) || is_lower_letter(c) || c == '_'; }  // \w on the lower-cased text
 
-bool starts_with_at(const std::string& s, size_t at, std::string_view w) { return s.compare(at, w.size(), w) == 0; }
+bool starts_with_at(const std::string& s, size_t at, std::string_view w) { return at <= s.size() && s.compare(at, w.size(), w) == 0; }
 
 size_t skip_spaces(const std::string& s, size_t at, std::string_view also = {}) {
   while (at < s.size() && (std::isspace(static_cast<unsigned char>(s[at])) || also.find(s[at]) != std::string_view::npos)) ++at;
