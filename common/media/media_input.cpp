@@ -19,12 +19,14 @@ bool is_regular(const std::filesystem::path& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+Error not_a_regular_file(const std::filesystem::path& path) {
+  return make_error(ErrorCode::kNotFound, path.string() + " is not a regular file (a pipe, a device or a socket cannot be scored). "
+                                                          "Choose a recording file.");
+}
+
 Result<InputPtr> open_input(const std::filesystem::path& path, const CancelToken* cancel, int* ffmpeg_error) {
   if (ffmpeg_error) *ffmpeg_error = 0;
-  if (!is_regular(path)) {
-    return make_error(ErrorCode::kNotFound, path.string() + " is not a regular file (a pipe, a device or a socket cannot be scored). "
-                                                            "Choose a recording file.");
-  }
+  if (!is_regular(path)) return not_a_regular_file(path);
   AVFormatContext* raw = avformat_alloc_context();
   if (!raw) return make_error(ErrorCode::kMedia, "Out of memory opening " + path.string() + ".");
   raw->interrupt_callback.callback = obs_bgm_ffmpeg_interrupt;

@@ -18,6 +18,8 @@ std::string file_url(const std::filesystem::path& path);
 
 // Whether `path` names a regular file (following symlinks). Never blocks, whatever the file is.
 bool is_regular(const std::filesystem::path& path);
+// "<path> is not a regular file (...). Choose a recording file." (kNotFound)
+Error not_a_regular_file(const std::filesystem::path& path);
 
 // The opened demuxer, or the FFmpeg error code (negative) when FFmpeg could not open it.
 // Errors: kNotFound (not a regular file); otherwise `ffmpeg_error` is set and the result is empty.

@@ -76,10 +76,7 @@ Result<MediaInfo> probe_media(const fs::path& path, const CancelToken* cancel) {
   if (fs::is_directory(path, ec)) {
     return make_error(ErrorCode::kNotFound, path.string() + " is a folder. Choose a video, image or audio file.");
   }
-  if (!ff::is_regular(path)) {
-    return make_error(ErrorCode::kNotFound, path.string() + " is not a regular file (a pipe, a device or a socket cannot be scored). "
-                                                            "Choose a recording file.");
-  }
+  if (!ff::is_regular(path)) return ff::not_a_regular_file(path);
   if (access(path.c_str(), R_OK) != 0) {
     return make_error(ErrorCode::kNotFound, "Cannot read " + path.string() + " (permission denied). Check the file's permissions.");
   }
