@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <X11/Xlib.h>
 
 #include <chrono>
 #include <fcntl.h>
@@ -73,6 +74,38 @@ int wait_for(pid_t pid, double seconds, const fs::path& backtrace = {}) {
   ::kill(pid, SIGKILL);
   ::waitpid(pid, &status, 0);
   return -1;
+}
+
+// Sends WM_DELETE_WINDOW to OBS's main window (the top-level window whose name starts with "OBS ") on display :n.
+bool close_main_window(int n) {
+  Display* dpy = XOpenDisplay((":" + std::to_string(n)).c_str());
+  if (!dpy) return false;
+  bool sent = false;
+  Window root_return = 0, parent = 0, *children = nullptr;
+  unsigned count = 0;
+  if (XQueryTree(dpy, DefaultRootWindow(dpy), &root_return, &parent, &children, &count)) {
+    const Atom protocols = XInternAtom(dpy, "WM_PROTOCOLS", False), del = XInternAtom(dpy, "WM_DELETE_WINDOW", False);
+    for (unsigned i = 0; i < count && !sent; ++i) {
+      char* name = nullptr;
+      if (XFetchName(dpy, children[i], &name) && name) {
+        if (std::string(name).rfind("OBS ", 0) == 0) {
+          XEvent ev{};
+          ev.xclient.type = ClientMessage;
+          ev.xclient.window = children[i];
+          ev.xclient.message_type = protocols;
+          ev.xclient.format = 32;
+          ev.xclient.data.l[0] = static_cast<long>(del);
+          ev.xclient.data.l[1] = CurrentTime;
+          sent = XSendEvent(dpy, children[i], False, NoEventMask, &ev) != 0;
+        }
+        XFree(name);
+      }
+    }
+    if (children) XFree(children);
+  }
+  XFlush(dpy);
+  XCloseDisplay(dpy);
+  return sent;
 }
 
 }  // namespace
@@ -157,7 +190,14 @@ std::string ObsSession::start() {
 int ObsSession::stop() {
   int status = -1;
   if (obs_ > 0) {
-    ::kill(obs_, SIGINT);
+    // As a user quits: closing the main window (WM_DELETE_WINDOW), handled in OBS's event loop. OBS 29's own
+    // SIGINT handler closes the window from inside the signal handler, which deadlocks when the signal lands while
+    // the UI thread is in Xlib (seen twice in the stress test: main thread stuck in xcb_take_socket under
+    // close_helper under the signal frame). SIGINT stays the fallback when no window can be asked.
+    if (!close_main_window(display_)) {
+      std::fprintf(stderr, "OBS's main window could not be asked to close: quitting it with SIGINT\n");
+      ::kill(obs_, SIGINT);
+    }
     status = wait_for(obs_, 20, root_ / "obs-hang-backtrace.txt");
     obs_ = -1;
   }
