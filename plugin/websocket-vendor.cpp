@@ -10,7 +10,6 @@
 #include "guarded-call.h"
 #include "media-import.h"
 #include "settings-keys.h"
-#include "spec/prompt_parser.h"
 
 namespace keys = obs_bgm_keys;
 
@@ -51,12 +50,9 @@ void score_last_recording(obs_data_t *request, obs_data_t *response, void *)
 		fail(response, "There is no recording yet: record something first.");
 		return;
 	}
-	const char *prompt = obs_data_get_string(request, keys::kFieldPrompt);
-	if (auto ok = bgm::check_prompt_length(prompt); !ok) {
-		fail(response, ok.error().message);
-		return;
-	}
-	const auto id = c.submit(c.make_request(*recording, prompt, obs_data_get_string(request, keys::kFieldStyle)));
+	/* submit() refuses an over-long prompt with the message the client gets. */
+	const auto id = c.submit(c.make_request(*recording, obs_data_get_string(request, keys::kFieldPrompt),
+						obs_data_get_string(request, keys::kFieldStyle)));
 	if (!id) {
 		fail(response, id.error().message);
 		return;

@@ -96,6 +96,11 @@ TEST(ObsEndToEnd, RecordScoreAndAddTheResultToTheScene) {
   }
   EXPECT_LE(cuts.size(), 4u) << "and no cut where the picture stayed still: " << analysis["cuts"].dump();
 
+  // A prompt over 4 KB is refused with the reason, before any work.
+  const auto too_long = ws.vendor("obs-bgm", "ScoreLastRecording", {{"prompt", std::string(5000, 'x')}});
+  EXPECT_FALSE(too_long.value("success", true));
+  EXPECT_NE(too_long.value("error", "").find("at most 4096"), std::string::npos) << too_long.dump().substr(0, 300);
+
   // Score it through the vendor request, as a Stream Deck button would.
   const auto job = ws.vendor("obs-bgm", "ScoreLastRecording", {{"prompt", "calm piano"}});
   ASSERT_TRUE(job.value("success", false)) << job.dump();
