@@ -490,7 +490,10 @@ void BgmDock::on_job(const bgm::JobSnapshot &s)
 		return;
 	case bgm::JobState::kRunning:
 		stage_->setText(stage_text(s.stage));
-		progress_->setValue(static_cast<int>(s.fraction * 100));
+		/* A remote stage without an estimate: a busy bar */
+		progress_->setRange(0, s.fraction < 0 ? 0 : 100);
+		if (s.fraction >= 0)
+			progress_->setValue(static_cast<int>(s.fraction * 100));
 		return;
 	case bgm::JobState::kDone:
 		stage_->setText(text("ObsBgm.Job.Done").arg(file_label(s.result->output)));

@@ -13,6 +13,7 @@ inline constexpr int kExitInput = 3;         // an input file is missing or cann
 inline constexpr int kExitResource = 4;      // something the engine needs is not installed (SoundFont)
 inline constexpr int kExitOutput = 5;        // the output cannot be written (folder, permissions, disk full)
 inline constexpr int kExitProcessing = 6;    // decoding, synthesis or encoding failed
+inline constexpr int kExitRemote = 7;        // a remote backend refused or failed (network, token, credits, rate)
 inline constexpr int kExitCancelled = 130;   // interrupted (Ctrl+C)
 
 inline int exit_code_for(ErrorCode code) {
@@ -24,6 +25,8 @@ inline int exit_code_for(ErrorCode code) {
     case ErrorCode::kMedia: case ErrorCode::kSynth: return kExitProcessing;
     case ErrorCode::kCancelled: return kExitCancelled;
     case ErrorCode::kInternal: return kExitFailure;
+    case ErrorCode::kNetwork: case ErrorCode::kAuth: case ErrorCode::kQuota: case ErrorCode::kRateLimited:
+    case ErrorCode::kNotFoundRemote: return kExitRemote;
   }
   return kExitFailure;
 }

@@ -12,6 +12,9 @@ std::string_view stage_id(Stage stage) {
     case Stage::kMastering: return "mastering";
     case Stage::kMixing: return "mixing";
     case Stage::kExporting: return "exporting";
+    case Stage::kUploading: return "uploading";
+    case Stage::kWaiting: return "waiting";
+    case Stage::kDownloading: return "downloading";
     case Stage::kDone: return "done";
   }
   return "done";
@@ -27,6 +30,9 @@ std::string_view stage_label(Stage stage) {
     case Stage::kMastering: return "Mastering";
     case Stage::kMixing: return "Mixing";
     case Stage::kExporting: return "Exporting";
+    case Stage::kUploading: return "Uploading";
+    case Stage::kWaiting: return "Waiting for the server";
+    case Stage::kDownloading: return "Downloading";
     case Stage::kDone: return "Done";
   }
   return "Done";

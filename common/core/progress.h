@@ -16,6 +16,10 @@ enum class Stage {
   kMastering,      // loudness + limiter
   kMixing,         // music under the recording's audio
   kExporting,      // encoding and muxing
+  // A remote backend's stages:
+  kUploading,      // sending the recording
+  kWaiting,        // the server works (the agent thinks, a render runs): usually indeterminate
+  kDownloading,    // fetching the result
   kDone,
 };
 
@@ -24,7 +28,8 @@ std::string_view stage_id(Stage stage);
 // English label of a stage ("Rendering"), for the command line.
 std::string_view stage_label(Stage stage);
 
-// fraction: progress within the stage, 0..1.
+// fraction: progress within the stage, 0..1; a negative fraction (kIndeterminate) means "working, no estimate".
+inline constexpr double kIndeterminate = -1.0;
 using ProgressFn = std::function<void(Stage stage, double fraction)>;
 
 }  // namespace bgm

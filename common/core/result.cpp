@@ -13,6 +13,11 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::kSynth: return "synth";
     case ErrorCode::kCancelled: return "cancelled";
     case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kNetwork: return "network";
+    case ErrorCode::kAuth: return "auth";
+    case ErrorCode::kQuota: return "quota";
+    case ErrorCode::kRateLimited: return "rate_limited";
+    case ErrorCode::kNotFoundRemote: return "not_found_remote";
   }
   return "internal";
 }

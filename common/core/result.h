@@ -18,14 +18,25 @@ enum class ErrorCode {
   kSynth,             // FluidSynth failed
   kCancelled,         // the user cancelled
   kInternal,          // a bug: should never reach a user
+  // A remote backend (the NemoVideo cloud, a studio's `obs-bgm serve`):
+  kNetwork,           // the server cannot be reached, timed out or failed (5xx): worth retrying later
+  kAuth,              // the token is missing, invalid or expired
+  kQuota,             // out of credits, or the plan does not allow it (export on a free plan)
+  kRateLimited,       // too many requests: wait, then retry
+  kNotFoundRemote,    // the server does not know the session, render or file named
 };
 
 // Human-readable name of a code, for logs and --json output.
 const char* error_code_name(ErrorCode code);
 
 struct Error {
+  Error() = default;
+  Error(ErrorCode c, std::string m, int remote = 0, std::string url = {})
+      : code(c), message(std::move(m)), remote_code(remote), action_url(std::move(url)) {}
   ErrorCode code = ErrorCode::kInternal;
   std::string message;  // what happened and what to do, in plain words
+  int remote_code = 0;  // a remote backend's own code (1001, 2001, 429...), 0 when none
+  std::string action_url;  // where the user can act (a registration or top-up page), empty when none
 };
 
 // Result<T>: either a T or an Error. Result<void> carries only success or an Error.

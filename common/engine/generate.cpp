@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "compose/composer.h"
+#include "compose/form.h"
 #include "core/atomic_file.h"
 #include "media/audio_encoder.h"
 #include "engine/music_render.h"
@@ -68,7 +69,7 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
   const StylePreset* style = catalog.find(spec->style_id);
 
   report(Stage::kComposing, 0);
-  auto score = compose(*spec, *style);
+  auto score = compose_with_ranges(*spec, *style, plan_form(*spec, *style), req.energy_ranges);
   if (!score) return score.error();
   result.score = std::move(score).value();
   result.seconds.compose = clock.lap();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "audio/master.h"
+#include "compose/range_edit.h"
 #include "compose/score.h"
 #include "core/cancel.h"
 #include "core/progress.h"
@@ -21,6 +22,7 @@ namespace bgm {
 
 struct GenerateRequest {
   SpecRequest spec;
+  std::vector<EnergyRange> energy_ranges;        // "make 0:30 to 0:45 more intense"
   std::filesystem::path output;                  // .wav .flac .mp3 .m4a .aac
   bool keep_existing = false;                    // a file at `output` stays: the result takes the next free name
   std::optional<std::filesystem::path> stems_dir;  // one WAV per part, after mastering; they sum to the mix

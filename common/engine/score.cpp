@@ -9,6 +9,7 @@
 #include "audio/ducking.h"
 #include "compose/composer.h"
 #include "compose/form.h"
+#include "midi/smf.h"
 #include "core/atomic_file.h"
 #include "engine/music_render.h"
 #include "media/audio_decoder.h"
@@ -162,10 +163,13 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   cues.scene_switches = result.analysis.scene_switches;
   cues.cuts = result.analysis.cuts;
   cues.intensity = result.analysis.motion;
-  auto score = compose_on_form(*spec, style, plan_form_for_video(*spec, style, cues));
+  auto score = compose_with_ranges(*spec, style, plan_form_for_video(*spec, style, cues), req.energy_ranges);
   if (!score) return score.error();
   result.score = std::move(score).value();
   if (req.duck_db) rest_lead_during(result.score, result.audio.speech);
+  if (req.midi_path) {
+    if (auto ok = write_midi_file(result.score, *req.midi_path); !ok) return ok.error();
+  }
 
   MusicRenderOptions render;
   render.synth = req.synth;

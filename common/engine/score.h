@@ -11,6 +11,7 @@
 #include "analysis/analysis.h"
 #include "analysis/speech.h"
 #include "audio/master.h"
+#include "compose/range_edit.h"
 #include "compose/score.h"
 #include "core/cancel.h"
 #include "core/progress.h"
@@ -27,12 +28,14 @@ struct ScoreRequest {
   std::filesystem::path input;
   std::filesystem::path output;                      // empty: <name>-bgm.<ext> beside the input
   SpecRequest spec;                                  // prompt, style, seed...; the length is the recording's
+  std::vector<EnergyRange> energy_ranges;            // "make 0:30 to 0:45 more intense"
   std::optional<double> music_volume;                // 0..1; default: the prompt's "35%", else 0.35
   std::optional<double> duck_db = 12.0;              // nullopt: no ducking
   MixMode mode = MixMode::kMix;
   bool keep_tracks = false;                          // add the music alone and the original audio as tracks
   std::optional<std::filesystem::path> analysis_file;  // written live by the OBS filter: no second decode
   std::optional<std::filesystem::path> stems_dir;    // music stems after ducking
+  std::optional<std::filesystem::path> midi_path;    // the score as a Standard MIDI File
   double still_duration_s = 30;                      // a still picture becomes a video this long
   std::optional<std::string> title;                  // drawn over the first seconds (re-encodes the video)
   double title_duration_s = 3;

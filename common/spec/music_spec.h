@@ -51,6 +51,10 @@ struct SpecRequest {
   std::optional<uint64_t> seed;    // random when absent (and reported, so the piece can be made again)
   std::optional<double> loudness_lufs;
   bool loop = false;
+  // Explicit choices that win over the prompt's words (a session's refinements: "calmer", "no drums").
+  std::optional<std::string> mood;      // a mood id
+  std::optional<double> energy;         // 0..1
+  std::vector<std::string> exclude;     // instrument ids, added to the prompt's
   // From a video: used only where the prompt says nothing of mood or energy ("the prompt always wins").
   std::optional<std::string> mood_hint;  // a mood id ("calm", "energetic", ...)
   std::optional<double> energy_hint;     // 0..1

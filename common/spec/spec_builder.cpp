@@ -202,8 +202,23 @@ Result<MusicSpec> build_music_spec(const SpecRequest& req, const StyleCatalog& c
   if (auto ok = check_prompt_length(req.prompt); !ok) return ok.error();
   MusicSpec spec;
   spec.prompt = req.prompt;
-  const PromptFacts facts = parse_prompt(req.prompt, catalog);
+  PromptFacts facts = parse_prompt(req.prompt, catalog);
   for (const auto& r : facts.recognised) spec.reasons.push_back("understood " + r);
+  if (req.mood) {
+    if (!find_mood(*req.mood)) return make_error(ErrorCode::kInvalidArgument, "Unknown mood '" + *req.mood + "'.");
+    facts.mood_id = *req.mood;
+    spec.reasons.push_back("mood: " + *req.mood + ", as asked");
+  }
+  if (req.energy) {
+    if (!std::isfinite(*req.energy)) return make_error(ErrorCode::kInvalidArgument, "The energy must be a number between 0 and 1.");
+    facts.energy = std::clamp(*req.energy, 0.0, 1.0);
+    spec.reasons.push_back("energy: " + fmt(*facts.energy, 2) + ", as asked");
+  }
+  for (const auto& id : req.exclude) {
+    if (!find_instrument(id)) return make_error(ErrorCode::kInvalidArgument, "Unknown instrument '" + id + "'.");
+    if (std::find(facts.excluded.begin(), facts.excluded.end(), id) == facts.excluded.end()) facts.excluded.push_back(id);
+    std::erase(facts.wanted, id);
+  }
 
   const MoodEntry* mood = facts.mood_id ? find_mood(*facts.mood_id) : nullptr;
   if (!mood && req.mood_hint) {

@@ -1,0 +1,325 @@
+#include "session/session_service.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "analysis/live_analysis.h"
+#include "core/random_id.h"
+#include "draft/draft_summary.h"
+#include "engine/generate.h"
+#include "engine/score.h"
+#include "media/media_probe.h"
+#include "music/theory.h"
+
+namespace bgm {
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+// Removes a file when the scope ends, unless released (path cleared).
+struct RemoveOnExit {
+  fs::path path;
+  ~RemoveOnExit() {
+    std::error_code ec;
+    if (!path.empty()) fs::remove(path, ec);
+  }
+};
+
+SpecRequest spec_for(const DraftMusic& m) {
+  SpecRequest s;
+  s.prompt = m.prompt;
+  if (!m.style.empty()) s.style = m.style;
+  s.seed = m.seed;
+  if (m.mood && !m.mood->empty()) s.mood = m.mood;
+  s.energy = m.energy;
+  if (m.key && !m.key->empty()) s.key = m.key;
+  s.exclude = m.exclude;
+  return s;
+}
+
+// What we learnt of the piece: pinned in the draft so that the next refinement makes the same piece.
+void pin(DraftMusic& m, const MusicSpec& spec, double seconds) {
+  m.style = spec.style_id;
+  m.style_name = spec.style_name;
+  m.key = key_name(spec.key);
+  if (!spec.mood.empty()) m.mood = spec.mood;
+  m.energy = spec.energy;
+  m.seed = spec.seed;
+  m.duration_ms = static_cast<int64_t>(std::llround(seconds * 1000));
+}
+
+std::string lower_ext(const fs::path& p) {
+  std::string e = p.extension().string();
+  if (!e.empty()) e.erase(0, 1);
+  for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return e;
+}
+
+bool accepted_type(const std::string& ext) {
+  static const char* kTypes[] = {"mp4", "mov", "avi", "webm", "mkv", "jpg", "jpeg", "png", "gif", "webp", "mp3", "wav", "m4a", "aac"};
+  for (const char* t : kTypes)
+    if (ext == t) return true;
+  return false;
+}
+
+std::string done_line(const MusicSpec& spec, double seconds, Language lang) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(1);
+  s << seconds;
+  const std::string bpm = std::to_string(static_cast<int>(std::lround(spec.tempo_bpm)));
+  if (lang == Language::kChinese) return "完成：" + spec.style_name + "，" + key_name(spec.key) + "，" + bpm + " BPM，" + s.str() + " 秒。";
+  return "Done: " + spec.style_name + ", " + key_name(spec.key) + ", " + bpm + " BPM, " + s.str() + " s.";
+}
+
+}  // namespace
+
+Result<fs::path> SessionService::source_path(const std::string& session, const std::string& media_id) {
+  auto m = store_.media_by_id(session, media_id);
+  if (!m) return m.error();
+  if (!*m) return make_error(ErrorCode::kInvalidArgument, "The draft names media (" + media_id.substr(0, 40) + ") this session does not hold.");
+  return store_.absolute((*m)->file);
+}
+
+std::optional<fs::path> SessionService::cached_analysis(const std::string& session, const std::string& media_id) {
+  auto m = store_.media_by_id(session, media_id);
+  if (!m || !*m || !(*m)->info.contains("analysis")) return std::nullopt;
+  const fs::path p = store_.absolute((*m)->info["analysis"].get<std::string>());
+  std::error_code ec;
+  return fs::is_regular_file(p, ec) ? std::optional<fs::path>(p) : std::nullopt;
+}
+
+Result<MediaRecord> SessionService::add_upload(const std::string& session, const fs::path& file, const std::string& name,
+                                               const CancelToken* cancel) {
+  std::error_code ec;
+  RemoveOnExit cleanup{file};
+  const std::string ext = lower_ext(name);
+  if (!accepted_type(ext)) {
+    return make_error(ErrorCode::kUnsupported, "'" + name.substr(0, 80) + "' is not a supported type. Accepted: " + supported_input_extensions() + ".");
+  }
+  const auto size = fs::file_size(file, ec);
+  if (ec) return make_error(ErrorCode::kIo, "The upload could not be read: " + ec.message() + ".");
+  if (size > kMaxUploadBytes) return make_error(ErrorCode::kInvalidArgument, "The file is over 500 MB. Compress or trim it, then upload again.");
+  const std::string id = random_id("m_");
+  auto rel = store_.media_file_for(session, id, "." + ext);
+  if (!rel) return rel.error();
+  const fs::path target = store_.absolute(*rel);
+  fs::rename(file, target, ec);
+  if (ec) return make_error(ErrorCode::kIo, "The upload could not be stored: " + ec.message() + ".");
+  cleanup.path = target;
+  auto info = probe_media(target, cancel);
+  if (!info) return info.error();
+  MediaRecord m;
+  m.id = id;
+  m.session = session;
+  m.kind = "upload";
+  m.name = fs::path(name).filename().string().substr(0, 200);
+  m.file = *rel;
+  m.info = {{"duration_ms", static_cast<int64_t>(std::llround(info->duration_s * 1000))},
+            {"type", std::string(media_kind_name(info->kind))},
+            {"size_bytes", info->size_bytes},
+            {"has_video", info->video.has_value() && info->kind != MediaKind::kAudio},
+            {"has_audio", info->audio.has_value()}};
+  if (info->video) {
+    m.info["width"] = info->video->width;
+    m.info["height"] = info->video->height;
+  }
+  auto added = store_.add_media(m);
+  if (!added) return added.error();
+  cleanup.path.clear();
+  return added;
+}
+
+Result<MediaRecord> SessionService::make_music(const std::string& session, Draft& draft, const CancelToken* cancel,
+                                               const ProgressFn& progress) {
+  DraftMusic music = *draft.music();
+  const std::string id = random_id("g_");
+  auto rel = store_.media_file_for(session, id, ".m4a");
+  if (!rel) return rel.error();
+  const fs::path out = store_.absolute(*rel);
+  const fs::path midi = fs::path(out).replace_extension(".mid");
+  MediaRecord media;
+  media.id = id;
+  media.session = session;
+  media.kind = "generated";
+  media.file = *rel;
+  const auto video = draft.video();
+  if (video && !video->source.empty()) {
+    auto input = source_path(session, video->source);
+    if (!input) return input.error();
+    ScoreRequest req;
+    req.input = *input;
+    req.output = out;
+    req.mode = MixMode::kReplace;  // the music alone: the recording's sound joins at export
+    req.spec = spec_for(music);
+    req.energy_ranges = music.ranges;
+    req.duck_db = music.duck ? std::optional<double>(12.0) : std::nullopt;
+    req.analysis_file = cached_analysis(session, video->source);
+    req.midi_path = midi;
+    req.synth = options_.synth;
+    auto r = score_recording(req, cancel, progress);
+    if (!r) return r.error();
+    if (!req.analysis_file) {
+      // Kept for the next refinement and the export: the video is decoded once per session.
+      auto arel = store_.media_file_for(session, video->source, ".bgm.json");
+      if (arel && write_analysis_file(r->analysis, store_.absolute(*arel))) {
+        auto m = store_.media_by_id(session, video->source);
+        if (m && *m) {
+          json info = (*m)->info;
+          info["analysis"] = *arel;
+          (void)store_.update_media_info(video->source, info);
+        }
+      }
+    }
+    pin(music, r->spec, r->duration_s);
+    media.name = r->spec.style_name;
+    media.info = {{"duration_ms", music.duration_ms}, {"style", r->spec.style_id}, {"seed", r->spec.seed}, {"key", key_name(r->spec.key)},
+                  {"tempo_bpm", r->spec.tempo_bpm}};
+  } else {
+    GenerateRequest req;
+    req.spec = spec_for(music);
+    req.spec.duration_s = music.duration_ms / 1000.0;
+    req.energy_ranges = music.ranges;
+    req.output = out;
+    req.midi_path = midi;
+    req.synth = options_.synth;
+    auto r = generate_music(req, cancel, progress);
+    if (!r) return r.error();
+    pin(music, r->spec, static_cast<double>(r->frames) / r->sample_rate);
+    media.name = r->spec.style_name;
+    media.info = {{"duration_ms", music.duration_ms}, {"style", r->spec.style_id}, {"seed", r->spec.seed}, {"key", key_name(r->spec.key)},
+                  {"tempo_bpm", r->spec.tempo_bpm}};
+  }
+  media.info["midi"] = fs::path(*rel).replace_extension(".mid").string();
+  music.source = id;
+  draft.set_music(music);
+  return store_.add_media(media);
+}
+
+Result<ChatOutcome> SessionService::chat(const std::string& session, std::string_view message, const ChatEvents& ev,
+                                         const CancelToken* cancel) {
+  auto s = store_.session(session);
+  if (!s) return s.error();
+  if (!*s) return make_error(ErrorCode::kNotFoundRemote, "No such session.");
+  auto media = store_.media(session);
+  if (!media) return media.error();
+  AgentContext ctx;
+  ctx.text_duration_s = options_.text_duration_s;
+  ctx.fresh_seed = random_u64() % 1000000;
+  for (const auto& m : *media) {
+    if (m.kind != "upload" || !m.info.value("has_video", false)) continue;
+    DraftVideo v;
+    v.source = m.id;
+    v.name = fs::path(m.name).stem().string();
+    v.duration_ms = m.info.value("duration_ms", int64_t{0});
+    if (v.duration_ms == 0) v.duration_ms = 30000;  // a picture: 30 s of video
+    ctx.video = v;  // the latest
+  }
+  AgentTurn turn = run_agent_turn((*s)->draft, message, ctx);
+  ChatOutcome out;
+  out.understood = turn.understood;
+  out.reply = turn.reply;
+  for (const auto& c : turn.calls)
+    if (ev.call) ev.call(c);
+  if (ev.text) ev.text(turn.reply);
+  if (turn.render_music && turn.draft.music()) {
+    const double seconds = turn.draft.music()->duration_ms / 1000.0;
+    if (ev.before_render) {
+      if (auto ok = ev.before_render(seconds); !ok) return ok.error();
+    }
+    auto made = make_music(session, turn.draft, cancel, ev.progress);
+    if (ev.after_render) ev.after_render(made.ok());
+    if (!made) return made.error();
+    out.generated = *made;
+    const auto m = turn.draft.music();
+    MusicSpec facts;
+    facts.style_name = m->style_name;
+    auto key = parse_key(m->key.value_or("C major"));
+    if (key) facts.key = *key;
+    facts.tempo_bpm = made->info.value("tempo_bpm", 100.0);
+    const std::string line = " " + done_line(facts, m->duration_ms / 1000.0, turn.language);
+    out.reply += turn.language == Language::kChinese ? line.substr(1) : line;
+    if (ev.text) ev.text(turn.language == Language::kChinese ? line.substr(1) : line);
+  }
+  if (turn.understood) {
+    const std::string summary = (turn.language == Language::kChinese ? "" : " ") + summarize_draft(turn.draft, turn.language);
+    out.reply += summary;
+    if (ev.text) ev.text(summary);
+    if (auto ok = store_.save_draft(session, turn.draft); !ok) return ok.error();
+  }
+  for (const auto& c : turn.calls) {
+    if (!ev.call_done) break;
+    json response = {{"ok", true}};
+    if (c.name == "generate_music" || c.name == "new_piece" || (turn.render_music && out.generated && c.name != "set_music_volume")) {
+      if (out.generated) response["media_id"] = out.generated->id;
+    }
+    ev.call_done(c, response);
+  }
+  out.draft = turn.draft;
+  return out;
+}
+
+Result<json> SessionService::state(const std::string& session) {
+  auto s = store_.session(session);
+  if (!s) return s.error();
+  if (!*s) return make_error(ErrorCode::kNotFoundRemote, "No such session.");
+  auto media = store_.media(session);
+  if (!media) return media.error();
+  json videos = json::array(), generated = json::array();
+  for (const auto& m : *media) {
+    json item = m.info;
+    item.erase("analysis");
+    item["id"] = m.id;
+    item["name"] = m.name;
+    (m.kind == "upload" ? videos : generated).push_back(item);
+  }
+  return json{{"draft", (*s)->draft.as_json()}, {"video_infos", videos}, {"generated_media", generated},
+              {"summary", summarize_draft((*s)->draft, language_from_code((*s)->language))}};
+}
+
+std::string SessionService::export_extension(const Draft& draft, const std::string& format) const {
+  const auto video = draft.video();
+  if (!video || video->source.empty()) return "m4a";
+  if (format == "mov" || format == "mkv" || format == "webm") return format;
+  return "mp4";
+}
+
+Result<fs::path> SessionService::export_draft(const std::string& session, const Draft& draft, const fs::path& output,
+                                              const CancelToken* cancel, const ProgressFn& progress) {
+  const auto music = draft.music();
+  if (!music) return make_error(ErrorCode::kInvalidArgument, "Nothing to export yet: ask for music first.");
+  const auto video = draft.video();
+  if (video && !video->source.empty()) {
+    auto input = source_path(session, video->source);
+    if (!input) return input.error();
+    ScoreRequest req;
+    req.input = *input;
+    req.output = output;
+    req.spec = spec_for(*music);
+    req.energy_ranges = music->ranges;
+    req.music_volume = music->volume;
+    req.duck_db = music->duck ? std::optional<double>(12.0) : std::nullopt;
+    req.analysis_file = cached_analysis(session, video->source);
+    req.synth = options_.synth;
+    if (const auto title = draft.title(); title && !title->text.empty()) {
+      req.title = title->text;
+      req.title_duration_s = std::max(0.5, title->duration_ms / 1000.0);
+    }
+    req.max_height = draft.export_height();
+    auto r = score_recording(req, cancel, progress);
+    if (!r) return r.error();
+    return r->output;
+  }
+  GenerateRequest req;
+  req.spec = spec_for(*music);
+  req.spec.duration_s = music->duration_ms / 1000.0;
+  req.energy_ranges = music->ranges;
+  req.output = output;
+  req.synth = options_.synth;
+  auto r = generate_music(req, cancel, progress);
+  if (!r) return r.error();
+  return r->output;
+}
+
+}  // namespace bgm

@@ -1,0 +1,83 @@
+#pragma once
+// What a session can do, shared by every door: `obs-bgm serve` (over HTTP), `obs-bgm chat` and the dock (in
+// process). Uploads join the session; a chat turn runs the music agent on the draft and, when the music must be
+// (re)made, renders it with the local engine; state is what the NemoVideo API's state endpoint answers; an export
+// renders the draft to a file. The engine's analysis of an uploaded video is kept beside it, so refinements do not
+// decode the video again.
+// Thread: every member may be called from any thread; chat() and export_draft() block for the engine's work.
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "agent/music_agent.h"
+#include "core/cancel.h"
+#include "core/progress.h"
+#include "core/result.h"
+#include "session/session_store.h"
+#include "synth/soundfont_synth.h"
+
+namespace bgm {
+
+inline constexpr uint64_t kMaxUploadBytes = 500ull * 1024 * 1024;
+
+struct ChatEvents {
+  std::function<void(const std::string& text)> text;  // a chunk of the answer, as it is known
+  std::function<void(const AgentCall& call)> call;    // a step the agent takes
+  std::function<void(const AgentCall& call, const nlohmann::json& response)> call_done;
+  ProgressFn progress;
+  // Before music is made: may refuse (out of credits: kQuota). `seconds` of music will be made.
+  std::function<Status(double seconds)> before_render;
+  // After: `made` tells whether the music was made (charge) or not (release).
+  std::function<void(bool made)> after_render;
+};
+
+struct ChatOutcome {
+  std::string reply;  // the whole answer
+  bool understood = false;
+  Draft draft;        // as saved
+  std::optional<MediaRecord> generated;
+};
+
+struct ServiceOptions {
+  SynthOptions synth;
+  double text_duration_s = 60;
+};
+
+class SessionService {
+ public:
+  SessionService(SessionStore& store, ServiceOptions options) : store_(store), options_(std::move(options)) {}
+
+  SessionStore& store() { return store_; }
+
+  // Takes `file` (already on disk, in the data folder) into the session as `name`: checks its type and that it can
+  // be read, renames it to the session's own name. Errors: kUnsupported (type), kInvalidArgument (over 500 MB),
+  // kMedia (not decodable); the file is removed on error.
+  Result<MediaRecord> add_upload(const std::string& session, const std::filesystem::path& file, const std::string& name,
+                                 const CancelToken* cancel);
+  // One turn of the conversation. Errors: those of the engine, and of before_render; the draft is saved only
+  // when the turn succeeded.
+  Result<ChatOutcome> chat(const std::string& session, std::string_view message, const ChatEvents& events, const CancelToken* cancel);
+  // {"draft", "video_infos", "generated_media"}
+  Result<nlohmann::json> state(const std::string& session);
+  // Renders `draft` to `output` (absolute; its extension picks the container). Errors: kInvalidArgument when
+  // the draft has no music, or names media the session does not hold; those of the engine.
+  Result<std::filesystem::path> export_draft(const std::string& session, const Draft& draft, const std::filesystem::path& output,
+                                             const CancelToken* cancel, const ProgressFn& progress);
+  // The extension an export of `draft` gets for `format` ("mp4" -> "mp4" with a video, "m4a" for music alone).
+  std::string export_extension(const Draft& draft, const std::string& format) const;
+
+ private:
+  Result<MediaRecord> make_music(const std::string& session, Draft& draft, const CancelToken* cancel, const ProgressFn& progress);
+  Result<std::filesystem::path> source_path(const std::string& session, const std::string& media_id);
+  std::optional<std::filesystem::path> cached_analysis(const std::string& session, const std::string& media_id);
+
+  SessionStore& store_;
+  ServiceOptions options_;
+};
+
+}  // namespace bgm

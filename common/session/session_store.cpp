@@ -1,0 +1,256 @@
+#include "session/session_store.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+
+#include "core/random_id.h"
+
+namespace bgm {
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS tokens(hash TEXT PRIMARY KEY, client_id TEXT, anonymous INTEGER, created INTEGER,
+  expires INTEGER, total INTEGER, available INTEGER, frozen INTEGER);
+CREATE TABLE IF NOT EXISTS sessions(id TEXT PRIMARY KEY, owner TEXT, task_id TEXT, language TEXT, created INTEGER,
+  draft TEXT);
+CREATE TABLE IF NOT EXISTS media(id TEXT PRIMARY KEY, session TEXT, kind TEXT, name TEXT, file TEXT, info TEXT,
+  created INTEGER);
+CREATE INDEX IF NOT EXISTS media_by_session ON media(session, created);
+CREATE TABLE IF NOT EXISTS renders(id TEXT PRIMARY KEY, session TEXT, owner TEXT, status TEXT, draft TEXT,
+  format TEXT, file TEXT, download_key TEXT, expires INTEGER, error TEXT, created INTEGER, updated INTEGER);
+CREATE INDEX IF NOT EXISTS renders_by_key ON renders(download_key);
+)sql";
+
+RenderStatus status_from(const std::string& s) {
+  if (s == "running") return RenderStatus::kRunning;
+  if (s == "completed") return RenderStatus::kCompleted;
+  if (s == "failed") return RenderStatus::kFailed;
+  return RenderStatus::kQueued;
+}
+
+json parse_or_empty(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  return j.is_discarded() ? json::object() : j;
+}
+
+MediaRecord media_from(const Statement& s) {
+  return MediaRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), parse_or_empty(s.text(5)), s.integer(6)};
+}
+
+RenderRecord render_from(const Statement& s) {
+  RenderRecord r;
+  r.id = s.text(0);
+  r.session = s.text(1);
+  r.owner = s.text(2);
+  r.status = status_from(s.text(3));
+  r.draft = parse_or_empty(s.text(4));
+  r.format = s.text(5);
+  r.file = s.text(6);
+  r.download_key = s.text(7);
+  r.expires_ms = s.integer(8);
+  r.error = s.text(9);
+  r.created_ms = s.integer(10);
+  r.updated_ms = s.integer(11);
+  return r;
+}
+
+constexpr const char* kRenderColumns = "id, session, owner, status, draft, format, file, download_key, expires, error, created, updated";
+
+}  // namespace
+
+const char* render_status_name(RenderStatus status) {
+  switch (status) {
+    case RenderStatus::kQueued: return "queued";
+    case RenderStatus::kRunning: return "running";
+    case RenderStatus::kCompleted: return "completed";
+    case RenderStatus::kFailed: return "failed";
+  }
+  return "queued";
+}
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Result<std::unique_ptr<SessionStore>> SessionStore::open(const fs::path& data_dir) {
+  std::error_code ec;
+  fs::create_directories(data_dir / "sessions", ec);
+  fs::create_directories(data_dir / "renders", ec);
+  if (ec) return make_error(ErrorCode::kIo, "Could not create the data folder " + data_dir.string() + ": " + ec.message() + ".");
+  ::chmod(data_dir.c_str(), 0700);
+  auto db = Database::open(data_dir / "obs-bgm.db");
+  if (!db) return db.error();
+  if (auto ok = db->exec(kSchema); !ok) return ok.error();
+  return std::unique_ptr<SessionStore>(new SessionStore(data_dir, std::move(db).value()));
+}
+
+Result<std::string> SessionStore::media_file_for(const std::string& session, const std::string& id, const std::string& ext) {
+  const std::string folder = "sessions/" + session;
+  std::error_code ec;
+  fs::create_directories(dir_ / folder, ec);
+  if (ec) return make_error(ErrorCode::kIo, "Could not create " + (dir_ / folder).string() + ": " + ec.message() + ".");
+  return folder + "/" + id + ext;
+}
+
+Status SessionStore::put_token(const TokenRecord& t) {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare("INSERT OR REPLACE INTO tokens VALUES(?,?,?,?,?,?,?,?)");
+  if (!st) return st.error();
+  st->bind(1, t.hash).bind(2, t.client_id).bind(3, int64_t{t.anonymous}).bind(4, t.created_ms).bind(5, t.expires_ms);
+  st->bind(6, t.total).bind(7, t.available).bind(8, t.frozen);
+  return st->run();
+}
+
+Result<std::optional<TokenRecord>> SessionStore::token(const std::string& hash) {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare("SELECT hash, client_id, anonymous, created, expires, total, available, frozen FROM tokens WHERE hash=?");
+  if (!st) return st.error();
+  st->bind(1, hash);
+  auto row = st->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<TokenRecord>();
+  return std::optional<TokenRecord>(TokenRecord{st->text(0), st->text(1), st->integer(2) != 0, st->integer(3), st->integer(4),
+                                                st->integer(5), st->integer(6), st->integer(7)});
+}
+
+Result<bool> SessionStore::freeze_credits(const std::string& hash, int64_t n) {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare("UPDATE tokens SET available=available-?1, frozen=frozen+?1 WHERE hash=?2 AND available>=?1");
+  if (!st) return st.error();
+  st->bind(1, n).bind(2, hash);
+  if (auto ok = st->run(); !ok) return ok.error();
+  return db_.changes() == 1;
+}
+
+Status SessionStore::settle_credits(const std::string& hash, int64_t frozen, int64_t charged) {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare("UPDATE tokens SET frozen=max(0, frozen-?1), available=available+?1-?2, total=total-?2 WHERE hash=?3");
+  if (!st) return st.error();
+  st->bind(1, frozen).bind(2, charged).bind(3, hash);
+  return st->run();
+}
+
+Result<SessionRecord> SessionStore::create_session(const std::string& owner, const std::string& language) {
+  SessionRecord s{random_id("s_"), owner, random_id("t_", 8), language, now_ms(), Draft()};
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare("INSERT INTO sessions VALUES(?,?,?,?,?,?)");
+  if (!st) return st.error();
+  st->bind(1, s.id).bind(2, s.owner).bind(3, s.task_id).bind(4, s.language).bind(5, s.created_ms).bind(6, s.draft.as_json().dump());
+  if (auto ok = st->run(); !ok) return ok.error();
+  return s;
+}
+
+Result<std::optional<SessionRecord>> SessionStore::session(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare("SELECT id, owner, task_id, language, created, draft FROM sessions WHERE id=?");
+  if (!st) return st.error();
+  st->bind(1, id);
+  auto row = st->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<SessionRecord>();
+  auto draft = Draft::from_json(parse_or_empty(st->text(5)));
+  return std::optional<SessionRecord>(
+      SessionRecord{st->text(0), st->text(1), st->text(2), st->text(3), st->integer(4), draft ? std::move(draft).value() : Draft()});
+}
+
+Status SessionStore::save_draft(const std::string& session, const Draft& draft) {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare("UPDATE sessions SET draft=? WHERE id=?");
+  if (!st) return st.error();
+  st->bind(1, draft.as_json().dump()).bind(2, session);
+  return st->run();
+}
+
+Result<MediaRecord> SessionStore::add_media(MediaRecord m) {
+  if (m.created_ms == 0) m.created_ms = now_ms();
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare("INSERT INTO media VALUES(?,?,?,?,?,?,?)");
+  if (!st) return st.error();
+  st->bind(1, m.id).bind(2, m.session).bind(3, m.kind).bind(4, m.name).bind(5, m.file).bind(6, m.info.dump()).bind(7, m.created_ms);
+  if (auto ok = st->run(); !ok) return ok.error();
+  return m;
+}
+
+Result<std::vector<MediaRecord>> SessionStore::media(const std::string& session) {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare("SELECT id, session, kind, name, file, info, created FROM media WHERE session=? ORDER BY created, rowid");
+  if (!st) return st.error();
+  st->bind(1, session);
+  std::vector<MediaRecord> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(media_from(*st));
+  }
+}
+
+Result<std::optional<MediaRecord>> SessionStore::media_by_id(const std::string& session, const std::string& id) {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare("SELECT id, session, kind, name, file, info, created FROM media WHERE session=? AND id=?");
+  if (!st) return st.error();
+  st->bind(1, session).bind(2, id);
+  auto row = st->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<MediaRecord>();
+  return std::optional<MediaRecord>(media_from(*st));
+}
+
+Status SessionStore::update_media_info(const std::string& id, const json& info) {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare("UPDATE media SET info=? WHERE id=?");
+  if (!st) return st.error();
+  st->bind(1, info.dump()).bind(2, id);
+  return st->run();
+}
+
+Status SessionStore::put_render(const RenderRecord& r) {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare("INSERT OR REPLACE INTO renders VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!st) return st.error();
+  st->bind(1, r.id).bind(2, r.session).bind(3, r.owner).bind(4, render_status_name(r.status)).bind(5, r.draft.dump());
+  st->bind(6, r.format).bind(7, r.file).bind(8, r.download_key).bind(9, r.expires_ms).bind(10, r.error);
+  st->bind(11, r.created_ms ? r.created_ms : now_ms()).bind(12, now_ms());
+  return st->run();
+}
+
+Result<std::optional<RenderRecord>> SessionStore::render(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare(std::string("SELECT ") + kRenderColumns + " FROM renders WHERE id=?");
+  if (!st) return st.error();
+  st->bind(1, id);
+  auto row = st->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<RenderRecord>();
+  return std::optional<RenderRecord>(render_from(*st));
+}
+
+Result<std::optional<RenderRecord>> SessionStore::render_by_key(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare(std::string("SELECT ") + kRenderColumns + " FROM renders WHERE download_key=? AND download_key<>''");
+  if (!st) return st.error();
+  st->bind(1, key);
+  auto row = st->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<RenderRecord>();
+  return std::optional<RenderRecord>(render_from(*st));
+}
+
+Result<std::vector<RenderRecord>> SessionStore::unfinished_renders() {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare(std::string("SELECT ") + kRenderColumns + " FROM renders WHERE status IN ('queued','running') ORDER BY created");
+  if (!st) return st.error();
+  std::vector<RenderRecord> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(render_from(*st));
+  }
+}
+
+}  // namespace bgm

@@ -1,0 +1,104 @@
+#pragma once
+// Where sessions live: tokens (hashed) and their credits, sessions with their drafts, media (uploads and
+// generated music) and render jobs, in one SQLite file under a data folder, with the files beside it:
+//   DATA/obs-bgm.db, DATA/sessions/<session id>/<media id>.<ext>, DATA/renders/<render id>.<ext>
+// Every id is made here (never taken from a request), so no path is ever built from what a client sent.
+// Everything survives a restart of the process.
+// Thread: every member may be called from any thread (one mutex around the database).
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+#include "draft/draft.h"
+#include "store/sqlite.h"
+
+namespace bgm {
+
+struct TokenRecord {
+  std::string hash;       // SHA-256 of the token
+  std::string client_id;  // the X-Client-Id it was issued to ("" for issued tokens)
+  bool anonymous = true;
+  int64_t created_ms = 0, expires_ms = 0;  // expires 0: never
+  int64_t total = 0, available = 0, frozen = 0;
+};
+
+struct SessionRecord {
+  std::string id, owner, task_id, language;  // owner: the token's hash ("local" in-process)
+  int64_t created_ms = 0;
+  Draft draft;
+};
+
+struct MediaRecord {
+  std::string id, session;
+  std::string kind;  // "upload" or "generated"
+  std::string name;  // what a person calls it (the uploaded file's name, "Lo-fi")
+  std::string file;  // relative to the data folder
+  nlohmann::json info = nlohmann::json::object();  // duration_ms, has_video, width, height, ...
+  int64_t created_ms = 0;
+};
+
+enum class RenderStatus { kQueued, kRunning, kCompleted, kFailed };
+const char* render_status_name(RenderStatus status);
+
+struct RenderRecord {
+  std::string id, session, owner;
+  RenderStatus status = RenderStatus::kQueued;
+  nlohmann::json draft = nlohmann::json::object();
+  std::string format = "mp4";
+  std::string file;          // relative to the data folder, once completed
+  std::string download_key;  // the unguessable part of the download link
+  int64_t expires_ms = 0;    // the link's end
+  std::string error;
+  int64_t created_ms = 0, updated_ms = 0;
+};
+
+int64_t now_ms();
+
+class SessionStore {
+ public:
+  // Creates the folder (0700) and the database when missing. Errors: kIo.
+  static Result<std::unique_ptr<SessionStore>> open(const std::filesystem::path& data_dir);
+
+  const std::filesystem::path& data_dir() const { return dir_; }
+  std::filesystem::path absolute(const std::string& relative) const { return dir_ / relative; }
+  // A new file name for a session's media: "sessions/<sid>/<id><ext>" (the folder is created).
+  Result<std::string> media_file_for(const std::string& session, const std::string& id, const std::string& ext);
+
+  Status put_token(const TokenRecord& token);
+  Result<std::optional<TokenRecord>> token(const std::string& hash);
+  // Moves `n` credits from available to frozen; false when not enough are available.
+  Result<bool> freeze_credits(const std::string& hash, int64_t n);
+  // Ends a freeze of `frozen`: `charged` of it is spent, the rest returns to available.
+  Status settle_credits(const std::string& hash, int64_t frozen, int64_t charged);
+
+  Result<SessionRecord> create_session(const std::string& owner, const std::string& language);
+  Result<std::optional<SessionRecord>> session(const std::string& id);
+  Status save_draft(const std::string& session, const Draft& draft);
+
+  Result<MediaRecord> add_media(MediaRecord media);  // media.id must be set (made by the caller with random_id)
+  Result<std::vector<MediaRecord>> media(const std::string& session);
+  Result<std::optional<MediaRecord>> media_by_id(const std::string& session, const std::string& id);
+  Status update_media_info(const std::string& id, const nlohmann::json& info);
+
+  Status put_render(const RenderRecord& render);
+  Result<std::optional<RenderRecord>> render(const std::string& id);
+  Result<std::optional<RenderRecord>> render_by_key(const std::string& key);
+  // At start-up: renders left queued or running by a process that ended.
+  Result<std::vector<RenderRecord>> unfinished_renders();
+
+ private:
+  SessionStore(std::filesystem::path dir, Database db) : dir_(std::move(dir)), db_(std::move(db)) {}
+  std::filesystem::path dir_;
+  std::mutex mutex_;
+  Database db_;
+};
+
+}  // namespace bgm
