@@ -1,1 +1,124 @@
+// The session service with the real engine: music made in a chat turn, refined, kept across a restart; and the
+// range edit heard in the MIDI: outside the range every note is the same.
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <tuple>
+
+#include "midi/smf.h"
+#include "session/session_service.h"
+#include "support/test_support.h"
+
+namespace bgm {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct NoteOn {
+  double seconds;
+  int64_t tick;
+  int track, pitch, velocity;
+  bool operator==(const NoteOn& o) const { return std::tie(tick, track, pitch, velocity) == std::tie(o.tick, o.track, o.pitch, o.velocity); }
+};
+
+// Every note-on of a MIDI file, with its time (one tempo: music from text).
+std::vector<NoteOn> notes_of(const fs::path& midi) {
+  std::ifstream in(midi, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+  auto smf = decode_smf(bytes);
+  EXPECT_TRUE(smf) << midi;
+  double us_per_beat = 500000;
+  for (const auto& e : smf->tracks[0])
+    if (e.status == 0xFF && e.meta_type == 0x51 && e.data.size() == 3) us_per_beat = (e.data[0] << 16) | (e.data[1] << 8) | e.data[2];
+  std::vector<NoteOn> out;
+  for (size_t t = 0; t < smf->tracks.size(); ++t)
+    for (const auto& e : smf->tracks[t])
+      if (e.type() == 0x90 && e.data.size() == 2 && e.data[1] > 0)
+        out.push_back({e.tick * us_per_beat / 1e6 / smf->division, e.tick, static_cast<int>(t), e.data[0], e.data[1]});
+  return out;
+}
+
+class Sessions : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = SessionStore::open(dir_.path() / "data");
+    ASSERT_TRUE(s) << s.error().message;
+    store_ = std::move(s).value();
+    service_ = std::make_unique<SessionService>(*store_, ServiceOptions{});
+  }
+  fs::path midi_of(const MediaRecord& m) { return store_->absolute(m.info["midi"].get<std::string>()); }
+  test::TempDir dir_;
+  std::unique_ptr<SessionStore> store_;
+  std::unique_ptr<SessionService> service_;
+};
+
+TEST_F(Sessions, MakeOnlyTheRangeMoreIntenseTheRestNoteForNote) {
+  auto s = store_->create_session("local", "en");
+  ASSERT_TRUE(s);
+  auto first = service_->chat(s->id, "calm lo-fi for 60 seconds", {}, nullptr);
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_TRUE(first->generated);
+  EXPECT_EQ(first->draft.music()->duration_ms, 60000);
+  EXPECT_NE(first->reply.find("Timeline (1 tracks): 1. BGM: Lo-fi (0-60s, 35%)"), std::string::npos) << first->reply;
+
+  auto again = service_->chat(s->id, "make 0:30 to 0:45 more intense", {}, nullptr);
+  ASSERT_TRUE(again) << again.error().message;
+  ASSERT_TRUE(again->generated);
+  EXPECT_NE(again->generated->id, first->generated->id) << "a new version; the first stays";
+
+  const auto before = notes_of(midi_of(*first->generated)), after = notes_of(midi_of(*again->generated));
+  auto outside = [](const std::vector<NoteOn>& v) {
+    std::vector<NoteOn> o;
+    for (const auto& n : v)
+      if (n.seconds < 29.9 || n.seconds > 45.1) o.push_back(n);
+    return o;
+  };
+  auto inside = [](const std::vector<NoteOn>& v) {
+    size_t count = 0, velocity = 0;
+    for (const auto& n : v)
+      if (n.seconds >= 30 && n.seconds < 45) ++count, velocity += n.velocity;
+    return std::pair<size_t, size_t>{count, velocity};
+  };
+  ASSERT_GT(outside(before).size(), 100u);
+  EXPECT_EQ(outside(before), outside(after)) << "outside 0:30-0:45 the MIDI is note for note the same";
+  const auto [n0, v0] = inside(before);
+  const auto [n1, v1] = inside(after);
+  EXPECT_GT(v1, v0) << "more intense inside the range: more notes or louder ones (" << n0 << " -> " << n1 << " notes)";
+}
+
+TEST_F(Sessions, AnUnchangedDraftMakesTheSamePieceAndEverythingSurvivesARestart) {
+  auto s = store_->create_session("local", "zh");
+  ASSERT_TRUE(s);
+  auto first = service_->chat(s->id, "欢快的钢琴曲 20秒", {}, nullptr);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_NE(first->reply.find("时间线（1 条轨道）"), std::string::npos) << first->reply;
+  auto volume = service_->chat(s->id, "音乐音量20%", {}, nullptr);
+  ASSERT_TRUE(volume);
+  EXPECT_FALSE(volume->generated) << "the volume changes the mix, not the music";
+  auto fresh = service_->chat(s->id, "换成爵士", {}, nullptr);
+  ASSERT_TRUE(fresh);
+  const std::string sid = s->id;
+
+  // A new process: the same data folder.
+  service_.reset();
+  store_.reset();
+  SetUp();
+  auto state = service_->state(sid);
+  ASSERT_TRUE(state) << state.error().message;
+  const auto& j = *state;
+  EXPECT_EQ(j["generated_media"].size(), 2u);
+  EXPECT_EQ(j["draft"]["t"][0]["sg"][0]["m"]["style"], "jazz");
+  EXPECT_DOUBLE_EQ(j["draft"]["t"][0]["sg"][0]["vol"].get<double>(), 0.2);
+  for (const auto& m : j["generated_media"]) EXPECT_TRUE(fs::is_regular_file(store_->data_dir() / "sessions" / sid / (m["id"].get<std::string>() + ".m4a")));
+
+  // The same draft rendered again: the same notes.
+  auto d = Draft::from_json(j["draft"]);
+  ASSERT_TRUE(d);
+  const fs::path out = dir_.path() / "again.m4a";
+  ASSERT_TRUE(service_->export_draft(sid, *d, out, nullptr, {}));
+  EXPECT_NEAR(test::decoded_samples(out) / 48000.0, 20.0, 0.05);
+}
+
+}  // namespace
+}  // namespace bgm
