@@ -10,6 +10,8 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev
   libfluidsynth-dev fluid-soundfont-gm timgm6mb-soundfont libebur128-dev fonts-dejavu-core
   libcurl4-openssl-dev nlohmann-json3-dev
+  # sessions and `obs-bgm serve`: SQLite, the HTTP server, OpenSSL (token hashes, TLS)
+  libsqlite3-dev libcpp-httplib-dev libssl-dev
   # the OBS plugin: Debian's OBS 29 and its headers, Qt 5 (what this OBS uses) and Qt 6 (CI compiles against it too)
   obs-studio obs-plugins libobs-dev qtbase5-dev qt6-base-dev
   # tests and benchmarks: GoogleTest, independent tools to measure outputs with, and a screen for the real OBS

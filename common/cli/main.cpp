@@ -23,12 +23,13 @@ constexpr const char* kUsage =
     "  generate   compose a piece from a prompt (text alone) and write it to a file\n"
     "  analyze    show what the music would follow in a video: cuts, motion, brightness, colour, mood\n"
     "  styles     list the styles the engine knows\n"
+    "  serve      serve the NemoVideo API on this machine's engine (sessions, chat, uploads, export)\n"
     "  help       show this help; 'obs-bgm <command> --help' for a command's options\n"
     "  version    print the version\n"
     "\n"
     "Exit codes: 0 ok, 1 unexpected failure, 2 bad command line, 3 input missing or unreadable,\n"
     "4 something needed is not installed (SoundFont), 5 output cannot be written, 6 processing failed,\n"
-    "130 cancelled.\n";
+    "7 a server refused or failed, 130 cancelled.\n";
 
 int run(int argc, char** argv) {
   bgm::quiet_ffmpeg_logging();
@@ -47,6 +48,7 @@ int run(int argc, char** argv) {
   if (command == "styles") return bgm::cli::run_styles(args);
   if (command == "analyze") return bgm::cli::run_analyze(args);
   if (command == "score") return bgm::cli::run_score(args);
+  if (command == "serve") return bgm::cli::run_serve(args);
   std::fprintf(stderr, "obs-bgm: unknown command '%s'.\n\n%s", command.c_str(), kUsage);
   return bgm::cli::kExitUsage;
 }

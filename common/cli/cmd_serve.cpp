@@ -1,0 +1,80 @@
+// obs-bgm serve: the NemoVideo API on this machine's engine, for a studio's OBS machines (README, "Serving").
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/failure.h"
+#include "cli/interrupt.h"
+#include "server/nemo_server.h"
+
+namespace bgm::cli {
+namespace {
+
+constexpr const char* kHelp =
+    "Usage: obs-bgm serve [--listen 127.0.0.1:8765] [--data DIR] [--allow-anonymous] [--token-file FILE]\n"
+    "                     [--tls-cert FILE --tls-key FILE] [--workers N] [--rate N] [--credits N]\n"
+    "\n"
+    "Serves the NemoVideo API (tokens, sessions, chat over SSE, uploads, credits, state, render export) on the\n"
+    "local engine until Ctrl+C or SIGTERM. --listen defaults to loopback; another address turns anonymous tokens\n"
+    "off unless --allow-anonymous: give clients tokens from --token-file (one per line: TOKEN [CREDITS]).\n"
+    "--data (default ./obs-bgm-data) holds the database, uploads and renders; it survives restarts.\n"
+    "--workers: renders and chat turns at once (default: the machine's cores); --rate: requests per minute per\n"
+    "token (default 300); --credits: credits of a new token (default 100).\n";
+
+bool is_loopback(const std::string& host) { return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0; }
+
+}  // namespace
+
+int run_serve(const std::vector<std::string>& argv) {
+  ArgSpec spec;
+  spec.with_value = {"--listen", "--data", "--token-file", "--tls-cert", "--tls-key", "--workers", "--rate", "--credits"};
+  spec.flags = {"--allow-anonymous", "--help"};
+  auto args = parse_args(argv, spec);
+  if (!args) return report_failure(args.error(), false);
+  if (args->has("--help")) {
+    std::fputs(kHelp, stdout);
+    return kExitOk;
+  }
+  ServeOptions options;
+  const std::string listen = args->get("--listen").value_or("127.0.0.1:8765");
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 == listen.size()) {
+    return report_failure(make_error(ErrorCode::kInvalidArgument, "--listen takes HOST:PORT, e.g. 127.0.0.1:8765."), false);
+  }
+  options.host = listen.substr(0, colon);
+  if (options.host.size() > 2 && options.host.front() == '[') options.host = options.host.substr(1, options.host.size() - 2);
+  options.port = std::atoi(listen.c_str() + colon + 1);
+  if (options.port < 0 || options.port > 65535) return report_failure(make_error(ErrorCode::kInvalidArgument, "The port must be 0-65535."), false);
+  options.data_dir = args->get("--data").value_or("obs-bgm-data");
+  options.allow_anonymous = is_loopback(options.host) || args->has("--allow-anonymous");
+  if (auto f = args->get("--token-file")) options.token_file = *f;
+  if (args->has("--tls-cert") != args->has("--tls-key")) {
+    return report_failure(make_error(ErrorCode::kInvalidArgument, "TLS needs both --tls-cert and --tls-key."), false);
+  }
+  if (auto c = args->get("--tls-cert")) options.tls_cert = *c, options.tls_key = *args->get("--tls-key");
+  for (auto [name, target] : {std::pair{"--workers", &options.workers}, std::pair{"--rate", &options.requests_per_minute},
+                              std::pair{"--credits", &options.credits_per_token}}) {
+    auto n = args->whole(name);
+    if (!n) return report_failure(n.error(), false);
+    if (*n) *target = static_cast<int>(std::min<uint64_t>(**n, 1000000));
+  }
+  if (const char* scale = std::getenv("OBS_BGM_NEMO_TIME_SCALE")) options.time_scale = std::clamp(std::atof(scale), 0.001, 10.0);
+
+  CancelToken& stop = cancel_on_interrupt();
+  NemoServer server(options);
+  if (auto ok = server.start(); !ok) return report_failure(ok.error(), false);
+  std::printf("obs-bgm serve: listening on %s (data in %s%s)\n", server.url().c_str(), options.data_dir.c_str(),
+              options.allow_anonymous ? "; anonymous tokens on" : "; tokens from --token-file only");
+  std::fflush(stdout);
+  while (!stop.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::printf("obs-bgm serve: stopping\n");
+  std::fflush(stdout);
+  server.stop();
+  return kExitOk;
+}
+
+}  // namespace bgm::cli

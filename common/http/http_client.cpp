@@ -1,0 +1,142 @@
+#include "http/http_client.h"
+
+#include <curl/curl.h>
+
+#include <cctype>
+#include <cstdio>
+#include <mutex>
+
+namespace bgm {
+namespace {
+
+struct CurlFree {
+  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+struct SlistFree {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+struct MimeFree {
+  void operator()(curl_mime* m) const { curl_mime_free(m); }
+};
+struct FileClose {
+  void operator()(FILE* f) const { std::fclose(f); }
+};
+
+struct Transfer {
+  const std::function<bool(std::string_view)>* on_data = nullptr;
+  std::string* body = nullptr;
+  FILE* file = nullptr;
+  const CancelToken* cancel = nullptr;
+  bool stopped = false;
+  std::map<std::string, std::string>* headers = nullptr;
+};
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t bytes = size * n;
+  if (t->on_data) {
+    if (!(*t->on_data)(std::string_view(data, bytes))) {
+      t->stopped = true;
+      return 0;
+    }
+  } else if (t->file) {
+    return std::fwrite(data, 1, bytes, t->file);
+  } else {
+    t->body->append(data, bytes);
+  }
+  return bytes;
+}
+
+size_t on_header(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::string line(data, size * n);
+  const auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+    (*t->headers)[name] = value;
+  }
+  return size * n;
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  return t->cancel && t->cancel->cancelled() ? 1 : 0;
+}
+
+}  // namespace
+
+struct HttpClient::Impl {
+  std::unique_ptr<CURL, CurlFree> curl;
+};
+
+HttpClient::HttpClient() : impl_(std::make_unique<Impl>()) {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  impl_->curl.reset(curl_easy_init());
+}
+
+HttpClient::~HttpClient() = default;
+HttpClient::HttpClient(HttpClient&&) noexcept = default;
+HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
+
+Result<HttpResponse> HttpClient::send(const HttpRequest& request, const CancelToken* cancel) { return stream(request, nullptr, cancel); }
+
+Result<HttpResponse> HttpClient::stream(const HttpRequest& request, const std::function<bool(std::string_view)>& on_data,
+                                        const CancelToken* cancel) {
+  CURL* c = impl_->curl.get();
+  if (!c) return make_error(ErrorCode::kInternal, "libcurl could not start.");
+  curl_easy_reset(c);
+  HttpResponse response;
+  Transfer t;
+  t.on_data = on_data ? &on_data : nullptr;
+  t.body = &response.body;
+  t.cancel = cancel;
+  t.headers = &response.headers;
+  std::unique_ptr<FILE, FileClose> file;
+  if (request.save_to && !on_data) {
+    file.reset(std::fopen(request.save_to->c_str(), "wb"));
+    if (!file) return make_error(ErrorCode::kIo, "Could not write " + request.save_to->string() + ".");
+    t.file = file.get();
+  }
+  std::unique_ptr<curl_slist, SlistFree> headers;
+  for (const auto& [name, value] : request.headers) headers.reset(curl_slist_append(headers.release(), (name + ": " + value).c_str()));
+  std::unique_ptr<curl_mime, MimeFree> mime;
+  curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 20L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, request.timeout_s);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
+  if (request.file) {
+    mime.reset(curl_mime_init(c));
+    curl_mimepart* part = curl_mime_addpart(mime.get());
+    curl_mime_name(part, request.file_field.c_str());
+    if (curl_mime_filedata(part, request.file->c_str()) != CURLE_OK) {
+      return make_error(ErrorCode::kNotFound, "Could not read " + request.file->string() + ".");
+    }
+    if (!request.file_name.empty()) curl_mime_filename(part, request.file_name.c_str());
+    curl_easy_setopt(c, CURLOPT_MIMEPOST, mime.get());
+  } else if (request.method == "POST" || !request.body.empty()) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.c_str());
+  }
+  if (request.method != "GET" && request.method != "POST") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  const CURLcode rc = curl_easy_perform(c);
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  if (rc == CURLE_ABORTED_BY_CALLBACK || (rc == CURLE_WRITE_ERROR && t.stopped)) return make_error(ErrorCode::kCancelled, "Cancelled.");
+  if (rc != CURLE_OK) return make_error(ErrorCode::kNetwork, std::string("The server could not be reached: ") + curl_easy_strerror(rc) + ".");
+  return response;
+}
+
+}  // namespace bgm

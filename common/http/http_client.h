@@ -1,0 +1,61 @@
+#pragma once
+// HTTP over libcurl for the NemoVideo client and the tests: one request at a time, cancellable at once through
+// a CancelToken, bodies kept in memory or streamed (SSE) or written to a file, multipart file uploads streamed
+// from disk. Transport failures are values (kNetwork), HTTP statuses are data for the caller.
+// Thread: a client object serves one thread at a time; use one per thread.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/cancel.h"
+#include "core/result.h"
+
+namespace bgm {
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;                               // sent as is (set Content-Type in headers)
+  std::optional<std::filesystem::path> file;      // a multipart upload of this file...
+  std::string file_field = "files";               // ...in this field...
+  std::string file_name;                          // ...named so (default: the file's name)
+  std::optional<std::filesystem::path> save_to;   // the response body written here instead of kept
+  long timeout_s = 0;                             // 0: no overall limit (streams); connecting is limited to 20 s
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // names lower-cased
+};
+
+class HttpClient {
+ public:
+  HttpClient();
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+  HttpClient(HttpClient&&) noexcept;
+  HttpClient& operator=(HttpClient&&) noexcept;
+
+  // Errors: kNetwork (cannot connect, cut off, timed out), kCancelled, kIo (save_to).
+  Result<HttpResponse> send(const HttpRequest& request, const CancelToken* cancel = nullptr);
+  // The same, with the body handed to `on_data` as it arrives (return false to stop: kCancelled).
+  Result<HttpResponse> stream(const HttpRequest& request, const std::function<bool(std::string_view)>& on_data,
+                              const CancelToken* cancel = nullptr);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bgm

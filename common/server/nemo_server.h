@@ -1,0 +1,57 @@
+#pragma once
+// `obs-bgm serve`: the NemoVideo API (see ../../README.md, "Serving") on the local engine, so the cloud client
+// drives our engine and the cloud alike. Tokens (stored hashed) with credits, sessions with drafts, streamed
+// chat turns (SSE), uploads streamed to disk, state, render export with expiring unguessable download links.
+// Secure by default: loopback unless told otherwise, then no anonymous tokens unless allowed; every call but the
+// token request and the download link needs a token; bodies, uploads and queues are capped; 429 over a rate.
+// Thread: start() and stop() from one controlling thread; the server runs its own threads.
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "core/result.h"
+#include "synth/soundfont_synth.h"
+
+namespace bgm {
+
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  int port = 8765;  // 0: any free port (tests)
+  std::filesystem::path data_dir;
+  bool allow_anonymous = true;   // the command line turns it off for a non-loopback address unless asked
+  std::optional<std::filesystem::path> token_file;  // issued tokens, one per line ("token [credits]")
+  std::optional<std::filesystem::path> tls_cert, tls_key;
+  int workers = 0;                // 0: the machine's cores
+  int requests_per_minute = 300;  // per token; over it: 429
+  int credits_per_token = 100;
+  double time_scale = 1.0;        // heartbeats every 10 s * scale (tests)
+  int64_t link_lifetime_s = 24 * 3600;
+  SynthOptions synth;
+};
+
+class NemoServer {
+ public:
+  explicit NemoServer(ServeOptions options);
+  ~NemoServer();
+  NemoServer(const NemoServer&) = delete;
+  NemoServer& operator=(const NemoServer&) = delete;
+
+  // Opens the data folder, resumes unfinished renders, binds and starts serving on a thread of its own.
+  // Errors: kIo (data folder, address in use), kInvalidArgument (TLS files).
+  Status start();
+  // The address it listens on ("http://127.0.0.1:8765").
+  std::string url() const;
+  // Stops accepting, fails waiting work, cancels running work (renders are resumed at the next start), joins.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bgm
