@@ -1,6 +1,7 @@
 // The draft, its summary and the music agent, in English and Chinese: what a person says and what changes.
 #include <gtest/gtest.h>
 
+#include "agent/intent_router.h"
 #include "agent/message_words.h"
 #include "agent/music_agent.h"
 #include "draft/draft.h"
@@ -233,6 +234,35 @@ TEST(Agent, WhatItCannotDoGetsAClearAnswerAndNoChange) {
   EXPECT_NE(zh.reply.find("我可以"), std::string::npos) << zh.reply;
   AgentTurn title = run_agent_turn(d, "add a title", with_video());
   EXPECT_NE(title.reply.find("quotes"), std::string::npos) << title.reply;
+}
+
+}  // namespace
+}  // namespace bgm
+
+namespace bgm {
+namespace {
+
+TEST(IntentRouter, RoutesTheSeedsWordsBeforeTheAgent) {
+  EXPECT_EQ(route_line("export").intent, Intent::kExport);
+  EXPECT_EQ(route_line("导出").intent, Intent::kExport);
+  EXPECT_EQ(route_line("download it").intent, Intent::kExport);
+  EXPECT_EQ(route_line("send me the video").intent, Intent::kExport);
+  EXPECT_EQ(route_line("export 1080p").height, 1080);
+  EXPECT_EQ(route_line("export to /tmp/out.mp4").path, "/tmp/out.mp4");
+  EXPECT_EQ(route_line("credits").intent, Intent::kCredits);
+  EXPECT_EQ(route_line("我的积分").intent, Intent::kCredits);
+  EXPECT_EQ(route_line("余额").intent, Intent::kCredits);
+  EXPECT_EQ(route_line("balance?").intent, Intent::kCredits);
+  EXPECT_EQ(route_line("status").intent, Intent::kState);
+  EXPECT_EQ(route_line("状态").intent, Intent::kState);
+  EXPECT_EQ(route_line("show tracks").intent, Intent::kState);
+  EXPECT_EQ(route_line("upload").intent, Intent::kUpload);
+  EXPECT_EQ(route_line("上传 /home/me/clip.mov").path, "/home/me/clip.mov");
+  EXPECT_EQ(route_line("~/Videos/my clip.mp4").intent, Intent::kUpload);
+  EXPECT_EQ(route_line("\"/home/me/my clip.mp4\"").path, "/home/me/my clip.mp4");
+  EXPECT_EQ(route_line("make it calmer").intent, Intent::kChat);
+  EXPECT_EQ(route_line("music at 20%").intent, Intent::kChat);
+  EXPECT_EQ(route_line("generate background music for my video").intent, Intent::kChat);
 }
 
 }  // namespace

@@ -122,3 +122,40 @@ TEST_F(Sessions, AnUnchangedDraftMakesTheSamePieceAndEverythingSurvivesARestart)
 
 }  // namespace
 }  // namespace bgm
+
+namespace bgm {
+namespace {
+
+TEST(ChatCommand, ATerminalConversationFromUploadToExport) {
+  test::TempDir dir;
+  ASSERT_EQ(test::run("ffmpeg -v error -y -f lavfi -i testsrc2=s=160x90:r=15:d=5 -f lavfi -i sine=f=330:r=48000:d=5 -c:v libx264 "
+                      "-preset ultrafast -c:a aac -shortest " + test::quote(dir / "clip.mp4")).exit_code, 0);
+ std::string lines;
+  for (const std::string& l : std::vector<std::string>{"generate background music for my video", "music at 20%", "音乐音量30%", "status", "credits", "export 720p",
+                              "export to " + (dir / "named.mp4").string()})
+    lines += " " + test::quote(l);
+  auto r = test::run("printf '%s\\n'" + lines + " | " + test::cli_path() + " chat " + test::quote(dir / "clip.mp4") + " --data " +
+                     test::quote(dir / "data") + " --output " + test::quote(dir.path()));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("Connecting...", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("Ready: the local engine"), std::string::npos);
+  EXPECT_NE(r.out.find("Uploaded clip.mp4 (5.0 s)."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("The music now sits at 20% (was 35%)."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("音乐音量已设为 30%（原为 20%）。"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Timeline (2 tracks): 1. Video: clip (0-5s) 2. BGM:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("uses no credits"), std::string::npos);
+  EXPECT_NE(r.out.find("Exported to " + (dir / "clip-bgm.mp4").string()), std::string::npos) << r.out;
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir / "named.mp4"));
+  const auto height = test::run("ffprobe -v error -select_streams v -show_entries stream=height -of csv=p=0 " + test::quote(dir / "clip-bgm.mp4")).out;
+  EXPECT_EQ(std::atoi(height.c_str()), 90) << "720p is a ceiling: a smaller video stays as it is";
+  // The session goes on in a second run.
+  const auto id_at = r.out.find("--session s_");
+  ASSERT_NE(id_at, std::string::npos);
+  const std::string id = r.out.substr(id_at + 10, r.out.find(')', id_at) - id_at - 10);
+  auto again = test::run("printf 'status\\n' | " + test::cli_path() + " chat --session " + id + " --data " + test::quote(dir / "data"));
+  EXPECT_NE(again.out.find("BGM:"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("30%"), std::string::npos) << again.out;
+}
+
+}  // namespace
+}  // namespace bgm

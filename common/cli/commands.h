@@ -12,5 +12,6 @@ int run_styles(const std::vector<std::string>& args);
 int run_analyze(const std::vector<std::string>& args);
 int run_score(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
+int run_chat(const std::vector<std::string>& args);
 
 }  // namespace bgm::cli

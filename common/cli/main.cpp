@@ -23,6 +23,7 @@ constexpr const char* kUsage =
     "  generate   compose a piece from a prompt (text alone) and write it to a file\n"
     "  analyze    show what the music would follow in a video: cuts, motion, brightness, colour, mood\n"
     "  styles     list the styles the engine knows\n"
+    "  chat       talk to the music agent: upload, generate, refine (\"make it calmer\"), export\n"
     "  serve      serve the NemoVideo API on this machine's engine (sessions, chat, uploads, export)\n"
     "  help       show this help; 'obs-bgm <command> --help' for a command's options\n"
     "  version    print the version\n"
@@ -49,6 +50,7 @@ int run(int argc, char** argv) {
   if (command == "analyze") return bgm::cli::run_analyze(args);
   if (command == "score") return bgm::cli::run_score(args);
   if (command == "serve") return bgm::cli::run_serve(args);
+  if (command == "chat") return bgm::cli::run_chat(args);
   std::fprintf(stderr, "obs-bgm: unknown command '%s'.\n\n%s", command.c_str(), kUsage);
   return bgm::cli::kExitUsage;
 }

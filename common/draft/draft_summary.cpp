@@ -3,6 +3,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "spec/style_catalog.h"
+
 namespace bgm {
 namespace {
 
@@ -52,6 +54,10 @@ std::string summarize_draft(const Draft& draft, Language lang) {
     } else if (type == kTrackAudio && role == "bgm") {
       const json m = sg.contains("m") ? sg["m"] : json::object();
       std::string name = str(m, "style_name");
+      if (zh) {
+        const StylePreset* style = StyleCatalog::builtin().find(str(m, "style"));
+        if (style && !style->name_zh.empty()) name = style->name_zh;
+      }
       if (name.empty()) name = zh ? "音乐" : "music";
       const double vol = sg.contains("vol") && sg["vol"].is_number() ? sg["vol"].get<double>() : 0.35;
       const std::string pct = std::to_string(static_cast<int>(std::lround(vol * 100))) + "%";

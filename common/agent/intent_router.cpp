@@ -1,0 +1,72 @@
+#include "agent/intent_router.h"
+
+#include <filesystem>
+
+#include "agent/message_words.h"
+#include "core/text.h"
+
+namespace bgm {
+namespace {
+
+// The first word that looks like a path: starts with / ~ ./ or ../, or ends in a known media extension.
+std::string find_path(std::string_view line) {
+  std::string_view rest = line;
+  while (!rest.empty()) {
+    rest = trim(rest);
+    std::string token;
+    if (!rest.empty() && (rest.front() == '"' || rest.front() == '\'')) {
+      const char q = rest.front();
+      const auto end = rest.find(q, 1);
+      token = std::string(rest.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1));
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    } else {
+      const auto end = rest.find(' ');
+      token = std::string(rest.substr(0, end));
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    }
+    if (token.empty()) continue;
+    const bool rooted = token[0] == '/' || token.rfind("~/", 0) == 0 || token.rfind("./", 0) == 0 || token.rfind("../", 0) == 0;
+    std::string ext = ascii_lower(std::filesystem::path(token).extension().string());
+    static const char* kExts[] = {".mp4", ".mov", ".avi", ".webm", ".mkv", ".jpg", ".jpeg", ".png", ".gif", ".webp",
+                                  ".mp3", ".wav", ".m4a", ".aac"};
+    bool media = false;
+    for (const char* e : kExts) media = media || ext == e;
+    if (rooted || media) {
+      if (token.rfind("~/", 0) == 0) {
+        if (const char* home = std::getenv("HOME")) token = std::string(home) + token.substr(1);
+      }
+      return token;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+RoutedLine route_line(std::string_view line) {
+  RoutedLine out;
+  const std::string n = normalize_message(line);
+  if (has_any(n, {"export", "导出", "download", "下载", "send me the video", "render it"})) {
+    out.intent = Intent::kExport;
+    out.height = find_height(n);
+    out.path = find_path(line);
+    return out;
+  }
+  if (has_any(n, {"credits", "积分", "balance", "余额"})) {
+    out.intent = Intent::kCredits;
+    return out;
+  }
+  if (has_any(n, {"status", "状态", "show tracks", "show the tracks", "timeline", "时间线", "preview in timeline"})) {
+    out.intent = Intent::kState;
+    return out;
+  }
+  const std::string path = find_path(line);
+  if (has_any(n, {"upload", "上传"}) || !path.empty()) {
+    out.intent = Intent::kUpload;
+    out.path = path;
+    return out;
+  }
+  return out;
+}
+
+}  // namespace bgm

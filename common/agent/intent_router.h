@@ -1,0 +1,24 @@
+#pragma once
+// What a line typed into a conversation asks for, before anything goes to the agent (the seed's routing table):
+// "export" / "导出" / "download" / "send me the video" -> export; "credits" / "积分" / "balance" / "余额" ->
+// credits; "status" / "状态" / "show tracks" -> the timeline summary; "upload" / "上传" or a file path -> upload;
+// anything else -> the agent.
+// Thread: pure function; any thread.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bgm {
+
+enum class Intent { kExport, kCredits, kState, kUpload, kChat };
+
+struct RoutedLine {
+  Intent intent = Intent::kChat;
+  std::string path;             // upload: the file; export: where to write it ("" = the default place)
+  std::optional<int> height;    // export: "export 1080p"
+};
+
+RoutedLine route_line(std::string_view line);
+
+}  // namespace bgm

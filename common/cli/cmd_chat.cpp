@@ -1,0 +1,177 @@
+// obs-bgm chat: the seed's conversation in a terminal, on the in-process agent and the local engine.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "agent/intent_router.h"
+#include "backend/backend.h"
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/failure.h"
+#include "cli/interrupt.h"
+#include "cli/progress_bar.h"
+#include "core/random_id.h"
+#include "core/text.h"
+#include "draft/draft_summary.h"
+#include "session/session_service.h"
+
+namespace bgm::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kHelp =
+    "Usage: obs-bgm chat [FILE...] [--session ID] [--data DIR] [--output DIR]\n"
+    "\n"
+    "Talk to the music agent: upload a recording (or just describe the music), then refine it line by line:\n"
+    "\"make it calmer\", \"switch to jazz\", \"music at 20%\", \"add the title 'Urban Dreams' for 3 seconds\",\n"
+    "\"make 0:30 to 0:45 more intense\". \"status\" shows the timeline, \"export\" (or \"export 1080p\",\n"
+    "\"export to FILE\") renders it, \"upload FILE\" adds media. English and Chinese both work.\n"
+    "Sessions are kept in --data (default ~/.local/share/obs-bgm); --session ID continues one.\n"
+    "Exports go to --output (default: the current folder).\n";
+
+fs::path default_data_dir() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return fs::path(xdg) / "obs-bgm";
+  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".local/share/obs-bgm";
+  return "obs-bgm-data";
+}
+
+void say(const std::string& text) {
+  std::printf("%s\n", text.c_str());
+  std::fflush(stdout);
+}
+
+class Chat {
+ public:
+  Chat(SessionService& service, std::string session, fs::path output, CancelToken& cancel)
+      : service_(service), session_(std::move(session)), output_(std::move(output)), cancel_(cancel) {}
+
+  void upload(const std::string& path, Language lang) {
+    const bool zh = lang == Language::kChinese;
+    if (path.empty()) return say(zh ? "请给出文件路径，例如：上传 /path/to/video.mp4" : "Give the file's path: upload /path/to/video.mp4");
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) return say((zh ? "找不到文件：" : "No such file: ") + path);
+    auto rel = service_.store().media_file_for(session_, random_id("part_"), ".upload");
+    if (!rel) return say(rel.error().message);
+    const fs::path copy = service_.store().absolute(*rel);
+    fs::copy_file(path, copy, ec);
+    if (ec) return say((zh ? "无法复制文件：" : "Could not copy the file: ") + ec.message());
+    auto m = service_.add_upload(session_, copy, fs::path(path).filename().string(), &cancel_);
+    if (!m) return say(m.error().message);
+    const double s = m->info.value("duration_ms", int64_t{0}) / 1000.0;
+    char line[256];
+    std::snprintf(line, sizeof line, zh ? "已上传 %s（%.1f 秒）。" : "Uploaded %s (%.1f s).", m->name.c_str(), s);
+    say(line);
+    last_upload_ = path;
+  }
+
+  void chat(const std::string& line) {
+    ProgressBar bar(isatty(STDERR_FILENO));
+    ChatEvents ev;
+    ev.progress = [&](Stage s, double f) { bar.update(s, f); };
+    auto out = service_.chat(session_, line, ev, &cancel_);
+    bar.finish();
+    reset_cancel();
+    say(out ? out->reply : out.error().message);
+  }
+
+  void state(Language lang) {
+    auto s = service_.state(session_);
+    if (!s) return say(s.error().message);
+    auto d = Draft::from_json((*s)["draft"]);
+    if (d) say(summarize_draft(*d, lang));
+  }
+
+  void export_to(const RoutedLine& r, Language lang) {
+    const bool zh = lang == Language::kChinese;
+    auto s = service_.store().session(session_);
+    if (!s || !*s) return say("The session is gone.");
+    Draft draft = (*s)->draft;
+    if (!draft.music()) return say(zh ? "还没有可导出的内容：先告诉我你想要什么音乐。" : "Nothing to export yet: ask for music first.");
+    if (r.height) draft.set_export_height(*r.height);
+    const std::string ext = service_.export_extension(draft, "mp4");
+    fs::path target;
+    std::error_code ec;
+    if (!r.path.empty() && !fs::is_directory(r.path, ec)) {
+      target = r.path;
+    } else {
+      const fs::path dir = r.path.empty() ? output_ : fs::path(r.path);
+      const std::string stem = last_upload_.empty() ? "AI Music" : fs::path(last_upload_).stem().string() + "-bgm";
+      target = unused_path(dir, stem, ext);
+    }
+    if (fs::exists(target, ec)) return say((zh ? "文件已存在，不会覆盖：" : "That file exists and is never replaced: ") + target.string());
+    ProgressBar bar(isatty(STDERR_FILENO));
+    auto out = service_.export_draft(session_, draft, target, &cancel_, [&](Stage st, double f) { bar.update(st, f); });
+    bar.finish();
+    reset_cancel();
+    if (!out) return say(out.error().message);
+    say((zh ? "已导出：" : "Exported to ") + out->string() + (zh ? "" : "."));
+  }
+
+ private:
+  void reset_cancel() {
+    if (cancel_.cancelled()) say("Cancelled.");
+  }
+  SessionService& service_;
+  std::string session_;
+  fs::path output_;
+  CancelToken& cancel_;
+  std::string last_upload_;
+};
+
+}  // namespace
+
+int run_chat(const std::vector<std::string>& argv) {
+  ArgSpec spec;
+  spec.with_value = {"--session", "--data", "--output"};
+  spec.flags = {"--help"};
+  auto args = parse_args(argv, spec);
+  if (!args) return report_failure(args.error(), false);
+  if (args->has("--help")) {
+    std::fputs(kHelp, stdout);
+    return kExitOk;
+  }
+  say("Connecting...");
+  auto store = SessionStore::open(args->get("--data").value_or(default_data_dir().string()));
+  if (!store) return report_failure(store.error(), false);
+  SessionService service(**store, ServiceOptions{});
+  std::string session;
+  if (auto id = args->get("--session")) {
+    auto s = (*store)->session(*id);
+    if (!s || !*s) return report_failure(make_error(ErrorCode::kNotFound, "No session " + id->substr(0, 80) + " in this data folder."), false);
+    session = *id;
+  } else {
+    auto s = (*store)->create_session("local", "en");
+    if (!s) return report_failure(s.error(), false);
+    session = s->id;
+  }
+  CancelToken& cancel = cancel_on_interrupt();
+  Chat chat(service, session, args->get("--output").value_or("."), cancel);
+  say("Ready: the local engine, offline and free (session " + session + "; continue it later with --session " + session + ").");
+  for (const auto& file : args->positionals) chat.upload(file, Language::kEnglish);
+  say("Tell me what music you would like, or upload a video. \"status\" shows the timeline, \"export\" renders it.");
+  std::string line;
+  while (!cancel.cancelled() && std::getline(std::cin, line)) {
+    const std::string_view text = trim(line);
+    if (text.empty()) continue;
+    if (text == "quit" || text == "exit" || text == "退出") break;
+    const Language lang = detect_language(text);
+    const RoutedLine r = route_line(text);
+    switch (r.intent) {
+      case Intent::kUpload: chat.upload(r.path, lang); break;
+      case Intent::kCredits:
+        say(lang == Language::kChinese ? "本地引擎免费且离线运行，不消耗积分。" : "The local engine is free and offline: it uses no credits.");
+        break;
+      case Intent::kState: chat.state(lang); break;
+      case Intent::kExport: chat.export_to(r, lang); break;
+      case Intent::kChat: chat.chat(std::string(text)); break;
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace bgm::cli
