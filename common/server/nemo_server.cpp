@@ -496,6 +496,7 @@ Status NemoServer::start() {
   }
   s.http->new_task_queue = [] { return new httplib::ThreadPool(64); };
   s.http->set_payload_max_length(kMaxUploadBytes + kMultipartSlack);
+  s.http->set_tcp_nodelay(true);  // small answers (state, credits) go out at once, not after a delayed ACK
   s.http->set_read_timeout(60);
   s.http->set_write_timeout(60);
   s.routes();
