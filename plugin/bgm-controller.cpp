@@ -27,7 +27,10 @@ void BgmController::start(const std::string &config_dir)
 		blog(LOG_WARNING, "[obs-bgm] %s", note.c_str());
 	io_ = std::make_unique<bgm::SerialWorker>(
 		[](const std::string &what) { blog(LOG_ERROR, "[obs-bgm] a background task failed: %s", what.c_str()); });
-	runner_ = std::make_shared<bgm::JobRunner>(std::make_shared<bgm::LocalBackend>(),
+	/* Results' sessions live beside the settings, so a result can be refined after a restart. */
+	bgm::LocalOptions local;
+	local.sessions_dir = config_dir + "/sessions";
+	runner_ = std::make_shared<bgm::JobRunner>(std::make_shared<bgm::LocalBackend>(local),
 						   [this](const bgm::JobSnapshot &s) { on_job(s); });
 }
 
@@ -127,6 +130,20 @@ bgm::JobRequest BgmController::make_request(const std::optional<std::filesystem:
 	return req;
 }
 
+bgm::JobRequest BgmController::make_session_request(const std::string &session_id, const std::string &message,
+						    bool export_only, const std::filesystem::path &beside) const
+{
+	const PluginSettings s = settings();
+	bgm::JobRequest req;
+	req.session_id = session_id;
+	req.prompt = message;
+	req.export_only = export_only;
+	req.soundfont = s.soundfont;
+	/* The output folder of the settings, else where the version it refines was written */
+	req.output_dir = s.output_dir.empty() ? beside : std::filesystem::path(s.output_dir);
+	return req;
+}
+
 std::shared_ptr<bgm::JobRunner> BgmController::runner() const
 {
 	std::lock_guard lock(mutex_);
@@ -207,7 +224,9 @@ void BgmController::on_job(const bgm::JobSnapshot &s)
 					       s.request.prompt,
 					       s.result->duration_s,
 					       s.result->has_video,
-					       static_cast<std::int64_t>(std::time(nullptr))};
+					       static_cast<std::int64_t>(std::time(nullptr)),
+					       s.result->session_id,
+					       s.result->summary};
 			results_->add(saved);
 			/* One write waiting at a time, of the newest list: a burst of results (each write is flushed to
 			 * disk) never queues a write per result. */

@@ -47,6 +47,11 @@ public:
 	/* A job with the current settings: `input` empty means text alone. */
 	bgm::JobRequest make_request(const std::optional<std::filesystem::path> &input, const std::string &prompt,
 				     const std::string &style) const;
+	/* A follow-up in a result's session ("make it calmer"), or with export_only its timeline rendered as it is. The
+	 * new version joins the results; the earlier ones stay. It is written to the settings' output folder, else to
+	 * `beside` (the folder of the version it refines). */
+	bgm::JobRequest make_session_request(const std::string &session_id, const std::string &message, bool export_only,
+					     const std::filesystem::path &beside) const;
 	/* The job's id (an earlier one's for a recording already queued or running). Errors: the prompt is too long,
 	 * the queue is full, or obs-bgm is shutting down (the message says which). */
 	bgm::Result<std::uint64_t> submit(bgm::JobRequest request);

@@ -235,6 +235,25 @@ void BgmDock::build_ui()
 	transcript_->setMaximumHeight(110);
 	layout->addWidget(transcript_);
 
+	/* Refining the result: follow-ups to its session, its timeline, and Export of the timeline as it is. */
+	summary_ = new QLabel;
+	summary_->setWordWrap(true);
+	summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+	layout->addWidget(summary_);
+	auto *refine_row = new QHBoxLayout;
+	refine_text_ = new QLineEdit;
+	refine_text_->setPlaceholderText(text("ObsBgm.Refine.Placeholder"));
+	refine_ = new QPushButton(text("ObsBgm.Refine.Button"));
+	export_ = new QPushButton(text("ObsBgm.Refine.Export"));
+	refine_row->addWidget(refine_text_, 1);
+	refine_row->addWidget(refine_);
+	layout->addLayout(refine_row);
+	layout->addWidget(export_);
+	connect(refine_, &QPushButton::clicked, this, [this] { guarded("Refine", [this] { refine(false); }); });
+	connect(refine_text_, &QLineEdit::returnPressed, this, [this] { guarded("Refine", [this] { refine(false); }); });
+	connect(export_, &QPushButton::clicked, this, [this] { guarded("Export", [this] { refine(true); }); });
+	select_session({}, QString(), {});
+
 	layout->addWidget(new QLabel(text("ObsBgm.Results.Label")));
 	results_ = new QListWidget;
 	results_->setMaximumHeight(130);
@@ -246,6 +265,14 @@ void BgmDock::build_ui()
 	result_buttons->addWidget(show);
 	layout->addLayout(result_buttons);
 	connect(add, &QPushButton::clicked, this, [this] { guarded("Add to scene", [this] { add_selected_to_scene(); }); });
+	connect(results_, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
+		guarded("choosing a result", [this, item] {
+			if (item)
+				select_session(item->data(Qt::UserRole + 2).toString().toStdString(),
+					       item->data(Qt::UserRole + 3).toString(),
+					       std::filesystem::path(item->data(Qt::UserRole).toString().toStdString()).parent_path());
+		});
+	});
 	connect(show, &QPushButton::clicked, this, [this] { guarded("Show in folder", [this] { show_selected_in_folder(); }); });
 
 	auto *settings = new QGroupBox(text("ObsBgm.Settings.Label"));
@@ -360,6 +387,8 @@ void BgmDock::refresh_results()
 		auto *item = new QListWidgetItem(style + " · " + file_label(r.output));
 		item->setData(Qt::UserRole, QString::fromStdString(r.output.string()));
 		item->setData(Qt::UserRole + 1, style);
+		item->setData(Qt::UserRole + 2, QString::fromStdString(r.session_id));
+		item->setData(Qt::UserRole + 3, QString::fromStdString(r.summary));
 		item->setToolTip(QString::fromStdString(r.output.string()) + "\n" + QString::number(r.duration_s, 'f', 1) + " s" +
 				 (r.prompt.empty() ? QString() : "\n" + QString::fromStdString(r.prompt)));
 		results_->addItem(item);
@@ -457,8 +486,44 @@ void BgmDock::generate()
 	set_busy(true);
 }
 
+void BgmDock::select_session(const std::string &session_id, const QString &summary, const std::filesystem::path &folder)
+{
+	session_id_ = session_id;
+	session_folder_ = folder;
+	summary_->setText(session_id.empty() ? text("ObsBgm.Refine.Empty") : summary);
+	const bool ready = !session_id.empty() && !job_id_;
+	refine_->setEnabled(ready);
+	export_->setEnabled(ready);
+	refine_text_->setEnabled(!session_id.empty());
+}
+
+void BgmDock::refine(bool export_only)
+{
+	if (job_id_ || session_id_.empty())
+		return;
+	const std::string message = refine_text_->text().trimmed().toStdString();
+	if (!export_only && message.empty())
+		return;
+	auto &c = BgmController::get();
+	const auto id = c.submit(c.make_session_request(session_id_, message, export_only, session_folder_));
+	if (!id) {
+		transcript_->appendPlainText(
+			localized(std::string("ObsBgm.ErrorCode.") + bgm::error_code_name(id.error().code), QString()) + "\n" +
+			QString::fromStdString(id.error().message));
+		return;
+	}
+	job_id_ = *id;
+	transcript_->clear();
+	transcript_shown_ = 0;
+	if (!export_only)
+		refine_text_->clear();
+	set_busy(true);
+}
+
 void BgmDock::set_busy(bool busy)
 {
+	refine_->setEnabled(!busy && !session_id_.empty());
+	export_->setEnabled(!busy && !session_id_.empty());
 	generate_->setEnabled(!busy);
 	cancel_->setEnabled(busy);
 	progress_->setVisible(busy);
@@ -497,6 +562,9 @@ void BgmDock::on_job(const bgm::JobSnapshot &s)
 		return;
 	case bgm::JobState::kDone:
 		stage_->setText(text("ObsBgm.Job.Done").arg(file_label(s.result->output)));
+		if (!s.result->session_id.empty())
+			select_session(s.result->session_id, QString::fromStdString(s.result->summary),
+				       s.result->output.parent_path());
 		break;
 	case bgm::JobState::kFailed: {
 		/* What went wrong in the user's language; the engine's own explanation (what to do) below it. */

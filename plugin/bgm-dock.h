@@ -1,7 +1,8 @@
 #pragma once
 /* The "AI Music" dock: what to score, the prompt (with one-click suggestions), style, volume, ducking and output,
- * Generate and Cancel with the stage and progress, a transcript in plain words, and the results kept across
- * restarts with "Add to scene" and "Show in folder". Follows OBS's theme (no colours of its own) and fits 300 px.
+ * Generate and Cancel with the stage and progress, a transcript in plain words, a refine box that continues the
+ * result's session ("make it calmer"; the new version joins the list) with its timeline and Export, and the results
+ * kept across restarts with "Add to scene" and "Show in folder". Follows OBS's theme (no colours of its own) and fits 300 px.
  * Thread: the OBS UI thread; job updates arrive from the worker through queued calls. */
 
 #include <QDockWidget>
@@ -45,6 +46,8 @@ private:
 	void mark_missing_results(const std::vector<bool> &missing);
 	void on_job(const bgm::JobSnapshot &snapshot);
 	void set_busy(bool busy);
+	void refine(bool export_only);
+	void select_session(const std::string &session_id, const QString &summary, const std::filesystem::path &folder);
 	void add_selected_to_scene();
 	void show_selected_in_folder();
 
@@ -66,6 +69,12 @@ private:
 	QCheckBox *auto_score_ = nullptr;
 	QCheckBox *score_replays_ = nullptr;
 	QLineEdit *soundfont_ = nullptr;
+	QLabel *summary_ = nullptr;       /* the timeline of the session being refined */
+	QLineEdit *refine_text_ = nullptr; /* "make it calmer", "music at 20%" */
+	QPushButton *refine_ = nullptr;
+	QPushButton *export_ = nullptr;
+	std::string session_id_;               /* the session the refine box talks to */
+	std::filesystem::path session_folder_; /* where its last version was written */
 
 	std::filesystem::path chosen_file_;
 	std::uint64_t job_id_ = 0;

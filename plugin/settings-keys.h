@@ -21,9 +21,14 @@ inline constexpr const char *kReqGetJob = "GetJob";
 inline constexpr const char *kReqListResults = "ListResults";
 inline constexpr const char *kReqAddResultToScene = "AddResultToScene";
 inline constexpr const char *kReqListJobs = "ListJobs";
+inline constexpr const char *kReqRefineResult = "RefineResult";   /* {sessionId, message} -> {jobId} */
+inline constexpr const char *kReqExportSession = "ExportSession"; /* {sessionId} -> {jobId} */
 inline constexpr const char *kFieldPrompt = "prompt";
 inline constexpr const char *kFieldStyle = "style";
 inline constexpr const char *kFieldJobId = "jobId";
 inline constexpr const char *kFieldPath = "path";
+inline constexpr const char *kFieldSessionId = "sessionId";
+inline constexpr const char *kFieldMessage = "message";
+inline constexpr const char *kFieldSummary = "summary";
 
 } // namespace obs_bgm_keys

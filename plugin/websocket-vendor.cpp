@@ -40,7 +40,8 @@ void fail(obs_data_t *response, const std::string &message)
 /* The vendor and its requests, for unregistering at exit. */
 void *g_vendor = nullptr;
 const char *const kRequests[] = {keys::kReqScoreLastRecording, keys::kReqGetJob, keys::kReqListResults,
-				 keys::kReqAddResultToScene, keys::kReqListJobs};
+				 keys::kReqAddResultToScene, keys::kReqListJobs, keys::kReqRefineResult,
+				 keys::kReqExportSession};
 
 void score_last_recording(obs_data_t *request, obs_data_t *response, void *)
 {
@@ -62,6 +63,43 @@ void score_last_recording(obs_data_t *request, obs_data_t *response, void *)
 	obs_data_set_string(response, "input", recording->string().c_str());
 }
 
+/* A follow-up ("music at 20%") or an export in a result's session: a new version, written beside the one it
+ * refines (or to the settings' output folder). */
+void session_job(obs_data_t *request, obs_data_t *response, bool export_only)
+{
+	auto &c = BgmController::get();
+	const std::string session = obs_data_get_string(request, keys::kFieldSessionId);
+	const std::string message = obs_data_get_string(request, keys::kFieldMessage);
+	if (session.empty() || (!export_only && message.empty())) {
+		fail(response, export_only ? "Give the sessionId of a result (ListResults or GetJob has it)."
+					   : "Give the sessionId of a result and the message, e.g. \"make it calmer\".");
+		return;
+	}
+	std::filesystem::path beside;
+	for (const auto &r : c.results())
+		if (r.session_id == session) {
+			beside = r.output.parent_path();
+			break;
+		}
+	const auto id = c.submit(c.make_session_request(session, message, export_only, beside));
+	if (!id) {
+		fail(response, id.error().message);
+		return;
+	}
+	obs_data_set_bool(response, "success", true);
+	obs_data_set_int(response, keys::kFieldJobId, static_cast<long long>(*id));
+}
+
+void refine_result(obs_data_t *request, obs_data_t *response, void *)
+{
+	session_job(request, response, false);
+}
+
+void export_session(obs_data_t *request, obs_data_t *response, void *)
+{
+	session_job(request, response, true);
+}
+
 void get_job(obs_data_t *request, obs_data_t *response, void *)
 {
 	const auto job = BgmController::get().job(static_cast<std::uint64_t>(obs_data_get_int(request, keys::kFieldJobId)));
@@ -77,7 +115,11 @@ void get_job(obs_data_t *request, obs_data_t *response, void *)
 		obs_data_set_string(response, "outputPath", job->result->output.c_str());
 		obs_data_set_string(response, "style", job->result->style_name.c_str());
 		obs_data_set_double(response, "durationSeconds", job->result->duration_s);
+		obs_data_set_string(response, keys::kFieldSessionId, job->result->session_id.c_str());
+		obs_data_set_string(response, keys::kFieldSummary, job->result->summary.c_str());
 	}
+	if (!job->transcript.empty())
+		obs_data_set_string(response, "lastLine", job->transcript.back().text.c_str());
 	if (job->error)
 		obs_data_set_string(response, "error", job->error->message.c_str());
 }
@@ -111,6 +153,8 @@ void list_results(obs_data_t *, obs_data_t *response, void *)
 		obs_data_set_string(item, "style", r.style_name.c_str());
 		obs_data_set_double(item, "durationSeconds", r.duration_s);
 		obs_data_set_bool(item, "hasVideo", r.has_video);
+		obs_data_set_string(item, keys::kFieldSessionId, r.session_id.c_str());
+		obs_data_set_string(item, keys::kFieldSummary, r.summary.c_str());
 		obs_data_array_push_back(list, item);
 		obs_data_release(item);
 	}
@@ -206,7 +250,9 @@ bool register_websocket_vendor(void)
 			register_request(ph, vendor, keys::kReqGetJob, guarded_request<get_job>) &&
 			register_request(ph, vendor, keys::kReqListResults, guarded_request<list_results>) &&
 			register_request(ph, vendor, keys::kReqAddResultToScene, guarded_request<add_result_to_scene>) &&
-			register_request(ph, vendor, keys::kReqListJobs, guarded_request<list_jobs>);
+			register_request(ph, vendor, keys::kReqListJobs, guarded_request<list_jobs>) &&
+			register_request(ph, vendor, keys::kReqRefineResult, guarded_request<refine_result>) &&
+			register_request(ph, vendor, keys::kReqExportSession, guarded_request<export_session>);
 	blog(ok ? LOG_INFO : LOG_WARNING, "[obs-bgm] obs-websocket vendor requests %s.", ok ? "registered" : "not all registered");
 	return ok;
 }

@@ -131,10 +131,47 @@ TEST(ObsEndToEnd, RecordScoreAndAddTheResultToTheScene) {
   ASSERT_EQ(listed["results"].size(), 1u);
   EXPECT_EQ(listed["results"][0].value("outputPath", ""), output.string());
 
+  // Refining the result in its session, as the dock's refine box does: a new version beside the first.
+  const std::string session = state.value("sessionId", "");
+  ASSERT_EQ(session.rfind("s_", 0), 0u) << state.dump();
+  EXPECT_NE(state.value("summary", "").find("Timeline (2 tracks): 1. Video: "), std::string::npos) << state.dump();
+  auto wait_job = [&](long long job_id) {
+    nlohmann::json st;
+    for (int i = 0; i < 600; ++i) {
+      st = ws.vendor("obs-bgm", "GetJob", {{"jobId", job_id}});
+      if (st.value("state", "") != "queued" && st.value("state", "") != "running") break;
+      std::this_thread::sleep_for(200ms);
+    }
+    return st;
+  };
+  const auto refine = ws.vendor("obs-bgm", "RefineResult", {{"sessionId", session}, {"message", "music at 20%"}});
+  ASSERT_TRUE(refine.value("success", false)) << refine.dump();
+  const auto refined = wait_job(refine["jobId"].get<long long>());
+  ASSERT_EQ(refined.value("state", ""), "done") << refined.dump();
+  const std::filesystem::path second = refined.value("outputPath", "");
+  EXPECT_NE(second, output);
+  EXPECT_TRUE(std::filesystem::exists(output)) << "the earlier version stays";
+  EXPECT_NEAR(seconds_of(second), seconds_of(recording), 0.05);
+  EXPECT_NE(refined.value("summary", "").find(", 20%)"), std::string::npos) << refined.dump();
+  EXPECT_EQ(refined.value("sessionId", ""), session);
+  const auto both = ws.vendor("obs-bgm", "ListResults", {{"newestFirst", true}});
+  ASSERT_EQ(both["results"].size(), 2u);
+  EXPECT_EQ(both["results"][0].value("outputPath", ""), second.string());
+  // What the agent cannot do is said, and nothing is written.
+  const auto odd = ws.vendor("obs-bgm", "RefineResult", {{"sessionId", session}, {"message", "what's the weather?"}});
+  const auto answered = wait_job(odd["jobId"].get<long long>());
+  EXPECT_EQ(answered.value("state", ""), "failed");
+  EXPECT_NE(answered.value("error", "").find("I can't do that yet"), std::string::npos) << answered.dump();
+  EXPECT_EQ(ws.vendor("obs-bgm", "ListResults", {})["results"].size(), 2u);
+
   // In studio mode a result goes into the preview scene, where the user is preparing the next shot.
   ASSERT_TRUE(ok(ws.request("SetStudioModeEnabled", {{"studioModeEnabled", true}})));
-  std::this_thread::sleep_for(300ms);  // OBS switches modes on its UI thread
+  // OBS switches modes and preview scenes on its UI thread: wait until it has, however busy the machine is.
+  for (int i = 0; i < 100 && !ws.request("GetStudioModeEnabled")["responseData"].value("studioModeEnabled", false); ++i)
+    std::this_thread::sleep_for(50ms);
   ASSERT_TRUE(ok(ws.request("SetCurrentPreviewScene", {{"sceneName", "Second"}})));
+  for (int i = 0; i < 100 && ws.request("GetCurrentPreviewScene")["responseData"].value("currentPreviewSceneName", "") != "Second"; ++i)
+    std::this_thread::sleep_for(50ms);
   const auto previewed = ws.vendor("obs-bgm", "AddResultToScene", {{"path", output.string()}});
   ASSERT_TRUE(previewed.value("success", false)) << previewed.dump();
   const auto preview_items = ws.request("GetSceneItemList", {{"sceneName", "Second"}});  // kept: the loop reads into it

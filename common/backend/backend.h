@@ -34,6 +34,10 @@ struct JobRequest {
   double text_duration_s = 60;                 // text alone, unless the prompt gives a length
   std::optional<std::uint64_t> seed;
   std::filesystem::path soundfont;             // empty: the default
+  // A session to continue (a result's session_id): `prompt` is then the follow-up ("make it calmer"), and the
+  // result is a new version beside the earlier ones. With export_only the session's timeline is rendered as it is.
+  std::string session_id;
+  bool export_only = false;
 };
 
 struct JobResult {
@@ -42,6 +46,8 @@ struct JobResult {
   std::string style_name;  // "Lo-fi"
   double duration_s = 0;
   bool has_video = false;
+  std::string session_id;  // the session this result belongs to ("" when the backend keeps none)
+  std::string summary;     // its timeline: "Timeline (2 tracks): 1. Video: ... 2. BGM: Lo-fi (0-10s, 35%)"
 };
 
 struct BackendStatus {

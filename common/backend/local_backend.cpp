@@ -5,6 +5,8 @@
 
 #include "core/atomic_file.h"
 #include "core/text.h"
+#include "draft/draft_summary.h"
+#include "session/session_service.h"
 #include "engine/generate.h"
 #include "engine/score.h"
 #include "media/media_probe.h"
@@ -40,7 +42,9 @@ void say_understood(const JobEvents& events, const MusicSpec& spec) {
       "Understood: " + headline + ".");
 }
 
-Result<JobResult> score_file(const JobRequest& job, const JobEvents& events, const CancelToken* cancel) {
+using KeepFn = std::function<void(const AdoptedResult& made, JobResult& result)>;
+
+Result<JobResult> score_file(const JobRequest& job, const JobEvents& events, const CancelToken* cancel, const KeepFn& keep) {
   const fs::path& input = *job.input;
   auto info = probe_media(input, cancel);
   if (!info) return info.error();
@@ -91,10 +95,22 @@ Result<JobResult> score_file(const JobRequest& job, const JobEvents& events, con
   const std::string name = r->output.filename().string();
   if (r->video_copied) say(events, "WroteCopied", {name}, "Wrote " + name + " (the video copied, not re-encoded).");
   else say(events, "Wrote", {name}, "Wrote " + name + ".");
-  return JobResult{r->output, r->spec.style_id, r->spec.style_name, r->duration_s, video_out};
+  JobResult result{r->output, r->spec.style_id, r->spec.style_name, r->duration_s, video_out, {}, {}};
+  if (keep && video_out) {
+    AdoptedResult made;
+    made.recording = input;
+    made.prompt = job.prompt;
+    made.spec = r->spec;
+    made.duration_s = r->duration_s;
+    made.volume = r->music_volume;
+    made.duck = job.duck;
+    made.analysis = &r->analysis;
+    keep(made, result);
+  }
+  return result;
 }
 
-Result<JobResult> generate_from_text(const JobRequest& job, const JobEvents& events, const CancelToken* cancel) {
+Result<JobResult> generate_from_text(const JobRequest& job, const JobEvents& events, const CancelToken* cancel, const KeepFn& keep) {
   if (job.output_dir.empty()) return make_error(ErrorCode::kInvalidArgument, "Choose an output folder for music made from text alone.");
   GenerateRequest req;
   req.spec.prompt = job.prompt;
@@ -113,7 +129,15 @@ Result<JobResult> generate_from_text(const JobRequest& job, const JobEvents& eve
   if (!r) return r.error();
   say_understood(events, r->spec);
   say(events, "Wrote", {r->output.filename().string()}, "Wrote " + r->output.filename().string() + ".");
-  return JobResult{r->output, r->spec.style_id, r->spec.style_name, static_cast<double>(r->frames) / r->sample_rate, false};
+  JobResult result{r->output, r->spec.style_id, r->spec.style_name, static_cast<double>(r->frames) / r->sample_rate, false, {}, {}};
+  if (keep) {
+    AdoptedResult made;
+    made.prompt = job.prompt;
+    made.spec = r->spec;
+    made.duration_s = result.duration_s;
+    keep(made, result);
+  }
+  return result;
 }
 
 }  // namespace
@@ -125,8 +149,91 @@ Result<BackendStatus> LocalBackend::connect(const CancelToken*) {
   return BackendStatus{"Local engine", std::nullopt};
 }
 
+struct LocalBackend::Sessions {
+  std::unique_ptr<SessionStore> store;
+  std::unique_ptr<SessionService> service;
+};
+
+LocalBackend::LocalBackend(LocalOptions options) : options_(std::move(options)) {}
+LocalBackend::~LocalBackend() = default;
+
+LocalBackend::Sessions* LocalBackend::sessions(std::string& error) {
+  if (options_.sessions_dir.empty()) return nullptr;
+  if (!sessions_) {
+    auto store = SessionStore::open(options_.sessions_dir);
+    if (!store) {
+      error = store.error().message;
+      return nullptr;
+    }
+    auto s = std::make_unique<Sessions>();
+    s->store = std::move(store).value();
+    ServiceOptions service;
+    service.synth.cpu_cores = 2;
+    s->service = std::make_unique<SessionService>(*s->store, service);
+    sessions_ = std::move(s);
+  }
+  return sessions_.get();
+}
+
+void LocalBackend::keep_session(const JobRequest& job, const AdoptedResult& made, JobResult& result) {
+  std::string error;
+  Sessions* s = sessions(error);
+  if (!s) return;  // the result stands; it just cannot be refined
+  AdoptedResult copy = made;
+  copy.language = language_code(detect_language(job.prompt));
+  auto session = s->service->adopt(copy);
+  if (!session) return;
+  result.session_id = session->id;
+  result.summary = summarize_draft(session->draft, detect_language(job.prompt));
+}
+
+Result<JobResult> LocalBackend::continue_session(const JobRequest& job, const JobEvents& events, const CancelToken* cancel) {
+  std::string error;
+  Sessions* s = sessions(error);
+  if (!s) return make_error(ErrorCode::kResourceMissing, error.empty() ? "This engine keeps no sessions." : error);
+  auto session = s->store->session(job.session_id);
+  if (!session) return session.error();
+  if (!*session) return make_error(ErrorCode::kNotFound, "That result's session is gone; generate it again to refine it.");
+  const Language lang = detect_language(job.prompt.empty() ? std::string_view("") : std::string_view(job.prompt));
+  Draft draft = (*session)->draft;
+  if (!job.export_only) {
+    ChatOptions options;
+    options.make_music = false;  // the export below makes it, once
+    auto turn = s->service->chat(job.session_id, job.prompt, {}, cancel, options);
+    if (!turn) return turn.error();
+    say(events, "AgentReply", {turn->reply}, turn->reply);
+    if (!turn->understood) return make_error(ErrorCode::kInvalidArgument, turn->reply);
+    draft = turn->draft;
+  }
+  const auto music = draft.music();
+  if (!music) return make_error(ErrorCode::kInvalidArgument, lang == Language::kChinese ? "时间线上没有音乐，无法导出。" : "The timeline has no music to export.");
+  const auto video = draft.video();
+  fs::path dir = job.output_dir;
+  std::string stem = "AI Music - " + music->style_name;
+  if (video && !video->source.empty()) {
+    auto input = s->service->source_path(job.session_id, video->source);
+    if (!input) return input.error();
+    if (dir.empty()) dir = input->parent_path();
+    stem = input->stem().string() + "-bgm";
+  }
+  if (dir.empty()) return make_error(ErrorCode::kInvalidArgument, "Choose an output folder for music made from text alone.");
+  const std::string ext = s->service->export_extension(draft, "mp4");
+  const fs::path out = unused_path(dir, stem, ext);
+  auto written = s->service->export_draft(job.session_id, draft, out, cancel, events.progress);
+  if (!written) return written.error();
+  const std::string name = written->filename().string();
+  say(events, "Wrote", {name}, "Wrote " + name + ".");
+  JobResult result{*written, music->style, music->style_name, music->duration_ms / 1000.0, ext != "m4a", job.session_id, {}};
+  result.session_id = job.session_id;
+  result.summary = summarize_draft(draft, lang);
+  return result;
+}
+
 Result<JobResult> LocalBackend::run(const JobRequest& job, const JobEvents& events, const CancelToken* cancel) {
-  return job.input ? score_file(job, events, cancel) : generate_from_text(job, events, cancel);
+  if (!job.session_id.empty()) return continue_session(job, events, cancel);
+  KeepFn keep;
+  if (!options_.sessions_dir.empty()) keep = [&](const AdoptedResult& made, JobResult& result) { keep_session(job, made, result); };
+  return job.input ? score_file(job, events, cancel, keep) : generate_from_text(job, events, cancel, keep);
 }
 
 }  // namespace bgm

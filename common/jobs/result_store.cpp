@@ -53,6 +53,8 @@ std::string ResultStore::load() {
     s.duration_s = std::max(0.0, field<double>(r, "duration_s", 0.0));
     s.has_video = field<bool>(r, "has_video", false);
     s.created_unix = field<std::int64_t>(r, "created_unix", 0);
+    s.session_id = field<std::string>(r, "session_id", "");
+    s.summary = field<std::string>(r, "summary", "");
     results_.push_back(std::move(s));
     if (results_.size() == kMaxResults) break;
   }
@@ -68,7 +70,8 @@ Status ResultStore::write(const std::filesystem::path& file, const std::vector<S
   nlohmann::json list = nlohmann::json::array();
   for (const auto& r : results) {
     list.push_back({{"output", r.output.string()}, {"source", r.source.string()}, {"style_id", r.style_id}, {"style", r.style_name}, {"prompt", r.prompt},
-                    {"duration_s", r.duration_s}, {"has_video", r.has_video}, {"created_unix", r.created_unix}});
+                    {"duration_s", r.duration_s}, {"has_video", r.has_video}, {"created_unix", r.created_unix},
+                    {"session_id", r.session_id}, {"summary", r.summary}});
   }
   const nlohmann::json doc = {{"format", kFormat}, {"version", 1}, {"results", list}};
   std::error_code ec;

@@ -23,6 +23,8 @@ struct SavedResult {
   double duration_s = 0;
   bool has_video = false;
   std::int64_t created_unix = 0;
+  std::string session_id;  // the session to refine it in ("" when none)
+  std::string summary;     // its timeline, as a person reads it
 };
 
 class ResultStore {

@@ -79,6 +79,7 @@ Result<fs::path> SessionService::source_path(const std::string& session, const s
   auto m = store_.media_by_id(session, media_id);
   if (!m) return m.error();
   if (!*m) return make_error(ErrorCode::kInvalidArgument, "The draft names media (" + media_id.substr(0, 40) + ") this session does not hold.");
+  if ((*m)->kind == "linked") return fs::path((*m)->file);  // a recording of this machine's, used where it is
   return store_.absolute((*m)->file);
 }
 
@@ -198,7 +199,7 @@ Result<MediaRecord> SessionService::make_music(const std::string& session, Draft
 }
 
 Result<ChatOutcome> SessionService::chat(const std::string& session, std::string_view message, const ChatEvents& ev,
-                                         const CancelToken* cancel) {
+                                         const CancelToken* cancel, const ChatOptions& options) {
   auto s = store_.session(session);
   if (!s) return s.error();
   if (!*s) return make_error(ErrorCode::kNotFoundRemote, "No such session.");
@@ -208,7 +209,7 @@ Result<ChatOutcome> SessionService::chat(const std::string& session, std::string
   ctx.text_duration_s = options_.text_duration_s;
   ctx.fresh_seed = random_u64() % 1000000;
   for (const auto& m : *media) {
-    if (m.kind != "upload" || !m.info.value("has_video", false)) continue;
+    if ((m.kind != "upload" && m.kind != "linked") || !m.info.value("has_video", false)) continue;
     DraftVideo v;
     v.source = m.id;
     v.name = fs::path(m.name).stem().string();
@@ -223,7 +224,7 @@ Result<ChatOutcome> SessionService::chat(const std::string& session, std::string
   for (const auto& c : turn.calls)
     if (ev.call) ev.call(c);
   if (ev.text) ev.text(turn.reply);
-  if (turn.render_music && turn.draft.music()) {
+  if (turn.render_music && turn.draft.music() && options.make_music) {
     const double seconds = turn.draft.music()->duration_ms / 1000.0;
     if (ev.before_render) {
       if (auto ok = ev.before_render(seconds); !ok) return ok.error();
@@ -272,10 +273,40 @@ Result<json> SessionService::state(const std::string& session) {
     item.erase("analysis");
     item["id"] = m.id;
     item["name"] = m.name;
-    (m.kind == "upload" ? videos : generated).push_back(item);
+    (m.kind == "generated" ? generated : videos).push_back(item);
   }
   return json{{"draft", (*s)->draft.as_json()}, {"video_infos", videos}, {"generated_media", generated},
               {"summary", summarize_draft((*s)->draft, language_from_code((*s)->language))}};
+}
+
+Result<SessionRecord> SessionService::adopt(const AdoptedResult& made) {
+  auto s = store_.create_session("local", made.language);
+  if (!s) return s.error();
+  Draft draft;
+  if (made.recording) {
+    MediaRecord m;
+    m.id = random_id("m_");
+    m.session = s->id;
+    m.kind = "linked";
+    m.name = made.recording->filename().string();
+    m.file = fs::absolute(*made.recording).string();
+    m.info = {{"duration_ms", static_cast<int64_t>(std::llround(made.duration_s * 1000))}, {"has_video", made.analysis != nullptr}};
+    if (made.analysis) {
+      auto arel = store_.media_file_for(s->id, m.id, ".bgm.json");
+      if (arel && write_analysis_file(*made.analysis, store_.absolute(*arel))) m.info["analysis"] = *arel;
+    }
+    if (auto added = store_.add_media(m); !added) return added.error();
+    if (made.analysis) draft.set_video({m.id, made.recording->stem().string(), 0, static_cast<int64_t>(std::llround(made.duration_s * 1000))});
+  }
+  DraftMusic music;
+  music.prompt = made.prompt;
+  music.volume = made.volume;
+  music.duck = made.duck;
+  pin(music, made.spec, made.duration_s);
+  draft.set_music(music);
+  if (auto ok = store_.save_draft(s->id, draft); !ok) return ok.error();
+  s->draft = draft;
+  return s;
 }
 
 std::string SessionService::export_extension(const Draft& draft, const std::string& format) const {

@@ -15,10 +15,12 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/music_agent.h"
+#include "analysis/analysis.h"
 #include "core/cancel.h"
 #include "core/progress.h"
 #include "core/result.h"
 #include "session/session_store.h"
+#include "spec/music_spec.h"
 #include "synth/soundfont_synth.h"
 
 namespace bgm {
@@ -34,6 +36,24 @@ struct ChatEvents {
   std::function<Status(double seconds)> before_render;
   // After: `made` tells whether the music was made (charge) or not (release).
   std::function<void(bool made)> after_render;
+};
+
+struct ChatOptions {
+  // Make the music when the turn changes it (the API's generated_media, a preview). Off for a caller that exports
+  // the draft right after (the dock's refinements): the music is then made once, by the export.
+  bool make_music = true;
+};
+
+// What a finished score or piece was made of, to start a session on it (the dock refines its results).
+struct AdoptedResult {
+  std::optional<std::filesystem::path> recording;  // the scored recording, used in place (not copied)
+  std::string prompt;
+  MusicSpec spec;
+  double duration_s = 0;
+  double volume = 0.35;
+  bool duck = true;
+  const VideoAnalysis* analysis = nullptr;  // kept with the session: refinements do not decode the video again
+  std::string language = "en";
 };
 
 struct ChatOutcome {
@@ -61,7 +81,12 @@ class SessionService {
                                  const CancelToken* cancel);
   // One turn of the conversation. Errors: those of the engine, and of before_render; the draft is saved only
   // when the turn succeeded.
-  Result<ChatOutcome> chat(const std::string& session, std::string_view message, const ChatEvents& events, const CancelToken* cancel);
+  Result<ChatOutcome> chat(const std::string& session, std::string_view message, const ChatEvents& events, const CancelToken* cancel,
+                           const ChatOptions& options = {});
+  // A new session ("local") whose draft is what was made: the same piece again from it, refinable.
+  Result<SessionRecord> adopt(const AdoptedResult& made);
+  // The file the session's media id names (an upload, generated music, or a recording used in place).
+  Result<std::filesystem::path> source_path(const std::string& session, const std::string& media_id);
   // {"draft", "video_infos", "generated_media"}
   Result<nlohmann::json> state(const std::string& session);
   // Renders `draft` to `output` (absolute; its extension picks the container). Errors: kInvalidArgument when
@@ -73,7 +98,6 @@ class SessionService {
 
  private:
   Result<MediaRecord> make_music(const std::string& session, Draft& draft, const CancelToken* cancel, const ProgressFn& progress);
-  Result<std::filesystem::path> source_path(const std::string& session, const std::string& media_id);
   std::optional<std::filesystem::path> cached_analysis(const std::string& session, const std::string& media_id);
 
   SessionStore& store_;
