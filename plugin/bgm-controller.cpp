@@ -30,7 +30,8 @@ void BgmController::start(const std::string &config_dir)
 	/* Results' sessions live beside the settings, so a result can be refined after a restart. */
 	bgm::LocalOptions local;
 	local.sessions_dir = config_dir + "/sessions";
-	runner_ = std::make_shared<bgm::JobRunner>(std::make_shared<bgm::LocalBackend>(local),
+	backend_ = std::make_shared<bgm::LocalBackend>(local);
+	runner_ = std::make_shared<bgm::JobRunner>(backend_,
 						   [this](const bgm::JobSnapshot &s) { on_job(s); });
 }
 
@@ -203,6 +204,15 @@ void BgmController::post(std::function<void()> task)
 	std::lock_guard lock(mutex_);
 	if (io_)
 		io_->post(std::move(task));
+}
+
+void BgmController::check_status(std::function<void(const bgm::Result<bgm::BackendStatus> &)> done)
+{
+	const bgm::JobRequest typical = make_request(std::nullopt, "", "");
+	std::lock_guard lock(mutex_);
+	if (!io_ || !backend_)
+		return;
+	io_->post([backend = backend_, typical, done = std::move(done)] { done(backend->status(typical, nullptr)); });
 }
 
 void BgmController::set_job_listener(JobListener listener)

@@ -63,6 +63,9 @@ public:
 	/* Whether `path` is one of ours: a kept result or the output of a job of this session. */
 	bool is_result(const std::filesystem::path &path) const;
 
+	/* Checks the backend with the current settings (its SoundFont) on the controller's worker, and hands the answer
+	 * to `done` there: the dock shows it through a queued call. Run at start and after a settings change. */
+	void check_status(std::function<void(const bgm::Result<bgm::BackendStatus> &)> done);
 	void set_job_listener(JobListener listener);
 	/* Runs small tasks (writing the live analysis) off the calling thread, in order. */
 	void post(std::function<void()> task);
@@ -80,6 +83,7 @@ private:
 	std::optional<std::filesystem::path> last_recording_, last_replay_;
 	double last_recording_seconds_ = 0;
 	std::unique_ptr<bgm::ResultStore> results_;
+	std::shared_ptr<bgm::Backend> backend_;  /* the only one: jobs run on it, its status is checked here */
 	std::shared_ptr<bgm::JobRunner> runner_; /* shared: called outside the lock (its listener takes it) */
 	std::shared_ptr<bgm::JobRunner> runner() const;
 	JobListener listener_;

@@ -24,7 +24,6 @@
 
 #include <thread>
 
-#include "backend/local_backend.h"
 #include "bgm-controller.h"
 #include "guarded-call.h"
 #include "media-import.h"
@@ -107,10 +106,15 @@ BgmDock::BgmDock(QWidget *parent) : QDockWidget(parent)
 			},
 			Qt::QueuedConnection);
 	});
-	/* Checking the engine (the SoundFont) happens off the UI thread. */
+	check_status();
+}
+
+void BgmDock::check_status()
+{
+	/* Checked by the controller, off the UI thread; shown here through a queued call. */
 	status_->setText(text("ObsBgm.Status.Connecting"));
-	connect_thread_ = std::thread([self] {
-		auto status = bgm::LocalBackend().connect(nullptr);
+	QPointer<BgmDock> self(this);
+	BgmController::get().check_status([self](const bgm::Result<bgm::BackendStatus> &status) {
 		const QString line =
 			status ? text("ObsBgm.Status.Ready").arg(text("ObsBgm.Backend.Local"))
 			       : text("ObsBgm.Status.Unavailable")
@@ -131,8 +135,6 @@ BgmDock::BgmDock(QWidget *parent) : QDockWidget(parent)
 BgmDock::~BgmDock()
 {
 	BgmController::get().set_job_listener({});
-	if (connect_thread_.joinable())
-		connect_thread_.join();
 }
 
 void BgmDock::build_ui()
@@ -317,6 +319,7 @@ void BgmDock::build_ui()
 	connect(output_, QOverload<int>::of(&QComboBox::activated), this, save);
 	connect(output_dir_, &QLineEdit::editingFinished, this, save);
 	connect(soundfont_, &QLineEdit::editingFinished, this, save);
+	connect(soundfont_, &QLineEdit::editingFinished, this, [this] { guarded("checking the engine", [this] { check_status(); }); });
 
 	auto *scroll = new QScrollArea;
 	scroll->setWidgetResizable(true);

@@ -46,6 +46,7 @@ private:
 	void mark_missing_results(const std::vector<bool> &missing);
 	void on_job(const bgm::JobSnapshot &snapshot);
 	void set_busy(bool busy);
+	void check_status();
 	void refine(bool export_only);
 	void select_session(const std::string &session_id, const QString &summary, const std::filesystem::path &folder);
 	void add_selected_to_scene();
@@ -80,5 +81,4 @@ private:
 	std::uint64_t job_id_ = 0;
 	size_t transcript_shown_ = 0; /* lines of the job's transcript already shown */
 	unsigned results_generation_ = 0; /* which refresh a background presence check belongs to */
-	std::thread connect_thread_;      /* checks the engine at start; joined by the destructor */
 };

@@ -15,42 +15,14 @@
 #include "analysis/recording_clock.h"
 #include "jobs/job_runner.h"
 #include "jobs/serial_worker.h"
+#include "support/fake_backend.h"
 
 namespace bgm {
 namespace {
 
 using namespace std::chrono_literals;
 
-// A backend that blocks until released, or throws: to drive the runner's edges.
-class GateBackend : public Backend {
- public:
-  Result<BackendStatus> connect(const CancelToken*) override { return BackendStatus{"gate", std::nullopt}; }
-  Result<JobResult> run(const JobRequest& job, const JobEvents&, const CancelToken* cancel) override {
-    if (job.prompt == "throw") throw std::runtime_error("boom");
-    if (job.prompt == "bad_alloc") throw std::bad_alloc();
-    std::unique_lock lock(m_);
-    ++started_;
-    cv_.notify_all();
-    cv_.wait(lock, [&] { return open_ || cancel->cancelled(); });
-    if (cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
-    return JobResult{job.input.value_or("text.m4a"), "lofi", "Lo-fi", 2, false};
-  }
-  void open() {
-    std::lock_guard lock(m_);
-    open_ = true;
-    cv_.notify_all();
-  }
-  void wait_started(int n) {
-    std::unique_lock lock(m_);
-    cv_.wait_for(lock, 10s, [&] { return started_ >= n; });
-  }
-
- private:
-  std::mutex m_;
-  std::condition_variable cv_;
-  bool open_ = false;
-  int started_ = 0;
-};
+using GateBackend = test::FakeBackend;  // blocks until opened, or throws: the runner's edges
 
 JobSnapshot wait_finished(JobRunner& runner, std::uint64_t id) {
   for (int i = 0; i < 1000; ++i) {
@@ -184,6 +156,94 @@ TEST(RecordingClockTest, PausedTimeIsNotRecordingTime) {
   EXPECT_EQ(clock.session(), 0u);
   clock.start(20'000'000'000);
   EXPECT_NE(clock.session(), session) << "a new recording";
+}
+
+}  // namespace
+}  // namespace bgm
+
+namespace bgm {
+namespace {
+
+TEST(FakeBackendJobs, ARemoteFailureReachesTheSnapshotWithItsCodeAndIndeterminateProgressPassesThrough) {
+  test::FakeScript script;
+  script.stages = {{Stage::kUploading, 0.5}, {Stage::kWaiting, kIndeterminate}};
+  script.lines = {{"Understood", {}, "Understood: calm."}};
+  script.error = Error(ErrorCode::kQuota, "Out of credits.", 2001, "https://example.com/register?bind=abc");
+  script.gate = false;
+  std::mutex m;
+  std::vector<JobSnapshot> seen;
+  JobRunner runner(std::make_shared<test::FakeBackend>(script), [&](const JobSnapshot& s) {
+    std::lock_guard lock(m);
+    seen.push_back(s);
+  });
+  auto id = runner.submit(JobRequest{});
+  ASSERT_TRUE(id);
+  const JobSnapshot done = wait_finished(runner, *id);
+  ASSERT_EQ(done.state, JobState::kFailed);
+  EXPECT_EQ(done.error->code, ErrorCode::kQuota);
+  EXPECT_EQ(done.error->remote_code, 2001);
+  EXPECT_EQ(done.error->action_url, "https://example.com/register?bind=abc");
+  ASSERT_EQ(done.transcript.size(), 1u);
+  std::lock_guard lock(m);
+  bool indeterminate = false;
+  for (const auto& s : seen) indeterminate |= s.stage == Stage::kWaiting && s.fraction < 0;
+  EXPECT_TRUE(indeterminate) << "a remote wait without an estimate reaches listeners as such";
+}
+
+}  // namespace
+}  // namespace bgm
+
+// The server's work queue: fair between tokens, capped, and a shutdown that answers what waits and joins.
+#include "server/work_queue.h"
+
+namespace bgm {
+namespace {
+
+TEST(WorkQueue, TakesTokensInTurnAndCapsEachLine) {
+  WorkQueue queue(1, 4, 64);
+  std::mutex m;
+  std::condition_variable cv;
+  bool release = false;
+  std::vector<std::string> order;
+  // The worker is held by a first job, so the lines fill up behind it.
+  ASSERT_TRUE(queue.submit("hold", [&](const CancelToken*) {
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return release; });
+  }));
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(queue.submit("a", [&, i](const CancelToken*) { std::lock_guard l(m); order.push_back("a" + std::to_string(i)); }));
+  }
+  auto fifth = queue.submit("a", [](const CancelToken*) {});
+  EXPECT_EQ(fifth.error().code, ErrorCode::kRateLimited) << "a token's line holds 4";
+  ASSERT_TRUE(queue.submit("b", [&](const CancelToken*) { std::lock_guard l(m); order.push_back("b0"); }));
+  {
+    std::lock_guard lock(m);
+    release = true;
+  }
+  cv.notify_all();
+  while (queue.waiting() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  queue.shutdown();
+  ASSERT_EQ(order.size(), 5u);
+  EXPECT_EQ(order[0], "a0");
+  EXPECT_EQ(order[1], "b0") << "b is not starved behind a's whole line";
+}
+
+TEST(WorkQueue, ShutdownCancelsRunningWorkAndAnswersWaitingWork) {
+  WorkQueue queue(2, 8, 64);
+  std::atomic<int> cancelled{0}, ran{0};
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(queue.submit("t" + std::to_string(i % 3), [&](const CancelToken* cancel) {
+      ++ran;
+      if (!cancel->sleep_for(std::chrono::seconds(30))) ++cancelled;
+    }));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const auto t0 = std::chrono::steady_clock::now();
+  queue.shutdown();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  EXPECT_EQ(ran.load(), 6) << "waiting work runs with a cancelled token, so it can answer";
+  EXPECT_EQ(cancelled.load(), 6);
+  EXPECT_FALSE(queue.submit("late", [](const CancelToken*) {}));
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 #pragma once
 // The one interface every music backend speaks: the local engine (in-process, offline), and later the NemoVideo
 // cloud API and servers that speak it (our own `obs-bgm serve`). Its shape follows what the cloud needs too:
-// connect() is token + session + credits there; run() is upload + chat (the transcript) + state + render export.
-// Thread: connect() and run() block and are called on a worker thread; cancel from any thread; events are
+// status() is token + session + credits there; run() is upload + chat (the transcript) + state + render export.
+// Thread: status() and run() block and are called on a worker thread; cancel from any thread; events are
 // delivered on the calling worker thread and must not block.
 
 #include <cstdint>
@@ -50,9 +50,14 @@ struct JobResult {
   std::string summary;     // its timeline: "Timeline (2 tracks): 1. Video: ... 2. BGM: Lo-fi (0-10s, 35%)"
 };
 
+struct Credits {
+  double available = 0, frozen = 0, total = 0;
+};
+
 struct BackendStatus {
   std::string name;                // "Local engine"
-  std::optional<double> credits;   // cloud backends
+  std::optional<Credits> credits;  // backends that charge (the cloud); none for the local engine
+  std::string account;             // "anonymous", "registered"; empty for the local engine
 };
 
 // One line of a job's transcript, what the backend understood and did: `text` in English (logs, the command line,
@@ -73,8 +78,9 @@ struct JobEvents {
 class Backend {
  public:
   virtual ~Backend() = default;
-  // Checks that the backend can work. Errors: kResourceMissing (the SoundFont; the cloud: no token), kIo.
-  virtual Result<BackendStatus> connect(const CancelToken* cancel) = 0;
+  // Checks that the backend can run jobs like `typical` (its SoundFont; the cloud: token and credits).
+  // Errors: kResourceMissing (the SoundFont), kAuth, kNetwork, kIo.
+  virtual Result<BackendStatus> status(const JobRequest& typical, const CancelToken* cancel) = 0;
   // Runs one job to its end. Errors: every ErrorCode; kCancelled when cancelled. Nothing half-written is left.
   virtual Result<JobResult> run(const JobRequest& job, const JobEvents& events, const CancelToken* cancel) = 0;
 };

@@ -144,9 +144,14 @@ Result<JobResult> generate_from_text(const JobRequest& job, const JobEvents& eve
 
 fs::path analysis_path_for(const fs::path& recording) { return fs::path(recording.string() + ".bgm.json"); }
 
-Result<BackendStatus> LocalBackend::connect(const CancelToken*) {
-  if (!default_soundfont_path()) return make_error(ErrorCode::kResourceMissing, missing_soundfont_message({}));
-  return BackendStatus{"Local engine", std::nullopt};
+Result<BackendStatus> LocalBackend::status(const JobRequest& typical, const CancelToken*) {
+  // The SoundFont the jobs will use: the chosen one, else the default.
+  std::error_code ec;
+  if (!typical.soundfont.empty() && !fs::is_regular_file(typical.soundfont, ec)) {
+    return make_error(ErrorCode::kResourceMissing, missing_soundfont_message(typical.soundfont));
+  }
+  if (typical.soundfont.empty() && !default_soundfont_path()) return make_error(ErrorCode::kResourceMissing, missing_soundfont_message({}));
+  return BackendStatus{"Local engine", std::nullopt, {}};
 }
 
 struct LocalBackend::Sessions {

@@ -22,7 +22,7 @@ class LocalBackend final : public Backend {
  public:
   explicit LocalBackend(LocalOptions options = {});
   ~LocalBackend() override;
-  Result<BackendStatus> connect(const CancelToken* cancel) override;
+  Result<BackendStatus> status(const JobRequest& typical, const CancelToken* cancel) override;
   Result<JobResult> run(const JobRequest& job, const JobEvents& events, const CancelToken* cancel) override;
 
  private:

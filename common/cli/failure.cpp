@@ -7,12 +7,13 @@
 #include "cli/args.h"
 #include "cli/exit_codes.h"
 #include "core/json_text.h"
+#include "jobs/job_json.h"
 
 namespace bgm::cli {
 
 int report_failure(const Error& e, bool json) {
   if (json) {
-    const nlohmann::json out = {{"ok", false}, {"error", {{"code", error_code_name(e.code)}, {"message", e.message}}}};
+    const nlohmann::json out = {{"ok", false}, {"error", to_json(e)}};
     std::printf("%s\n", json_text(out).c_str());
   }
   std::fprintf(stderr, "obs-bgm: %s\n", e.message.c_str());
