@@ -15,7 +15,7 @@ packages=(
   # the OBS plugin: Debian's OBS 29 and its headers, Qt 5 (what this OBS uses) and Qt 6 (CI compiles against it too)
   obs-studio obs-plugins libobs-dev qtbase5-dev qt6-base-dev
   # tests and benchmarks: GoogleTest, independent tools to measure outputs with, and a screen for the real OBS
-  libgtest-dev libgmock-dev ffmpeg fluidsynth espeak-ng
+  libgtest-dev libgmock-dev ffmpeg fluidsynth espeak-ng curl openssl
   xvfb xauth imagemagick libgl1-mesa-dri libegl-mesa0 libglx-mesa0 libx11-dev
   # reliability checks: clang with libFuzzer and the sanitizer runtimes, a symbolizer for readable reports, gdb for
   # the stacks of a hung OBS in the end-to-end tests

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "backend/local_backend.h"
@@ -27,6 +29,7 @@ class Recorder {
   void operator()(const JobSnapshot& s) {
     std::lock_guard lock(m_);
     if (s.state == JobState::kRunning && (stages_.empty() || stages_.back() != s.stage)) stages_.push_back(s.stage);
+    if (!first_line_stage_ && !s.transcript.empty() && s.state == JobState::kRunning) first_line_stage_ = s.stage;
     last_[s.id] = s;
     cv_.notify_all();
   }
@@ -39,12 +42,18 @@ class Recorder {
     std::lock_guard lock(m_);
     return stages_;
   }
+  // The stage the job was in when its first transcript line arrived.
+  std::optional<Stage> first_line_stage() {
+    std::lock_guard lock(m_);
+    return first_line_stage_;
+  }
 
  private:
   std::mutex m_;
   std::condition_variable cv_;
   std::map<std::uint64_t, JobSnapshot> last_;
   std::vector<Stage> stages_;
+  std::optional<Stage> first_line_stage_;
 };
 
 bool finished(const JobSnapshot& s) { return s.state == JobState::kDone || s.state == JobState::kFailed || s.state == JobState::kCancelled; }
@@ -94,6 +103,9 @@ TEST_F(Jobs, ScoresAFileOnTheWorkerWithStagesInOrder) {
   EXPECT_LT(pos(Stage::kRendering), pos(Stage::kMixing));
   EXPECT_LT(pos(Stage::kMixing), pos(Stage::kExporting));
   EXPECT_LT(pos(Stage::kExporting), static_cast<long>(stages.size()));
+  // "Understood: ..." is said before the music is rendered, not after.
+  ASSERT_TRUE(recorder_.first_line_stage());
+  EXPECT_LT(pos(*recorder_.first_line_stage()), pos(Stage::kRendering)) << stage_id(*recorder_.first_line_stage());
 
   // The same file again: a new name, the first result untouched.
   const auto first = test::read_file(s.result->output);

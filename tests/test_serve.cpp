@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <atomic>
 #include <fstream>
 #include <thread>
 
@@ -143,6 +144,28 @@ TEST_F(Serve, ChatStreamsCallsPartialsAndAFinalEventWithHeartbeats) {
   EXPECT_NE(s.final_text().find("Timeline (2 tracks): 1. Video: rec (0-12s) 2. BGM:"), std::string::npos) << s.final_text();
   EXPECT_GE(s.heartbeats, 1) << "heartbeats while the music renders (every 10 s, scaled to 100 ms here)";
   // Charged: one credit per started 10 s of music, nothing left frozen.
+  EXPECT_EQ(c.credits().data(), (json{{"available", 98}, {"frozen", 0}, {"total", 98}}));
+}
+
+TEST_F(Serve, CreditsAreFrozenWhileMusicIsMadeThenCharged) {
+  NemoClient c = signed_in();
+  ASSERT_EQ(c.upload(at("rec.mp4")).code(), 0);
+  std::atomic<bool> done{false};
+  std::thread chat([&] {
+    NemoClient talker(server_->url());
+    talker.token = c.token;
+    talker.session = c.session;
+    talker.chat("generate music for my video");
+    done = true;
+  });
+  json seen_frozen;
+  while (!done) {
+    auto credits = c.credits();
+    if (credits.code() == 0 && credits.data()["frozen"].get<int>() > 0) seen_frozen = credits.data();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  chat.join();
+  EXPECT_EQ(seen_frozen, (json{{"available", 98}, {"frozen", 2}, {"total", 100}})) << "2 credits held while 12 s of music is made";
   EXPECT_EQ(c.credits().data(), (json{{"available", 98}, {"frozen", 0}, {"total", 98}}));
 }
 
@@ -347,6 +370,38 @@ TEST(ServeCommand, AnotherAddressGivesNoAnonymousTokensUnlessAllowed) {
   c.token = "studio-token-1";
   EXPECT_EQ(c.credits().data()["available"], 50);
   EXPECT_EQ(test::read_file(dir / "obs-bgm.db").find("studio-token-1"), std::string::npos) << "tokens are stored hashed";
+}
+
+}  // namespace
+}  // namespace bgm
+
+namespace bgm {
+namespace {
+
+TEST(ServeCommand, ServesOverTlsWhenGivenACertificate) {
+  test::TempDir dir;
+  ASSERT_EQ(test::run("openssl req -x509 -newkey rsa:2048 -nodes -keyout " + quote(dir / "key.pem") + " -out " + quote(dir / "cert.pem") +
+                      " -days 1 -subj /CN=localhost 2>/dev/null").exit_code, 0);
+  ServeOptions o;
+  o.port = 0;
+  o.data_dir = dir / "data";
+  o.tls_cert = dir / "cert.pem";
+  o.tls_key = dir / "key.pem";
+  NemoServer server(o);
+  ASSERT_TRUE(server.start());
+  ASSERT_EQ(server.url().rfind("https://127.0.0.1:", 0), 0u) << server.url();
+  auto r = test::run("curl -sk --cacert " + quote(dir / "cert.pem") + " -X POST -H 'X-Client-Id: tls-client' " + server.url() +
+                     "/api/auth/anonymous-token");
+  EXPECT_NE(r.out.find("\"code\":0"), std::string::npos) << r.out << r.err;
+  const std::string plain = "http" + server.url().substr(5);
+  auto p = test::run("curl -s -m 5 -X POST -H 'X-Client-Id: x' " + plain + "/api/auth/anonymous-token");
+  EXPECT_EQ(p.out.find("\"code\":0"), std::string::npos) << "plain HTTP is not answered on the TLS port";
+  ServeOptions bad = o;
+  bad.tls_key = dir / "cert.pem";  // not a key
+  NemoServer refused(bad);
+  auto started = refused.start();
+  ASSERT_FALSE(started);
+  EXPECT_NE(started.error().message.find("TLS"), std::string::npos);
 }
 
 }  // namespace

@@ -80,9 +80,9 @@ Result<JobResult> score_file(const JobRequest& job, const JobEvents& events, con
   req.keep_existing = true;  // another result written meanwhile (a second OBS, the tool) is never replaced
   if (!video_out && info->kind != MediaKind::kAudio) req.mode = MixMode::kReplace;  // the music alone
 
+  req.on_plan = [&](const MusicSpec& spec) { say_understood(events, spec); };  // before the render, not after
   auto r = score_recording(req, cancel, events.progress);
   if (!r) return r.error();
-  say_understood(events, r->spec);
   if (info->kind != MediaKind::kAudio) {
     const std::string cuts = std::to_string(r->analysis.cuts.size()), switches = std::to_string(r->analysis.scene_switches.size());
     say(events, "Followed", {cuts, switches, one_decimal(r->duration_s)},
@@ -125,9 +125,9 @@ Result<JobResult> generate_from_text(const JobRequest& job, const JobEvents& eve
   req.synth.cpu_cores = 2;
   req.output = unused_path(job.output_dir, file_safe("AI Music - " + spec->style_name), "m4a");
   req.keep_existing = true;
+  req.on_plan = [&](const MusicSpec& spec) { say_understood(events, spec); };  // before the render, not after
   auto r = generate_music(req, cancel, events.progress);
   if (!r) return r.error();
-  say_understood(events, r->spec);
   say(events, "Wrote", {r->output.filename().string()}, "Wrote " + r->output.filename().string() + ".");
   JobResult result{r->output, r->spec.style_id, r->spec.style_name, static_cast<double>(r->frames) / r->sample_rate, false, {}, {}};
   if (keep) {

@@ -44,7 +44,8 @@ Result<Score> compose_with_ranges(const MusicSpec& spec, const StylePreset& styl
         r.start_s >= score.duration_s) {
       return make_error(ErrorCode::kInvalidArgument, "That part of the music is outside the piece, or empty.");
     }
-    const auto [from, to] = splice_span(score, r);
+    const auto span = splice_span(score, r);
+    const int64_t from = span.first, to = span.second;  // plain names: lambdas capture them (clang 14)
     if (to <= from) return make_error(ErrorCode::kInvalidArgument, "That part of the music is shorter than a beat.");
     // The sections under the range, with their energy moved.
     for (Section& s : edited.sections) {

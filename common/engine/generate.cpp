@@ -68,6 +68,7 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
   result.spec = *spec;
   const StylePreset* style = catalog.find(spec->style_id);
 
+  if (req.on_plan) req.on_plan(*spec);
   report(Stage::kComposing, 0);
   auto score = compose_with_ranges(*spec, *style, plan_form(*spec, *style), req.energy_ranges);
   if (!score) return score.error();

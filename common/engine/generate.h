@@ -5,6 +5,7 @@
 // cancel from any thread through the CancelToken.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ struct GenerateRequest {
   std::optional<std::filesystem::path> stems_dir;  // one WAV per part, after mastering; they sum to the mix
   std::optional<std::filesystem::path> midi_path;  // the score as a Standard MIDI File
   SynthOptions synth;                            // SoundFont, CPU cores
+  // Called once the music is decided, before it is composed and rendered (the expensive part): "Understood: ..."
+  // can be said first, and a server can charge before it spends. On the calling worker thread.
+  std::function<void(const MusicSpec& spec)> on_plan;
 };
 
 struct StageSeconds {

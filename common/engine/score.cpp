@@ -157,6 +157,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   result.spec = *spec;
   result.music_volume = req.music_volume.value_or(spec->music_volume.value_or(0.35));
 
+  if (req.on_plan) req.on_plan(*spec);
   report(Stage::kComposing, 0);
   const StylePreset& style = *catalog.find(spec->style_id);
   VideoCues cues;

@@ -4,6 +4,7 @@
 // Thread: a worker thread (blocks for the length of the job); progress on that thread; cancel from any thread.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ struct ScoreRequest {
   SynthOptions synth;
   FeatureOptions features;
   bool keep_existing = false;                        // a file at `output` stays: the result takes the next free name
+  // Called once the music is decided, before it is composed and rendered (the expensive part): "Understood: ..."
+  // can be said first, and a server can charge before it spends. On the calling worker thread.
+  std::function<void(const MusicSpec& spec)> on_plan;
 };
 
 struct ScoreResult {
