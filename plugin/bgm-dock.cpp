@@ -475,18 +475,23 @@ void BgmDock::generate()
 		return;
 	}
 	save_settings_from_ui();
-	const auto id = c.submit(c.make_request(input, prompt,
-						style_->currentData().toString().toStdString()));
+	start_job(c.make_request(input, prompt, style_->currentData().toString().toStdString()));
+}
+
+bool BgmDock::start_job(bgm::JobRequest request)
+{
+	const auto id = BgmController::get().submit(std::move(request));
 	if (!id) {
 		transcript_->appendPlainText(
 			localized(std::string("ObsBgm.ErrorCode.") + bgm::error_code_name(id.error().code), QString()) + "\n" +
 			QString::fromStdString(id.error().message));
-		return;
+		return false;
 	}
 	job_id_ = *id;
 	transcript_->clear();
 	transcript_shown_ = 0;
 	set_busy(true);
+	return true;
 }
 
 void BgmDock::select_session(const std::string &session_id, const QString &summary, const std::filesystem::path &folder)
@@ -507,20 +512,8 @@ void BgmDock::refine(bool export_only)
 	const std::string message = refine_text_->text().trimmed().toStdString();
 	if (!export_only && message.empty())
 		return;
-	auto &c = BgmController::get();
-	const auto id = c.submit(c.make_session_request(session_id_, message, export_only, session_folder_));
-	if (!id) {
-		transcript_->appendPlainText(
-			localized(std::string("ObsBgm.ErrorCode.") + bgm::error_code_name(id.error().code), QString()) + "\n" +
-			QString::fromStdString(id.error().message));
-		return;
-	}
-	job_id_ = *id;
-	transcript_->clear();
-	transcript_shown_ = 0;
-	if (!export_only)
+	if (start_job(BgmController::get().make_session_request(session_id_, message, export_only, session_folder_)) && !export_only)
 		refine_text_->clear();
-	set_busy(true);
 }
 
 void BgmDock::set_busy(bool busy)

@@ -47,6 +47,8 @@ private:
 	void on_job(const bgm::JobSnapshot &snapshot);
 	void set_busy(bool busy);
 	void check_status();
+	/* Submits a job and follows it here; false (with the reason in the transcript) when it was refused. */
+	bool start_job(bgm::JobRequest request);
 	void refine(bool export_only);
 	void select_session(const std::string &session_id, const QString &summary, const std::filesystem::path &folder);
 	void add_selected_to_scene();

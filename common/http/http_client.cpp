@@ -1,6 +1,6 @@
 #include "http/http_client.h"
 
-#include <curl/curl.h>
+#include "http/curl_handles.h"
 
 #include <cctype>
 #include <cstdio>
@@ -8,19 +8,6 @@
 
 namespace bgm {
 namespace {
-
-struct CurlFree {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistFree {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-struct MimeFree {
-  void operator()(curl_mime* m) const { curl_mime_free(m); }
-};
-struct FileClose {
-  void operator()(FILE* f) const { std::fclose(f); }
-};
 
 struct Transfer {
   const std::function<bool(std::string_view)>* on_data = nullptr;
@@ -70,7 +57,7 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 }  // namespace
 
 struct HttpClient::Impl {
-  std::unique_ptr<CURL, CurlFree> curl;
+  CurlEasy curl;
 };
 
 HttpClient::HttpClient() : impl_(std::make_unique<Impl>()) {
@@ -96,15 +83,15 @@ Result<HttpResponse> HttpClient::stream(const HttpRequest& request, const std::f
   t.body = &response.body;
   t.cancel = cancel;
   t.headers = &response.headers;
-  std::unique_ptr<FILE, FileClose> file;
+  OpenFile file;
   if (request.save_to && !on_data) {
     file.reset(std::fopen(request.save_to->c_str(), "wb"));
     if (!file) return make_error(ErrorCode::kIo, "Could not write " + request.save_to->string() + ".");
     t.file = file.get();
   }
-  std::unique_ptr<curl_slist, SlistFree> headers;
+  CurlSlist headers;
   for (const auto& [name, value] : request.headers) headers.reset(curl_slist_append(headers.release(), (name + ": " + value).c_str()));
-  std::unique_ptr<curl_mime, MimeFree> mime;
+  CurlMime mime;
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 20L);

@@ -1,7 +1,7 @@
 #include "server/url_fetch.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
+#include "http/curl_handles.h"
 #include <netdb.h>
 
 #include <cstdio>
@@ -11,19 +11,6 @@
 
 namespace bgm {
 namespace {
-
-struct CurlUrlFree {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-struct CurlFree {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistFree {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-struct FileClose {
-  void operator()(FILE* f) const { std::fclose(f); }
-};
 
 std::string part(CURLU* u, CURLUPart what) {
   char* p = nullptr;
@@ -75,7 +62,7 @@ bool is_internal_address(const std::string& address) {
 }
 
 Result<std::string> fetch_url(const std::string& url, const std::filesystem::path& to, uint64_t max_bytes, const CancelToken* cancel) {
-  std::unique_ptr<CURLU, CurlUrlFree> u(curl_url());
+  CurlUrl u(curl_url());
   if (url.size() > 2048 || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
     return make_error(ErrorCode::kInvalidArgument, "That is not a URL I can read.");
   }
@@ -105,11 +92,11 @@ Result<std::string> fetch_url(const std::string& url, const std::filesystem::pat
   }
   freeaddrinfo(found);
 
-  std::unique_ptr<FILE, FileClose> file(std::fopen(to.c_str(), "wb"));
+  OpenFile file(std::fopen(to.c_str(), "wb"));
   if (!file) return make_error(ErrorCode::kIo, "Could not store the upload.");
   Download d{file.get(), 0, max_bytes, cancel, false};
-  std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
-  std::unique_ptr<curl_slist, SlistFree> resolve(curl_slist_append(nullptr, (bare_host + ":" + port + ":" + pinned).c_str()));
+  CurlEasy curl(curl_easy_init());
+  CurlSlist resolve(curl_slist_append(nullptr, (bare_host + ":" + port + ":" + pinned).c_str()));
   curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl.get(), CURLOPT_RESOLVE, resolve.get());
   curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http,https");

@@ -38,6 +38,20 @@ SpecRequest spec_for(const DraftMusic& m) {
   return s;
 }
 
+// Scoring `input` with the draft's music: the same piece for the preview and the export.
+ScoreRequest score_request_for(const DraftMusic& music, const fs::path& input, const fs::path& output, const std::optional<fs::path>& analysis,
+                               const SynthOptions& synth) {
+  ScoreRequest req;
+  req.input = input;
+  req.output = output;
+  req.spec = spec_for(music);
+  req.energy_ranges = music.ranges;
+  req.duck_db = music.duck ? std::optional<double>(12.0) : std::nullopt;
+  req.analysis_file = analysis;
+  req.synth = synth;
+  return req;
+}
+
 // What we learnt of the piece: pinned in the draft so that the next refinement makes the same piece.
 void pin(DraftMusic& m, const MusicSpec& spec, double seconds) {
   m.style = spec.style_id;
@@ -149,16 +163,9 @@ Result<MediaRecord> SessionService::make_music(const std::string& session, Draft
   if (video && !video->source.empty()) {
     auto input = source_path(session, video->source);
     if (!input) return input.error();
-    ScoreRequest req;
-    req.input = *input;
-    req.output = out;
+    ScoreRequest req = score_request_for(music, *input, out, cached_analysis(session, video->source), options_.synth);
     req.mode = MixMode::kReplace;  // the music alone: the recording's sound joins at export
-    req.spec = spec_for(music);
-    req.energy_ranges = music.ranges;
-    req.duck_db = music.duck ? std::optional<double>(12.0) : std::nullopt;
-    req.analysis_file = cached_analysis(session, video->source);
     req.midi_path = midi;
-    req.synth = options_.synth;
     auto r = score_recording(req, cancel, progress);
     if (!r) return r.error();
     if (!req.analysis_file) {
@@ -324,15 +331,8 @@ Result<fs::path> SessionService::export_draft(const std::string& session, const 
   if (video && !video->source.empty()) {
     auto input = source_path(session, video->source);
     if (!input) return input.error();
-    ScoreRequest req;
-    req.input = *input;
-    req.output = output;
-    req.spec = spec_for(*music);
-    req.energy_ranges = music->ranges;
+    ScoreRequest req = score_request_for(*music, *input, output, cached_analysis(session, video->source), options_.synth);
     req.music_volume = music->volume;
-    req.duck_db = music->duck ? std::optional<double>(12.0) : std::nullopt;
-    req.analysis_file = cached_analysis(session, video->source);
-    req.synth = options_.synth;
     if (const auto title = draft.title(); title && !title->text.empty()) {
       req.title = title->text;
       req.title_duration_s = std::max(0.5, title->duration_ms / 1000.0);

@@ -58,6 +58,35 @@ RenderRecord render_from(const Statement& s) {
   return r;
 }
 
+// The first row of a query with text parameters, mapped; nullopt when none.
+template <typename T, typename Map>
+Result<std::optional<T>> one_row(Database& db, const std::string& sql, std::initializer_list<std::string_view> binds, Map map) {
+  auto st = db.prepare(sql);
+  if (!st) return st.error();
+  int i = 0;
+  for (auto b : binds) st->bind(++i, b);
+  auto row = st->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<T>();
+  return std::optional<T>(map(*st));
+}
+
+// Every row of a query with text parameters, mapped.
+template <typename T, typename Map>
+Result<std::vector<T>> all_rows(Database& db, const std::string& sql, std::initializer_list<std::string_view> binds, Map map) {
+  auto st = db.prepare(sql);
+  if (!st) return st.error();
+  int i = 0;
+  for (auto b : binds) st->bind(++i, b);
+  std::vector<T> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(map(*st));
+  }
+}
+
 constexpr const char* kRenderColumns = "id, session, owner, status, draft, format, file, download_key, expires, error, created, updated";
 
 }  // namespace
@@ -107,14 +136,11 @@ Status SessionStore::put_token(const TokenRecord& t) {
 
 Result<std::optional<TokenRecord>> SessionStore::token(const std::string& hash) {
   std::lock_guard lock(mutex_);
-  auto st = db_.prepare("SELECT hash, client_id, anonymous, created, expires, total, available, frozen FROM tokens WHERE hash=?");
-  if (!st) return st.error();
-  st->bind(1, hash);
-  auto row = st->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<TokenRecord>();
-  return std::optional<TokenRecord>(TokenRecord{st->text(0), st->text(1), st->integer(2) != 0, st->integer(3), st->integer(4),
-                                                st->integer(5), st->integer(6), st->integer(7)});
+  return one_row<TokenRecord>(db_, "SELECT hash, client_id, anonymous, created, expires, total, available, frozen FROM tokens WHERE hash=?", {hash},
+                              [](const Statement& st) {
+                                return TokenRecord{st.text(0), st.text(1), st.integer(2) != 0, st.integer(3), st.integer(4),
+                                                   st.integer(5), st.integer(6), st.integer(7)};
+                              });
 }
 
 Result<bool> SessionStore::freeze_credits(const std::string& hash, int64_t n) {
@@ -146,15 +172,10 @@ Result<SessionRecord> SessionStore::create_session(const std::string& owner, con
 
 Result<std::optional<SessionRecord>> SessionStore::session(const std::string& id) {
   std::lock_guard lock(mutex_);
-  auto st = db_.prepare("SELECT id, owner, task_id, language, created, draft FROM sessions WHERE id=?");
-  if (!st) return st.error();
-  st->bind(1, id);
-  auto row = st->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<SessionRecord>();
-  auto draft = Draft::from_json(parse_or_empty(st->text(5)));
-  return std::optional<SessionRecord>(
-      SessionRecord{st->text(0), st->text(1), st->text(2), st->text(3), st->integer(4), draft ? std::move(draft).value() : Draft()});
+  return one_row<SessionRecord>(db_, "SELECT id, owner, task_id, language, created, draft FROM sessions WHERE id=?", {id}, [](const Statement& st) {
+    auto draft = Draft::from_json(parse_or_empty(st.text(5)));
+    return SessionRecord{st.text(0), st.text(1), st.text(2), st.text(3), st.integer(4), draft ? std::move(draft).value() : Draft()};
+  });
 }
 
 Status SessionStore::save_draft(const std::string& session, const Draft& draft) {
@@ -177,27 +198,14 @@ Result<MediaRecord> SessionStore::add_media(MediaRecord m) {
 
 Result<std::vector<MediaRecord>> SessionStore::media(const std::string& session) {
   std::lock_guard lock(mutex_);
-  auto st = db_.prepare("SELECT id, session, kind, name, file, info, created FROM media WHERE session=? ORDER BY created, rowid");
-  if (!st) return st.error();
-  st->bind(1, session);
-  std::vector<MediaRecord> out;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    out.push_back(media_from(*st));
-  }
+  return all_rows<MediaRecord>(db_, "SELECT id, session, kind, name, file, info, created FROM media WHERE session=? ORDER BY created, rowid",
+                               {session}, media_from);
 }
 
 Result<std::optional<MediaRecord>> SessionStore::media_by_id(const std::string& session, const std::string& id) {
   std::lock_guard lock(mutex_);
-  auto st = db_.prepare("SELECT id, session, kind, name, file, info, created FROM media WHERE session=? AND id=?");
-  if (!st) return st.error();
-  st->bind(1, session).bind(2, id);
-  auto row = st->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<MediaRecord>();
-  return std::optional<MediaRecord>(media_from(*st));
+  return one_row<MediaRecord>(db_, "SELECT id, session, kind, name, file, info, created FROM media WHERE session=? AND id=?", {session, id},
+                              media_from);
 }
 
 Status SessionStore::update_media_info(const std::string& id, const json& info) {
@@ -220,37 +228,19 @@ Status SessionStore::put_render(const RenderRecord& r) {
 
 Result<std::optional<RenderRecord>> SessionStore::render(const std::string& id) {
   std::lock_guard lock(mutex_);
-  auto st = db_.prepare(std::string("SELECT ") + kRenderColumns + " FROM renders WHERE id=?");
-  if (!st) return st.error();
-  st->bind(1, id);
-  auto row = st->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<RenderRecord>();
-  return std::optional<RenderRecord>(render_from(*st));
+  return one_row<RenderRecord>(db_, std::string("SELECT ") + kRenderColumns + " FROM renders WHERE id=?", {id}, render_from);
 }
 
 Result<std::optional<RenderRecord>> SessionStore::render_by_key(const std::string& key) {
   std::lock_guard lock(mutex_);
-  auto st = db_.prepare(std::string("SELECT ") + kRenderColumns + " FROM renders WHERE download_key=? AND download_key<>''");
-  if (!st) return st.error();
-  st->bind(1, key);
-  auto row = st->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<RenderRecord>();
-  return std::optional<RenderRecord>(render_from(*st));
+  return one_row<RenderRecord>(db_, std::string("SELECT ") + kRenderColumns + " FROM renders WHERE download_key=? AND download_key<>''", {key},
+                               render_from);
 }
 
 Result<std::vector<RenderRecord>> SessionStore::unfinished_renders() {
   std::lock_guard lock(mutex_);
-  auto st = db_.prepare(std::string("SELECT ") + kRenderColumns + " FROM renders WHERE status IN ('queued','running') ORDER BY created");
-  if (!st) return st.error();
-  std::vector<RenderRecord> out;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    out.push_back(render_from(*st));
-  }
+  return all_rows<RenderRecord>(db_, std::string("SELECT ") + kRenderColumns + " FROM renders WHERE status IN ('queued','running') ORDER BY created",
+                                {}, render_from);
 }
 
 }  // namespace bgm
