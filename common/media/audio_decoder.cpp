@@ -33,9 +33,9 @@ Status decode_audio(const std::filesystem::path& path, int sample_rate, const De
     return make_error(ErrorCode::kMedia, "Could not open the audio decoder: " + ff::error_text(err));
 
   SwrContext* swr_raw = nullptr;
-  AVChannelLayout stereo;
+  AVChannelLayout stereo{};  // zeroed: av_channel_layout_copy() frees what the target held
   av_channel_layout_default(&stereo, 2);
-  AVChannelLayout in_layout;
+  AVChannelLayout in_layout{};  // zeroed: av_channel_layout_copy() frees what the target held
   if (ctx->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) av_channel_layout_default(&in_layout, ctx->ch_layout.nb_channels);
   else av_channel_layout_copy(&in_layout, &ctx->ch_layout);
   err = swr_alloc_set_opts2(&swr_raw, &stereo, AV_SAMPLE_FMT_FLTP, sample_rate, &in_layout, ctx->sample_fmt, ctx->sample_rate, 0, nullptr);

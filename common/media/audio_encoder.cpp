@@ -69,7 +69,7 @@ class Encoder {
     if ((err = avformat_write_header(out_.get(), nullptr)) < 0) return ff::write_failure(path, err);
 
     SwrContext* swr = nullptr;
-    AVChannelLayout stereo;
+    AVChannelLayout stereo{};  // zeroed: av_channel_layout_copy() frees what the target held
     av_channel_layout_default(&stereo, 2);
     err = swr_alloc_set_opts2(&swr, &stereo, ctx_->sample_fmt, rate, &stereo, AV_SAMPLE_FMT_FLTP, rate, 0, nullptr);
     if (err < 0 || swr_init(swr) < 0) {

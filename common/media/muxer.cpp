@@ -54,7 +54,7 @@ class TrackEncoder {
     av_dict_set(&stream_->metadata, "handler_name", track.title.c_str(), 0);
     stream_->disposition = index == 0 ? AV_DISPOSITION_DEFAULT : 0;
     SwrContext* swr = nullptr;
-    AVChannelLayout stereo;
+    AVChannelLayout stereo{};  // zeroed: av_channel_layout_copy() frees what the target held
     av_channel_layout_default(&stereo, 2);
     if (swr_alloc_set_opts2(&swr, &stereo, ctx_->sample_fmt, ctx_->sample_rate, &stereo, AV_SAMPLE_FMT_FLTP, rate, 0, nullptr) < 0 ||
         swr_init(swr) < 0) {
