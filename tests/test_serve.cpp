@@ -308,6 +308,29 @@ TEST_F(Serve, ARestartKeepsSessionsRendersAndLinks) {
   EXPECT_NE(more.final_text().find("calmer"), std::string::npos);
 }
 
+TEST_F(Serve, AStopMidTurnAnswersTheStreamAndTheNextStartGoesOn) {
+  NemoClient c = signed_in();
+  ASSERT_EQ(c.upload(at("rec.mp4")).code(), 0);
+  test::ChatStream stream;
+  std::thread chat([&] { stream = c.chat("generate background music for my video"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  server_->stop();  // what SIGINT / SIGTERM do
+  chat.join();
+  ASSERT_FALSE(stream.events.empty()) << "the stream in flight gets an answer, not a cut: " << stream.error_body;
+  EXPECT_TRUE(stream.events.back().value("turnComplete", false));
+  // Either the turn finished before the stop, or it says it did not; credits are never left frozen.
+  server_.reset();
+  start(options_);
+  NemoClient again(server_->url());
+  again.token = c.token;
+  again.session = c.session;
+  const json credits = again.credits().data();
+  EXPECT_EQ(credits["frozen"], 0);
+  const bool made = !again.state().data()["state"]["generated_media"].empty();
+  EXPECT_EQ(credits["available"], made ? 98 : 100);
+  EXPECT_EQ(stream.events.back().contains("errorCode"), !made);
+}
+
 TEST_F(Serve, EightClientsRunFullFlowsAtOnce) {
   std::vector<std::thread> threads;
   std::vector<std::string> failures(8);
