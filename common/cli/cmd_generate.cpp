@@ -11,6 +11,7 @@
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
 #include "core/json_text.h"
+#include "engine/engine_json.h"
 #include "engine/generate.h"
 #include "spec/spec_format.h"
 
@@ -100,18 +101,14 @@ int run_generate(const std::vector<std::string>& argv) {
         {"frames", r.frames},
         {"sample_rate", r.sample_rate},
         {"spec", spec_to_json(r.spec)},
-        {"master", {{"input_lufs", r.master.input_lufs}, {"gain_db", r.master.gain_db}, {"output_lufs", r.master.output_lufs},
-                    {"max_gain_reduction_db", r.master.max_gain_reduction_db}, {"limited_share", r.master.limited_share}}},
-        {"sections", nlohmann::json::array()},
+        {"master", master_to_json(r.master)},
+        {"sections", sections_to_json(r.score)},
         {"stems", stems},
         {"midi", r.midi_file ? nlohmann::json(r.midi_file->string()) : nlohmann::json(nullptr)},
         {"soundfont", r.soundfont.string()},
         {"seconds", {{"compose", r.seconds.compose}, {"load", r.seconds.load}, {"render", r.seconds.render},
                      {"master", r.seconds.master}, {"encode", r.seconds.encode}}},
     };
-    for (const auto& s : r.score.sections)
-      out["sections"].push_back({{"name", s.name}, {"start_s", r.score.seconds_at(static_cast<double>(s.start_tick))},
-                                 {"end_s", r.score.seconds_at(static_cast<double>(s.start_tick + s.length))}, {"energy", s.energy}});
     std::printf("%s\n", json_text(out).c_str());
     return kExitOk;
   }

@@ -11,6 +11,7 @@
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
 #include "core/json_text.h"
+#include "engine/engine_json.h"
 #include "engine/score.h"
 #include "spec/spec_format.h"
 
@@ -114,9 +115,7 @@ int run_score(const std::vector<std::string>& argv) {
   if (!result) return report_failure(result.error(), json);
   const auto& r = *result;
   if (json) {
-    nlohmann::json sections = nlohmann::json::array(), speech = nlohmann::json::array(), stems = nlohmann::json::array();
-    for (const auto& s : r.score.sections)
-      sections.push_back({{"name", s.name}, {"start_s", r.score.seconds_at(static_cast<double>(s.start_tick))}, {"energy", s.energy}});
+    nlohmann::json speech = nlohmann::json::array(), stems = nlohmann::json::array();
     for (const auto& s : r.audio.speech) speech.push_back({s.start, s.end});
     for (const auto& p : r.stem_files) stems.push_back(p.string());
     nlohmann::json out = {{"ok", true},
@@ -128,9 +127,9 @@ int run_score(const std::vector<std::string>& argv) {
                           {"spec", spec_to_json(r.spec)},
                           {"analysis", analysis_to_json(r.analysis)},
                           {"speech", speech},
-                          {"sections", sections},
+                          {"sections", sections_to_json(r.score)},
                           {"stems", stems},
-                          {"master", {{"output_lufs", r.master.output_lufs}, {"max_gain_reduction_db", r.master.max_gain_reduction_db}}}};
+                          {"master", master_to_json(r.master)}};
     std::printf("%s\n", json_text(out).c_str());
     return kExitOk;
   }
