@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -89,6 +90,7 @@ struct NemoServer::Impl {
   std::unique_ptr<httplib::Server> http;
   std::thread listener;
   int port = 0;
+  std::atomic<int> streams{0};  // chat streams still being written
   std::mutex rate_mutex;
   std::map<std::string, std::pair<int64_t, int>> rate;  // token hash -> (minute, count)
 
@@ -330,7 +332,14 @@ void NemoServer::Impl::chat(const httplib::Request& req, httplib::Response& res,
   if (!submitted) return answer_error(res, submitted.error());
   const auto heartbeat = std::chrono::milliseconds(static_cast<int64_t>(10000 * options.time_scale));
   res.set_header("Cache-Control", "no-cache");
-  res.set_chunked_content_provider("text/event-stream", [channel, heartbeat](size_t, httplib::DataSink& sink) {
+  res.set_header("Connection", "close");  // a turn is one long answer; the next request opens its own connection
+  ++streams;
+  // Counted until its last event is written (or the client is gone): stop() waits for that.
+  auto counted = std::make_shared<std::atomic<bool>>(true);
+  auto uncount = [this, counted] {
+    if (counted->exchange(false)) --streams;
+  };
+  res.set_chunked_content_provider("text/event-stream", [channel, heartbeat, uncount](size_t, httplib::DataSink& sink) {
     bool finished = false;
     auto lines = channel->wait_and_take(std::max(heartbeat, std::chrono::milliseconds(10)), finished);
     if (lines.empty() && !finished) {
@@ -339,9 +348,12 @@ void NemoServer::Impl::chat(const httplib::Request& req, httplib::Response& res,
     }
     for (const auto& l : lines)
       if (!sink.write(l.data(), l.size())) return false;  // the client left; the turn still completes
-    if (finished) sink.done();
+    if (finished) {
+      sink.done();
+      uncount();
+    }
     return true;
-  });
+  }, [uncount](bool) { uncount(); });
 }
 
 void NemoServer::Impl::upload(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
@@ -498,6 +510,7 @@ Status NemoServer::start() {
   s.http->set_payload_max_length(kMaxUploadBytes + kMultipartSlack);
   s.http->set_tcp_nodelay(true);  // small answers (state, credits) go out at once, not after a delayed ACK
   s.http->set_read_timeout(60);
+  s.http->set_keep_alive_timeout(2);  // an idle connection holds a thread (and a stop) at most 2 s
   s.http->set_write_timeout(60);
   s.routes();
   if (s.options.port == 0) {
@@ -530,8 +543,12 @@ std::string NemoServer::url() const { return impl_->base_url(); }
 
 void NemoServer::stop() {
   Impl& s = *impl_;
+  // The work first: running turns are cancelled and every stream in flight gets its final event; the HTTP server
+  // stops writing chunked answers once it is stopping, so it stops only when those streams are written (or after
+  // 5 s). Renders stay in the database, to be run again at the next start.
+  if (s.queue) s.queue->shutdown();
+  for (int i = 0; i < 500 && s.streams > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   if (s.http) s.http->stop();
-  if (s.queue) s.queue->shutdown();  // streams in flight get their final event; renders stay to resume
   if (s.listener.joinable()) s.listener.join();
   s.http.reset();
 }
