@@ -331,6 +331,26 @@ TEST_F(Serve, AStopMidTurnAnswersTheStreamAndTheNextStartGoesOn) {
   EXPECT_EQ(stream.events.back().contains("errorCode"), !made);
 }
 
+TEST_F(Serve, DownloadLinksExpire) {
+  server_.reset();
+  ServeOptions o;
+  o.link_lifetime_s = 1;
+  start(o);
+  NemoClient c = signed_in();
+  ASSERT_EQ(c.upload(at("short.mp4")).code(), 0);
+  c.chat("music for my video");
+  ASSERT_EQ(c.start_export("render_short").code(), 0);
+  auto done = c.export_and_download("render_short", at("short-out.mp4"));
+  ASSERT_EQ(done.data()["status"], "completed");
+  EXPECT_FALSE(done.body.contains("download_failed")) << "in time, the link works";
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+  const std::string url = done.data()["output"]["url"];
+  auto late = test::run("curl -s -o /dev/null -w '%{http_code}' " + quote(url));
+  EXPECT_EQ(late.out, "410") << "an expired link is refused";
+  auto guessed = test::run("curl -s -o /dev/null -w '%{http_code}' " + quote(url.substr(0, url.find("/download/") + 10) + std::string(48, 'a') + "/x.mp4"));
+  EXPECT_EQ(guessed.out, "404");
+}
+
 TEST_F(Serve, EightClientsRunFullFlowsAtOnce) {
   std::vector<std::thread> threads;
   std::vector<std::string> failures(8);
