@@ -159,3 +159,29 @@ TEST(ChatCommand, ATerminalConversationFromUploadToExport) {
 
 }  // namespace
 }  // namespace bgm
+
+namespace bgm {
+namespace {
+
+TEST(ChatCommand, AVoiceOverGetsMusicUnderIt) {
+  test::TempDir dir;
+  ASSERT_EQ(test::run("ffmpeg -v error -y -f lavfi -i sine=f=180:r=48000:d=6 " + test::quote(dir / "voice.wav")).exit_code, 0);
+  std::string lines;
+  for (const std::string& l : std::vector<std::string>{"calm music under my narration", "status", "export"}) lines += " " + test::quote(l);
+  auto r = test::run("printf '%s\\n'" + lines + " | " + test::cli_path() + " chat " + test::quote(dir / "voice.wav") + " --data " +
+                     test::quote(dir / "data") + " --output " + test::quote(dir.path()));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("I'll compose music to sit under voice (0:06)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Timeline (2 tracks): 1. Audio: voice (0-6s) 2. BGM:"), std::string::npos) << r.out;
+  const auto out = dir / "voice-bgm.m4a";
+  ASSERT_TRUE(std::filesystem::is_regular_file(out)) << r.out;
+  EXPECT_NEAR(test::decoded_samples(out) / 48000.0, 6.0, 0.05);
+  // The voice is in the mix: its 180 Hz tone stands out of the music.
+  const auto tone = test::run("ffmpeg -v error -i " + test::quote(out) + " -af bandpass=f=180:width_type=h:w=20,astats=metadata=1:reset=0,"
+                              "ametadata=print:key=lavfi.astats.Overall.RMS_level:file=- -f null - | tail -1");
+  const double level = std::atof(tone.out.c_str() + tone.out.rfind('=') + 1);
+  EXPECT_GT(level, -30) << tone.out;
+}
+
+}  // namespace
+}  // namespace bgm

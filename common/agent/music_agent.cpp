@@ -163,7 +163,12 @@ AgentTurn run_agent_turn(const Draft& draft, std::string_view message, const Age
     d.set_music(m);
     turn.render_music = true;
     turn.calls.push_back({"generate_music", {{"prompt", raw}, {"duration_s", seconds}, {"seed", m.seed}, {"for_video", video.has_value()}}});
-    if (video) {
+    if (video && video->audio) {
+      const std::string name = video->name.empty() ? (zh ? "你的录音" : "your recording") : video->name;
+      reply.say("I'll compose music to sit under " + name + " (" + clock_text(seconds) + ") at " + pct(m.volume) +
+                    (m.duck ? ", stepping back when someone speaks." : "."),
+                "我会为“" + name + "”（" + clock_text(seconds) + "）创作垫乐，音量 " + pct(m.volume) + (m.duck ? "，有人说话时自动压低。" : "。"));
+    } else if (video) {
       const std::string name = video->name.empty() ? (zh ? "你的视频" : "your video") : video->name;
       reply.say("I'll compose music that follows " + name + " (" + clock_text(seconds) + "), its cuts and its mood, at " + pct(m.volume) +
                     " under its own sound" + (m.duck ? ", stepping back when someone speaks." : "."),

@@ -96,15 +96,17 @@ Result<JobResult> score_file(const JobRequest& job, const JobEvents& events, con
   if (r->video_copied) say(events, "WroteCopied", {name}, "Wrote " + name + " (the video copied, not re-encoded).");
   else say(events, "Wrote", {name}, "Wrote " + name + ".");
   JobResult result{r->output, r->spec.style_id, r->spec.style_name, r->duration_s, video_out, {}, {}};
-  if (keep && video_out) {
+  // A session to refine it in: for the recording with music (a video, or a sound recording with music under it).
+  if (keep && (video_out || info->kind == MediaKind::kAudio)) {
     AdoptedResult made;
     made.recording = input;
+    made.picture = video_out;
     made.prompt = job.prompt;
     made.spec = r->spec;
     made.duration_s = r->duration_s;
     made.volume = r->music_volume;
     made.duck = job.duck;
-    made.analysis = &r->analysis;
+    made.analysis = video_out ? &r->analysis : nullptr;
     keep(made, result);
   }
   return result;

@@ -84,6 +84,7 @@ const char* role_of(const json& track) {
     const auto& r = track["m"]["role"].get_ref<const std::string&>();
     if (r == "bgm") return "bgm";
     if (r == "title") return "title";
+    if (r == "recording") return "recording";
   }
   return "";
 }
@@ -160,9 +161,12 @@ void Draft::update_duration() {
 
 std::optional<DraftVideo> Draft::video() const {
   const json* t = find_track(kTrackVideo, "");
+  const bool audio = !t;
+  if (!t) t = find_track(kTrackAudio, "recording");
   if (!t) return std::nullopt;
   const json* sg = first_segment(*t);
   DraftVideo v;
+  v.audio = audio;
   v.name = t->contains("m") ? get_or<std::string>((*t)["m"], "name", "") : "";
   if (sg) {
     v.source = get_or<std::string>(*sg, "src", "");
@@ -216,9 +220,11 @@ std::optional<int> Draft::export_height() const {
 }
 
 void Draft::set_video(const DraftVideo& v) {
-  json* t = find_track(kTrackVideo, "");
+  json* t = v.audio ? find_track(kTrackAudio, "recording") : find_track(kTrackVideo, "");
   if (!t) {
-    json_["t"].insert(json_["t"].begin(), json{{"tt", kTrackVideo}, {"m", json::object()}, {"sg", json::array()}});
+    json track = v.audio ? json{{"tt", kTrackAudio}, {"m", {{"role", "recording"}}}, {"sg", json::array()}}
+                         : json{{"tt", kTrackVideo}, {"m", json::object()}, {"sg", json::array()}};
+    json_["t"].insert(json_["t"].begin(), std::move(track));
     t = &json_["t"][0];
   }
   if (!t->contains("m") || !(*t)["m"].is_object()) (*t)["m"] = json::object();
@@ -234,9 +240,11 @@ void Draft::set_video(const DraftVideo& v) {
 void Draft::set_music(const DraftMusic& m) {
   json* t = find_track(kTrackAudio, "bgm");
   if (!t) {
-    // After the video track, before text tracks: the order a person reads.
+    // After the recording (video or sound), before text tracks: the order a person reads.
     auto& tracks = json_["t"];
-    auto at = std::find_if(tracks.begin(), tracks.end(), [](const json& x) { return get_or<int>(x, "tt", -1) != kTrackVideo; });
+    auto at = std::find_if(tracks.begin(), tracks.end(), [](const json& x) {
+      return get_or<int>(x, "tt", -1) != kTrackVideo && std::string(role_of(x)) != "recording";
+    });
     at = tracks.insert(at, json{{"tt", kTrackAudio}, {"m", {{"role", "bgm"}}}, {"sg", json::array()}});
     t = &*at;
   }

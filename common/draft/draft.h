@@ -24,11 +24,14 @@ inline constexpr size_t kMaxDraftTracks = 32;
 inline constexpr size_t kMaxDraftSegments = 256;  // per track
 inline constexpr size_t kMaxDraftRanges = 32;     // range edits on the music
 
+// The recording the music is made for: a video (track type 0), or a sound recording such as a voice-over (an
+// audio track with m.role "recording"), under which the music is mixed.
 struct DraftVideo {
   std::string source;  // the session's media id
   std::string name;    // what a person calls it ("city timelapse")
   int64_t start_ms = 0;
   int64_t duration_ms = 0;
+  bool audio = false;  // a sound recording, no picture
 };
 
 // The background music: what it is (the spec's choices, enough to make the same piece again) and how it sits
@@ -66,7 +69,7 @@ class Draft {
   const nlohmann::json& as_json() const { return json_; }
   int64_t duration_ms() const;
 
-  std::optional<DraftVideo> video() const;
+  std::optional<DraftVideo> video() const;  // the recording: the first video track, else the audio recording
   std::optional<DraftMusic> music() const;
   std::optional<DraftTitle> title() const;
   std::optional<int> export_height() const;  // m.export.height

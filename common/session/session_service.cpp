@@ -168,7 +168,7 @@ Result<MediaRecord> SessionService::make_music(const std::string& session, Draft
     req.midi_path = midi;
     auto r = score_recording(req, cancel, progress);
     if (!r) return r.error();
-    if (!req.analysis_file) {
+    if (!req.analysis_file && !video->audio) {
       // Kept for the next refinement and the export: the video is decoded once per session.
       auto arel = store_.media_file_for(session, video->source, ".bgm.json");
       if (arel && write_analysis_file(r->analysis, store_.absolute(*arel))) {
@@ -216,8 +216,11 @@ Result<ChatOutcome> SessionService::chat(const std::string& session, std::string
   ctx.text_duration_s = options_.text_duration_s;
   ctx.fresh_seed = random_u64() % 1000000;
   for (const auto& m : *media) {
-    if ((m.kind != "upload" && m.kind != "linked") || !m.info.value("has_video", false)) continue;
+    if (m.kind != "upload" && m.kind != "linked") continue;
+    const bool picture = m.info.value("has_video", false), sound = m.info.value("has_audio", false);
+    if (!picture && !sound) continue;
     DraftVideo v;
+    v.audio = !picture;  // a voice-over: the music goes under it
     v.source = m.id;
     v.name = fs::path(m.name).stem().string();
     v.duration_ms = m.info.value("duration_ms", int64_t{0});
@@ -297,13 +300,14 @@ Result<SessionRecord> SessionService::adopt(const AdoptedResult& made) {
     m.kind = "linked";
     m.name = made.recording->filename().string();
     m.file = fs::absolute(*made.recording).string();
-    m.info = {{"duration_ms", static_cast<int64_t>(std::llround(made.duration_s * 1000))}, {"has_video", made.analysis != nullptr}};
-    if (made.analysis) {
+    m.info = {{"duration_ms", static_cast<int64_t>(std::llround(made.duration_s * 1000))}, {"has_video", made.picture},
+              {"has_audio", !made.picture}};
+    if (made.analysis && made.picture) {
       auto arel = store_.media_file_for(s->id, m.id, ".bgm.json");
       if (arel && write_analysis_file(*made.analysis, store_.absolute(*arel))) m.info["analysis"] = *arel;
     }
     if (auto added = store_.add_media(m); !added) return added.error();
-    if (made.analysis) draft.set_video({m.id, made.recording->stem().string(), 0, static_cast<int64_t>(std::llround(made.duration_s * 1000))});
+    draft.set_video({m.id, made.recording->stem().string(), 0, static_cast<int64_t>(std::llround(made.duration_s * 1000)), !made.picture});
   }
   DraftMusic music;
   music.prompt = made.prompt;
@@ -318,7 +322,7 @@ Result<SessionRecord> SessionService::adopt(const AdoptedResult& made) {
 
 std::string SessionService::export_extension(const Draft& draft, const std::string& format) const {
   const auto video = draft.video();
-  if (!video || video->source.empty()) return "m4a";
+  if (!video || video->source.empty() || video->audio) return "m4a";
   if (format == "mov" || format == "mkv" || format == "webm") return format;
   return "mp4";
 }

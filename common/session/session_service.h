@@ -47,6 +47,7 @@ struct ChatOptions {
 // What a finished score or piece was made of, to start a session on it (the dock refines its results).
 struct AdoptedResult {
   std::optional<std::filesystem::path> recording;  // the scored recording, used in place (not copied)
+  bool picture = true;                              // false: a sound recording (the music went under it)
   std::string prompt;
   MusicSpec spec;
   double duration_s = 0;
