@@ -9,6 +9,7 @@
 #include <csignal>
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "server/nemo_server.h"
@@ -63,6 +64,13 @@ class Serve : public ::testing::Test {
     ASSERT_TRUE(ok) << ok.error().message;
   }
   void SetUp() override { start(); }
+  // The server again (same data folder) with options of the test's own.
+  void restart(const std::function<void(ServeOptions&)>& set) {
+    server_.reset();
+    ServeOptions o;
+    set(o);
+    start(o);
+  }
   NemoClient client() { return NemoClient(server_->url()); }
   NemoClient signed_in() {
     NemoClient c = client();
@@ -148,10 +156,9 @@ TEST_F(Serve, ChatStreamsCallsPartialsAndAFinalEventWithHeartbeats) {
 }
 
 TEST_F(Serve, CreditsAreFrozenWhileMusicIsMadeThenCharged) {
-  server_.reset();
-  ServeOptions o;
-  o.requests_per_minute = 1000000;  // the test polls fast; the rate limit has its own test
-  start(o);
+  restart([](ServeOptions& o) {
+    o.requests_per_minute = 1000000;  // the test polls fast; the rate limit has its own test
+  });
   NemoClient c = signed_in();
   ASSERT_EQ(c.upload(at("rec.mp4")).code(), 0);
   std::atomic<bool> done{false};
@@ -210,10 +217,9 @@ TEST_F(Serve, InternalAddressesAreNotUploadSources) {
 }
 
 TEST_F(Serve, OutOfCreditsIs2001AndNothingStaysFrozen) {
-  server_.reset();
-  ServeOptions o;
-  o.credits_per_token = 1;
-  start(o);
+  restart([](ServeOptions& o) {
+    o.credits_per_token = 1;
+  });
   NemoClient c = signed_in();
   ASSERT_EQ(c.upload(at("rec.mp4")).code(), 0);
   auto s = c.chat("generate music for my video");  // 12 s of music: 2 credits
@@ -230,10 +236,9 @@ TEST_F(Serve, ExportWithoutAttributionIs402AndOverTheRateIs429) {
   auto a = c.start_export("render_1");
   EXPECT_EQ(a.http, 402);
   EXPECT_EQ(a.code(), 402);
-  server_.reset();
-  ServeOptions o;
-  o.requests_per_minute = 5;
-  start(o);
+  restart([](ServeOptions& o) {
+    o.requests_per_minute = 5;
+  });
   NemoClient r = client();
   ASSERT_EQ(r.anonymous_token("rate-client").code(), 0);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(r.credits().code(), 0);
@@ -332,10 +337,9 @@ TEST_F(Serve, AStopMidTurnAnswersTheStreamAndTheNextStartGoesOn) {
 }
 
 TEST_F(Serve, DownloadLinksExpire) {
-  server_.reset();
-  ServeOptions o;
-  o.link_lifetime_s = 1;
-  start(o);
+  restart([](ServeOptions& o) {
+    o.link_lifetime_s = 1;
+  });
   NemoClient c = signed_in();
   ASSERT_EQ(c.upload(at("short.mp4")).code(), 0);
   c.chat("music for my video");
