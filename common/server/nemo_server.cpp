@@ -70,7 +70,7 @@ Result<json> read_json(const httplib::ContentReader& reader) {
   });
   if (over) return make_error(ErrorCode::kInvalidArgument, "The request body is over 2 MB.");
   json j = json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return make_error(ErrorCode::kInvalidArgument, "The request body must be a JSON object.");
+  if (j.is_discarded() || !j.is_object()) return make_error(ErrorCode::kInvalidArgument, "The request body must be a JSON object, in UTF-8.");
   return j;
 }
 
