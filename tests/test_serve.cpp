@@ -120,6 +120,13 @@ TEST_F(Serve, EveryCallNeedsAValidTokenAndItsOwnSession) {
   EXPECT_EQ(b.chat("hello").error_body.find("1002") != std::string::npos, true);
   b.session = "s_0123456789abcdef";
   EXPECT_EQ(b.state().code(), 1002);
+  // Fields of the wrong type are read as absent: a clear answer, never an exception (a 500).
+  auto typed = b.call("POST", "/run_sse", R"({"session_id": 5, "new_message": {"parts": 5}})");
+  EXPECT_EQ(typed.code(), 1002) << typed.body;
+  typed = b.call("POST", "/api/render/proxy/lambda", R"({"id": 5, "sessionId": [], "output": 7})",
+                 {{"X-Skill-Source", "t"}, {"X-Skill-Version", "1"}, {"X-Skill-Platform", "unknown"}});
+  EXPECT_EQ(typed.code(), 1002) << typed.body;
+  EXPECT_EQ(b.call("POST", "/api/tasks/me/with-session/nemo_agent", R"({"language": 5})").code(), 0);
   b.session = "..%2F..%2Fetc";
   auto escape = b.state();
   EXPECT_NE(escape.code(), 0);

@@ -3,7 +3,9 @@
 #include <filesystem>
 
 #include "agent/message_words.h"
+#include "core/atomic_file.h"
 #include "core/text.h"
+#include "media/media_probe.h"
 
 namespace bgm {
 namespace {
@@ -26,12 +28,7 @@ std::string find_path(std::string_view line) {
     }
     if (token.empty()) continue;
     const bool rooted = token[0] == '/' || token.rfind("~/", 0) == 0 || token.rfind("./", 0) == 0 || token.rfind("../", 0) == 0;
-    std::string ext = ascii_lower(std::filesystem::path(token).extension().string());
-    static const char* kExts[] = {".mp4", ".mov", ".avi", ".webm", ".mkv", ".jpg", ".jpeg", ".png", ".gif", ".webp",
-                                  ".mp3", ".wav", ".m4a", ".aac"};
-    bool media = false;
-    for (const char* e : kExts) media = media || ext == e;
-    if (rooted || media) {
+    if (rooted || is_supported_input_extension(lower_extension(token))) {
       if (token.rfind("~/", 0) == 0) {
         if (const char* home = std::getenv("HOME")) token = std::string(home) + token.substr(1);
       }

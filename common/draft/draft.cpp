@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/json_field.h"
+
 namespace bgm {
 
 using json = nlohmann::json;
@@ -100,15 +102,6 @@ const json* first_segment(const json& track) {
   return &track["sg"][0];
 }
 
-template <typename T>
-T get_or(const json& o, const char* key, T fallback) {
-  if (!o.is_object() || !o.contains(key)) return fallback;
-  try {
-    return o[key].get<T>();
-  } catch (const json::exception&) {
-    return fallback;
-  }
-}
 
 }  // namespace
 
@@ -124,7 +117,7 @@ Result<Draft> Draft::from_json(const json& j) {
   return d;
 }
 
-int64_t Draft::duration_ms() const { return get_or<int64_t>(json_, "d", 0); }
+int64_t Draft::duration_ms() const { return json_field<int64_t>(json_, "d", 0); }
 
 json* Draft::find_track(int type, const char* role) {
   return const_cast<json*>(static_cast<const Draft*>(this)->find_track(type, role));
@@ -133,7 +126,7 @@ json* Draft::find_track(int type, const char* role) {
 const json* Draft::find_track(int type, const char* role) const {
   // A track of that role; for video the first video track.
   for (const auto& t : json_["t"]) {
-    if (get_or<int>(t, "tt", -1) != type) continue;
+    if (json_field<int>(t, "tt", -1) != type) continue;
     if (type == kTrackVideo || std::string(role_of(t)) == role) return &t;
   }
   return nullptr;
@@ -142,7 +135,7 @@ const json* Draft::find_track(int type, const char* role) const {
 void Draft::remove_track(int type, const char* role) {
   auto& tracks = json_["t"];
   for (auto it = tracks.begin(); it != tracks.end(); ++it) {
-    if (get_or<int>(*it, "tt", -1) == type && std::string(role_of(*it)) == role) {
+    if (json_field<int>(*it, "tt", -1) == type && std::string(role_of(*it)) == role) {
       tracks.erase(it);
       break;
     }
@@ -154,7 +147,7 @@ void Draft::update_duration() {
   int64_t end = 0;
   for (const auto& t : json_["t"]) {
     if (!t.contains("sg") || !t["sg"].is_array()) continue;
-    for (const auto& sg : t["sg"]) end = std::max(end, get_or<int64_t>(sg, "st", 0) + get_or<int64_t>(sg, "d", 0));
+    for (const auto& sg : t["sg"]) end = std::max(end, json_field<int64_t>(sg, "st", 0) + json_field<int64_t>(sg, "d", 0));
   }
   json_["d"] = end;
 }
@@ -167,11 +160,11 @@ std::optional<DraftVideo> Draft::video() const {
   const json* sg = first_segment(*t);
   DraftVideo v;
   v.audio = audio;
-  v.name = t->contains("m") ? get_or<std::string>((*t)["m"], "name", "") : "";
+  v.name = t->contains("m") ? json_field<std::string>((*t)["m"], "name", "") : "";
   if (sg) {
-    v.source = get_or<std::string>(*sg, "src", "");
-    v.start_ms = get_or<int64_t>(*sg, "st", 0);
-    v.duration_ms = get_or<int64_t>(*sg, "d", 0);
+    v.source = json_field<std::string>(*sg, "src", "");
+    v.start_ms = json_field<int64_t>(*sg, "st", 0);
+    v.duration_ms = json_field<int64_t>(*sg, "d", 0);
   }
   return v;
 }
@@ -182,24 +175,26 @@ std::optional<DraftMusic> Draft::music() const {
   const json* sg = first_segment(*t);
   if (!sg) return std::nullopt;
   DraftMusic m;
-  m.source = get_or<std::string>(*sg, "src", "");
-  m.start_ms = get_or<int64_t>(*sg, "st", 0);
-  m.duration_ms = get_or<int64_t>(*sg, "d", 0);
-  m.volume = get_or<double>(*sg, "vol", 0.35);
+  m.source = json_field<std::string>(*sg, "src", "");
+  m.start_ms = json_field<int64_t>(*sg, "st", 0);
+  m.duration_ms = json_field<int64_t>(*sg, "d", 0);
+  m.volume = json_field<double>(*sg, "vol", 0.35);
   const json meta = sg->contains("m") ? (*sg)["m"] : json::object();
-  m.duck = get_or<bool>(meta, "duck", true);
-  m.prompt = get_or<std::string>(meta, "prompt", "");
-  m.style = get_or<std::string>(meta, "style", "");
-  m.style_name = get_or<std::string>(meta, "style_name", m.style);
-  if (meta.contains("mood")) m.mood = get_or<std::string>(meta, "mood", "");
-  if (meta.contains("energy")) m.energy = get_or<double>(meta, "energy", 0.5);
-  if (meta.contains("key")) m.key = get_or<std::string>(meta, "key", "");
-  m.exclude = get_or<std::vector<std::string>>(meta, "exclude", {});
-  m.seed = get_or<uint64_t>(meta, "seed", 0);
+  m.duck = json_field<bool>(meta, "duck", true);
+  m.prompt = json_field<std::string>(meta, "prompt", "");
+  m.style = json_field<std::string>(meta, "style", "");
+  m.style_name = json_field<std::string>(meta, "style_name", m.style);
+  if (meta.contains("mood")) m.mood = json_field<std::string>(meta, "mood", "");
+  if (meta.contains("energy")) m.energy = json_field<double>(meta, "energy", 0.5);
+  if (meta.contains("key")) m.key = json_field<std::string>(meta, "key", "");
+  if (meta.contains("exclude") && meta["exclude"].is_array())
+    for (const auto& e : meta["exclude"])
+      if (e.is_string()) m.exclude.push_back(e.get<std::string>());
+  m.seed = json_field<uint64_t>(meta, "seed", 0);
   if (meta.contains("ranges") && meta["ranges"].is_array()) {
     for (const auto& r : meta["ranges"]) {
-      const double st = get_or<int64_t>(r, "st", 0) / 1000.0;
-      m.ranges.push_back({st, st + get_or<int64_t>(r, "d", 0) / 1000.0, get_or<double>(r, "energy", 0)});
+      const double st = json_field<int64_t>(r, "st", 0) / 1000.0;
+      m.ranges.push_back({st, st + json_field<int64_t>(r, "d", 0) / 1000.0, json_field<double>(r, "energy", 0)});
     }
   }
   return m;
@@ -210,13 +205,13 @@ std::optional<DraftTitle> Draft::title() const {
   if (!t) return std::nullopt;
   const json* sg = first_segment(*t);
   if (!sg) return std::nullopt;
-  return DraftTitle{get_or<std::string>(*sg, "text", ""), get_or<int64_t>(*sg, "st", 0), get_or<int64_t>(*sg, "d", 0)};
+  return DraftTitle{json_field<std::string>(*sg, "text", ""), json_field<int64_t>(*sg, "st", 0), json_field<int64_t>(*sg, "d", 0)};
 }
 
 std::optional<int> Draft::export_height() const {
   const json& m = json_["m"];
   if (!m.contains("export") || !m["export"].contains("height")) return std::nullopt;
-  return get_or<int>(m["export"], "height", 0);
+  return json_field<int>(m["export"], "height", 0);
 }
 
 void Draft::set_video(const DraftVideo& v) {
@@ -243,7 +238,7 @@ void Draft::set_music(const DraftMusic& m) {
     // After the recording (video or sound), before text tracks: the order a person reads.
     auto& tracks = json_["t"];
     auto at = std::find_if(tracks.begin(), tracks.end(), [](const json& x) {
-      return get_or<int>(x, "tt", -1) != kTrackVideo && std::string(role_of(x)) != "recording";
+      return json_field<int>(x, "tt", -1) != kTrackVideo && std::string(role_of(x)) != "recording";
     });
     at = tracks.insert(at, json{{"tt", kTrackAudio}, {"m", {{"role", "bgm"}}}, {"sg", json::array()}});
     t = &*at;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "core/json_field.h"
 #include "spec/style_catalog.h"
 
 namespace bgm {
@@ -23,13 +24,6 @@ std::string span(int64_t st, int64_t d, Language lang) {
   return lang == Language::kChinese ? "（" + number(st) + "-" + number(st + d) + "秒" : " (" + number(st) + "-" + number(st + d) + "s";
 }
 
-std::string str(const json& o, const char* key) {
-  return o.is_object() && o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : std::string();
-}
-
-int64_t ms(const json& o, const char* key) {
-  return o.is_object() && o.contains(key) && o[key].is_number_integer() ? o[key].get<int64_t>() : 0;
-}
 
 }  // namespace
 
@@ -45,17 +39,17 @@ std::string summarize_draft(const Draft& draft, Language lang) {
     const int type = t.contains("tt") && t["tt"].is_number_integer() ? t["tt"].get<int>() : -1;
     const json meta = t.contains("m") ? t["m"] : json::object();
     const json sg = t.contains("sg") && t["sg"].is_array() && !t["sg"].empty() ? t["sg"][0] : json::object();
-    const int64_t st = ms(sg, "st"), d = ms(sg, "d");
+    const int64_t st = json_field<int64_t>(sg, "st", 0), d = json_field<int64_t>(sg, "d", 0);
     std::string line;
-    const std::string role = str(meta, "role");
+    const std::string role = json_field<std::string>(meta, "role", "");
     if (type == kTrackVideo) {
-      const std::string name = str(meta, "name");
+      const std::string name = json_field<std::string>(meta, "name", "");
       line = (zh ? "视频：" : "Video: ") + (name.empty() ? (zh ? "视频" : "video") : name) + span(st, d, lang) + (zh ? "）" : ")");
     } else if (type == kTrackAudio && role == "bgm") {
       const json m = sg.contains("m") ? sg["m"] : json::object();
-      std::string name = str(m, "style_name");
+      std::string name = json_field<std::string>(m, "style_name", "");
       if (zh) {
-        const StylePreset* style = StyleCatalog::builtin().find(str(m, "style"));
+        const StylePreset* style = StyleCatalog::builtin().find(json_field<std::string>(m, "style", ""));
         if (style && !style->name_zh.empty()) name = style->name_zh;
       }
       if (name.empty()) name = zh ? "音乐" : "music";
@@ -63,10 +57,10 @@ std::string summarize_draft(const Draft& draft, Language lang) {
       const std::string pct = std::to_string(static_cast<int>(std::lround(vol * 100))) + "%";
       line = (zh ? "背景音乐：" : "BGM: ") + name + span(st, d, lang) + (zh ? "，" : ", ") + pct + (zh ? "）" : ")");
     } else if (type == kTrackAudio) {
-      const std::string name = str(meta, "name");
+      const std::string name = json_field<std::string>(meta, "name", "");
       line = (zh ? "音频：" : "Audio: ") + (name.empty() ? (zh ? "音频" : "audio") : name) + span(st, d, lang) + (zh ? "）" : ")");
     } else if (type == kTrackText) {
-      const std::string text = str(sg, "text");
+      const std::string text = json_field<std::string>(sg, "text", "");
       line = role == "title" ? (zh ? "标题：“" + text + "”" : "Title: \"" + text + "\"") : (zh ? "文字：“" + text + "”" : "Text: \"" + text + "\"");
       line += span(st, d, lang) + (zh ? "）" : ")");
     } else {

@@ -55,6 +55,10 @@ std::string supported_input_extensions() {
   return out;
 }
 
+bool is_supported_input_extension(const std::string& ext) {
+  return listed(kVideoExt, ext) || listed(kImageExt, ext) || listed(kAudioExt, ext);
+}
+
 namespace {
 
 // An MP4/MOV file that starts like one (an 'ftyp' box) but that FFmpeg cannot open: its index (the 'moov' box,

@@ -44,6 +44,8 @@ struct MediaInfo {
 
 // "mp4, mov, avi, webm, mkv, jpg, jpeg, png, gif, webp, mp3, wav, m4a, aac"
 std::string supported_input_extensions();
+// Whether `ext` (lower case, no dot: "mp4") is one of those.
+bool is_supported_input_extension(const std::string& ext);
 
 // Errors: kNotFound (missing, a folder, unreadable), kUnsupported (extension), kMedia (empty, not decodable,
 // no video or audio stream). Messages say what is wrong and what to do.

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 
+#include "core/json_field.h"
 #include "core/json_text.h"
 #include "core/random_id.h"
 #include "server/event_channel.h"
@@ -215,7 +216,7 @@ void NemoServer::Impl::routes() {
     if (!token) return answer_error(res, token.error());
     auto body = read_json(reader);
     if (!body) return answer_error(res, body.error());
-    const std::string language = body->value("language", std::string("en")).substr(0, 16);
+    const std::string language = json_field<std::string>(*body, "language", "en").substr(0, 16);
     auto session = store->create_session(token->hash, language);
     if (!session) return answer_error(res, session.error());
     answer(res, 200, 0, "ok", {{"task_id", session->task_id}, {"session_id", session->id}});
@@ -288,12 +289,17 @@ void NemoServer::Impl::chat(const httplib::Request& req, httplib::Response& res,
   if (!token) return answer_error(res, token.error());
   auto body = read_json(reader);
   if (!body) return answer_error(res, body.error());
-  auto session = owned_session(body->value("session_id", std::string()), *token);
+  auto session = owned_session(json_field<std::string>(*body, "session_id", ""), *token);
   if (!session) return answer_error(res, session.error());
   std::string message;
-  const json& parts = body->contains("new_message") && (*body)["new_message"].is_object() ? (*body)["new_message"].value("parts", json::array()) : json::array();
-  for (const auto& p : parts)
-    if (p.is_object() && p.contains("text") && p["text"].is_string()) message += (message.empty() ? "" : "\n") + p["text"].get<std::string>();
+  const json none = json::array();
+  const json* parts = &none;
+  if (const auto m = body->find("new_message"); m != body->end() && m->is_object() && m->contains("parts") && (*m)["parts"].is_array())
+    parts = &(*m)["parts"];
+  for (const auto& p : *parts) {
+    const std::string text = json_field<std::string>(p, "text", "");
+    if (!text.empty()) message += (message.empty() ? "" : "\n") + text;
+  }
   if (auto ok = check_prompt_length(message); !ok) return answer_error(res, ok.error());
 
   auto channel = std::make_shared<EventChannel>();
@@ -449,9 +455,9 @@ void NemoServer::Impl::start_render(const httplib::Request& req, httplib::Respon
   }
   auto body = read_json(reader);
   if (!body) return answer_error(res, body.error());
-  auto session = owned_session(body->value("sessionId", std::string()), *token);
+  auto session = owned_session(json_field<std::string>(*body, "sessionId", ""), *token);
   if (!session) return answer_error(res, session.error());
-  const std::string id = body->value("id", std::string());
+  const std::string id = json_field<std::string>(*body, "id", "");
   if (id.empty() || id.size() > 64 || id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
     return answer(res, 400, 400, "The render id must be 1-64 letters, digits, '_' or '-' (e.g. render_1733000000).");
   }
@@ -469,8 +475,7 @@ void NemoServer::Impl::start_render(const httplib::Request& req, httplib::Respon
   r.session = session->id;
   r.owner = token->hash;
   r.draft = draft->as_json();
-  const json output = body->value("output", json::object());
-  r.format = output.is_object() ? output.value("format", std::string("mp4")) : "mp4";
+  r.format = body->contains("output") ? json_field<std::string>((*body)["output"], "format", "mp4") : "mp4";
   if (r.format != "mp4" && r.format != "mov" && r.format != "mkv" && r.format != "webm") r.format = "mp4";
   r.created_ms = now_ms();
   if (auto ok = store->put_render(r); !ok) return answer_error(res, ok.error());

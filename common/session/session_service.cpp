@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "analysis/live_analysis.h"
+#include "core/atomic_file.h"
 #include "core/random_id.h"
 #include "draft/draft_summary.h"
 #include "engine/generate.h"
@@ -63,19 +64,6 @@ void pin(DraftMusic& m, const MusicSpec& spec, double seconds) {
   m.duration_ms = static_cast<int64_t>(std::llround(seconds * 1000));
 }
 
-std::string lower_ext(const fs::path& p) {
-  std::string e = p.extension().string();
-  if (!e.empty()) e.erase(0, 1);
-  for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return e;
-}
-
-bool accepted_type(const std::string& ext) {
-  static const char* kTypes[] = {"mp4", "mov", "avi", "webm", "mkv", "jpg", "jpeg", "png", "gif", "webp", "mp3", "wav", "m4a", "aac"};
-  for (const char* t : kTypes)
-    if (ext == t) return true;
-  return false;
-}
 
 std::string done_line(const MusicSpec& spec, double seconds, Language lang) {
   std::ostringstream s;
@@ -109,8 +97,8 @@ Result<MediaRecord> SessionService::add_upload(const std::string& session, const
                                                const CancelToken* cancel) {
   std::error_code ec;
   RemoveOnExit cleanup{file};
-  const std::string ext = lower_ext(name);
-  if (!accepted_type(ext)) {
+  const std::string ext = lower_extension(name);
+  if (!is_supported_input_extension(ext)) {
     return make_error(ErrorCode::kUnsupported, "'" + name.substr(0, 80) + "' is not a supported type. Accepted: " + supported_input_extensions() + ".");
   }
   const auto size = fs::file_size(file, ec);
