@@ -14,6 +14,7 @@
 #include "cli/failure.h"
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
+#include "core/json_field.h"
 #include "core/random_id.h"
 #include "core/text.h"
 #include "draft/draft_summary.h"
@@ -62,7 +63,7 @@ class Chat {
     if (ec) return say((zh ? "无法复制文件：" : "Could not copy the file: ") + ec.message());
     auto m = service_.add_upload(session_, copy, fs::path(path).filename().string(), &cancel_);
     if (!m) return say(m.error().message);
-    const double s = m->info.value("duration_ms", int64_t{0}) / 1000.0;
+    const double s = json_field<int64_t>(m->info, "duration_ms", 0) / 1000.0;
     char line[256];
     std::snprintf(line, sizeof line, zh ? "已上传 %s（%.1f 秒）。" : "Uploaded %s (%.1f s).", m->name.c_str(), s);
     say(line);

@@ -5,6 +5,7 @@
 
 #include "analysis/live_analysis.h"
 #include "core/atomic_file.h"
+#include "core/json_field.h"
 #include "core/random_id.h"
 #include "draft/draft_summary.h"
 #include "engine/generate.h"
@@ -87,8 +88,9 @@ Result<fs::path> SessionService::source_path(const std::string& session, const s
 
 std::optional<fs::path> SessionService::cached_analysis(const std::string& session, const std::string& media_id) {
   auto m = store_.media_by_id(session, media_id);
-  if (!m || !*m || !(*m)->info.contains("analysis")) return std::nullopt;
-  const fs::path p = store_.absolute((*m)->info["analysis"].get<std::string>());
+  const std::string file = m && *m ? json_field<std::string>((*m)->info, "analysis", "") : "";
+  if (file.empty()) return std::nullopt;
+  const fs::path p = store_.absolute(file);
   std::error_code ec;
   return fs::is_regular_file(p, ec) ? std::optional<fs::path>(p) : std::nullopt;
 }
@@ -205,13 +207,13 @@ Result<ChatOutcome> SessionService::chat(const std::string& session, std::string
   ctx.fresh_seed = random_u64() % 1000000;
   for (const auto& m : *media) {
     if (m.kind != "upload" && m.kind != "linked") continue;
-    const bool picture = m.info.value("has_video", false), sound = m.info.value("has_audio", false);
+    const bool picture = json_field<bool>(m.info, "has_video", false), sound = json_field<bool>(m.info, "has_audio", false);
     if (!picture && !sound) continue;
     DraftVideo v;
     v.audio = !picture;  // a voice-over: the music goes under it
     v.source = m.id;
     v.name = fs::path(m.name).stem().string();
-    v.duration_ms = m.info.value("duration_ms", int64_t{0});
+    v.duration_ms = json_field<int64_t>(m.info, "duration_ms", 0);
     if (v.duration_ms == 0) v.duration_ms = 30000;  // a picture: 30 s of video
     ctx.video = v;  // the latest
   }
@@ -236,7 +238,7 @@ Result<ChatOutcome> SessionService::chat(const std::string& session, std::string
     facts.style_name = m->style_name;
     auto key = parse_key(m->key.value_or("C major"));
     if (key) facts.key = *key;
-    facts.tempo_bpm = made->info.value("tempo_bpm", 100.0);
+    facts.tempo_bpm = json_field<double>(made->info, "tempo_bpm", 100.0);
     const std::string line = " " + done_line(facts, m->duration_ms / 1000.0, turn.language);
     out.reply += turn.language == Language::kChinese ? line.substr(1) : line;
     if (ev.text) ev.text(turn.language == Language::kChinese ? line.substr(1) : line);
@@ -250,9 +252,7 @@ Result<ChatOutcome> SessionService::chat(const std::string& session, std::string
   for (const auto& c : turn.calls) {
     if (!ev.call_done) break;
     json response = {{"ok", true}};
-    if (c.name == "generate_music" || c.name == "new_piece" || (turn.render_music && out.generated && c.name != "set_music_volume")) {
-      if (out.generated) response["media_id"] = out.generated->id;
-    }
+    if (out.generated) response["media_id"] = out.generated->id;  // the music this turn made
     ev.call_done(c, response);
   }
   out.draft = turn.draft;
