@@ -221,6 +221,15 @@ TEST(Agent, AnswersInChinese) {
   EXPECT_EQ(fresh.draft.music()->seed, 99u);
 }
 
+TEST(Agent, ALengthOutOfRangeIsSaidAndChangesNothing) {
+  // Found by fuzz_agent: "999...9m" made a draft longer than a day, which the draft format refuses.
+  AgentTurn t = run_agent_turn(Draft(), "calm piano for 99999999999999 minutes", AgentContext{});
+  EXPECT_FALSE(t.understood);
+  EXPECT_FALSE(t.draft.music());
+  EXPECT_NE(t.reply.find("from 2 seconds to 60 minutes"), std::string::npos) << t.reply;
+  EXPECT_FALSE(run_agent_turn(Draft(), "钢琴曲 1秒", AgentContext{}).understood);
+}
+
 TEST(Agent, WhatItCannotDoGetsAClearAnswerAndNoChange) {
   const Draft d = generated();
   AgentTurn t = run_agent_turn(d, "what's the weather tomorrow?", with_video());

@@ -87,6 +87,17 @@ TEST_F(Sessions, MakeOnlyTheRangeMoreIntenseTheRestNoteForNote) {
   EXPECT_GT(v1, v0) << "more intense inside the range: more notes or louder ones (" << n0 << " -> " << n1 << " notes)";
 }
 
+TEST_F(Sessions, BytesThatAreNotUtf8AreKeptAsReplacementCharacters) {
+  auto s = store_->create_session("local", "en");
+  ASSERT_TRUE(s);
+  // A terminal can send anything; the draft keeps the prompt and the store writes it (U+FFFD for the bad bytes).
+  auto turn = service_->chat(s->id, "calm \xff\xfe piano for 4 seconds", {}, nullptr, ChatOptions{false});
+  ASSERT_TRUE(turn) << turn.error().message;
+  auto again = store_->session(s->id);
+  ASSERT_TRUE(again && *again);
+  EXPECT_NE((*again)->draft.music()->prompt.find("\xEF\xBF\xBD"), std::string::npos);
+}
+
 TEST_F(Sessions, AnUnchangedDraftMakesTheSamePieceAndEverythingSurvivesARestart) {
   auto s = store_->create_session("local", "zh");
   ASSERT_TRUE(s);

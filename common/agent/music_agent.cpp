@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "draft/draft_summary.h"
 #include "spec/lexicon.h"
+#include "spec/music_spec.h"
 #include "spec/prompt_parser.h"
 #include "spec/style_catalog.h"
 
@@ -138,6 +139,11 @@ AgentTurn run_agent_turn(const Draft& draft, std::string_view message, const Age
 
   // No music yet: this message is what the music is asked for (the seed: "just tell me what you're thinking").
   const bool export_only = height && has_any(n, kExport) && !music_edit && !mix_edit && !generate_words;
+  // A length asked for outside what the engine makes: said at once, nothing changes.
+  if (facts.duration_s && !music && !ctx.video && !d.video() && !(*facts.duration_s >= kMinDurationS && *facts.duration_s <= kMaxDurationS)) {
+    turn.reply = zh ? "音乐长度需在 2 秒到 60 分钟之间。" : "Music can be from 2 seconds to 60 minutes long; say a length in that range.";
+    return turn;
+  }
   if (!music && !remove_music && !export_only && (generate_words || music_edit || mix_edit || !other_edit)) {
     DraftMusic m;
     std::optional<DraftVideo> video = d.video();

@@ -330,9 +330,15 @@ void NemoServer::Impl::chat(const httplib::Request& req, httplib::Response& res,
       (void)store->settle_credits(owner, frozen, made ? frozen : 0);
       frozen = 0;
     };
-    auto out = service->chat(sid, message, ev, cancel);
-    if (out) channel->push(text_event(invocation, out->reply, false));
-    else channel->push(error_event(invocation, sse_code(out.error()), out.error().message));
+    try {
+      auto out = service->chat(sid, message, ev, cancel);
+      if (out) channel->push(text_event(invocation, out->reply, false));
+      else channel->push(error_event(invocation, sse_code(out.error()), out.error().message));
+    } catch (const std::exception& e) {
+      // A bug must not leave the stream waiting forever: it ends with the error, and the credits are released.
+      if (frozen) (void)store->settle_credits(owner, frozen, 0);
+      channel->push(error_event(invocation, 500, std::string("Something went wrong on the server: ") + e.what()));
+    }
     channel->close();
   });
   if (!submitted) return answer_error(res, submitted.error());

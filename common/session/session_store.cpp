@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "core/json_text.h"
 #include "core/random_id.h"
 
 namespace bgm {
@@ -165,7 +166,7 @@ Result<SessionRecord> SessionStore::create_session(const std::string& owner, con
   std::lock_guard lock(mutex_);
   auto st = db_.prepare("INSERT INTO sessions VALUES(?,?,?,?,?,?)");
   if (!st) return st.error();
-  st->bind(1, s.id).bind(2, s.owner).bind(3, s.task_id).bind(4, s.language).bind(5, s.created_ms).bind(6, s.draft.as_json().dump());
+  st->bind(1, s.id).bind(2, s.owner).bind(3, s.task_id).bind(4, s.language).bind(5, s.created_ms).bind(6, json_text(s.draft.as_json(), -1));
   if (auto ok = st->run(); !ok) return ok.error();
   return s;
 }
@@ -182,7 +183,7 @@ Status SessionStore::save_draft(const std::string& session, const Draft& draft) 
   std::lock_guard lock(mutex_);
   auto st = db_.prepare("UPDATE sessions SET draft=? WHERE id=?");
   if (!st) return st.error();
-  st->bind(1, draft.as_json().dump()).bind(2, session);
+  st->bind(1, json_text(draft.as_json(), -1)).bind(2, session);
   return st->run();
 }
 
@@ -191,7 +192,7 @@ Result<MediaRecord> SessionStore::add_media(MediaRecord m) {
   std::lock_guard lock(mutex_);
   auto st = db_.prepare("INSERT INTO media VALUES(?,?,?,?,?,?,?)");
   if (!st) return st.error();
-  st->bind(1, m.id).bind(2, m.session).bind(3, m.kind).bind(4, m.name).bind(5, m.file).bind(6, m.info.dump()).bind(7, m.created_ms);
+  st->bind(1, m.id).bind(2, m.session).bind(3, m.kind).bind(4, m.name).bind(5, m.file).bind(6, json_text(m.info, -1)).bind(7, m.created_ms);
   if (auto ok = st->run(); !ok) return ok.error();
   return m;
 }
@@ -212,7 +213,7 @@ Status SessionStore::update_media_info(const std::string& id, const json& info) 
   std::lock_guard lock(mutex_);
   auto st = db_.prepare("UPDATE media SET info=? WHERE id=?");
   if (!st) return st.error();
-  st->bind(1, info.dump()).bind(2, id);
+  st->bind(1, json_text(info, -1)).bind(2, id);
   return st->run();
 }
 
@@ -220,7 +221,7 @@ Status SessionStore::put_render(const RenderRecord& r) {
   std::lock_guard lock(mutex_);
   auto st = db_.prepare("INSERT OR REPLACE INTO renders VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!st) return st.error();
-  st->bind(1, r.id).bind(2, r.session).bind(3, r.owner).bind(4, render_status_name(r.status)).bind(5, r.draft.dump());
+  st->bind(1, r.id).bind(2, r.session).bind(3, r.owner).bind(4, render_status_name(r.status)).bind(5, json_text(r.draft, -1));
   st->bind(6, r.format).bind(7, r.file).bind(8, r.download_key).bind(9, r.expires_ms).bind(10, r.error);
   st->bind(11, r.created_ms ? r.created_ms : now_ms()).bind(12, now_ms());
   return st->run();
