@@ -200,20 +200,38 @@ namespace bgm {
 namespace {
 
 TEST(WorkQueue, TakesTokensInTurnAndCapsEachLine) {
-  WorkQueue queue(1, 4, 64);
   std::mutex m;
   std::condition_variable cv;
-  bool release = false;
+  bool release = false, holding = false;
   std::vector<std::string> order;
-  // The worker is held by a first job, so the lines fill up behind it.
+  WorkQueue queue(1, 4, 64);
+  // Whatever assertion returns early, the held worker is let go before the queue joins it.
+  struct Release {
+    std::mutex& m;
+    std::condition_variable& cv;
+    bool& release;
+    ~Release() {
+      { std::lock_guard lock(m); release = true; }
+      cv.notify_all();
+    }
+  } release_at_exit{m, cv, release};
+  // The worker is held by a first job, so the lines fill up behind it. Wait until it holds: a worker that wakes
+  // late would otherwise find "a" ahead of "hold" in its turn and start a0 while the line is still filling.
   ASSERT_TRUE(queue.submit("hold", [&](const CancelToken*) {
     std::unique_lock lock(m);
+    holding = true;
+    cv.notify_all();
     cv.wait(lock, [&] { return release; });
   }));
+  {
+    std::unique_lock lock(m);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return holding; }));
+  }
   for (int i = 0; i < 4; ++i) {
     ASSERT_TRUE(queue.submit("a", [&, i](const CancelToken*) { std::lock_guard l(m); order.push_back("a" + std::to_string(i)); }));
   }
   auto fifth = queue.submit("a", [](const CancelToken*) {});
+  ASSERT_FALSE(fifth) << "a token's line holds 4";
   EXPECT_EQ(fifth.error().code, ErrorCode::kRateLimited) << "a token's line holds 4";
   ASSERT_TRUE(queue.submit("b", [&](const CancelToken*) { std::lock_guard l(m); order.push_back("b0"); }));
   {
