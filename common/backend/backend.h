@@ -31,6 +31,8 @@ struct JobRequest {
   bool duck = true;                            // the music steps back under speech
   JobOutput output = JobOutput::kVideoWithMusic;
   std::filesystem::path output_dir;            // empty: beside the input (text alone: required)
+  std::filesystem::path output_file;           // an exact file for the result (a command line's --output); empty:
+                                               // a new name in output_dir
   double text_duration_s = 60;                 // text alone, unless the prompt gives a length
   std::optional<std::uint64_t> seed;
   std::filesystem::path soundfont;             // empty: the default
@@ -75,6 +77,9 @@ struct JobEvents {
   std::function<void(const TranscriptLine& line)> transcript;
 };
 
+// Hands one transcript line to `events` (when it listens).
+void say(const JobEvents& events, std::string id, std::vector<std::string> args, std::string text);
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -83,6 +88,12 @@ class Backend {
   virtual Result<BackendStatus> status(const JobRequest& typical, const CancelToken* cancel) = 0;
   // Runs one job to its end. Errors: every ErrorCode; kCancelled when cancelled. Nothing half-written is left.
   virtual Result<JobResult> run(const JobRequest& job, const JobEvents& events, const CancelToken* cancel) = 0;
+  // Results that an earlier run left unfinished and that are ready now (a cloud export interrupted by quitting
+  // OBS), delivered like new results. Errors: those of run(). The local engine has none.
+  virtual Result<std::vector<JobResult>> deliver_pending(const JobEvents& events, const CancelToken* cancel) {
+    (void)events, (void)cancel;
+    return std::vector<JobResult>{};
+  }
 };
 
 // A path in `dir` for `stem` + `ext` that does not exist yet ("name.mp4", else "name-2.mp4", ...): a new result

@@ -19,10 +19,6 @@ namespace bgm {
 namespace fs = std::filesystem;
 namespace {
 
-void say(const JobEvents& events, std::string id, std::vector<std::string> args, std::string text) {
-  if (events.transcript) events.transcript(TranscriptLine{std::move(id), std::move(args), std::move(text)});
-}
-
 std::string one_decimal(double s) {
   std::ostringstream out;
   out.precision(1);

@@ -9,6 +9,8 @@
 #include "agent/intent_router.h"
 #include "backend/backend.h"
 #include "cli/args.h"
+#include "cli/chat_end.h"
+#include "cli/remote_job.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/failure.h"
@@ -26,14 +28,16 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kHelp =
-    "Usage: obs-bgm chat [FILE...] [--session ID] [--data DIR] [--output DIR]\n"
+    "Usage: obs-bgm chat [FILE...] [--session ID] [--data DIR] [--output DIR] [--backend nemovideo [--api-base URL]]\n"
     "\n"
     "Talk to the music agent: upload a recording (or just describe the music), then refine it line by line:\n"
     "\"make it calmer\", \"switch to jazz\", \"music at 20%\", \"add the title 'Urban Dreams' for 3 seconds\",\n"
     "\"make 0:30 to 0:45 more intense\". \"status\" shows the timeline, \"export\" (or \"export 1080p\",\n"
     "\"export to FILE\") renders it, \"upload FILE\" adds media. English and Chinese both work.\n"
     "Sessions are kept in --data (default ~/.local/share/obs-bgm); --session ID continues one.\n"
-    "Exports go to --output (default: the current folder).\n";
+    "Exports go to --output (default: the current folder).\n"
+    "With --backend nemovideo the conversation is with the NemoVideo cloud (or the server at --api-base): uploads\n"
+    "leave this machine and generating uses credits; \"credits\" shows them.\n";
 
 fs::path default_data_dir() {
   if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return fs::path(xdg) / "obs-bgm";
@@ -41,17 +45,12 @@ fs::path default_data_dir() {
   return "obs-bgm-data";
 }
 
-void say(const std::string& text) {
-  std::printf("%s\n", text.c_str());
-  std::fflush(stdout);
-}
-
-class Chat {
+class Chat final : public ChatEnd {
  public:
   Chat(SessionService& service, std::string session, fs::path output, CancelToken& cancel)
       : service_(service), session_(std::move(session)), output_(std::move(output)), cancel_(cancel) {}
 
-  void upload(const std::string& path, Language lang) {
+  void upload(const std::string& path, Language lang) override {
     const bool zh = lang == Language::kChinese;
     if (path.empty()) return say(zh ? "请给出文件路径，例如：上传 /path/to/video.mp4" : "Give the file's path: upload /path/to/video.mp4");
     std::error_code ec;
@@ -70,7 +69,7 @@ class Chat {
     last_upload_ = path;
   }
 
-  void chat(const std::string& line) {
+  void chat(const std::string& line) override {
     ProgressBar bar(isatty(STDERR_FILENO));
     ChatEvents ev;
     ev.progress = [&](Stage s, double f) { bar.update(s, f); };
@@ -80,14 +79,18 @@ class Chat {
     say(out ? out->reply : out.error().message);
   }
 
-  void state(Language lang) {
+  void credits(Language lang) override {
+    say(lang == Language::kChinese ? "本地引擎免费且离线运行，不消耗积分。" : "The local engine is free and offline: it uses no credits.");
+  }
+
+  void state(Language lang) override {
     auto s = service_.state(session_);
     if (!s) return say(s.error().message);
     auto d = Draft::from_json((*s)["draft"]);
     if (d) say(summarize_draft(*d, lang));
   }
 
-  void export_to(const RoutedLine& r, Language lang) {
+  void export_to(const RoutedLine& r, Language lang) override {
     const bool zh = lang == Language::kChinese;
     auto s = service_.store().session(session_);
     if (!s || !*s) return say("The session is gone.");
@@ -95,15 +98,8 @@ class Chat {
     if (!draft.music()) return say(zh ? "还没有可导出的内容：先告诉我你想要什么音乐。" : "Nothing to export yet: ask for music first.");
     if (r.height) draft.set_export_height(*r.height);
     const std::string ext = service_.export_extension(draft, "mp4");
-    fs::path target;
+    const fs::path target = export_target(r, output_, last_upload_, ext);
     std::error_code ec;
-    if (!r.path.empty() && !fs::is_directory(r.path, ec)) {
-      target = r.path;
-    } else {
-      const fs::path dir = r.path.empty() ? output_ : fs::path(r.path);
-      const std::string stem = last_upload_.empty() ? "AI Music" : fs::path(last_upload_).stem().string() + "-bgm";
-      target = unused_path(dir, stem, ext);
-    }
     if (fs::exists(target, ec)) return say((zh ? "文件已存在，不会覆盖：" : "That file exists and is never replaced: ") + target.string());
     ProgressBar bar(isatty(STDERR_FILENO));
     auto out = service_.export_draft(session_, draft, target, &cancel_, [&](Stage st, double f) { bar.update(st, f); });
@@ -126,9 +122,22 @@ class Chat {
 
 }  // namespace
 
+void say(const std::string& text) {
+  std::printf("%s\n", text.c_str());
+  std::fflush(stdout);
+}
+
+fs::path export_target(const RoutedLine& r, const fs::path& output, const std::string& upload, const std::string& ext) {
+  std::error_code ec;
+  if (!r.path.empty() && !fs::is_directory(r.path, ec)) return r.path;
+  const fs::path dir = r.path.empty() ? output : fs::path(r.path);
+  const std::string stem = upload.empty() ? "AI Music" : fs::path(upload).stem().string() + "-bgm";
+  return unused_path(dir, stem, ext);
+}
+
 int run_chat(const std::vector<std::string>& argv) {
   ArgSpec spec;
-  spec.with_value = {"--session", "--data", "--output"};
+  spec.with_value = {"--session", "--data", "--output", "--backend", "--api-base"};
   spec.flags = {"--help"};
   auto args = parse_args(argv, spec);
   if (!args) return report_failure(args.error(), false);
@@ -136,23 +145,36 @@ int run_chat(const std::vector<std::string>& argv) {
     std::fputs(kHelp, stdout);
     return kExitOk;
   }
-  say("Connecting...");
-  auto store = SessionStore::open(args->get("--data").value_or(default_data_dir().string()));
-  if (!store) return report_failure(store.error(), false);
-  SessionService service(**store, ServiceOptions{});
-  std::string session;
-  if (auto id = args->get("--session")) {
-    auto s = (*store)->session(*id);
-    if (!s || !*s) return report_failure(make_error(ErrorCode::kNotFound, "No session " + id->substr(0, 80) + " in this data folder."), false);
-    session = *id;
-  } else {
-    auto s = (*store)->create_session("local", "en");
-    if (!s) return report_failure(s.error(), false);
-    session = s->id;
-  }
+  auto remote = remote_backend_from(*args);
+  if (!remote) return report_failure(remote.error(), false);
   CancelToken& cancel = cancel_on_interrupt();
-  Chat chat(service, session, args->get("--output").value_or("."), cancel);
-  say("Ready: the local engine, offline and free (session " + session + "; continue it later with --session " + session + ").");
+  const fs::path output = args->get("--output").value_or(".");
+  std::unique_ptr<SessionStore> store;
+  std::unique_ptr<SessionService> service;
+  std::unique_ptr<ChatEnd> end;
+  if (*remote) {
+    end = connect_remote_chat(**remote, args->get("--session"), output, cancel);
+    if (!end) return kExitRemote;
+  } else {
+    say("Connecting...");
+    auto opened = SessionStore::open(args->get("--data").value_or(default_data_dir().string()));
+    if (!opened) return report_failure(opened.error(), false);
+    store = std::move(*opened);
+    service = std::make_unique<SessionService>(*store, ServiceOptions{});
+    std::string session;
+    if (auto id = args->get("--session")) {
+      auto s = store->session(*id);
+      if (!s || !*s) return report_failure(make_error(ErrorCode::kNotFound, "No session " + id->substr(0, 80) + " in this data folder."), false);
+      session = *id;
+    } else {
+      auto s = store->create_session("local", "en");
+      if (!s) return report_failure(s.error(), false);
+      session = s->id;
+    }
+    end = std::make_unique<Chat>(*service, session, output, cancel);
+    say("Ready: the local engine, offline and free (session " + session + "; continue it later with --session " + session + ").");
+  }
+  ChatEnd& chat = *end;
   for (const auto& file : args->positionals) chat.upload(file, Language::kEnglish);
   say("Tell me what music you would like, or upload a video. \"status\" shows the timeline, \"export\" renders it.");
   std::string line;
@@ -164,9 +186,7 @@ int run_chat(const std::vector<std::string>& argv) {
     const RoutedLine r = route_line(text);
     switch (r.intent) {
       case Intent::kUpload: chat.upload(r.path, lang); break;
-      case Intent::kCredits:
-        say(lang == Language::kChinese ? "本地引擎免费且离线运行，不消耗积分。" : "The local engine is free and offline: it uses no credits.");
-        break;
+      case Intent::kCredits: chat.credits(lang); break;
       case Intent::kState: chat.state(lang); break;
       case Intent::kExport: chat.export_to(r, lang); break;
       case Intent::kChat: chat.chat(std::string(text)); break;

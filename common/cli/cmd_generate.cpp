@@ -12,6 +12,8 @@
 #include "cli/progress_bar.h"
 #include "core/json_text.h"
 #include "engine/engine_json.h"
+#include "cli/remote_job.h"
+#include "core/atomic_file.h"
 #include "engine/generate.h"
 #include "spec/spec_format.h"
 
@@ -40,17 +42,44 @@ constexpr const char* kHelp =
     "      --json            print the result (or the error) as JSON on standard output\n"
     "  -q, --quiet           no progress bar and no summary\n";
 
+// The job for a remote backend (text alone, an .m4a file); the engine's own options are refused by name.
+Result<JobRequest> remote_generate_job(const Args& args, const std::string& prompt, const std::string& output) {
+  for (const char* local_only : {"--tempo", "--key", "--loudness", "--stems", "--midi", "--soundfont", "--cores", "--loop"}) {
+    if (args.has(local_only)) return make_error(ErrorCode::kInvalidArgument, std::string(local_only) + " works with the local engine only (leave out --backend).");
+  }
+  if (lower_extension(output) != "m4a") return make_error(ErrorCode::kInvalidArgument, "With --backend nemovideo the result is an .m4a file: -o NAME.m4a.");
+  JobRequest job;
+  job.prompt = prompt;
+  job.style = args.get("--style").value_or("");
+  job.output = JobOutput::kAudioTrack;
+  job.output_file = output;
+  job.output_dir = std::filesystem::absolute(output).parent_path();
+  auto duration = args.number("--duration");
+  if (!duration) return duration.error();
+  if (*duration) {
+    if (**duration < 2 || **duration > 3600) return make_error(ErrorCode::kInvalidArgument, "--duration is a number of seconds from 2 to 3600.");
+    job.text_duration_s = **duration;
+  } else {
+    job.text_duration_s = 0;  // the prompt's length, else the service's
+  }
+  auto seed = args.whole("--seed");
+  if (!seed) return seed.error();
+  job.seed = *seed;
+  return job;
+}
+
 }  // namespace
 
 int run_generate(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.with_value = {"--prompt", "--output", "--duration", "--style", "--tempo", "--key", "--seed",
-                     "--loudness", "--stems", "--midi", "--soundfont", "--cores"};
+                     "--loudness", "--stems", "--midi", "--soundfont", "--cores", "--backend", "--api-base"};
   spec.flags = {"--loop", "--json", "--quiet", "--help"};
   spec.aliases = {{"-p", "--prompt"}, {"-o", "--output"}, {"-d", "--duration"}, {"-s", "--style"},
                   {"-q", "--quiet"},  {"-h", "--help"}};
   Args parsed;
-  if (auto done = parse_command(argv, spec, kHelp, parsed)) return *done;
+  const std::string help = std::string(kHelp) + kBackendHelp;
+  if (auto done = parse_command(argv, spec, help.c_str(), parsed)) return *done;
   const Args* args = &parsed;
   const bool json = args->has("--json");
   const bool quiet = args->has("--quiet");
@@ -61,6 +90,13 @@ int run_generate(const std::vector<std::string>& argv) {
   auto out = args->get("--output");
   if (!out) return report_failure(make_error(ErrorCode::kInvalidArgument, "Give the output file with -o OUT (for example -o music.wav)."), json);
   req.output = *out;
+  auto remote = remote_backend_from(*args);
+  if (!remote) return report_failure(remote.error(), json);
+  if (*remote) {
+    auto job = remote_generate_job(*args, req.spec.prompt, *out);
+    if (!job) return report_failure(job.error(), json);
+    return run_remote_job(**remote, *job, json, quiet);
+  }
   auto duration = args->number("--duration");
   auto tempo = args->number("--tempo");
   auto loudness = args->number("--loudness");

@@ -10,6 +10,8 @@
 #include "cli/failure.h"
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
+#include "cli/remote_job.h"
+#include "core/atomic_file.h"
 #include "core/json_text.h"
 #include "engine/engine_json.h"
 #include "engine/score.h"
@@ -45,19 +47,55 @@ constexpr const char* kHelp =
     "      --json             print the result (or the error) as JSON\n"
     "  -q, --quiet            no progress bar and no summary\n";
 
+// The job for a remote backend: the options it understands; the engine's own options are refused by name.
+Result<JobRequest> remote_score_job(const Args& args) {
+  for (const char* local_only : {"--analysis", "--stems", "--soundfont", "--keep-tracks", "--title", "--title-duration", "--max-height", "--mode", "--duration"}) {
+    if (args.has(local_only)) return make_error(ErrorCode::kInvalidArgument, std::string(local_only) + " works with the local engine only (leave out --backend).");
+  }
+  JobRequest job;
+  job.input = args.positionals[0];
+  job.prompt = args.get("--prompt").value_or("");
+  job.style = args.get("--style").value_or("");
+  auto volume = args.number("--music-volume");
+  if (!volume) return volume.error();
+  if (*volume) {
+    if (**volume < 0 || **volume > 100) return make_error(ErrorCode::kInvalidArgument, "--music-volume is a percentage from 0 to 100.");
+    job.music_volume = **volume / 100.0;
+  }
+  if (auto d = args.get("--duck")) job.duck = !(*d == "off" || *d == "0");
+  if (auto o = args.get("--output")) {
+    const std::string ext = lower_extension(*o);
+    if (ext != "mp4" && ext != "m4a") return make_error(ErrorCode::kInvalidArgument, "With --backend nemovideo the result is .mp4 (or .m4a for the music alone).");
+    job.output_file = *o;
+    job.output = ext == "m4a" ? JobOutput::kAudioTrack : JobOutput::kVideoWithMusic;
+  }
+  auto seed = args.whole("--seed");
+  if (!seed) return seed.error();
+  job.seed = *seed;
+  return job;
+}
+
 }  // namespace
 
 int run_score(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.with_value = {"--output", "--prompt", "--style", "--music-volume", "--duck", "--mode", "--analysis", "--stems", "--duration",
-                     "--seed", "--soundfont", "--title", "--title-duration", "--max-height"};
+                     "--seed", "--soundfont", "--title", "--title-duration", "--max-height", "--backend", "--api-base"};
   spec.flags = {"--keep-tracks", "--json", "--quiet", "--help"};
   spec.aliases = {{"-o", "--output"}, {"-p", "--prompt"}, {"-s", "--style"}, {"-q", "--quiet"}, {"-h", "--help"}};
   Args parsed;
-  if (auto done = parse_command(argv, spec, kHelp, parsed)) return *done;
+  const std::string help = std::string(kHelp) + kBackendHelp;
+  if (auto done = parse_command(argv, spec, help.c_str(), parsed)) return *done;
   const Args* args = &parsed;
   const bool json = args->has("--json");
   if (args->positionals.size() != 1) return report_failure(make_error(ErrorCode::kInvalidArgument, "Give one recording: obs-bgm score INPUT [-o OUT]."), json);
+  auto remote = remote_backend_from(*args);
+  if (!remote) return report_failure(remote.error(), json);
+  if (*remote) {
+    auto job = remote_score_job(*args);
+    if (!job) return report_failure(job.error(), json);
+    return run_remote_job(**remote, *job, json, args->has("--quiet"));
+  }
   ScoreRequest req;
   req.input = args->positionals[0];
   if (auto o = args->get("--output")) req.output = *o;

@@ -13,5 +13,6 @@ int run_analyze(const std::vector<std::string>& args);
 int run_score(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
 int run_chat(const std::vector<std::string>& args);
+int run_credits(const std::vector<std::string>& args);
 
 }  // namespace bgm::cli

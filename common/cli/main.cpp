@@ -24,6 +24,7 @@ constexpr const char* kUsage =
     "  analyze    show what the music would follow in a video: cuts, motion, brightness, colour, mood\n"
     "  styles     list the styles the engine knows\n"
     "  chat       talk to the music agent: upload, generate, refine (\"make it calmer\"), export\n"
+    "  credits    the credits left on the NemoVideo cloud or a render server (the local engine is free)\n"
     "  serve      serve the NemoVideo API on this machine's engine (sessions, chat, uploads, export)\n"
     "  help       show this help; 'obs-bgm <command> --help' for a command's options\n"
     "  version    print the version\n"
@@ -51,6 +52,7 @@ int run(int argc, char** argv) {
   if (command == "score") return bgm::cli::run_score(args);
   if (command == "serve") return bgm::cli::run_serve(args);
   if (command == "chat") return bgm::cli::run_chat(args);
+  if (command == "credits") return bgm::cli::run_credits(args);
   std::fprintf(stderr, "obs-bgm: unknown command '%s'.\n\n%s", command.c_str(), kUsage);
   return bgm::cli::kExitUsage;
 }

@@ -37,6 +37,15 @@ std::string hex(const unsigned char* p, size_t n) {
 
 }  // namespace
 
+std::string random_uuid() {
+  unsigned char b[16];
+  fill_random(b, sizeof b);
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  const std::string h = hex(b, sizeof b);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+}
+
 std::string random_id(std::string_view prefix, size_t bytes) {
   std::vector<unsigned char> buf(bytes);
   fill_random(buf.data(), buf.size());

@@ -3,6 +3,7 @@
 #include "http/curl_handles.h"
 
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <mutex>
 
@@ -16,6 +17,8 @@ struct Transfer {
   const CancelToken* cancel = nullptr;
   bool stopped = false;
   std::map<std::string, std::string>* headers = nullptr;
+  const HttpRequest* request = nullptr;
+  std::chrono::steady_clock::time_point last_tick = std::chrono::steady_clock::now();
 };
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
@@ -49,15 +52,27 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+int on_progress(void* user, curl_off_t dl_total, curl_off_t dl_now, curl_off_t ul_total, curl_off_t ul_now) {
   auto* t = static_cast<Transfer*>(user);
-  return t->cancel && t->cancel->cancelled() ? 1 : 0;
+  if (t->cancel && t->cancel->cancelled()) return 1;
+  const HttpRequest& r = *t->request;
+  if (r.progress) {
+    if (r.file) r.progress(ul_now, ul_total);
+    else r.progress(r.resume_from + dl_now, dl_total > 0 ? r.resume_from + dl_total : 0);
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (r.tick && now - t->last_tick >= std::chrono::seconds(1)) {
+    t->last_tick = now;
+    r.tick();
+  }
+  return 0;
 }
 
 }  // namespace
 
 struct HttpClient::Impl {
   CurlEasy curl;
+  bool sent = false;
 };
 
 HttpClient::HttpClient() : impl_(std::make_unique<Impl>()) {
@@ -69,6 +84,8 @@ HttpClient::HttpClient() : impl_(std::make_unique<Impl>()) {
 HttpClient::~HttpClient() = default;
 HttpClient::HttpClient(HttpClient&&) noexcept = default;
 HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
+
+bool HttpClient::request_sent() const { return impl_->sent; }
 
 Result<HttpResponse> HttpClient::send(const HttpRequest& request, const CancelToken* cancel) { return stream(request, nullptr, cancel); }
 
@@ -83,9 +100,11 @@ Result<HttpResponse> HttpClient::stream(const HttpRequest& request, const std::f
   t.body = &response.body;
   t.cancel = cancel;
   t.headers = &response.headers;
+  t.request = &request;
+  impl_->sent = false;
   OpenFile file;
   if (request.save_to && !on_data) {
-    file.reset(std::fopen(request.save_to->c_str(), "wb"));
+    file.reset(std::fopen(request.save_to->c_str(), request.resume_from > 0 ? "ab" : "wb"));
     if (!file) return make_error(ErrorCode::kIo, "Could not write " + request.save_to->string() + ".");
     t.file = file.get();
   }
@@ -94,8 +113,13 @@ Result<HttpResponse> HttpClient::stream(const HttpRequest& request, const std::f
   CurlMime mime;
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 20L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, request.connect_timeout_s);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, request.timeout_s);
+  if (request.silence_timeout_s > 0) {
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, request.silence_timeout_s);
+  }
+  if (request.resume_from > 0) curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(request.resume_from));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -121,7 +145,13 @@ Result<HttpResponse> HttpClient::stream(const HttpRequest& request, const std::f
   if (request.method != "GET" && request.method != "POST") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   const CURLcode rc = curl_easy_perform(c);
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  long request_bytes = 0;
+  curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_bytes);
+  impl_->sent = request_bytes > 0 && rc != CURLE_COULDNT_CONNECT && rc != CURLE_COULDNT_RESOLVE_HOST &&
+                rc != CURLE_COULDNT_RESOLVE_PROXY;
   if (rc == CURLE_ABORTED_BY_CALLBACK || (rc == CURLE_WRITE_ERROR && t.stopped)) return make_error(ErrorCode::kCancelled, "Cancelled.");
+  if (rc == CURLE_OPERATION_TIMEDOUT) return make_error(ErrorCode::kNetwork, "The server stopped answering (timed out).");
+  if (rc == CURLE_WRITE_ERROR && request.save_to) return make_error(ErrorCode::kIo, "Could not write " + request.save_to->string() + ".");
   if (rc != CURLE_OK) return make_error(ErrorCode::kNetwork, std::string("The server could not be reached: ") + curl_easy_strerror(rc) + ".");
   return response;
 }

@@ -29,7 +29,13 @@ struct HttpRequest {
   std::string file_field = "files";               // ...in this field...
   std::string file_name;                          // ...named so (default: the file's name)
   std::optional<std::filesystem::path> save_to;   // the response body written here instead of kept
-  long timeout_s = 0;                             // 0: no overall limit (streams); connecting is limited to 20 s
+  int64_t resume_from = 0;                        // with save_to: ask for the bytes from here on and append them
+  long timeout_s = 0;                             // 0: no overall limit (streams)
+  long connect_timeout_s = 20;
+  long silence_timeout_s = 0;                     // > 0: fail (kNetwork) when no byte moves for this long
+  // Bytes moved so far and expected (0 when unknown), for the upload while sending, else for the download.
+  std::function<void(int64_t done, int64_t total)> progress;
+  std::function<void()> tick;                     // called about once a second while the transfer runs
 };
 
 struct HttpResponse {
@@ -52,6 +58,8 @@ class HttpClient {
   // The same, with the body handed to `on_data` as it arrives (return false to stop: kCancelled).
   Result<HttpResponse> stream(const HttpRequest& request, const std::function<bool(std::string_view)>& on_data,
                               const CancelToken* cancel = nullptr);
+  // Whether the last request went out whole (a failure before that is safe to send again).
+  bool request_sent() const;
 
  private:
   struct Impl;

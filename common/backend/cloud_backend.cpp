@@ -1,0 +1,157 @@
+#include "backend/cloud_backend.h"
+
+#include <cmath>
+
+#include "agent/language.h"
+#include "core/atomic_file.h"
+#include "core/json_field.h"
+#include "core/text.h"
+#include "draft/draft_summary.h"
+#include "nemo/nemo_conversation.h"
+#include "spec/style_catalog.h"
+
+namespace bgm {
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr const char* kQuickEdit = "generate background music that matches the mood and length of my video";
+
+bool is_video_extension(const std::string& ext) { return ext == "mp4" || ext == "mov" || ext == "mkv" || ext == "webm"; }
+
+JobResult result_from(const fs::path& file, const json& about) {
+  JobResult r;
+  r.output = file;
+  r.style_id = json_field<std::string>(about, "style_id", "");
+  r.style_name = json_field<std::string>(about, "style_name", "");
+  r.duration_s = json_field<double>(about, "duration_s", 0);
+  r.has_video = is_video_extension(lower_extension(file));
+  r.session_id = json_field<std::string>(about, "session", "");
+  r.summary = json_field<std::string>(about, "summary", "");
+  return r;
+}
+
+}  // namespace
+
+std::string cloud_job_message(const JobRequest& job, const std::string& style_name) {
+  std::string message = job.prompt;
+  if (job.input) {
+    if (message.empty()) message = kQuickEdit;
+  } else {
+    const long seconds = std::lround(job.text_duration_s);
+    message = "generate " + (seconds > 0 ? std::to_string(seconds) + " seconds of " : std::string()) + "background music" +
+              (message.empty() ? std::string() : ": " + message);
+  }
+  if (!style_name.empty()) message += " (style: " + style_name + ")";
+  return message;
+}
+
+CloudBackend::CloudBackend(NemoConfig config)
+    : config_(nemo_config_from_env(std::move(config))),
+      credentials_(std::make_shared<NemoCredentials>(config_)),
+      journal_(std::make_shared<RenderJournal>(config_.state_dir)) {}
+
+CloudBackend::~CloudBackend() = default;
+
+Result<BackendStatus> CloudBackend::status(const JobRequest&, const CancelToken* cancel) {
+  NemoConversation conv(config_, credentials_, journal_);
+  auto credits = conv.credits(cancel);
+  if (!credits) return credits.error();
+  BackendStatus s;
+  s.name = config_.name;
+  s.credits = *credits;
+  s.account = credentials_->anonymous() ? "anonymous" : "registered";
+  return s;
+}
+
+Result<JobResult> CloudBackend::run(const JobRequest& job, const JobEvents& events, const CancelToken* cancel) {
+  NemoConversation conv(config_, credentials_, journal_);
+  const Language lang = detect_language(job.prompt);
+  say(events, "Connecting", {config_.name}, "Connecting to " + config_.name + "...");
+  if (events.progress) events.progress(Stage::kWaiting, kIndeterminate);
+  const bool follow_up = !job.session_id.empty();
+  if (follow_up) conv.resume(job.session_id);
+  else if (auto ok = conv.start(cancel); !ok) return ok.error();
+
+  if (job.input && !follow_up) {
+    const std::string name = job.input->filename().string();
+    say(events, "Uploading", {name}, "Uploading " + name + "...");
+    auto up = conv.upload(*job.input, [&](int64_t done, int64_t total) {
+      if (events.progress) events.progress(Stage::kUploading, total > 0 ? static_cast<double>(done) / static_cast<double>(total) : kIndeterminate);
+    }, cancel);
+    if (!up) return up.error();
+  }
+
+  json state;
+  if (!job.export_only) {
+    const StylePreset* style = job.style.empty() ? nullptr : StyleCatalog::builtin().find(job.style);
+    const std::string message = follow_up ? job.prompt : cloud_job_message(job, style ? style->name : job.style);
+    if (events.progress) events.progress(Stage::kWaiting, kIndeterminate);
+    TurnEvents te;
+    te.notice = [&](const std::string& text) { say(events, "", {}, text); };
+    auto turn = conv.say(message, lang, te, cancel);
+    if (!turn) return turn.error();
+    if (!turn->reply.empty()) say(events, "AgentReply", {turn->reply}, turn->reply);
+    state = turn->state;
+  }
+  if (!state.is_object() || !state.contains("draft")) {
+    auto s = conv.state(cancel);
+    if (!s) return s.error();
+    state = *s;
+  }
+  auto draft = Draft::from_json(state.contains("draft") ? state["draft"] : json::object());
+  if (!draft) return make_error(ErrorCode::kNetwork, "The service sent a timeline this version cannot read: " + draft.error().message);
+  auto music = draft->music();
+  if (!music) return make_error(ErrorCode::kInvalidArgument, lang == Language::kChinese ? "服务没有在时间线上加入音乐，无法导出。换个说法再试？"
+                                                                                         : "The service did not put music on the timeline, so there is nothing to export. Try asking another way?");
+  if (!follow_up) {  // the job's mix settings, on the draft the export renders
+    music->volume = job.music_volume;
+    music->duck = job.duck;
+    draft->set_music(*music);
+  }
+
+  fs::path dir = job.output_dir;
+  std::string stem = "AI Music - " + (music->style_name.empty() ? std::string("NemoVideo") : music->style_name);
+  if (job.input) {
+    if (dir.empty()) dir = fs::absolute(*job.input).parent_path();
+    stem = job.input->stem().string() + (job.output == JobOutput::kVideoWithMusic ? "-bgm" : "-music");
+  } else if (const auto video = draft->video(); video && !video->name.empty()) {
+    stem = file_safe(video->name) + "-bgm";  // a follow-up: named after the recording, as its first version
+  }
+  if (dir.empty()) return make_error(ErrorCode::kInvalidArgument, "Choose an output folder for the result.");
+  const bool video_out = draft->video() && !draft->video()->audio && job.output == JobOutput::kVideoWithMusic;
+  std::error_code same_ec;
+  if (!job.output_file.empty() && job.input && fs::equivalent(job.output_file, *job.input, same_ec)) {
+    return make_error(ErrorCode::kInvalidArgument, "The result would replace the recording; it is never written over. Choose another --output.");
+  }
+  fs::path destination = job.output_file.empty() ? unused_path(dir, stem, video_out ? "mp4" : "m4a") : job.output_file;
+  if (auto ok = check_writable_output(destination); !ok) return ok.error();
+
+  const json about = {{"style_id", music->style}, {"style_name", music->style_name}, {"duration_s", music->duration_ms / 1000.0},
+                      {"session", conv.session()}, {"summary", summarize_draft(*draft, lang)}};
+  say(events, "Exporting", {}, "Rendering on the server...");
+  auto file = conv.export_draft(draft->as_json(), destination, !job.output_file.empty(), video_out ? "mp4" : "m4a", about, events.progress, cancel);
+  if (!file) return file.error();
+  const std::string name = file->filename().string();
+  say(events, "Wrote", {name}, "Wrote " + name + ".");
+  return result_from(*file, about);
+}
+
+Result<std::vector<JobResult>> CloudBackend::deliver_pending(const JobEvents& events, const CancelToken* cancel) {
+  std::vector<JobResult> out;
+  NemoConversation conv(config_, credentials_, journal_);
+  for (const auto& r : journal_->list(conv.api().config().api_base)) {
+    auto file = deliver_nemo_render(conv.api(), *journal_, r, events.progress, cancel);
+    if (!file) {
+      if (file.error().code == ErrorCode::kCancelled) return file.error();
+      say(events, "", {}, "An earlier export could not be delivered: " + file.error().message);
+      continue;
+    }
+    say(events, "Wrote", {file->filename().string()}, "Wrote " + file->filename().string() + ".");
+    out.push_back(result_from(*file, r.about));
+  }
+  return out;
+}
+
+}  // namespace bgm
