@@ -4,7 +4,10 @@
 
 #include <ctime>
 
+#include "backend/backend_switch.h"
+#include "backend/cloud_backend.h"
 #include "backend/local_backend.h"
+#include "settings-keys.h"
 #include "spec/prompt_parser.h"
 
 BgmController &BgmController::get()
@@ -27,12 +30,51 @@ void BgmController::start(const std::string &config_dir)
 		blog(LOG_WARNING, "[obs-bgm] %s", note.c_str());
 	io_ = std::make_unique<bgm::SerialWorker>(
 		[](const std::string &what) { blog(LOG_ERROR, "[obs-bgm] a background task failed: %s", what.c_str()); });
-	/* Results' sessions live beside the settings, so a result can be refined after a restart. */
-	bgm::LocalOptions local;
-	local.sessions_dir = config_dir + "/sessions";
-	backend_ = std::make_shared<bgm::LocalBackend>(local);
+	backend_ = std::make_shared<bgm::BackendSwitch>();
+	backend_->set(make_backend(settings_));
+	blog(LOG_INFO, "[obs-bgm] Backend: %s", settings_.backend.c_str());
 	runner_ = std::make_shared<bgm::JobRunner>(backend_,
 						   [this](const bgm::JobSnapshot &s) { on_job(s); });
+	deliver_pending_locked();
+}
+
+std::shared_ptr<bgm::Backend> BgmController::make_backend(const PluginSettings &s) const
+{
+	namespace keys = obs_bgm_keys;
+	if (s.backend == keys::kBackendLocal) {
+		/* Results' sessions live beside the settings, so a result can be refined after a restart. */
+		bgm::LocalOptions local;
+		local.sessions_dir = config_dir_ + "/sessions";
+		return std::make_shared<bgm::LocalBackend>(local);
+	}
+	bgm::NemoConfig config;
+	config.token = s.nemo_token;
+	config.state_dir = config_dir_; /* the client id, a free token, exports in progress: owner-only files */
+	if (s.backend == keys::kBackendServer) {
+		config.api_base = s.server_url;
+		config.name = "Render server";
+	}
+	return std::make_shared<bgm::CloudBackend>(config);
+}
+
+void BgmController::deliver_pending_locked()
+{
+	/* Exports that quitting OBS interrupted are fetched on their own thread (they may still be rendering). */
+	if (delivery_.joinable())
+		return;
+	delivery_ = std::thread([this, backend = backend_->current(), cancel = delivery_cancel_] {
+		auto delivered = backend->deliver_pending({}, cancel.get());
+		if (!delivered) {
+			if (delivered.error().code != bgm::ErrorCode::kCancelled)
+				blog(LOG_WARNING, "[obs-bgm] An earlier export could not be delivered: %s",
+				     delivered.error().message.c_str());
+			return;
+		}
+		for (const auto &r : *delivered) {
+			blog(LOG_INFO, "[obs-bgm] Delivered an earlier export: %s", r.output.filename().c_str());
+			keep_result(r, {});
+		}
+	});
 }
 
 void BgmController::stop()
@@ -41,6 +83,9 @@ void BgmController::stop()
 	 * the writer, which finishes what was posted (an analysis, the results list) before it is joined. */
 	if (auto r = runner())
 		r->shutdown();
+	delivery_cancel_->request_cancel();
+	if (delivery_.joinable())
+		delivery_.join();
 	std::shared_ptr<bgm::JobRunner> runner;
 	std::unique_ptr<bgm::SerialWorker> io;
 	{
@@ -60,7 +105,12 @@ PluginSettings BgmController::settings() const
 void BgmController::set_settings(const PluginSettings &settings)
 {
 	std::lock_guard lock(mutex_);
+	const bool switch_backend = backend_ && backend_settings_differ(settings_, settings);
 	settings_ = settings;
+	if (switch_backend) {
+		backend_->set(make_backend(settings_)); /* a job that runs finishes on the backend it started on */
+		blog(LOG_INFO, "[obs-bgm] Backend: %s", settings_.backend.c_str());
+	}
 	if (config_dir_.empty() || !io_ || settings_write_pending_)
 		return; /* a write already waiting takes the newest settings */
 	/* Written on the worker: a slow home folder never makes the dock wait. */
@@ -226,17 +276,39 @@ void BgmController::on_job(const bgm::JobSnapshot &s)
 	JobListener listener;
 	{
 		std::lock_guard lock(mutex_);
-		if (s.state == bgm::JobState::kDone && s.result && results_) {
-			bgm::SavedResult saved{s.result->output,
-					       s.request.input.value_or(std::filesystem::path{}),
-					       s.result->style_id,
-					       s.result->style_name,
-					       s.request.prompt,
-					       s.result->duration_s,
-					       s.result->has_video,
+		if (s.state == bgm::JobState::kDone && s.result)
+			keep_result_locked(*s.result, s.request);
+		const bool ended = s.state == bgm::JobState::kDone || s.state == bgm::JobState::kFailed;
+		for (const auto &line : ended ? s.transcript : std::vector<bgm::TranscriptLine>{})
+			blog(LOG_INFO, "[obs-bgm] job %llu: %s", static_cast<unsigned long long>(s.id), line.text.c_str());
+		if (s.state == bgm::JobState::kFailed && s.error)
+			blog(LOG_WARNING, "[obs-bgm] job %llu failed: %s", static_cast<unsigned long long>(s.id),
+			     s.error->message.c_str());
+		listener = listener_;
+	}
+	if (listener)
+		listener(s);
+}
+
+void BgmController::keep_result(const bgm::JobResult &result, const bgm::JobRequest &request)
+{
+	std::lock_guard lock(mutex_);
+	keep_result_locked(result, request);
+}
+
+void BgmController::keep_result_locked(const bgm::JobResult &result, const bgm::JobRequest &request)
+{
+		if (results_) {
+			bgm::SavedResult saved{result.output,
+					       request.input.value_or(std::filesystem::path{}),
+					       result.style_id,
+					       result.style_name,
+					       request.prompt,
+					       result.duration_s,
+					       result.has_video,
 					       static_cast<std::int64_t>(std::time(nullptr)),
-					       s.result->session_id,
-					       s.result->summary};
+					       result.session_id,
+					       result.summary};
 			results_->add(saved);
 			/* One write waiting at a time, of the newest list: a burst of results (each write is flushed to
 			 * disk) never queues a write per result. */
@@ -258,14 +330,4 @@ void BgmController::on_job(const bgm::JobSnapshot &s)
 				});
 			}
 		}
-		const bool ended = s.state == bgm::JobState::kDone || s.state == bgm::JobState::kFailed;
-		for (const auto &line : ended ? s.transcript : std::vector<bgm::TranscriptLine>{})
-			blog(LOG_INFO, "[obs-bgm] job %llu: %s", static_cast<unsigned long long>(s.id), line.text.c_str());
-		if (s.state == bgm::JobState::kFailed && s.error)
-			blog(LOG_WARNING, "[obs-bgm] job %llu failed: %s", static_cast<unsigned long long>(s.id),
-			     s.error->message.c_str());
-		listener = listener_;
-	}
-	if (listener)
-		listener(s);
 }

@@ -14,9 +14,11 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "analysis/live_analysis.h"
+#include "backend/backend_switch.h"
 #include "analysis/recording_clock.h"
 #include "jobs/job_runner.h"
 #include "jobs/result_store.h"
@@ -76,6 +78,11 @@ public:
 private:
 	BgmController() = default;
 	void on_job(const bgm::JobSnapshot &snapshot);
+	/* The backend the settings choose: the local engine, the NemoVideo cloud, or a render server. */
+	std::shared_ptr<bgm::Backend> make_backend(const PluginSettings &settings) const;
+	void deliver_pending_locked();
+	void keep_result(const bgm::JobResult &result, const bgm::JobRequest &request);
+	void keep_result_locked(const bgm::JobResult &result, const bgm::JobRequest &request);
 
 	mutable std::mutex mutex_;
 	std::string config_dir_;
@@ -83,7 +90,9 @@ private:
 	std::optional<std::filesystem::path> last_recording_, last_replay_;
 	double last_recording_seconds_ = 0;
 	std::unique_ptr<bgm::ResultStore> results_;
-	std::shared_ptr<bgm::Backend> backend_;  /* the only one: jobs run on it, its status is checked here */
+	std::shared_ptr<bgm::BackendSwitch> backend_; /* the only one: jobs run on it, its status is checked here */
+	std::thread delivery_;                        /* exports an earlier run left, fetched at start; joined in stop() */
+	std::shared_ptr<bgm::CancelToken> delivery_cancel_ = std::make_shared<bgm::CancelToken>();
 	std::shared_ptr<bgm::JobRunner> runner_; /* shared: called outside the lock (its listener takes it) */
 	std::shared_ptr<bgm::JobRunner> runner() const;
 	JobListener listener_;

@@ -22,10 +22,12 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <optional>
 #include <thread>
 
 #include "bgm-controller.h"
 #include "guarded-call.h"
+#include "settings-keys.h"
 #include "media-import.h"
 #include "spec/prompt_parser.h"
 #include "spec/style_catalog.h"
@@ -114,22 +116,55 @@ void BgmDock::check_status()
 	/* Checked by the controller, off the UI thread; shown here through a queued call. */
 	status_->setText(text("ObsBgm.Status.Connecting"));
 	QPointer<BgmDock> self(this);
+	offer_action(nullptr);
 	BgmController::get().check_status([self](const bgm::Result<bgm::BackendStatus> &status) {
-		const QString line =
-			status ? text("ObsBgm.Status.Ready").arg(text("ObsBgm.Backend.Local"))
-			       : text("ObsBgm.Status.Unavailable")
-					 .arg(localized(std::string("ObsBgm.ErrorCode.") + bgm::error_code_name(status.error().code), QString()));
+		QString line;
+		if (status) {
+			/* "Ready · NemoVideo · 87 credits (3 in use)"; the local engine has no credits */
+			QString name = status->name == "Local engine" ? text("ObsBgm.Backend.Local")
+								       : QString::fromStdString(status->name);
+			if (status->credits)
+				name += " · " + text("ObsBgm.Status.Credits")
+							.arg(static_cast<long long>(status->credits->available))
+							.arg(static_cast<long long>(status->credits->frozen));
+			line = text("ObsBgm.Status.Ready").arg(name);
+		} else {
+			line = text("ObsBgm.Status.Unavailable")
+				       .arg(localized(std::string("ObsBgm.ErrorCode.") + bgm::error_code_name(status.error().code),
+						      QString()));
+		}
 		const QString detail = status ? QString() : QString::fromStdString(status.error().message);
+		std::optional<bgm::Error> error;
+		if (!status)
+			error = status.error();
 		QMetaObject::invokeMethod(
 			qApp,
-			[self, line, detail] {
+			[self, line, detail, error] {
 				if (!self)
 					return;
 				self->status_->setText(line);
-				self->status_->setToolTip(detail); /* what to install, in the engine's words */
+				self->status_->setToolTip(detail); /* what to do, in the backend's words */
+				self->offer_action(error ? &*error : nullptr);
 			},
 			Qt::QueuedConnection);
 	});
+}
+
+void BgmDock::offer_action(const bgm::Error *error)
+{
+	action_url_ = error ? QString::fromStdString(error->action_url) : QString();
+	const bool registration = error && error->remote_code == 2001 && action_url_.contains("bind=");
+	action_->setText(registration ? text("ObsBgm.Action.Register") : text("ObsBgm.Action.OpenPage"));
+	action_->setVisible(!action_url_.isEmpty());
+}
+
+void BgmDock::show_backend_fields()
+{
+	const QString kind = backend_->currentData().toString();
+	server_url_label_->setVisible(kind == obs_bgm_keys::kBackendServer);
+	server_url_->setVisible(kind == obs_bgm_keys::kBackendServer);
+	token_label_->setVisible(kind != obs_bgm_keys::kBackendLocal);
+	token_->setVisible(kind != obs_bgm_keys::kBackendLocal);
 }
 
 BgmDock::~BgmDock()
@@ -145,6 +180,10 @@ void BgmDock::build_ui()
 	status_ = new QLabel;
 	status_->setWordWrap(true);
 	layout->addWidget(status_);
+	action_ = new QPushButton;
+	action_->setVisible(false);
+	layout->addWidget(action_);
+	connect(action_, &QPushButton::clicked, this, [this] { QDesktopServices::openUrl(QUrl(action_url_)); });
 	auto *watch = new QPushButton(text("ObsBgm.Watch.Button"));
 	watch->setToolTip(text("ObsBgm.Watch.Tip"));
 	layout->addWidget(watch);
@@ -305,6 +344,24 @@ void BgmDock::build_ui()
 	sb->addWidget(new QLabel(text("ObsBgm.Settings.SoundFont")));
 	soundfont_ = new QLineEdit;
 	sb->addWidget(soundfont_);
+	sb->addWidget(new QLabel(text("ObsBgm.Settings.Backend")));
+	backend_ = new QComboBox;
+	backend_->addItem(text("ObsBgm.Backend.Local"), QString(obs_bgm_keys::kBackendLocal));
+	backend_->addItem(text("ObsBgm.Backend.Cloud"), QString(obs_bgm_keys::kBackendCloud));
+	backend_->addItem(text("ObsBgm.Backend.Server"), QString(obs_bgm_keys::kBackendServer));
+	backend_->setToolTip(text("ObsBgm.Settings.BackendHelp"));
+	sb->addWidget(backend_);
+	server_url_label_ = new QLabel(text("ObsBgm.Settings.ServerUrl"));
+	sb->addWidget(server_url_label_);
+	server_url_ = new QLineEdit;
+	server_url_->setPlaceholderText("http://192.168.1.20:8765");
+	sb->addWidget(server_url_);
+	token_label_ = new QLabel(text("ObsBgm.Settings.Token"));
+	sb->addWidget(token_label_);
+	token_ = new QLineEdit;
+	token_->setEchoMode(QLineEdit::Password); /* a secret: never shown in full */
+	token_->setPlaceholderText(text("ObsBgm.Settings.TokenPlaceholder"));
+	sb->addWidget(token_);
 	sl->addWidget(settings_body);
 	settings_body->setVisible(false);
 	connect(settings, &QGroupBox::toggled, settings_body, &QWidget::setVisible);
@@ -320,6 +377,16 @@ void BgmDock::build_ui()
 	connect(output_dir_, &QLineEdit::editingFinished, this, save);
 	connect(soundfont_, &QLineEdit::editingFinished, this, save);
 	connect(soundfont_, &QLineEdit::editingFinished, this, [this] { guarded("checking the engine", [this] { check_status(); }); });
+	const auto switch_backend = [this] {
+		guarded("choosing the backend", [this] {
+			show_backend_fields();
+			save_settings_from_ui();
+			check_status();
+		});
+	};
+	connect(backend_, QOverload<int>::of(&QComboBox::activated), this, switch_backend);
+	connect(server_url_, &QLineEdit::editingFinished, this, switch_backend);
+	connect(token_, &QLineEdit::editingFinished, this, switch_backend);
 
 	auto *scroll = new QScrollArea;
 	scroll->setWidgetResizable(true);
@@ -332,6 +399,8 @@ void BgmDock::build_ui()
 
 void BgmDock::load_settings_into_ui()
 {
+	/* Setting a box fires its "changed" signal: nothing is saved until every field holds the loaded value. */
+	loading_ = true;
 	const PluginSettings s = BgmController::get().settings();
 	const int style = style_->findData(QString::fromStdString(s.default_style));
 	style_->setCurrentIndex(style < 0 ? 0 : style);
@@ -343,10 +412,18 @@ void BgmDock::load_settings_into_ui()
 	auto_score_->setChecked(s.auto_score);
 	score_replays_->setChecked(s.score_replays);
 	soundfont_->setText(QString::fromStdString(s.soundfont));
+	const int backend = backend_->findData(QString::fromStdString(s.backend));
+	backend_->setCurrentIndex(backend < 0 ? 0 : backend);
+	server_url_->setText(QString::fromStdString(s.server_url));
+	token_->setText(QString::fromStdString(s.nemo_token));
+	show_backend_fields();
+	loading_ = false;
 }
 
 void BgmDock::save_settings_from_ui()
 {
+	if (loading_)
+		return;
 	PluginSettings s;
 	s.default_style = style_->currentData().toString().toStdString();
 	s.music_volume = volume_->value() / 100.0;
@@ -356,6 +433,9 @@ void BgmDock::save_settings_from_ui()
 	s.auto_score = auto_score_->isChecked();
 	s.score_replays = score_replays_->isChecked();
 	s.soundfont = soundfont_->text().trimmed().toStdString();
+	s.backend = backend_->currentData().toString().toStdString();
+	s.server_url = server_url_->text().trimmed().toStdString();
+	s.nemo_token = token_->text().trimmed().toStdString();
 	BgmController::get().set_settings(s);
 }
 
@@ -569,6 +649,7 @@ void BgmDock::on_job(const bgm::JobSnapshot &s)
 		stage_->setWordWrap(true);
 		if (s.error)
 			transcript_->appendPlainText(QString::fromStdString(s.error->message));
+		offer_action(s.error ? &*s.error : nullptr);
 		break;
 	}
 	case bgm::JobState::kCancelled:

@@ -47,6 +47,9 @@ private:
 	void on_job(const bgm::JobSnapshot &snapshot);
 	void set_busy(bool busy);
 	void check_status();
+	void show_backend_fields();
+	/* A page where the user can act on an error (register to keep the free credits, top up), as a button. */
+	void offer_action(const bgm::Error *error);
 	/* Submits a job and follows it here; false (with the reason in the transcript) when it was refused. */
 	bool start_job(bgm::JobRequest request);
 	void refine(bool export_only);
@@ -72,6 +75,14 @@ private:
 	QCheckBox *auto_score_ = nullptr;
 	QCheckBox *score_replays_ = nullptr;
 	QLineEdit *soundfont_ = nullptr;
+	QComboBox *backend_ = nullptr;     /* local engine, NemoVideo cloud, render server */
+	QLabel *server_url_label_ = nullptr;
+	QLineEdit *server_url_ = nullptr;
+	QLabel *token_label_ = nullptr;
+	QLineEdit *token_ = nullptr;       /* shown masked */
+	QPushButton *action_ = nullptr;    /* "Register (free)" after out of credits */
+	QString action_url_;
+	bool loading_ = false; /* the settings are being put into the widgets: their signals must not save */
 	QLabel *summary_ = nullptr;       /* the timeline of the session being refined */
 	QLineEdit *refine_text_ = nullptr; /* "make it calmer", "music at 20%" */
 	QPushButton *refine_ = nullptr;

@@ -59,6 +59,11 @@ PluginSettings load_plugin_settings(const std::string &file, std::string &note)
 	read_field(doc, keys::kMusicVolume, s.music_volume, note);
 	read_field(doc, keys::kDuck, s.duck, note);
 	read_field(doc, keys::kVideoOutput, s.video_output, note);
+	read_field(doc, keys::kBackend, s.backend, note);
+	read_field(doc, keys::kServerUrl, s.server_url, note);
+	read_field(doc, keys::kNemoToken, s.nemo_token, note);
+	if (s.backend != keys::kBackendLocal && s.backend != keys::kBackendCloud && s.backend != keys::kBackendServer)
+		s.backend = keys::kBackendLocal;
 	if (!(s.music_volume >= 0.0 && s.music_volume <= 1.0))
 		s.music_volume = PluginSettings{}.music_volume;
 	return s;
@@ -69,8 +74,15 @@ bool save_plugin_settings(const PluginSettings &s, const std::string &file)
 	const nlohmann::json doc = {{keys::kOutputDir, s.output_dir},     {keys::kAutoScore, s.auto_score},
 				    {keys::kScoreReplays, s.score_replays}, {keys::kDefaultStyle, s.default_style},
 				    {keys::kSoundFont, s.soundfont},       {keys::kMusicVolume, s.music_volume},
-				    {keys::kDuck, s.duck},                 {keys::kVideoOutput, s.video_output}};
+				    {keys::kDuck, s.duck},                 {keys::kVideoOutput, s.video_output},
+				    {keys::kBackend, s.backend},           {keys::kServerUrl, s.server_url},
+				    {keys::kNemoToken, s.nemo_token}};
 	std::error_code ec;
 	std::filesystem::create_directories(std::filesystem::path(file).parent_path(), ec);
 	return bgm::write_file_atomically(file, bgm::json_text(doc) + "\n", bgm::OutputPolicy{false, true}).ok();
+}
+
+bool backend_settings_differ(const PluginSettings &a, const PluginSettings &b)
+{
+	return a.backend != b.backend || a.server_url != b.server_url || a.nemo_token != b.nemo_token;
 }

@@ -13,7 +13,13 @@ struct PluginSettings {
 	double music_volume = 0.35;
 	bool duck = true;
 	bool video_output = true;
+	std::string backend = "local"; /* obs_bgm_keys::kBackendLocal, kBackendCloud or kBackendServer */
+	std::string server_url;
+	std::string nemo_token; /* a secret: kept in this owner-only file, never logged or shown in full */
 };
+
+/* Whether two settings need different backends (another kind, server or token). */
+bool backend_settings_differ(const PluginSettings &a, const PluginSettings &b);
 
 /* A missing file gives the defaults; a value of the wrong type keeps its default; `note` says what was ignored. */
 PluginSettings load_plugin_settings(const std::string &file, std::string &note);

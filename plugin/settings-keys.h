@@ -13,6 +13,12 @@ inline constexpr const char *kSoundFont = "soundfont";          /* string: a .sf
 inline constexpr const char *kMusicVolume = "music_volume";     /* number 0..1 */
 inline constexpr const char *kDuck = "duck";                    /* bool */
 inline constexpr const char *kVideoOutput = "video_output";     /* bool: MP4 with music, else the audio track */
+inline constexpr const char *kBackend = "backend";              /* string: kBackendLocal, kBackendCloud, kBackendServer */
+inline constexpr const char *kServerUrl = "server_url";         /* string: a render server's address (obs-bgm serve) */
+inline constexpr const char *kNemoToken = "nemo_token";         /* string, secret: empty: a free anonymous token */
+inline constexpr const char *kBackendLocal = "local";
+inline constexpr const char *kBackendCloud = "nemovideo";
+inline constexpr const char *kBackendServer = "server";
 
 /* obs-websocket vendor requests (vendor "obs-bgm") */
 inline constexpr const char *kVendorName = "obs-bgm";

@@ -7,11 +7,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <sys/stat.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
 #include "support/obs_session.h"
 #include "support/obs_websocket.h"
+#include "support/serve_process.h"
 #include "support/test_support.h"
 
 namespace bgm {
@@ -263,6 +267,66 @@ TEST(ObsEndToEnd, AutoScoreAfterRecordingAndQuittingMidJobLosesNothing) {
   }
   EXPECT_NE(test::read_file(obs.plugin_config_dir() / "results.json").find(scored.filename().string()), std::string::npos)
       << "the finished result is still listed after the restart";
+}
+
+TEST(ObsEndToEnd, ScoringThroughARenderServerPutsTheResultInTheScene) {
+  test::TempDir dir;
+  ::setenv("OBS_BGM_NEMO_TIME_SCALE", "0.01", 1);  // OBS and the server inherit it: the 30 s render poll is 0.3 s
+  test::ServeProcess server(dir / "serve-data");
+  ASSERT_FALSE(server.url().empty()) << server.log();
+  test::ObsSession obs(dir / "obs", OBS_BGM_PLUGIN_DIR);
+  obs.write_plugin_settings(nlohmann::json{{"backend", "server"}, {"server_url", server.url()}}.dump());
+  ASSERT_EQ(obs.start(), "");
+  test::ObsWebSocket ws;
+  ASSERT_EQ(ws.connect(obs.port()), "");
+
+  const auto recording = record(ws, 3.0);
+  ASSERT_TRUE(std::filesystem::exists(recording));
+  // OBS tells the plugin that recording stopped a moment after StopRecord answers.
+  nlohmann::json job;
+  for (int i = 0; i < 100; ++i) {
+    job = ws.vendor("obs-bgm", "ScoreLastRecording", {{"prompt", "calm piano"}});
+    if (job.value("success", false)) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(job.value("success", false)) << job.dump();
+  nlohmann::json state;
+  for (int i = 0; i < 600; ++i) {
+    state = ws.vendor("obs-bgm", "GetJob", {{"jobId", job["jobId"]}});
+    if (state.value("state", "") != "queued" && state.value("state", "") != "running") break;
+    std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_EQ(state.value("state", ""), "done") << state.dump() << obs.log();
+  const std::filesystem::path output = state.value("outputPath", "");
+  EXPECT_EQ(output.parent_path(), recording.parent_path()) << "beside the recording, like a local result";
+  EXPECT_NEAR(seconds_of(output), seconds_of(recording), 0.1);
+  EXPECT_GT(test::ffmpeg_loudness(output).integrated_lufs, -30) << "with music";
+  EXPECT_NE(obs.log().find("Uploading " + recording.filename().string()), std::string::npos) << "made on the server: " << obs.log();
+  EXPECT_NE(obs.log().find("[obs-bgm] Backend: server"), std::string::npos);
+
+  const auto added = ws.vendor("obs-bgm", "AddResultToScene", {{"jobId", job["jobId"]}});
+  ASSERT_TRUE(added.value("success", false)) << added.dump();
+  const auto items = ws.request("GetSceneItemList", {{"sceneName", "Main"}});
+  bool in_scene = false;
+  for (const auto& item : items["responseData"]["sceneItems"]) in_scene |= item.value("sourceName", "") == added.value("sourceName", "");
+  EXPECT_TRUE(in_scene) << items.dump();
+  const auto listed = ws.vendor("obs-bgm", "ListResults", {{"newestFirst", true}});
+  EXPECT_EQ(obs.stop(), 0) << obs.log();
+
+  // The free token the plugin got is kept owner-only, and appears nowhere else.
+  const auto creds_file = obs.plugin_config_dir() / "nemovideo-credentials.json";
+  struct stat st{};
+  ASSERT_EQ(::stat(creds_file.c_str(), &st), 0) << "the client id and token are kept\n" << obs.log() << server.log();
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  const auto creds = nlohmann::json::parse(test::read_file(creds_file));
+  const std::string token = creds["tokens"].value(server.url(), "");
+  ASSERT_FALSE(token.empty()) << creds.dump();
+  for (const std::string& seen : {obs.log(), state.dump(), listed.dump(), server.log(),
+                                  test::read_file(obs.plugin_config_dir() / "results.json"),
+                                  test::read_file(obs.plugin_config_dir() / "settings.json")}) {
+    EXPECT_EQ(seen.find(token), std::string::npos) << "the token leaked into: " << seen.substr(0, 300);
+  }
+  ::unsetenv("OBS_BGM_NEMO_TIME_SCALE");
 }
 
 }  // namespace
