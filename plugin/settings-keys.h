@@ -36,5 +36,6 @@ inline constexpr const char *kFieldPath = "path";
 inline constexpr const char *kFieldSessionId = "sessionId";
 inline constexpr const char *kFieldMessage = "message";
 inline constexpr const char *kFieldSummary = "summary";
+inline constexpr const char *kFieldActionUrl = "actionUrl";
 
 } // namespace obs_bgm_keys

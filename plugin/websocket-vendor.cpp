@@ -120,8 +120,12 @@ void get_job(obs_data_t *request, obs_data_t *response, void *)
 	}
 	if (!job->transcript.empty())
 		obs_data_set_string(response, "lastLine", job->transcript.back().text.c_str());
-	if (job->error)
+	if (job->error) {
 		obs_data_set_string(response, "error", job->error->message.c_str());
+		/* Where the user can act: the registration page after the free credits, a top-up page */
+		if (!job->error->action_url.empty())
+			obs_data_set_string(response, obs_bgm_keys::kFieldActionUrl, job->error->action_url.c_str());
+	}
 }
 
 void list_jobs(obs_data_t *, obs_data_t *response, void *)

@@ -16,7 +16,7 @@ fast=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g
 echo "== ASan + UBSan: building (clang)"
 CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$root/build-fuzz" -G Ninja "${fast[@]}" \
   -DOBS_BGM_SANITIZE=address,undefined -DOBS_BGM_FUZZ=ON >/dev/null
-cmake --build "$root/build-fuzz" --parallel "$jobs" --target obs_bgm_tests obs_bgm_session_tests obs_bgm_serve_tests obs_bgm_thread_tests obs-bgm fuzzers
+cmake --build "$root/build-fuzz" --parallel "$jobs" --target obs_bgm_tests obs_bgm_session_tests obs_bgm_serve_tests obs_bgm_nemo_tests obs_bgm_thread_tests obs-bgm fuzzers
 echo "== ASan + UBSan: the suite"
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

@@ -212,9 +212,24 @@ bool cancel_sleep(const CancelToken* cancel, std::chrono::milliseconds d) {
   return cancel->sleep_for(d);
 }
 
+Result<bool> NemoApi::recover(int code, Recovery& done, const CancelToken* cancel) {
+  if (code == 1001 && !done.renewed && credentials_->anonymous()) {  // the kept token expired: a new one, one retry
+    done.renewed = true;
+    credentials_->forget_token();
+    if (auto t = new_anonymous_token(cancel); !t) return t.error();
+    return true;
+  }
+  if (code == 429 && !done.waited) {  // rate limited: wait 30 s, one retry
+    done.waited = true;
+    if (!cancel_sleep(cancel, config_.wait(30))) return make_error(ErrorCode::kCancelled, "Cancelled.");
+    return true;
+  }
+  return false;
+}
+
 Result<json> NemoApi::call(const NemoCall& c, const CancelToken* cancel) {
   if (auto t = ensure_token(cancel); !t) return t.error();
-  bool renewed = false, waited_429 = false;
+  Recovery recovery;
   for (int attempt = 0;;) {
     HttpRequest req;
     req.method = c.method;
@@ -246,17 +261,9 @@ Result<json> NemoApi::call(const NemoCall& c, const CancelToken* cancel) {
       const auto d = body.find("data");
       return d == body.end() || d->is_null() ? json::object() : *d;
     }
-    if (code == 1001 && !renewed && credentials_->anonymous()) {  // the kept token expired: a new one, one retry
-      renewed = true;
-      credentials_->forget_token();
-      if (auto t = new_anonymous_token(cancel); !t) return t.error();
-      continue;
-    }
-    if (code == 429 && !waited_429) {
-      waited_429 = true;
-      if (!cancel_sleep(cancel, config_.wait(30))) return make_error(ErrorCode::kCancelled, "Cancelled.");
-      continue;
-    }
+    auto again = recover(code, recovery, cancel);
+    if (!again) return again.error();
+    if (*again) continue;
     const bool server_failed = res->status >= 500 && (code == 0 || code >= 500 || !envelope);
     if (server_failed && c.may_repeat && attempt < config_.network_retries) {
       if (!cancel_sleep(cancel, backoff(attempt++))) return make_error(ErrorCode::kCancelled, "Cancelled.");
@@ -269,7 +276,7 @@ Result<json> NemoApi::call(const NemoCall& c, const CancelToken* cancel) {
 Result<long> NemoApi::stream(const std::string& path, const json& body, const std::function<bool(std::string_view)>& on_data,
                              const std::function<void()>& tick, const CancelToken* cancel) {
   if (auto t = ensure_token(cancel); !t) return t.error();
-  bool renewed = false, waited_429 = false;
+  Recovery recovery;
   for (int attempt = 0;;) {
     HttpRequest req;
     req.method = "POST";
@@ -309,17 +316,9 @@ Result<long> NemoApi::stream(const std::string& path, const json& body, const st
     int code = envelope ? json_field<int>(answer, "code", -1) : static_cast<int>(status);
     if (!envelope && status == 401) code = 1001;
     if (code == 0 && status < 400) return status;  // an empty stream
-    if (code == 1001 && !renewed && credentials_->anonymous()) {
-      renewed = true;
-      credentials_->forget_token();
-      if (auto t = new_anonymous_token(cancel); !t) return t.error();
-      continue;
-    }
-    if (code == 429 && !waited_429) {
-      waited_429 = true;
-      if (!cancel_sleep(cancel, config_.wait(30))) return make_error(ErrorCode::kCancelled, "Cancelled.");
-      continue;
-    }
+    auto again = recover(code, recovery, cancel);
+    if (!again) return again.error();
+    if (*again) continue;
     return error_for(code, status, envelope ? json_field<std::string>(answer, "message", "") : "");
   }
 }

@@ -88,6 +88,12 @@ class NemoApi {
 
  private:
   Status new_anonymous_token(const CancelToken* cancel);
+  // The recoveries a refused request may take once each (1001: a new free token; 429: wait 30 s). True: send it
+  // again; false: none applies.
+  struct Recovery {
+    bool renewed = false, waited = false;
+  };
+  Result<bool> recover(int code, Recovery& done, const CancelToken* cancel);
   std::vector<std::pair<std::string, std::string>> headers(bool json_body) const;
   bool same_host(const std::string& url) const;
   std::chrono::milliseconds backoff(int attempt) const;

@@ -10,6 +10,11 @@ NemoConfig nemo_config_from_env(NemoConfig config) {
   if (config.skill_version.empty()) config.skill_version = OBS_BGM_VERSION;
   if (const char* t = std::getenv("NEMO_TOKEN"); t && *t && config.token.empty()) config.token = t;
   if (const char* b = std::getenv("OBS_BGM_API_BASE"); b && *b && config.api_base == kNemoDefaultApiBase) config.api_base = b;
+  // The attribution headers, for a deployment that must name itself otherwise.
+  for (auto [name, field] : {std::pair{"OBS_BGM_SKILL_SOURCE", &config.skill_source}, std::pair{"OBS_BGM_SKILL_VERSION", &config.skill_version},
+                             std::pair{"OBS_BGM_SKILL_PLATFORM", &config.skill_platform}}) {
+    if (const char* v = std::getenv(name); v && *v) *field = std::string(v).substr(0, 100);
+  }
   if (const char* s = std::getenv("OBS_BGM_NEMO_TIME_SCALE"); s && *s) {
     char* end = nullptr;
     const double v = std::strtod(s, &end);

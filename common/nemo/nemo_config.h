@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <utility>
 
 namespace bgm {
 
@@ -39,7 +40,8 @@ struct NemoConfig {
 };
 
 // `config` with what the environment sets: NEMO_TOKEN (when no token is configured), OBS_BGM_API_BASE (when
-// `config` still has the default), OBS_BGM_NEMO_TIME_SCALE. Thread: any (reads the environment).
+// `config` still has the default), OBS_BGM_NEMO_TIME_SCALE, OBS_BGM_SKILL_SOURCE / _VERSION / _PLATFORM (the
+// attribution headers). Thread: any (reads the environment).
 NemoConfig nemo_config_from_env(NemoConfig config);
 
 // The folder the command-line tool keeps the client's state in: $XDG_CONFIG_HOME/obs-bgm (~/.config/obs-bgm).

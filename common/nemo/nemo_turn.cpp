@@ -6,7 +6,7 @@
 #include "draft/draft_diff.h"
 #include "draft/draft_summary.h"
 #include "http/sse_parser.h"
-#include "nemo/gui_words.h"
+#include "nemo/turn_reader.h"
 
 namespace bgm {
 namespace {
@@ -21,96 +21,6 @@ Draft draft_of(const json& state) {
   }
   return Draft();
 }
-
-// What the turn's events said, folded as they come.
-class TurnReader {
- public:
-  TurnReader(const TurnEvents& events, Language lang, std::chrono::milliseconds notice_every)
-      : events_(events), zh_(lang == Language::kChinese), notice_every_(notice_every) {}
-
-  bool event(const SseEvent& e) {
-    const json j = json::parse(e.data, nullptr, false);
-    if (!j.is_object()) {  // garbage: not ours to show; the turn goes on
-      ++garbage_;
-      return true;
-    }
-    if (j.contains("errorCode") || j.contains("error_code")) {
-      error_code_ = json_field<int>(j, j.contains("errorCode") ? "errorCode" : "error_code", 500);
-      error_message_ = json_field<std::string>(j, j.contains("errorMessage") ? "errorMessage" : "error_message", "");
-      ended_ = true;
-      return true;
-    }
-    const bool partial = json_field<bool>(j, "partial", false);
-    if (j.contains("content") && j["content"].is_object() && j["content"].contains("parts") && j["content"]["parts"].is_array()) {
-      std::string text;
-      for (const auto& p : j["content"]["parts"]) {
-        if (!p.is_object()) continue;
-        if (p.contains("functionCall") || p.contains("functionResponse")) continue;  // the agent's own steps
-        text += json_field<std::string>(p, "text", "");
-      }
-      if (partial) {
-        streamed_ += text;
-        show(text);
-      } else if (!text.empty()) {
-        // The final event repeats the chunks whole: only what was not streamed yet is new.
-        if (text.rfind(streamed_, 0) == 0) show(text.substr(streamed_.size()));
-        else if (streamed_.empty()) show(text);
-        streamed_.clear();
-        final_text_ = true;
-        ended_ = ended_ || !partial;
-      }
-    }
-    if (json_field<bool>(j, "turnComplete", false) || json_field<bool>(j, "turn_complete", false)) ended_ = true;
-    return true;
-  }
-
-  void heartbeat() { tick(); }
-
-  void tick() {
-    const auto now = Clock::now();
-    if (now - last_voice_ >= notice_every_) {
-      last_voice_ = now;
-      if (events_.notice) events_.notice(zh_ ? "仍在处理……" : "Still working...");
-    }
-  }
-
-  void finish() {
-    if (std::string rest = splitter_.flush(); !rest.empty()) emit(rest);
-  }
-
-  const std::string& reply() const { return reply_; }
-  bool ended() const { return ended_; }
-  int error_code() const { return error_code_; }
-  const std::string& error_message() const { return error_message_; }
-  bool show_timeline() const { return show_timeline_; }
-  bool offer_export() const { return offer_export_; }
-
- private:
-  void show(const std::string& chunk) {
-    if (chunk.empty()) return;
-    last_voice_ = Clock::now();
-    for (const auto& s : splitter_.feed(chunk)) emit(s);
-  }
-  void emit(const std::string& sentence) {
-    GuiTranslation t = translate_gui_sentence(sentence, zh_);
-    show_timeline_ = show_timeline_ || t.show_timeline;
-    offer_export_ = offer_export_ || t.offer_export;
-    if (t.text.empty() || t.text.find_first_not_of(" \n\r\t") == std::string::npos) return;
-    if (t.text != sentence && !t.text.empty() && t.text.back() != '\n') t.text += ' ';
-    reply_ += t.text;
-    if (events_.text) events_.text(t.text);
-  }
-
-  const TurnEvents& events_;
-  bool zh_;
-  std::chrono::milliseconds notice_every_;
-  Clock::time_point last_voice_ = Clock::now();
-  SentenceSplitter splitter_;
-  std::string streamed_, reply_;
-  bool final_text_ = false, ended_ = false, show_timeline_ = false, offer_export_ = false;
-  int garbage_ = 0, error_code_ = 0;
-  std::string error_message_;
-};
 
 std::string trimmed(std::string s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\n')) s.pop_back();
