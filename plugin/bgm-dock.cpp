@@ -150,9 +150,17 @@ void BgmDock::check_status()
 	});
 }
 
-void BgmDock::offer_action(const bgm::Error *error)
+void BgmDock::offer_action(const bgm::Error *error, const bgm::JobRequest *request)
 {
 	action_url_ = error ? QString::fromStdString(error->action_url) : QString();
+	action_retry_.reset();
+	if (error && error->remote_code == 4002 && request && request->input && !request->smaller_copy) {
+		action_retry_ = *request;
+		action_retry_->smaller_copy = true;
+		action_->setText(text("ObsBgm.Action.SmallerCopy"));
+		action_->setVisible(true);
+		return;
+	}
 	const bool registration = error && error->remote_code == 2001 && action_url_.contains("bind=");
 	action_->setText(registration ? text("ObsBgm.Action.Register") : text("ObsBgm.Action.OpenPage"));
 	action_->setVisible(!action_url_.isEmpty());
@@ -183,7 +191,17 @@ void BgmDock::build_ui()
 	action_ = new QPushButton;
 	action_->setVisible(false);
 	layout->addWidget(action_);
-	connect(action_, &QPushButton::clicked, this, [this] { QDesktopServices::openUrl(QUrl(action_url_)); });
+	connect(action_, &QPushButton::clicked, this, [this] {
+		guarded("the offered action", [this] {
+			if (action_retry_) {
+				const bgm::JobRequest again = *action_retry_;
+				offer_action(nullptr);
+				start_job(again);
+			} else {
+				QDesktopServices::openUrl(QUrl(action_url_));
+			}
+		});
+	});
 	auto *watch = new QPushButton(text("ObsBgm.Watch.Button"));
 	watch->setToolTip(text("ObsBgm.Watch.Tip"));
 	layout->addWidget(watch);
@@ -649,7 +667,7 @@ void BgmDock::on_job(const bgm::JobSnapshot &s)
 		stage_->setWordWrap(true);
 		if (s.error)
 			transcript_->appendPlainText(QString::fromStdString(s.error->message));
-		offer_action(s.error ? &*s.error : nullptr);
+		offer_action(s.error ? &*s.error : nullptr, &s.request);
 		break;
 	}
 	case bgm::JobState::kCancelled:

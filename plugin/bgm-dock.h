@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -48,8 +49,9 @@ private:
 	void set_busy(bool busy);
 	void check_status();
 	void show_backend_fields();
-	/* A page where the user can act on an error (register to keep the free credits, top up), as a button. */
-	void offer_action(const bgm::Error *error);
+	/* What the user can do about an error, as a button: a page to open (register to keep the free credits, top
+	 * up), or the same job again with a 720p copy (a recording over the cloud's size limit). */
+	void offer_action(const bgm::Error *error, const bgm::JobRequest *request = nullptr);
 	/* Submits a job and follows it here; false (with the reason in the transcript) when it was refused. */
 	bool start_job(bgm::JobRequest request);
 	void refine(bool export_only);
@@ -82,6 +84,7 @@ private:
 	QLineEdit *token_ = nullptr;       /* shown masked */
 	QPushButton *action_ = nullptr;    /* "Register (free)" after out of credits */
 	QString action_url_;
+	std::optional<bgm::JobRequest> action_retry_;
 	bool loading_ = false; /* the settings are being put into the widgets: their signals must not save */
 	QLabel *summary_ = nullptr;       /* the timeline of the session being refined */
 	QLineEdit *refine_text_ = nullptr; /* "make it calmer", "music at 20%" */

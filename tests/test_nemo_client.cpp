@@ -247,6 +247,34 @@ TEST_F(NemoClient, UnsupportedAndTooLargeFilesSayWhatToDoBeforeAndAfterSending) 
   EXPECT_NE(server_4002.error().message.find("Trim it"), std::string::npos);
 }
 
+TEST_F(NemoClient, ARecordingOverTheLimitIsSentAsA720pCopyOnlyWhenTheUserAgrees) {
+  const fs::path big = dir / "big.mp4";
+  const auto made = test::run("ffmpeg -loglevel error -f lavfi -i testsrc2=s=1920x1080:r=30:d=3 -f lavfi -i sine=f=300:d=3 "
+                              "-c:v libx264 -preset ultrafast -b:v 12M -pix_fmt yuv420p -c:a aac -shortest " + test::quote(big.string()));
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  NemoConfig c = config();
+  c.max_upload_bytes = fs::file_size(big) / 2;
+  server.file_body = "scored";
+  CloudBackend backend(c);
+  JobRequest job;
+  job.input = big;
+  auto refused = backend.run(job, {}, nullptr);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().remote_code, 4002);
+  EXPECT_NE(refused.error().message.find("Send a 720p copy instead"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(server.count(Route::kUpload), 0);
+  job.smaller_copy = true;  // the user took the offer
+  auto r = backend.run(job, {}, nullptr);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(server.count(Route::kUpload), 1);
+  const std::string sent = server.requests(Route::kUpload)[0].body;  // "files=big.mp4:BYTES;"
+  ASSERT_EQ(sent.rfind("files=big.mp4:", 0), 0u) << sent;
+  EXPECT_LE(std::stoull(sent.substr(14)), c.max_upload_bytes) << "the copy fits";
+  EXPECT_EQ(r->output, dir / "big-bgm.mp4") << "named after the recording, not the copy";
+  for (const auto& e : fs::directory_iterator(dir.path())) EXPECT_EQ(e.path().string().find("720p"), std::string::npos) << "the copy is removed: " << e.path();
+  EXPECT_TRUE(fs::exists(big));
+}
+
 TEST_F(NemoClient, AFreePlanExportSaysItIsAboutThePlanNotCredits) {
   server.script(Route::kRender, Canned{402, json{{"code", 402}, {"message", "free plan"}, {"data", nullptr}}});
   auto conv = conversation();

@@ -40,6 +40,9 @@ struct JobRequest {
   // result is a new version beside the earlier ones. With export_only the session's timeline is rendered as it is.
   std::string session_id;
   bool export_only = false;
+  // A service with a size limit (the NemoVideo cloud: 500 MB): a recording over it is sent as a 720p copy. Off
+  // until the user agrees (the job fails with the offer, remote code 4002).
+  bool smaller_copy = false;
 };
 
 struct JobResult {

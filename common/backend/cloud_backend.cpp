@@ -7,6 +7,7 @@
 #include "core/json_field.h"
 #include "core/text.h"
 #include "draft/draft_summary.h"
+#include "media/smaller_copy.h"
 #include "nemo/nemo_conversation.h"
 #include "spec/style_catalog.h"
 
@@ -30,6 +31,40 @@ JobResult result_from(const fs::path& file, const json& about) {
   r.session_id = json_field<std::string>(about, "session", "");
   r.summary = json_field<std::string>(about, "summary", "");
   return r;
+}
+
+// Sends the job's recording; one over the service's limit goes as a 720p copy when the user agreed, else the job
+// stops with that offer (4002).
+Status upload_recording(NemoConversation& conv, const JobRequest& job, const JobEvents& events, const CancelToken* cancel) {
+  const fs::path& input = *job.input;
+  const std::string name = input.filename().string();
+  const auto progress = [&](int64_t done, int64_t total) {
+    if (events.progress) events.progress(Stage::kUploading, total > 0 ? static_cast<double>(done) / static_cast<double>(total) : kIndeterminate);
+  };
+  std::error_code ec;
+  const uint64_t limit = conv.api().config().max_upload_bytes;
+  const auto size = fs::file_size(input, ec);
+  if (ec || size <= limit) {
+    say(events, "Uploading", {name}, "Uploading " + name + "...");
+    auto up = conv.upload(input, progress, cancel);
+    return up ? Status() : Status(up.error());
+  }
+  if (!job.smaller_copy) {
+    return Error(ErrorCode::kInvalidArgument,
+                 name + " is over the service's " + std::to_string(limit / (1024 * 1024)) + " MB limit. Send a 720p copy instead (the dock "
+                 "offers it; the tool: --smaller-copy), trim it, or use the local engine, which has no limit.", 4002);
+  }
+  const fs::path dir = job.output_dir.empty() ? fs::absolute(input).parent_path() : job.output_dir;
+  auto copy = WorkFile::create(dir, input.stem().string(), ".720p.mp4");
+  if (!copy) return copy.error();
+  say(events, "SmallerCopy", {name}, "Making a 720p copy of " + name + " to send...");
+  if (auto ok = make_smaller_copy(input, copy->path(), 720, cancel, events.progress); !ok) return ok;
+  if (fs::file_size(copy->path(), ec) > limit) {
+    return Error(ErrorCode::kInvalidArgument, "Even a 720p copy of " + name + " is over the service's limit. Trim it, or use the local engine.", 4002);
+  }
+  say(events, "Uploading", {name}, "Uploading " + name + " (720p copy)...");
+  auto up = conv.upload(copy->path(), progress, cancel, input.stem().string() + ".mp4");
+  return up ? Status() : Status(up.error());
 }
 
 }  // namespace
@@ -75,12 +110,7 @@ Result<JobResult> CloudBackend::run(const JobRequest& job, const JobEvents& even
   else if (auto ok = conv.start(cancel); !ok) return ok.error();
 
   if (job.input && !follow_up) {
-    const std::string name = job.input->filename().string();
-    say(events, "Uploading", {name}, "Uploading " + name + "...");
-    auto up = conv.upload(*job.input, [&](int64_t done, int64_t total) {
-      if (events.progress) events.progress(Stage::kUploading, total > 0 ? static_cast<double>(done) / static_cast<double>(total) : kIndeterminate);
-    }, cancel);
-    if (!up) return up.error();
+    if (auto up = upload_recording(conv, job, events, cancel); !up) return up.error();
   }
 
   json state;

@@ -72,6 +72,7 @@ Result<JobRequest> remote_score_job(const Args& args) {
   auto seed = args.whole("--seed");
   if (!seed) return seed.error();
   job.seed = *seed;
+  job.smaller_copy = args.has("--smaller-copy");
   return job;
 }
 
@@ -81,7 +82,7 @@ int run_score(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.with_value = {"--output", "--prompt", "--style", "--music-volume", "--duck", "--mode", "--analysis", "--stems", "--duration",
                      "--seed", "--soundfont", "--title", "--title-duration", "--max-height", "--backend", "--api-base"};
-  spec.flags = {"--keep-tracks", "--json", "--quiet", "--help"};
+  spec.flags = {"--keep-tracks", "--json", "--quiet", "--help", "--smaller-copy"};
   spec.aliases = {{"-o", "--output"}, {"-p", "--prompt"}, {"-s", "--style"}, {"-q", "--quiet"}, {"-h", "--help"}};
   Args parsed;
   const std::string help = std::string(kHelp) + kBackendHelp;

@@ -15,7 +15,8 @@ namespace bgm::cli {
 inline constexpr const char* kBackendHelp =
     "      --backend NAME     local (default: this machine, offline, free) or nemovideo (the NemoVideo cloud, or\n"
     "                         the server at --api-base; uploads the recording and uses credits)\n"
-    "      --api-base URL     the server's address (default: $OBS_BGM_API_BASE, else the NemoVideo cloud)\n";
+    "      --api-base URL     the server's address (default: $OBS_BGM_API_BASE, else the NemoVideo cloud)\n"
+    "      --smaller-copy     (score) a recording over the service's 500 MB limit is sent as a 720p copy\n";
 
 // nullopt for the local engine. Errors: kInvalidArgument (an unknown backend; --api-base without nemovideo).
 Result<std::optional<NemoConfig>> remote_backend_from(const Args& args);

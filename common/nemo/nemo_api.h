@@ -103,9 +103,8 @@ class NemoApi {
   HttpClient http_;
 };
 
-// The formats the service accepts (the seed's list), and its size limit.
+// The formats the service accepts (the seed's list).
 inline constexpr const char* kNemoFormats = "mp4, mov, avi, webm, mkv, jpg, png, gif, webp, mp3, wav, m4a, aac";
-inline constexpr uint64_t kNemoMaxUploadBytes = 500ull * 1024 * 1024;
 bool nemo_accepts_extension(std::string_view lower_extension);
 
 // Waits `duration` unless cancelled (false then); no token: just waits.

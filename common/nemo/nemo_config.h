@@ -5,6 +5,7 @@
 // Thread: plain values; any thread.
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -30,6 +31,7 @@ struct NemoConfig {
   long connect_timeout_s = 20;
   long silence_timeout_s = 60;        // a call (not the chat stream, not a transfer) that sends nothing for this long
   long stream_silence_timeout_s = 300;  // the chat stream: the server sends heartbeats every 10 s
+  uint64_t max_upload_bytes = 500ull * 1024 * 1024;  // the service's limit, checked before sending
   int network_retries = 3;            // network errors and 5xx: tries after the first, with backoff
   double time_scale = 1;              // scales every protocol wait (OBS_BGM_NEMO_TIME_SCALE), for tests
 

@@ -39,8 +39,8 @@ auto NemoConversation::with_session(const CancelToken* cancel, Fn fn) -> decltyp
   if (auto s = new_session(cancel); !s) return s.error();
   const auto files = uploaded_;
   uploaded_.clear();
-  for (const auto& f : files) {
-    if (auto up = upload(f, {}, cancel); !up) return up.error();
+  for (const auto& [file, name] : files) {
+    if (auto up = upload(file, {}, cancel, name); !up) return up.error();
   }
   return fn();
 }
@@ -57,14 +57,15 @@ Result<Credits> NemoConversation::credits(const CancelToken* cancel) {
   return out;
 }
 
-Result<json> NemoConversation::upload(const fs::path& file, const std::function<void(int64_t, int64_t)>& progress, const CancelToken* cancel) {
+Result<json> NemoConversation::upload(const fs::path& file, const std::function<void(int64_t, int64_t)>& progress, const CancelToken* cancel,
+                                      const std::string& name) {
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) return make_error(ErrorCode::kNotFound, "No such file: " + file.string() + ".");
   if (!nemo_accepts_extension(lower_extension(file))) {
     return Error(ErrorCode::kUnsupported, std::string("The service does not accept ") + (file.extension().empty() ? "files without a type" : file.extension().string() + " files") +
                                               ". It accepts: " + kNemoFormats + ".", 4001);
   }
-  if (fs::file_size(file, ec) > kNemoMaxUploadBytes) {
+  if (fs::file_size(file, ec) > api_.config().max_upload_bytes) {
     return Error(ErrorCode::kInvalidArgument,
                  "The file is over the service's 500 MB limit. Trim it, or make a smaller copy (720p, e.g. with OBS's remux or any editor) "
                  "and use that; the local engine has no such limit.", 4002);
@@ -74,10 +75,10 @@ Result<json> NemoConversation::upload(const fs::path& file, const std::function<
     c.method = "POST";
     c.path = "/api/upload-video/nemo_agent/me/" + session_;
     c.file = file;
-    c.file_name = file.filename().string();
+    c.file_name = name.empty() ? file.filename().string() : name;
     c.progress = progress;
     auto data = api_.call(c, cancel);
-    if (data) uploaded_.push_back(file);
+    if (data) uploaded_.emplace_back(file, c.file_name);
     return data;
   });
 }

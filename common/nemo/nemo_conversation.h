@@ -35,7 +35,7 @@ class NemoConversation {
   // Errors: kNotFound (no such file), kUnsupported (type; the message lists the accepted ones), kInvalidArgument
   // (over 500 MB: trim or make a smaller copy), those of NemoApi. Returns the server's answer's data.
   Result<nlohmann::json> upload(const std::filesystem::path& file, const std::function<void(int64_t, int64_t)>& progress,
-                                const CancelToken* cancel);
+                                const CancelToken* cancel, const std::string& name = "");
   Result<TurnOutcome> say(const std::string& message, Language language, const TurnEvents& events, const CancelToken* cancel);
   Result<nlohmann::json> state(const CancelToken* cancel);
   // Renders `draft` ("mp4", or "m4a" for the music alone) to `destination` (exact: replaced if it exists; else the
@@ -52,7 +52,7 @@ class NemoConversation {
   NemoApi api_;
   std::shared_ptr<RenderJournal> journal_;
   std::string session_;
-  std::vector<std::filesystem::path> uploaded_;
+  std::vector<std::pair<std::filesystem::path, std::string>> uploaded_;
 };
 
 }  // namespace bgm

@@ -37,7 +37,10 @@ struct FaultServer::Impl {
     std::lock_guard lock(mutex);
     Recorded rec{req.method, req.path, req.body, {}};
     for (const auto& [k, v] : req.headers) rec.headers[k] = v;
-    if (req.is_multipart_form_data()) rec.body = "multipart:" + std::to_string(req.files.size());
+    if (req.is_multipart_form_data()) {  // "files=name:bytes;..."
+      rec.body.clear();
+      for (const auto& [field, f] : req.files) rec.body += field + "=" + f.filename + ":" + std::to_string(f.content.size()) + ";";
+    }
     log[r].push_back(std::move(rec));
     auto& q = scripts[r];
     if (q.empty()) return std::nullopt;
@@ -121,7 +124,7 @@ FaultServer::FaultServer() : impl_(std::make_unique<Impl>()) {
     im->route(Route::kUpload, req, res, true, [&](const std::optional<Canned>&) {
       if (!session_known(req.matches[1])) return res.set_content(envelope(1002, "no session").dump(), "application/json"), void(res.status = 404);
       json files = json::array();
-      for (const auto& [name, f] : req.files) files.push_back({{"field", name}, {"name", f.filename}, {"size", f.content.size()}});
+      for (const auto& [field, f] : req.files) files.push_back({{"field", field}, {"name", f.filename}, {"size", f.content.size()}});
       res.set_content(envelope(0, "ok", {{"files", files}}).dump(), "application/json");
     });
   });
