@@ -54,10 +54,10 @@ NemoCredentials::NemoCredentials(const NemoConfig& config)
     : api_base_(config.api_base), file_(config.state_dir.empty() ? fs::path() : config.state_dir / kCredentialsFile), configured_(config.token) {
   if (file_.empty()) return;
   std::ifstream in(file_);
-  if (in) doc_ = json::parse(in, nullptr, false);
-  if (!doc_.is_object()) doc_ = json::object();
-  client_id_ = json_field<std::string>(doc_, "client_id", "");
-  if (doc_.contains("tokens") && doc_["tokens"].is_object()) token_ = json_field<std::string>(doc_["tokens"], api_base_.c_str(), "");
+  json doc = in ? json::parse(in, nullptr, false) : json::object();
+  if (!doc.is_object()) doc = json::object();
+  client_id_ = json_field<std::string>(doc, "client_id", "");
+  if (doc.contains("tokens") && doc["tokens"].is_object()) token_ = json_field<std::string>(doc["tokens"], api_base_.c_str(), "");
 }
 
 bool NemoCredentials::anonymous() const { return configured_.empty(); }
@@ -97,16 +97,19 @@ void NemoCredentials::forget_token() {
 
 void NemoCredentials::save_locked() const {
   if (file_.empty()) return;
-  json doc = doc_;
+  // Read again and merged: another backend of this process (the cloud and a render server) keeps its token here too.
+  static std::mutex file_mutex;
+  std::lock_guard file_lock(file_mutex);
+  json doc = json::object();
+  if (std::ifstream in(file_); in) doc = json::parse(in, nullptr, false);
+  if (!doc.is_object()) doc = json::object();
   doc["client_id"] = client_id_;
   if (!doc.contains("tokens") || !doc["tokens"].is_object()) doc["tokens"] = json::object();
   if (token_.empty()) doc["tokens"].erase(api_base_);
   else doc["tokens"][api_base_] = token_;
   std::error_code ec;
-  fs::create_directories(file_.parent_path(), ec);
-  ::chmod(file_.parent_path().c_str(), 0700);
+  if (fs::create_directories(file_.parent_path(), ec)) ::chmod(file_.parent_path().c_str(), 0700);  // made here: ours alone
   (void)write_file_atomically(file_, json_text(doc) + "\n", OutputPolicy{false, true});
-  const_cast<json&>(doc_) = std::move(doc);
 }
 
 // ---- the API ----

@@ -45,7 +45,6 @@ class NemoCredentials {
   const std::filesystem::path file_;
   mutable std::mutex mutex_;
   std::string configured_, token_, client_id_;
-  nlohmann::json doc_;
 };
 
 struct NemoCall {

@@ -55,6 +55,12 @@ Result<fs::path> place_without_replacing(const fs::path& from, const fs::path& w
   return make_error(ErrorCode::kIo, "Could not find a free name for " + wanted.string() + ".");
 }
 
+// One lock for the journal file of every RenderJournal of the process (the cloud's and a render server's backends).
+std::mutex& file_mutex() {
+  static std::mutex m;
+  return m;
+}
+
 }  // namespace
 
 fs::path render_part_path(const PendingRender& r) {
@@ -95,7 +101,7 @@ Status RenderJournal::write_locked(const std::vector<PendingRender>& all) const 
 }
 
 std::vector<PendingRender> RenderJournal::list(const std::string& api_base) const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(file_mutex());
   std::vector<PendingRender> out;
   for (auto& r : read_locked())
     if (r.api_base == api_base) out.push_back(std::move(r));
@@ -103,7 +109,7 @@ std::vector<PendingRender> RenderJournal::list(const std::string& api_base) cons
 }
 
 Status RenderJournal::put(const PendingRender& render) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(file_mutex());
   auto all = read_locked();
   std::erase_if(all, [&](const PendingRender& r) { return r.id == render.id; });
   all.push_back(render);
@@ -111,7 +117,7 @@ Status RenderJournal::put(const PendingRender& render) {
 }
 
 Status RenderJournal::remove(const std::string& id) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(file_mutex());
   auto all = read_locked();
   std::erase_if(all, [&](const PendingRender& r) { return r.id == id; });
   return write_locked(all);

@@ -4,7 +4,8 @@
 // after a cut, and after a restart), and move it into place under a name that exists nowhere yet. A render in
 // progress is written in a journal (<state_dir>/nemovideo-renders.json) until its file is delivered, so quitting
 // OBS in the middle does not orphan it: the next start resumes it.
-// Thread: RenderJournal is safe from any thread; the functions block on the caller's worker.
+// Thread: RenderJournal is safe from any thread (one lock for the file in the process); the functions block on the
+// caller's worker.
 
 #include <filesystem>
 #include <mutex>
@@ -38,7 +39,6 @@ class RenderJournal {
   std::vector<PendingRender> read_locked() const;
   Status write_locked(const std::vector<PendingRender>& all) const;
   std::filesystem::path file_;
-  mutable std::mutex mutex_;
 };
 
 inline constexpr int kMaxRenderPolls = 120;  // an hour at the protocol's 30 s
