@@ -561,6 +561,16 @@ TEST_F(NemoClient, TheBackendScoresAVideoAndCanContinueItsSession) {
   EXPECT_EQ(server.count(Route::kSession), 1);
   EXPECT_EQ(server.count(Route::kUpload), 1);
   EXPECT_EQ(again->output, dir / "clip-bgm-2.mp4");
+  // Export of the timeline as it is: no chat turn, one more render.
+  JobRequest export_only;
+  export_only.session_id = r->session_id;
+  export_only.export_only = true;
+  export_only.output_dir = dir.path();
+  auto exported_again = backend.run(export_only, events, nullptr);
+  ASSERT_TRUE(exported_again) << exported_again.error().message;
+  EXPECT_EQ(server.count(Route::kChat), 2);
+  EXPECT_EQ(server.count(Route::kRender), 3);
+  EXPECT_EQ(exported_again->output, dir / "clip-bgm-3.mp4");
 }
 
 }  // namespace

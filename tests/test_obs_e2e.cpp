@@ -310,7 +310,21 @@ TEST(ObsEndToEnd, ScoringThroughARenderServerPutsTheResultInTheScene) {
   bool in_scene = false;
   for (const auto& item : items["responseData"]["sceneItems"]) in_scene |= item.value("sourceName", "") == added.value("sourceName", "");
   EXPECT_TRUE(in_scene) << items.dump();
+  // The refine box works the same on a render server: the session continues there.
+  const auto refine = ws.vendor("obs-bgm", "RefineResult", {{"sessionId", state.value("sessionId", "")}, {"message", "music at 20%"}});
+  ASSERT_TRUE(refine.value("success", false)) << refine.dump();
+  nlohmann::json refined;
+  for (int i = 0; i < 600; ++i) {
+    refined = ws.vendor("obs-bgm", "GetJob", {{"jobId", refine["jobId"]}});
+    if (refined.value("state", "") != "queued" && refined.value("state", "") != "running") break;
+    std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_EQ(refined.value("state", ""), "done") << refined.dump();
+  EXPECT_NE(refined.value("summary", "").find(", 20%)"), std::string::npos) << refined.dump();
+  EXPECT_NE(refined.value("outputPath", ""), output.string());
+  EXPECT_NEAR(seconds_of(refined.value("outputPath", "")), seconds_of(recording), 0.1);
   const auto listed = ws.vendor("obs-bgm", "ListResults", {{"newestFirst", true}});
+  EXPECT_EQ(listed["results"].size(), 2u);
   EXPECT_EQ(obs.stop(), 0) << obs.log();
 
   // The free token the plugin got is kept owner-only, and appears nowhere else.
@@ -321,7 +335,7 @@ TEST(ObsEndToEnd, ScoringThroughARenderServerPutsTheResultInTheScene) {
   const auto creds = nlohmann::json::parse(test::read_file(creds_file));
   const std::string token = creds["tokens"].value(server.url(), "");
   ASSERT_FALSE(token.empty()) << creds.dump();
-  for (const std::string& seen : {obs.log(), state.dump(), listed.dump(), server.log(),
+  for (const std::string& seen : {obs.log(), state.dump(), refined.dump(), listed.dump(), server.log(),
                                   test::read_file(obs.plugin_config_dir() / "results.json"),
                                   test::read_file(obs.plugin_config_dir() / "settings.json")}) {
     EXPECT_EQ(seen.find(token), std::string::npos) << "the token leaked into: " << seen.substr(0, 300);
