@@ -208,6 +208,15 @@ TEST_F(NemoClient, OutOfCreditsGivesTheRegistrationLinkOrATopUp) {
   EXPECT_NE(turn.error().action_url.find("?bind=" + client), std::string::npos) << turn.error().action_url;
   EXPECT_NE(turn.error().message.find("Register"), std::string::npos);
   seen(turn.error().message);
+  // The same refusal inside the stream, as the agent framework writes it (the code as a string).
+  Canned in_stream;
+  in_stream.sse = {FaultServer::sse_event(json{{"errorCode", "2001"}, {"errorMessage", "Out of credits"},
+                                               {"content", {{"parts", json::array({{{"text", "Out of credits"}}})}}}})};
+  server.script(Route::kChat, in_stream);
+  auto streamed = conv.say("make music", Language::kEnglish, {}, nullptr);
+  ASSERT_FALSE(streamed);
+  EXPECT_EQ(streamed.error().code, ErrorCode::kQuota);
+  EXPECT_NE(streamed.error().action_url.find("?bind=" + client), std::string::npos);
 
   const std::string given = server.requests(Route::kSession)[0].header("Authorization").substr(7);
   auto registered = conversation(given);

@@ -41,6 +41,17 @@ bool dock_in_saved_state(const std::filesystem::path& global_ini) {
   return decoded.find("obs_bgm_dock") != std::string::npos;
 }
 
+// Polls a job until it is no longer queued or running; returns its last state.
+nlohmann::json wait_for_job(test::ObsWebSocket& ws, const nlohmann::json& id) {
+  nlohmann::json st;
+  for (int i = 0; i < 600; ++i) {
+    st = ws.vendor("obs-bgm", "GetJob", {{"jobId", id}});
+    if (st.value("state", "") != "queued" && st.value("state", "") != "running") break;
+    std::this_thread::sleep_for(200ms);
+  }
+  return st;
+}
+
 TEST(ObsEndToEnd, RecordScoreAndAddTheResultToTheScene) {
   test::TempDir dir;
   test::ObsSession obs(dir.path(), OBS_BGM_PLUGIN_DIR);
@@ -109,12 +120,7 @@ TEST(ObsEndToEnd, RecordScoreAndAddTheResultToTheScene) {
   const auto job = ws.vendor("obs-bgm", "ScoreLastRecording", {{"prompt", "calm piano"}});
   ASSERT_TRUE(job.value("success", false)) << job.dump();
   const auto id = job["jobId"].get<long long>();
-  nlohmann::json state;
-  for (int i = 0; i < 600; ++i) {
-    state = ws.vendor("obs-bgm", "GetJob", {{"jobId", id}});
-    if (state.value("state", "") != "queued" && state.value("state", "") != "running") break;
-    std::this_thread::sleep_for(200ms);
-  }
+  const nlohmann::json state = wait_for_job(ws, id);
   ASSERT_EQ(state.value("state", ""), "done") << state.dump();
   const std::filesystem::path output = state.value("outputPath", "");
   EXPECT_NEAR(seconds_of(output), seconds_of(recording), 0.05);
@@ -139,18 +145,9 @@ TEST(ObsEndToEnd, RecordScoreAndAddTheResultToTheScene) {
   const std::string session = state.value("sessionId", "");
   ASSERT_EQ(session.rfind("s_", 0), 0u) << state.dump();
   EXPECT_NE(state.value("summary", "").find("Timeline (2 tracks): 1. Video: "), std::string::npos) << state.dump();
-  auto wait_job = [&](long long job_id) {
-    nlohmann::json st;
-    for (int i = 0; i < 600; ++i) {
-      st = ws.vendor("obs-bgm", "GetJob", {{"jobId", job_id}});
-      if (st.value("state", "") != "queued" && st.value("state", "") != "running") break;
-      std::this_thread::sleep_for(200ms);
-    }
-    return st;
-  };
   const auto refine = ws.vendor("obs-bgm", "RefineResult", {{"sessionId", session}, {"message", "music at 20%"}});
   ASSERT_TRUE(refine.value("success", false)) << refine.dump();
-  const auto refined = wait_job(refine["jobId"].get<long long>());
+  const auto refined = wait_for_job(ws, refine["jobId"]);
   ASSERT_EQ(refined.value("state", ""), "done") << refined.dump();
   const std::filesystem::path second = refined.value("outputPath", "");
   EXPECT_NE(second, output);
@@ -163,7 +160,7 @@ TEST(ObsEndToEnd, RecordScoreAndAddTheResultToTheScene) {
   EXPECT_EQ(both["results"][0].value("outputPath", ""), second.string());
   // What the agent cannot do is said, and nothing is written.
   const auto odd = ws.vendor("obs-bgm", "RefineResult", {{"sessionId", session}, {"message", "what's the weather?"}});
-  const auto answered = wait_job(odd["jobId"].get<long long>());
+  const auto answered = wait_for_job(ws, odd["jobId"]);
   EXPECT_EQ(answered.value("state", ""), "failed");
   EXPECT_NE(answered.value("error", "").find("I can't do that yet"), std::string::npos) << answered.dump();
   EXPECT_EQ(ws.vendor("obs-bgm", "ListResults", {})["results"].size(), 2u);
@@ -290,12 +287,7 @@ TEST(ObsEndToEnd, ScoringThroughARenderServerPutsTheResultInTheScene) {
     std::this_thread::sleep_for(100ms);
   }
   ASSERT_TRUE(job.value("success", false)) << job.dump();
-  nlohmann::json state;
-  for (int i = 0; i < 600; ++i) {
-    state = ws.vendor("obs-bgm", "GetJob", {{"jobId", job["jobId"]}});
-    if (state.value("state", "") != "queued" && state.value("state", "") != "running") break;
-    std::this_thread::sleep_for(200ms);
-  }
+  const nlohmann::json state = wait_for_job(ws, job["jobId"]);
   ASSERT_EQ(state.value("state", ""), "done") << state.dump() << obs.log();
   const std::filesystem::path output = state.value("outputPath", "");
   EXPECT_EQ(output.parent_path(), recording.parent_path()) << "beside the recording, like a local result";
@@ -313,12 +305,7 @@ TEST(ObsEndToEnd, ScoringThroughARenderServerPutsTheResultInTheScene) {
   // The refine box works the same on a render server: the session continues there.
   const auto refine = ws.vendor("obs-bgm", "RefineResult", {{"sessionId", state.value("sessionId", "")}, {"message", "music at 20%"}});
   ASSERT_TRUE(refine.value("success", false)) << refine.dump();
-  nlohmann::json refined;
-  for (int i = 0; i < 600; ++i) {
-    refined = ws.vendor("obs-bgm", "GetJob", {{"jobId", refine["jobId"]}});
-    if (refined.value("state", "") != "queued" && refined.value("state", "") != "running") break;
-    std::this_thread::sleep_for(200ms);
-  }
+  const nlohmann::json refined = wait_for_job(ws, refine["jobId"]);
   ASSERT_EQ(refined.value("state", ""), "done") << refined.dump();
   EXPECT_NE(refined.value("summary", "").find(", 20%)"), std::string::npos) << refined.dump();
   EXPECT_NE(refined.value("outputPath", ""), output.string());
@@ -341,6 +328,34 @@ TEST(ObsEndToEnd, ScoringThroughARenderServerPutsTheResultInTheScene) {
     EXPECT_EQ(seen.find(token), std::string::npos) << "the token leaked into: " << seen.substr(0, 300);
   }
   ::unsetenv("OBS_BGM_NEMO_TIME_SCALE");
+}
+
+TEST(ObsEndToEnd, OutOfFreeCreditsOnAServerOffersRegistration) {
+  test::TempDir dir;
+  test::ServeProcess server(dir / "serve-data", {"--credits", "0"});
+  ASSERT_FALSE(server.url().empty()) << server.log();
+  test::ObsSession obs(dir / "obs", OBS_BGM_PLUGIN_DIR);
+  obs.write_plugin_settings(nlohmann::json{{"backend", "server"}, {"server_url", server.url()}}.dump());
+  ASSERT_EQ(obs.start(), "");
+  test::ObsWebSocket ws;
+  ASSERT_EQ(ws.connect(obs.port()), "");
+  const auto recording = record(ws, 2.0);
+  ASSERT_TRUE(std::filesystem::exists(recording));
+  nlohmann::json job = nlohmann::json::object();
+  for (int i = 0; i < 100 && !job.value("success", false); ++i) {
+    job = ws.vendor("obs-bgm", "ScoreLastRecording", {});
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(job.value("success", false)) << job.dump();
+  const auto state = wait_for_job(ws, job["jobId"]);
+  EXPECT_EQ(state.value("state", ""), "failed") << state.dump();
+  EXPECT_NE(state.value("error", "").find("Register (free)"), std::string::npos) << state.dump();
+  const auto creds = nlohmann::json::parse(test::read_file(obs.plugin_config_dir() / "nemovideo-credentials.json"));
+  EXPECT_NE(state.value("actionUrl", "").find("?bind=" + creds.value("client_id", "?")), std::string::npos)
+      << "the registration link carries the client id: " << state.dump();
+  EXPECT_EQ(obs.stop(), 0) << obs.log();
+  for (const auto& e : std::filesystem::directory_iterator(obs.record_dir()))
+    EXPECT_EQ(e.path().filename().string().find("-bgm"), std::string::npos) << "nothing written: " << e.path();
 }
 
 }  // namespace

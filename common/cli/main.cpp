@@ -29,6 +29,9 @@ constexpr const char* kUsage =
     "  help       show this help; 'obs-bgm <command> --help' for a command's options\n"
     "  version    print the version\n"
     "\n"
+    "score, generate and chat run on this machine (offline, free) unless given --backend nemovideo: then on the\n"
+    "NemoVideo cloud, or on the render server at --api-base URL (a studio's 'obs-bgm serve').\n"
+    "\n"
     "Exit codes: 0 ok, 1 unexpected failure, 2 bad command line, 3 input missing or unreadable,\n"
     "4 something needed is not installed (SoundFont), 5 output cannot be written, 6 processing failed,\n"
     "7 a server refused or failed, 130 cancelled.\n";

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "core/json_field.h"
 
 namespace bgm {
@@ -16,7 +19,11 @@ bool TurnReader::event(const SseEvent& e) {
   if (!j.is_object()) return true;  // garbage: not ours to show; the turn goes on
   if (j.contains("errorCode") || j.contains("error_code")) {
     const bool camel = j.contains("errorCode");
-    error_code_ = json_field<int>(j, camel ? "errorCode" : "error_code", 500);
+    // The agent framework writes the code as a string ("2001", or a word such as "SAFETY"); some servers as a number.
+    const json& code = j[camel ? "errorCode" : "error_code"];
+    error_code_ = code.is_number_integer() ? json_field<int>(j, camel ? "errorCode" : "error_code", 500)
+                  : code.is_string()        ? static_cast<int>(std::clamp(std::strtol(code.get<std::string>().c_str(), nullptr, 10), 0L, 999999L))
+                                            : 500;
     error_message_ = json_field<std::string>(j, camel ? "errorMessage" : "error_message", "");
     if (error_code_ == 0) error_code_ = 500;
     ended_ = true;
