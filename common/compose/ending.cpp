@@ -18,7 +18,7 @@ void write_ending(Part& part, const Score& score, const StylePreset& style, cons
   const Chord& tonic = score.chords.back().chord;
   const int64_t t = ending.start_tick;
   const int64_t len = ending.length;
-  const double e = std::max(ending.energy, 0.35);
+  const double e = std::max(ending.energy, 0.5);  // the last chord is heard, however quiet the piece
   switch (preset.role) {
     case Role::kDrums:
       part.notes.push_back({t, kTicksPerBeat, 49, velocity_for(92, e)});

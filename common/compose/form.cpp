@@ -34,17 +34,21 @@ std::vector<Section> lay_out(int bars, double energy, bool build, bool loop) {
     add("theme A", "A", bars, energy);
     return out;
   }
-  int intro = bars >= 24 ? 4 : (bars >= 8 ? 2 : 1);
+  // Themes are whole 4-bar phrases (a tune cut short sounds wrong); the intro is at most 4 bars and a fifth of the
+  // piece; bars that do not fill a phrase go to the outro.
+  const int most_intro = std::max(1, std::min(4, bars / 5));
+  int intro = std::min(bars >= 24 ? 4 : 2, most_intro);
   int outro = bars >= 16 ? 2 : 0;
   int middle = bars - intro - outro;
-  // Themes are 4- and 8-bar phrases: bars that do not fill a phrase lengthen the intro and the outro.
+  if (middle < 4) {  // 5 to 7 bars: one phrase, the rest around it
+    intro = 1;
+    outro = bars - 5;
+    middle = 4;
+  }
+  outro += middle % 4;
+  middle -= middle % 4;
   std::vector<int> phrases;
   if (middle >= 8) {
-    const int rem = middle % 4;
-    const int to_outro = outro > 0 ? (rem + 1) / 2 : 0;
-    outro += to_outro;
-    intro += rem - to_outro;
-    middle -= rem;
     phrases.assign(static_cast<size_t>(middle / 8), 8);
     if (middle % 8 == 4) phrases.insert(phrases.begin() + (phrases.empty() ? 0 : 1), 4);
   } else {

@@ -284,7 +284,11 @@ Result<MusicSpec> build_music_spec(const SpecRequest& req, const StyleCatalog& c
     spec.tempo_bpm = *facts.tempo_bpm;
     spec.reasons.push_back("tempo: " + fmt(spec.tempo_bpm) + " BPM, from the prompt");
   } else {
-    double t = lo + (hi - lo) * std::clamp(spec.energy, 0.0, 1.0);
+    // The energy places it in the style's range; the seed moves it by up to a quarter of the range either way, so
+    // each new piece has a pulse of its own (the same seed keeps it: a refinement stays the same piece).
+    Rng tempo_rng = Rng(spec.seed).fork("tempo");  // from the seed alone: pinning the key or style keeps the tempo
+    double t = lo + (hi - lo) * std::clamp(spec.energy, 0.0, 1.0) + (hi - lo) * 0.5 * (tempo_rng.uniform() - 0.5);
+    t = std::clamp(t, lo - (hi - lo) * 0.1, hi + (hi - lo) * 0.1);
     if (facts.tempo_word == TempoWord::kSlow) t = lo - (hi - lo) * 0.15 - 4;
     if (facts.tempo_word == TempoWord::kFast) t = hi + (hi - lo) * 0.15 + 4;
     if (facts.tempo_word == TempoWord::kModerate) t = (lo + hi) / 2;
