@@ -1,9 +1,13 @@
-// The melody: motifs of one bar per theme, stated, varied, sequenced and answered in 4-bar phrases;
-// chord tones on strong beats, steps along the chord's scale between them.
+// The melody: a hook per theme that comes back. A 4-bar phrase is hook, answer, hook again, cadence; an 8-bar theme
+// is that phrase and its consequent (hook and answer again, then a climb to the phrase's peak and the close). What a
+// theme's first statement played is remembered and played again, note for note, whenever the theme returns (the
+// outro too), so a listener hears the tune come back. Chord tones on strong beats, steps along the chord's scale
+// between them.
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <optional>
 
 #include "compose/writers.h"
 
@@ -21,7 +25,10 @@ Motif make_motif(const StylePreset& style, Rng& rng) {
   const int count = std::clamp(static_cast<int>(std::lround(style.melody.density * 8)) + rng.range(-1, 1), 2, 7);
   std::vector<double> weights = {4, 1.2, 2.5, 1.5, 3.5, 1.2, 2.5, 1.0};  // strong beats likelier
   std::vector<int> picked;
-  if (rng.chance(0.8)) picked.push_back(0);
+  if (rng.chance(0.8)) {
+    picked.push_back(0);
+    weights[0] = 0;  // one note per slot: a melody line, not a chord
+  }
   while (static_cast<int>(picked.size()) < count) {
     const int slot = static_cast<int>(rng.weighted(weights));
     weights[static_cast<size_t>(slot)] = 0;
@@ -31,7 +38,7 @@ Motif make_motif(const StylePreset& style, Rng& rng) {
   m.onsets = picked;
   for (size_t i = 1; i < m.onsets.size(); ++i) {
     static const std::vector<int> step_choices = {-2, -1, 1, 2, -3, 3, 0, 4, -4};
-    static const std::vector<double> step_weights = {2.0, 4.0, 4.0, 2.0, 0.8, 0.8, 1.0, 0.4, 0.4};
+    static const std::vector<double> step_weights = {1.5, 6.0, 6.0, 1.5, 0.6, 0.6, 1.2, 0.3, 0.3};
     m.steps.push_back(step_choices[rng.weighted(step_weights)]);
   }
   m.first_offset = rng.range(-1, 1);
@@ -105,39 +112,123 @@ struct Writer {
       previous = fold_into(pick, range[0], range[1]);
       bar_tick += kTicksPerBeat;
     }
-    int target = closing && chord.degree == 0 ? nearest_note(chord.root, previous) : nearest_chord_tone(chord, previous, 0);
-    target = fold_into(target, range[0], range[1]);
+    // The phrase falls to its close: the tonic (or a chord tone) below where it was, in the lower part of the range.
+    int target = closing && chord.degree == 0 ? nearest_note(chord.root, previous - 5) : nearest_chord_tone(chord, previous - 4, -1);
+    target = fold_into(target, range[0], (range[0] + range[1]) / 2 + 2);
     const int64_t end = (bar_tick / kTicksPerBar + 1) * kTicksPerBar;
     note(bar_tick, end - bar_tick - 40, target, velocity_for(86, energy));
     previous = target;
   }
 };
 
+// The shift (in semitones) from `shifts` that makes a remembered bar fit where it is played again: every note in
+// the range and in the key (or the chord), the notes on beats 1 and 3 on chord tones. Of those that fit, the one
+// whose first note lies nearest `previous` (the line moves on by step where it can); ties go to the earlier in
+// `shifts`, so an exact return wins. The same rhythm and the same intervals: the tune heard again, maybe higher.
+// nullopt when no shift fits.
+std::optional<int> fitting_shift(const std::vector<Note>& bar, int64_t bar_tick, const Score& score, std::array<int, 2> range,
+                                 const std::vector<int>& shifts, int previous) {
+  std::optional<int> best;
+  int best_join = 1000;
+  for (int shift : shifts) {
+    bool fits = !bar.empty();
+    for (const Note& n : bar) {
+      const int p = n.pitch + shift;
+      const Chord& chord = score.chord_at(bar_tick + n.tick);
+      const bool strong = n.tick % (2 * kTicksPerBeat) == 0;
+      if (p < range[0] || p > range[1] || (strong ? !chord.contains(p) : (scale_degree_of(score.key, p) < 0 && !chord.contains(p)))) {
+        fits = false;
+        break;
+      }
+    }
+    if (!fits) continue;
+    if (shift == 0) return 0;
+    const int join = std::abs(bar.front().pitch + shift - previous);
+    if (join < best_join) best = shift, best_join = join;
+  }
+  return best;
+}
+
+// The shifts that carry a bar from the chord it was written on to `to`: none, the move between the roots (a
+// triad lands on the same kind of triad), octaves, then the other consonant moves.
+std::vector<int> shifts_between(const Chord& from, const Chord& to) {
+  const int roots = ((to.root - from.root) % 12 + 12) % 12;
+  return {0, roots, roots - 12, 12, -12, 5, -7, 7, -5, 3, -3, 4, -4, 2, -2};
+}
+
 }  // namespace
 
 void write_melody(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng) {
   const std::array<int, 2> range = style.melody.range;
-  Writer w{part, score, style, range, rng, (range[0] + range[1]) / 2};
+  const int middle = (range[0] + range[1]) / 2;
+  Writer w{part, score, style, range, rng, middle};
   std::map<std::string, Motif> motifs;
-  std::map<std::string, int> statements;
-  for (const Section* s : body_sections(score)) {
-    if (!plays_in(preset, *s) || s->name == "intro" || s->name == "build") continue;
+  // A theme's bars as first played, by bar within the section (notes with ticks from the bar's start).
+  std::map<std::string, std::map<int, std::vector<Note>>> played;
+  const auto body = body_sections(score);
+  for (const Section* s : body) {
+    // The outro plays the tune once more, softly, even where it is too quiet for the melody otherwise.
+    if ((!plays_in(preset, *s) && !(s->name == "outro" && !played.empty())) || s->name == "intro" || s->name == "build") continue;
     if (!motifs.count(s->theme)) motifs[s->theme] = make_motif(style, rng);
     const Motif& motif = motifs[s->theme];
-    const int statement = statements[s->theme]++;
-    // A restated theme climbs a little: the same tune, brighter.
-    w.previous = (range[0] + range[1]) / 2 + (statement > 0 ? 3 : 0) - (s->name == "outro" ? 4 : 0);
+    auto& memory = played[s->theme];
+    const bool first_statement = memory.empty();
+    const bool last_section = s == body.back();
+    w.previous = middle - (s->name == "outro" ? 2 : 0);
     const int bars = static_cast<int>(s->length / kTicksPerBar);
     for (int b = 0; b < bars; ++b) {
       const int64_t tick = s->start_tick + b * kTicksPerBar;
       const int in_phrase = b % 4;
-      const bool last_bar_of_section = b + 1 == bars;
-      if (in_phrase == 3 || last_bar_of_section) {
-        w.cadence_bar(tick, s->energy, (b % 8) == 7 || last_bar_of_section);
+      const bool last_bar = b + 1 == bars;
+      const bool closing = last_bar && last_section && s->name != "outro";
+      // A phrase's last bar closes it, and so does a theme's last bar (an outro instead fades on the hook: the
+      // ending's chord closes the piece). Other bars are the theme's first statement again, or this phrase's hook
+      // (bars 1 and 2 of a consequent; bar 3 of a phrase is the hook again).
+      const bool cadence = in_phrase == 3 || (last_bar && s->name != "outro");
+      int from_bar = -1;  // the remembered bar played again
+      if (!first_statement && memory.count(b) && !closing && (!cadence || in_phrase == 3)) from_bar = b;
+      else if (!cadence && b >= 4 && in_phrase < 2 && memory.count(in_phrase)) from_bar = in_phrase;
+      else if (!cadence && in_phrase == 2 && b < 4 && memory.count(0)) from_bar = 0;
+      const std::vector<Note>* again = from_bar >= 0 ? &memory.at(from_bar) : nullptr;
+      // Played again where it fits the chords here (a theme's return fits as it was; a hook under another chord moves
+      // with it), else written anew.
+      std::optional<int> shift;
+      if (again) {
+        shift = fitting_shift(*again, tick, score, range,
+                              shifts_between(score.chord_at(s->start_tick + from_bar * kTicksPerBar), score.chord_at(tick)), w.previous);
+      }
+      const size_t before = part.notes.size();
+      if (again && shift) {
+        for (Note n : *again) {
+          n.tick += tick;
+          n.pitch += *shift;
+          part.notes.push_back(n);
+          w.previous = n.pitch;
+        }
+      } else if (cadence) {
+        w.cadence_bar(tick, s->energy, closing || (b % 8) == 7);
       } else if (in_phrase == 2) {
-        w.bar(motif, tick, s->energy, 2 + (statement % 2), false);  // sequence: same rhythm, moved with the chord
+        // The consequent climbs to the phrase's peak before it closes: the hook higher, where it fits.
+        const auto up = memory.count(0) ? fitting_shift(memory.at(0), tick, score, range, {7, 5, 12, 4, 3, 9, 8}, w.previous) : std::nullopt;
+        if (up) {
+          for (Note n : memory.at(0)) {
+            n.tick += tick;
+            n.pitch += *up;
+            n.velocity = std::min(127, n.velocity + 6);
+            part.notes.push_back(n);
+            w.previous = n.pitch;
+          }
+        } else {
+          w.previous = std::min(range[1] - 1, w.previous + 7);
+          w.bar(motif, tick, s->energy, 2, false);
+        }
       } else {
         w.bar(motif, tick, s->energy, in_phrase == 1 ? 1 : 0, true);
+      }
+      if (first_statement && !memory.count(b)) {
+        std::vector<Note> bar_notes(part.notes.begin() + static_cast<std::ptrdiff_t>(before), part.notes.end());
+        for (auto& n : bar_notes) n.tick -= tick;
+        memory[b] = std::move(bar_notes);
       }
     }
   }
