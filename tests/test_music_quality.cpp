@@ -104,7 +104,7 @@ TEST(MusicQuality, AReturningThemeRestatesItsBars) {
   EXPECT_GE(styles_with_returns, 8) << "at 60 s most styles bring a theme back";
 }
 
-TEST(MusicQuality, NewSeedsHaveTempoOfTheirOwn) {
+TEST(MusicQuality, NewSeedsHaveTempoAndHarmonyOfTheirOwn) {
   std::vector<Score> pieces;
   std::set<int> tempos;
   for (uint64_t seed : {11u, 12u, 13u, 14u, 15u}) {
@@ -122,6 +122,7 @@ TEST(MusicQuality, NewSeedsHaveTempoOfTheirOwn) {
   std::printf("5 seeds of one prompt: drums %.0f%% alike, accompaniment rhythm %.0f%%, chord degrees %.0f%%, %zu tempos\n",
               100 * drums / pairs, 100 * acc / pairs, 100 * chords / pairs, tempos.size());
   EXPECT_GE(tempos.size(), 3u) << "a prompt that names no tempo gets one per seed";
+  EXPECT_LE(chords / pairs, 0.5) << "each seed its own harmony (the chord degree bar by bar; was 100%)";
   // The same seed is the same piece: a refinement keeps its tempo.
   EXPECT_EQ(compose_ok(spec_for("", 11, 30, "upbeat corporate background music")).tempo[0].bpm, pieces[0].tempo[0].bpm);
 }

@@ -6,25 +6,28 @@
 namespace bgm::compose_detail {
 namespace {
 
-const std::vector<int>& progression_for(const StylePreset& style, const Key& key, const std::string& theme) {
+// Theme A takes the progression the seed picks among the style's, B and C the next ones: each piece its own
+// harmony, each theme its own within the piece.
+const std::vector<int>& progression_for(const StylePreset& style, const Key& key, const std::string& theme, size_t pick) {
   const bool major = key.mode == Mode::kMajor || key.mode == Mode::kMixolydian;
   const auto& list = major ? style.progressions_major : style.progressions_minor;
-  size_t index = 0;
-  if (theme == "B") index = 1;
-  if (theme == "C") index = 2;
+  size_t index = pick;
+  if (theme == "B") index += 1;
+  if (theme == "C") index += 2;
   return list[index % list.size()];
 }
 
 }  // namespace
 
-void write_chords(Score& score, const StylePreset& style) {
+void write_chords(Score& score, const StylePreset& style, Rng& rng) {
+  const size_t pick = static_cast<size_t>(rng.range(0, 5));
   score.chords.clear();
   const bool sevenths = style.sevenths;
   const bool add9 = style.add9;
   const auto body = body_sections(score);
   int64_t body_end = 0;
   for (const Section* s : body) {
-    const auto& prog = progression_for(style, score.key, s->theme);
+    const auto& prog = progression_for(style, score.key, s->theme, pick);
     const int bars = static_cast<int>(s->length / kTicksPerBar);
     for (int bar = 0; bar < bars; ++bar) {
       const int index = (bar / style.chord_bars) % static_cast<int>(prog.size());

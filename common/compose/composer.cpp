@@ -60,7 +60,8 @@ Result<Score> compose_on_form(const MusicSpec& spec, const StylePreset& style, c
   score.music_end_tick = score.sections.back().start_tick + score.sections.back().length;
 
   Rng rng(spec.seed);
-  write_chords(score, style);
+  Rng harmony_rng = rng.fork("harmony");
+  write_chords(score, style, harmony_rng);
 
   // Pitched parts on even channels (the synthesiser's "music" bus), then the odd ones; drums on channel 10.
   static const int kPitchedChannels[] = {0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 11, 13, 15};

@@ -113,7 +113,7 @@ struct Writer {
       bar_tick += kTicksPerBeat;
     }
     // The phrase falls to its close: the tonic (or a chord tone) below where it was, in the lower part of the range.
-    int target = closing && chord.degree == 0 ? nearest_note(chord.root, previous - 5) : nearest_chord_tone(chord, previous - 4, -1);
+    int target = closing && chord.degree == 0 ? nearest_note(chord.root, previous - 3) : nearest_chord_tone(chord, previous - 2, -1);
     target = fold_into(target, range[0], (range[0] + range[1]) / 2 + 2);
     const int64_t end = (bar_tick / kTicksPerBar + 1) * kTicksPerBar;
     note(bar_tick, end - bar_tick - 40, target, velocity_for(86, energy));
@@ -121,13 +121,26 @@ struct Writer {
   }
 };
 
+constexpr int kHookDrafts = 6;
+
+// How much a bar leaps, from the note before it: nothing for steps, more the wider each move.
+int leap_cost(const std::vector<Note>& notes, int previous) {
+  int cost = 0, from = previous;
+  for (const Note& n : notes) {
+    const int d = std::abs(n.pitch - from);
+    cost += d <= 2 ? 0 : d <= 4 ? 1 : d <= 7 ? 3 : 6;
+    from = n.pitch;
+  }
+  return cost;
+}
+
 // The shift (in semitones) from `shifts` that makes a remembered bar fit where it is played again: every note in
 // the range and in the key (or the chord), the notes on beats 1 and 3 on chord tones. Of those that fit, the one
 // whose first note lies nearest `previous` (the line moves on by step where it can); ties go to the earlier in
-// `shifts`, so an exact return wins. The same rhythm and the same intervals: the tune heard again, maybe higher.
-// nullopt when no shift fits.
+// `shifts`, so an exact return wins. A shift that would leap more than `max_join` into the bar does not fit. The
+// same rhythm and the same intervals: the tune heard again, maybe higher. nullopt when no shift fits.
 std::optional<int> fitting_shift(const std::vector<Note>& bar, int64_t bar_tick, const Score& score, std::array<int, 2> range,
-                                 const std::vector<int>& shifts, int previous) {
+                                 const std::vector<int>& shifts, int previous, int max_join) {
   std::optional<int> best;
   int best_join = 1000;
   for (int shift : shifts) {
@@ -142,9 +155,9 @@ std::optional<int> fitting_shift(const std::vector<Note>& bar, int64_t bar_tick,
       }
     }
     if (!fits) continue;
-    if (shift == 0) return 0;
     const int join = std::abs(bar.front().pitch + shift - previous);
-    if (join < best_join) best = shift, best_join = join;
+    if (shift == 0 && join <= max_join) return 0;
+    if (join <= max_join && join < best_join) best = shift, best_join = join;
   }
   return best;
 }
@@ -180,11 +193,13 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
       const int64_t tick = s->start_tick + b * kTicksPerBar;
       const int in_phrase = b % 4;
       const bool last_bar = b + 1 == bars;
-      const bool closing = last_bar && last_section && s->name != "outro";
+      const bool closing = last_bar && last_section && s->name != "outro" && !score.loop;
       // A phrase's last bar closes it, and so does a theme's last bar (an outro instead fades on the hook: the
       // ending's chord closes the piece). Other bars are the theme's first statement again, or this phrase's hook
       // (bars 1 and 2 of a consequent; bar 3 of a phrase is the hook again).
-      const bool cadence = in_phrase == 3 || (last_bar && s->name != "outro");
+      // A loop's last bar does not close: it runs on into the first.
+      const bool loop_seam = score.loop && last_section && last_bar && in_phrase != 3;
+      const bool cadence = (in_phrase == 3 || (last_bar && s->name != "outro")) && !loop_seam;
       int from_bar = -1;  // the remembered bar played again
       if (!first_statement && memory.count(b) && !closing && (!cadence || in_phrase == 3)) from_bar = b;
       else if (!cadence && b >= 4 && in_phrase < 2 && memory.count(in_phrase)) from_bar = in_phrase;
@@ -194,8 +209,10 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
       // with it), else written anew.
       std::optional<int> shift;
       if (again) {
+        const bool theme_return = from_bar == b;  // played as it was: however it joins, it joined so before
         shift = fitting_shift(*again, tick, score, range,
-                              shifts_between(score.chord_at(s->start_tick + from_bar * kTicksPerBar), score.chord_at(tick)), w.previous);
+                              shifts_between(score.chord_at(s->start_tick + from_bar * kTicksPerBar), score.chord_at(tick)), w.previous,
+                              theme_return ? 127 : 4);
       }
       const size_t before = part.notes.size();
       if (again && shift) {
@@ -209,7 +226,7 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
         w.cadence_bar(tick, s->energy, closing || (b % 8) == 7);
       } else if (in_phrase == 2) {
         // The consequent climbs to the phrase's peak before it closes: the hook higher, where it fits.
-        const auto up = memory.count(0) ? fitting_shift(memory.at(0), tick, score, range, {7, 5, 12, 4, 3, 9, 8}, w.previous) : std::nullopt;
+        const auto up = memory.count(0) ? fitting_shift(memory.at(0), tick, score, range, {7, 5, 12, 4, 3, 9, 8}, w.previous, 7) : std::nullopt;
         if (up) {
           for (Note n : memory.at(0)) {
             n.tick += tick;
@@ -223,7 +240,18 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
           w.bar(motif, tick, s->energy, 2, false);
         }
       } else {
-        w.bar(motif, tick, s->energy, in_phrase == 1 ? 1 : 0, true);
+        // The hook and its answer are heard again and again: of a few drafts, the one that moves most by step.
+        std::vector<Note> best;
+        int best_cost = 1 << 30, best_previous = w.previous;
+        for (int draft = 0; draft < kHookDrafts; ++draft) {
+          Part scratch;
+          Writer d{scratch, score, style, range, rng, w.previous};
+          d.bar(motif, tick, s->energy, in_phrase == 1 ? 1 : 0, true);
+          const int cost = leap_cost(scratch.notes, w.previous);
+          if (cost < best_cost) best = std::move(scratch.notes), best_cost = cost, best_previous = d.previous;
+        }
+        part.notes.insert(part.notes.end(), best.begin(), best.end());
+        w.previous = best_previous;
       }
       if (first_statement && !memory.count(b)) {
         std::vector<Note> bar_notes(part.notes.begin() + static_cast<std::ptrdiff_t>(before), part.notes.end());

@@ -13,7 +13,7 @@ namespace bgm::compose_detail {
 
 // Fills score.chords from the style's progressions over the sections, with a cadence (predominant, dominant,
 // tonic) at the end of a piece and a dominant turnaround at the end of a loop.
-void write_chords(Score& score, const StylePreset& style);
+void write_chords(Score& score, const StylePreset& style, Rng& rng);
 
 // A voicing of `chord` inside `range`, moving as little as possible from `previous` (empty: centred).
 std::vector<int> voice_chord(const Chord& chord, std::array<int, 2> range, const std::vector<int>& previous, size_t max_voices);
