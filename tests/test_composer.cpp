@@ -8,27 +8,13 @@
 
 #include "compose/composer.h"
 #include "compose/form.h"
+#include "support/music_measures.h"
 
 namespace bgm {
 namespace {
 
-MusicSpec spec_for(const std::string& style, uint64_t seed, double duration, bool loop = false, const std::string& prompt = "") {
-  SpecRequest req;
-  req.style = style;
-  req.seed = seed;
-  req.duration_s = duration;
-  req.loop = loop;
-  req.prompt = prompt;
-  auto s = build_music_spec(req, StyleCatalog::builtin());
-  EXPECT_TRUE(s) << (s ? "" : s.error().message);
-  return *s;
-}
-
-Score compose_ok(const MusicSpec& spec) {
-  auto score = compose(spec, *StyleCatalog::builtin().find(spec.style_id));
-  EXPECT_TRUE(score) << (score ? "" : score.error().message);
-  return *score;
-}
+using test::compose_ok;
+using test::spec_for;
 
 const Part* part_with(const Score& s, Role role) {
   for (const auto& p : s.parts)

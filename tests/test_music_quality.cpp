@@ -14,22 +14,8 @@
 namespace bgm {
 namespace {
 
-MusicSpec spec_for(const std::string& style, uint64_t seed, double duration, const std::string& prompt = "") {
-  SpecRequest req;
-  if (!style.empty()) req.style = style;
-  req.seed = seed;
-  req.duration_s = duration;
-  req.prompt = prompt;
-  auto s = build_music_spec(req, StyleCatalog::builtin());
-  EXPECT_TRUE(s) << (s ? "" : s.error().message);
-  return *s;
-}
-
-Score compose_ok(const MusicSpec& spec) {
-  auto score = compose(spec, *StyleCatalog::builtin().find(spec.style_id));
-  EXPECT_TRUE(score) << (score ? "" : score.error().message);
-  return *score;
-}
+using test::compose_ok;
+using test::spec_for;
 
 std::vector<std::string> style_ids() {
   std::vector<std::string> ids;
@@ -108,7 +94,7 @@ TEST(MusicQuality, NewSeedsHaveTempoAndHarmonyOfTheirOwn) {
   std::vector<Score> pieces;
   std::set<int> tempos;
   for (uint64_t seed : {11u, 12u, 13u, 14u, 15u}) {
-    pieces.push_back(compose_ok(spec_for("", seed, 30, "upbeat corporate background music")));
+    pieces.push_back(compose_ok(spec_for("", seed, 30, false, "upbeat corporate background music")));
     tempos.insert(static_cast<int>(pieces.back().tempo[0].bpm));
   }
   double drums = 0, acc = 0, chords = 0;
@@ -124,7 +110,7 @@ TEST(MusicQuality, NewSeedsHaveTempoAndHarmonyOfTheirOwn) {
   EXPECT_GE(tempos.size(), 3u) << "a prompt that names no tempo gets one per seed";
   EXPECT_LE(chords / pairs, 0.5) << "each seed its own harmony (the chord degree bar by bar; was 100%)";
   // The same seed is the same piece: a refinement keeps its tempo.
-  EXPECT_EQ(compose_ok(spec_for("", 11, 30, "upbeat corporate background music")).tempo[0].bpm, pieces[0].tempo[0].bpm);
+  EXPECT_EQ(compose_ok(spec_for("", 11, 30, false, "upbeat corporate background music")).tempo[0].bpm, pieces[0].tempo[0].bpm);
 }
 
 }  // namespace

@@ -1,8 +1,12 @@
 #include "support/music_measures.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
+
+#include "compose/composer.h"
 
 namespace bgm::test {
 namespace {
@@ -78,6 +82,27 @@ std::map<int64_t, std::set<int>> rhythm_sets(const Part* part) {
 }
 
 }  // namespace
+
+MusicSpec spec_for(const std::string& style, uint64_t seed, double duration, bool loop, const std::string& prompt) {
+  SpecRequest req;
+  if (!style.empty()) req.style = style;
+  req.seed = seed;
+  req.duration_s = duration;
+  req.loop = loop;
+  req.prompt = prompt;
+  auto s = build_music_spec(req, StyleCatalog::builtin());
+  EXPECT_TRUE(s) << (s ? "" : s.error().message);
+  return s ? *s : MusicSpec{};
+}
+
+Score compose_ok(const MusicSpec& spec) {
+  const StylePreset* style = StyleCatalog::builtin().find(spec.style_id);
+  EXPECT_NE(style, nullptr) << spec.style_id;
+  if (!style) return Score{};
+  auto score = compose(spec, *style);
+  EXPECT_TRUE(score) << (score ? "" : score.error().message);
+  return score ? *score : Score{};
+}
 
 const Part* part_with_role(const Score& score, Role role) {
   for (const auto& p : score.parts)

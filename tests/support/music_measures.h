@@ -7,8 +7,14 @@
 #include <vector>
 
 #include "compose/score.h"
+#include "spec/music_spec.h"
 
 namespace bgm::test {
+
+// A spec for a style (empty: from the prompt) and seed, as the tests compose them; a failure is a test failure.
+MusicSpec spec_for(const std::string& style, uint64_t seed, double duration, bool loop = false, const std::string& prompt = "");
+// The score for `spec` in its style; a failure is a test failure.
+Score compose_ok(const MusicSpec& spec);
 
 const Part* part_with_role(const Score& score, Role role);
 
