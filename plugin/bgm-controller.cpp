@@ -298,36 +298,36 @@ void BgmController::keep_result(const bgm::JobResult &result, const bgm::JobRequ
 
 void BgmController::keep_result_locked(const bgm::JobResult &result, const bgm::JobRequest &request)
 {
-		if (results_) {
-			bgm::SavedResult saved{result.output,
-					       request.input.value_or(std::filesystem::path{}),
-					       result.style_id,
-					       result.style_name,
-					       request.prompt,
-					       result.duration_s,
-					       result.has_video,
-					       static_cast<std::int64_t>(std::time(nullptr)),
-					       result.session_id,
-					       result.summary};
-			results_->add(saved);
-			/* One write waiting at a time, of the newest list: a burst of results (each write is flushed to
-			 * disk) never queues a write per result. */
-			if (io_ && !results_write_pending_) {
-				results_write_pending_ = true;
-				io_->post([this] {
-					std::vector<bgm::SavedResult> newest;
-					std::filesystem::path file;
-					{
-						std::lock_guard lock(mutex_);
-						results_write_pending_ = false;
-						if (!results_)
-							return;
-						newest = results_->results();
-						file = results_->file();
-					}
-					if (auto ok = bgm::ResultStore::write(file, newest); !ok)
-						blog(LOG_WARNING, "[obs-bgm] %s", ok.error().message.c_str());
-				});
-			}
+	if (results_) {
+		bgm::SavedResult saved{result.output,
+				       request.input.value_or(std::filesystem::path{}),
+				       result.style_id,
+				       result.style_name,
+				       request.prompt,
+				       result.duration_s,
+				       result.has_video,
+				       static_cast<std::int64_t>(std::time(nullptr)),
+				       result.session_id,
+				       result.summary};
+		results_->add(saved);
+		/* One write waiting at a time, of the newest list: a burst of results (each write is flushed to
+		 * disk) never queues a write per result. */
+		if (io_ && !results_write_pending_) {
+			results_write_pending_ = true;
+			io_->post([this] {
+				std::vector<bgm::SavedResult> newest;
+				std::filesystem::path file;
+				{
+					std::lock_guard lock(mutex_);
+					results_write_pending_ = false;
+					if (!results_)
+						return;
+					newest = results_->results();
+					file = results_->file();
+				}
+				if (auto ok = bgm::ResultStore::write(file, newest); !ok)
+					blog(LOG_WARNING, "[obs-bgm] %s", ok.error().message.c_str());
+			});
 		}
+	}
 }
