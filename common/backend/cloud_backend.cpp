@@ -7,6 +7,7 @@
 #include "core/json_field.h"
 #include "core/text.h"
 #include "draft/draft_summary.h"
+#include "media/muxer.h"
 #include "media/smaller_copy.h"
 #include "nemo/nemo_conversation.h"
 #include "spec/style_catalog.h"
@@ -19,15 +20,13 @@ namespace {
 
 constexpr const char* kQuickEdit = "generate background music that matches the mood and length of my video";
 
-bool is_video_extension(const std::string& ext) { return ext == "mp4" || ext == "mov" || ext == "mkv" || ext == "webm"; }
-
 JobResult result_from(const fs::path& file, const json& about) {
   JobResult r;
   r.output = file;
   r.style_id = json_field<std::string>(about, "style_id", "");
   r.style_name = json_field<std::string>(about, "style_name", "");
   r.duration_s = json_field<double>(about, "duration_s", 0);
-  r.has_video = is_video_extension(lower_extension(file));
+  r.has_video = is_supported_video_output_extension(lower_extension(file));
   r.session_id = json_field<std::string>(about, "session", "");
   r.summary = json_field<std::string>(about, "summary", "");
   return r;

@@ -7,17 +7,10 @@ namespace {
 
 bool has(std::string_view lower, std::string_view word) { return lower.find(word) != std::string_view::npos; }
 
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 }  // namespace
 
 GuiTranslation translate_gui_sentence(std::string_view sentence, bool chinese) {
-  const std::string l = lowered(sentence);
+  const std::string l = ascii_lower(sentence);
   GuiTranslation t;
   const bool export_word = has(l, "export") || has(l, "download") || has(l, "导出") || has(l, "下载");
   const bool click = has(l, "click") || has(l, "tap ") || has(l, "press ") || has(l, "点击") || has(l, "单击");

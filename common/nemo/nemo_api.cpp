@@ -10,6 +10,7 @@
 #include "core/json_field.h"
 #include "core/json_text.h"
 #include "core/random_id.h"
+#include "core/text.h"
 
 namespace bgm {
 namespace fs = std::filesystem;
@@ -24,9 +25,7 @@ std::string origin_of(const std::string& url) {
   const auto scheme = url.find("://");
   if (scheme == std::string::npos) return {};
   const auto end = url.find_first_of("/?#", scheme + 3);
-  std::string o = url.substr(0, end);
-  std::transform(o.begin(), o.end(), o.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return o;
+  return ascii_lower(std::string_view(url).substr(0, end));
 }
 
 std::string host_of(const std::string& url) {

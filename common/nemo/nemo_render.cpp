@@ -12,6 +12,7 @@
 #include "core/json_field.h"
 #include "core/json_text.h"
 #include "core/random_id.h"
+#include "core/text.h"
 
 namespace bgm {
 namespace fs = std::filesystem;
@@ -28,8 +29,7 @@ std::string url_extension(const std::string& url) {
   if (slash != std::string::npos) path = path.substr(slash + 1);
   const auto dot = path.rfind('.');
   if (dot == std::string::npos) return {};
-  std::string ext = path.substr(dot + 1);
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string ext = ascii_lower(std::string_view(path).substr(dot + 1));
   static const char* kKnown[] = {"mp4", "mov", "m4a", "mp3", "wav", "webm", "mkv"};
   for (const char* k : kKnown)
     if (ext == k) return ext;

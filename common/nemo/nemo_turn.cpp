@@ -1,7 +1,5 @@
 #include "nemo/nemo_turn.h"
 
-#include <chrono>
-
 #include "core/json_field.h"
 #include "draft/draft_diff.h"
 #include "draft/draft_summary.h"
@@ -12,7 +10,6 @@ namespace bgm {
 namespace {
 
 using json = nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
 Draft draft_of(const json& state) {
   if (state.is_object() && state.contains("draft")) {
