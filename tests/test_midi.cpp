@@ -29,20 +29,25 @@ TEST(Midi, RoundTripsEveryNoteWithDrumsOnChannelTen) {
   int tempo_events = 0, markers = 0;
   for (const auto& e : file->tracks[0]) {
     if (e.status == 0xFF && e.meta_type == 0x51) {
-      ++tempo_events;
       const int us = (e.data[0] << 16) | (e.data[1] << 8) | e.data[2];
-      EXPECT_NEAR(60e6 / us, score.tempo[0].bpm, 0.01);
+      ASSERT_LT(static_cast<size_t>(tempo_events), score.tempo.size());
+      EXPECT_NEAR(60e6 / us, score.tempo[static_cast<size_t>(tempo_events)].bpm, 0.01);
+      EXPECT_EQ(e.tick, score.tempo[static_cast<size_t>(tempo_events)].tick);
+      ++tempo_events;
     }
     markers += e.status == 0xFF && e.meta_type == 0x06;
   }
-  EXPECT_EQ(tempo_events, 1);
+  EXPECT_EQ(tempo_events, static_cast<int>(score.tempo.size())) << "the tempo map, ritardando included";
+  EXPECT_GT(score.tempo.size(), 1u) << "the piece broadens into its final chord";
   EXPECT_EQ(markers, static_cast<int>(score.sections.size()));
   for (size_t i = 0; i < score.parts.size(); ++i) {
     const Part& part = score.parts[i];
     int note_ons = 0, programs = 0;
+    size_t shaping = 0;
     for (const auto& e : file->tracks[i + 1]) {
       if (e.status == 0xFF) continue;
       EXPECT_EQ(e.channel(), part.channel);
+      if (e.type() == 0xB0 && (e.data[0] == kSustainPedal || e.data[0] == kExpression)) ++shaping;
       if (e.type() == 0x90 && e.data[1] > 0) ++note_ons;
       if (e.type() == 0xC0) {
         ++programs;
@@ -51,6 +56,7 @@ TEST(Midi, RoundTripsEveryNoteWithDrumsOnChannelTen) {
     }
     EXPECT_EQ(note_ons, static_cast<int>(part.notes.size())) << part.name;
     EXPECT_EQ(programs, 1);
+    EXPECT_EQ(shaping, part.controls.size()) << part.name << ": every pedal and expression change is in the file";
     if (part.role == Role::kDrums) EXPECT_EQ(part.channel, 9) << "General MIDI channel 10";
   }
 }

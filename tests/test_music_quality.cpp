@@ -4,11 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <set>
 
 #include "compose/composer.h"
+#include "compose/form.h"
 #include "support/music_measures.h"
 
 namespace bgm {
@@ -90,11 +92,12 @@ TEST(MusicQuality, AReturningThemeRestatesItsBars) {
   EXPECT_GE(styles_with_returns, 8) << "at 60 s most styles bring a theme back";
 }
 
-TEST(MusicQuality, NewSeedsHaveTempoAndHarmonyOfTheirOwn) {
+// Five seeds of one prompt are five pieces: their own tempo, harmony, drum pattern and accompaniment rhythm.
+void expect_new_pieces(const std::string& prompt) {
   std::vector<Score> pieces;
   std::set<int> tempos;
   for (uint64_t seed : {11u, 12u, 13u, 14u, 15u}) {
-    pieces.push_back(compose_ok(spec_for("", seed, 30, false, "upbeat corporate background music")));
+    pieces.push_back(compose_ok(spec_for("", seed, 30, false, prompt)));
     tempos.insert(static_cast<int>(pieces.back().tempo[0].bpm));
   }
   double drums = 0, acc = 0, chords = 0;
@@ -105,12 +108,157 @@ TEST(MusicQuality, NewSeedsHaveTempoAndHarmonyOfTheirOwn) {
       acc += test::accompaniment_rhythm_agreement(pieces[i], pieces[j]);
       chords += test::chord_degree_agreement(pieces[i], pieces[j]);
     }
-  std::printf("5 seeds of one prompt: drums %.0f%% alike, accompaniment rhythm %.0f%%, chord degrees %.0f%%, %zu tempos\n",
-              100 * drums / pairs, 100 * acc / pairs, 100 * chords / pairs, tempos.size());
-  EXPECT_GE(tempos.size(), 3u) << "a prompt that names no tempo gets one per seed";
-  EXPECT_LE(chords / pairs, 0.5) << "each seed its own harmony (the chord degree bar by bar; was 100%)";
-  // The same seed is the same piece: a refinement keeps its tempo.
-  EXPECT_EQ(compose_ok(spec_for("", 11, 30, false, "upbeat corporate background music")).tempo[0].bpm, pieces[0].tempo[0].bpm);
+  std::printf("5 seeds of \"%s\": drums %.0f%% alike, accompaniment rhythm %.0f%%, chord degrees %.0f%%, %zu tempos\n",
+              prompt.c_str(), 100 * drums / pairs, 100 * acc / pairs, 100 * chords / pairs, tempos.size());
+  EXPECT_GE(tempos.size(), 3u) << prompt << ": a prompt that names no tempo gets one per seed";
+  EXPECT_LE(chords / pairs, 0.5) << prompt << ": each seed its own harmony (the chord degree bar by bar; was 100%)";
+  EXPECT_LE(drums / pairs, 0.5) << prompt << ": each seed its own drum pattern (was 95%)";
+  EXPECT_LE(acc / pairs, 0.5) << prompt << ": each seed its own accompaniment rhythm (was 100%)";
+  // The same seed is the same piece: a refinement keeps its tempo and its drums.
+  const Score again = compose_ok(spec_for("", 11, 30, false, prompt));
+  EXPECT_EQ(again.tempo[0].bpm, pieces[0].tempo[0].bpm);
+  EXPECT_EQ(test::drum_agreement(again, pieces[0]), 1.0);
+}
+
+TEST(MusicQuality, NewSeedsAreNewPieces) {
+  expect_new_pieces("upbeat corporate background music");
+  expect_new_pieces("chill lofi beats to study to");
+  expect_new_pieces("energetic rock for a gaming montage");
+}
+
+// Drummers play phrases, not one-bar loops: in every style with drums, at most 70% of theme bars repeat the bar
+// before (the main bar and its answer alternate; jazz comps).
+TEST(MusicQuality, DrumBarsAreNotOneBarLoops) {
+  for (const auto& id : style_ids()) {
+    for (uint64_t seed : {1u, 2u, 3u}) {
+      const Score s = compose_ok(spec_for(id, seed, 45));
+      if (!test::part_with_role(s, Role::kDrums)) continue;
+      const double r = test::drum_bar_repetition(s);
+      std::printf("%-12s seed %llu: %3.0f%% of theme drum bars equal the bar before\n", id.c_str(), static_cast<unsigned long long>(seed), 100 * r);
+      EXPECT_LE(r, 0.7) << id << " seed " << seed;
+    }
+  }
+}
+
+// Hip-hop and lo-fi hats swing: the off-beat eighth lands at 0.54 of the beat or later (it was straight, 0.50).
+TEST(MusicQuality, HipHopAndLofiHatsSwing) {
+  for (const char* id : {"hiphop", "lofi"}) {
+    const Score s = compose_ok(spec_for(id, 5, 30));
+    const Part* drums = test::part_with_role(s, Role::kDrums);
+    ASSERT_NE(drums, nullptr);
+    double sum = 0;
+    int count = 0;
+    for (const Note& n : drums->notes) {
+      if (n.pitch != drum_note("hat") || n.tick % kTicksPerBeat != kTicksPerBeat / 2) continue;
+      sum += static_cast<double>(kTicksPerBeat / 2 + n.offset) / kTicksPerBeat;
+      ++count;
+    }
+    ASSERT_GT(count, 8) << id;
+    std::printf("%s: off-beat hats at %.3f of the beat\n", id, sum / count);
+    EXPECT_GE(sum / count, 0.54) << id;
+  }
+}
+
+// Players shape the sound: the pianist pedals with the harmony, strings and pads swell through each phrase. In
+// piano, cinematic and ambient pieces every bar has a sustain-pedal or expression change.
+TEST(MusicQuality, PianoStringsAndPadsAreShapedEveryBar) {
+  for (const char* id : {"piano", "cinematic", "ambient"}) {
+    for (uint64_t seed : {1u, 2u, 3u}) {
+      const Score s = compose_ok(spec_for(id, seed, 30));
+      std::set<int64_t> shaped;
+      int pedal = 0, expression = 0;
+      for (const auto& part : s.parts)
+        for (const Control& c : part.controls) {
+          shaped.insert(c.tick / kTicksPerBar);
+          pedal += c.controller == kSustainPedal;
+          expression += c.controller == kExpression;
+        }
+      const int64_t bars = (s.music_end_tick - kTicksPerBeat) / kTicksPerBar + 1;  // bars with at least a beat of music
+      std::printf("%-10s seed %llu: %zu of %lld bars shaped (%d pedal, %d expression changes)\n", id,
+                  static_cast<unsigned long long>(seed), shaped.size(), static_cast<long long>(bars), pedal, expression);
+      for (int64_t bar = 0; bar < bars; ++bar) EXPECT_TRUE(shaped.count(bar)) << id << " seed " << seed << ": bar " << bar << " has no pedal or expression";
+    }
+  }
+  // The pedal is caught again at each chord change: lifted exactly there, down again just after.
+  const Score piano = compose_ok(spec_for("piano", 1, 30));
+  const Part* lh = test::part_with_role(piano, Role::kHarmony);
+  ASSERT_NE(lh, nullptr);
+  for (const auto& span : piano.chords) {
+    if (span.tick == 0 || span.tick >= piano.music_end_tick) continue;
+    EXPECT_TRUE(std::any_of(lh->controls.begin(), lh->controls.end(),
+                            [&](const Control& c) { return c.controller == kSustainPedal && c.value == 0 && c.tick == span.tick; }))
+        << "no pedal lift at the chord change at tick " << span.tick;
+  }
+}
+
+// Every piece broadens into its final chord (at least 5% slower) and still ends where it must: the chord is
+// released at the same moment, leaving the tail for the sound to die away.
+TEST(MusicQuality, TheTempoBroadensIntoTheFinalChord) {
+  for (const auto& id : style_ids()) {
+    const Score s = compose_ok(spec_for(id, 2, 30));
+    const Section& ending = s.sections.back();
+    ASSERT_EQ(ending.name, "ending") << id;
+    auto bpm_at = [&](int64_t tick) {
+      double bpm = s.tempo.front().bpm;
+      for (const auto& c : s.tempo)
+        if (c.tick <= tick) bpm = c.bpm;
+      return bpm;
+    };
+    const double body = bpm_at(ending.start_tick - kTicksPerBar - 1), last = bpm_at(ending.start_tick);
+    EXPECT_LE(last, body * 0.95) << id << ": the final chord at " << last << " BPM after " << body;
+    const double release = s.seconds_at(static_cast<double>(s.music_end_tick));
+    EXPECT_NEAR(release, 30 - ending_tail_seconds(30), 0.05) << id << ": the final chord is released on time";
+  }
+}
+
+// Endings differ by style: rolled (piano, lo-fi), strummed (acoustic), fading (ambient, cinematic), a big finish
+// over a drum roll (rock), a stop with the pad ringing (electronic, hip-hop), a coloured chord (jazz), an arpeggio
+// (chiptune); before, every style ended on the same block chord at the body's velocity.
+TEST(MusicQuality, EndingsDifferByStyle) {
+  std::set<std::string> shapes;
+  for (const auto& id : style_ids()) {
+    const Score s = compose_ok(spec_for(id, 3, 30));
+    const Section& ending = s.sections.back();
+    auto in_ending = [&](const Note& n) { return n.tick >= ending.start_tick; };
+    std::set<int64_t> harmony_onsets, counter_onsets, pitch_classes;
+    int drum_notes = 0, loudest = 0;
+    int64_t shortest_harmony = INT64_MAX, longest = 0;
+    for (const auto& part : s.parts)
+      for (const Note& n : part.notes) {
+        if (!in_ending(n)) continue;
+        loudest = std::max(loudest, n.velocity);
+        if (part.role == Role::kDrums) {
+          ++drum_notes;
+          continue;
+        }
+        longest = std::max(longest, n.length);
+        pitch_classes.insert(n.pitch % 12);
+        if (part.role == Role::kHarmony) {
+          harmony_onsets.insert(n.tick);
+          shortest_harmony = std::min(shortest_harmony, n.length);
+        }
+        if (part.role == Role::kCounter) counter_onsets.insert(n.tick);
+      }
+    int last_expression = 127;
+    for (const auto& part : s.parts)
+      for (const Control& c : part.controls)
+        if (c.controller == kExpression) last_expression = c.value;
+    const Chord& tonic = s.chords.back().chord;
+    const bool coloured = std::any_of(pitch_classes.begin(), pitch_classes.end(), [&](int64_t pc) {
+      return std::find(tonic.tones.begin(), tonic.tones.begin() + 3, static_cast<int>(pc)) == tonic.tones.begin() + 3;
+    });
+    const std::string shape = std::to_string(harmony_onsets.size() > 2) + std::to_string(drum_notes > 8) + std::to_string(last_expression < 75) +
+                              std::to_string(shortest_harmony < longest / 2) + std::to_string(coloured) + std::to_string(counter_onsets.size() > 3);
+    std::printf("%-12s ending: shape %s, loudest %d\n", id.c_str(), shape.c_str(), loudest);
+    shapes.insert(shape + "/" + std::to_string(loudest / 12));
+    if (id == "piano" || id == "lofi" || id == "acoustic") EXPECT_GT(harmony_onsets.size(), 2u) << id << ": a rolled or strummed chord";
+    if (id == "ambient" || id == "cinematic") EXPECT_LT(last_expression, 75) << id << ": the final chord fades";
+    if (id == "rock") EXPECT_GT(drum_notes, 8) << "rock ends with a drum roll";
+    if (id == "electronic" || id == "hiphop") EXPECT_LT(shortest_harmony, longest / 2) << id << ": a stop on the beat, the pad ringing";
+    if (id == "jazz") EXPECT_TRUE(coloured) << "jazz ends on a sixth or a ninth";
+    if (id == "chiptune") EXPECT_GT(counter_onsets.size(), 3u) << "chiptune ends with an arpeggio";
+  }
+  EXPECT_GE(shapes.size(), 7u) << "endings that differ by style";
 }
 
 }  // namespace

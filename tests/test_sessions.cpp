@@ -22,20 +22,29 @@ struct NoteOn {
   bool operator==(const NoteOn& o) const { return std::tie(tick, track, pitch, velocity) == std::tie(o.tick, o.track, o.pitch, o.velocity); }
 };
 
-// Every note-on of a MIDI file, with its time (one tempo: music from text).
+// Every note-on of a MIDI file, with its time on the file's tempo map (the ritardando into the final chord).
 std::vector<NoteOn> notes_of(const fs::path& midi) {
   std::ifstream in(midi, std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
   auto smf = decode_smf(bytes);
   EXPECT_TRUE(smf) << midi;
-  double us_per_beat = 500000;
+  std::vector<std::pair<int64_t, double>> tempo;  // tick, microseconds per beat
   for (const auto& e : smf->tracks[0])
-    if (e.status == 0xFF && e.meta_type == 0x51 && e.data.size() == 3) us_per_beat = (e.data[0] << 16) | (e.data[1] << 8) | e.data[2];
+    if (e.status == 0xFF && e.meta_type == 0x51 && e.data.size() == 3) tempo.push_back({e.tick, (e.data[0] << 16) | (e.data[1] << 8) | e.data[2]});
+  if (tempo.empty() || tempo.front().first != 0) tempo.insert(tempo.begin(), {0, 500000.0});
+  auto seconds_at = [&](int64_t tick) {
+    double us = 0;
+    for (size_t i = 0; i < tempo.size() && tempo[i].first < tick; ++i) {
+      const int64_t end = i + 1 < tempo.size() ? std::min(tick, tempo[i + 1].first) : tick;
+      us += static_cast<double>(end - tempo[i].first) * tempo[i].second / smf->division;
+    }
+    return us / 1e6;
+  };
   std::vector<NoteOn> out;
   for (size_t t = 0; t < smf->tracks.size(); ++t)
     for (const auto& e : smf->tracks[t])
       if (e.type() == 0x90 && e.data.size() == 2 && e.data[1] > 0)
-        out.push_back({e.tick * us_per_beat / 1e6 / smf->division, e.tick, static_cast<int>(t), e.data[0], e.data[1]});
+        out.push_back({seconds_at(e.tick), e.tick, static_cast<int>(t), e.data[0], e.data[1]});
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Chord-based parts: pads, comping, strums, power chords, broken chords, arpeggios, ostinati, swells.
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <map>
 
 #include "compose/writers.h"
@@ -14,29 +15,70 @@ struct Hit {
   int accent;
 };
 
-// Rhythms of block-chord patterns, in beats within a 4/4 bar.
-std::vector<Hit> block_rhythm(const std::string& pattern, double energy) {
-  if (pattern == "comp_laid_back") return {{0, 1.4, 6}, {1.5, 0.9, -6}, {3, 0.45, -12}};
-  if (pattern == "charleston") return {{0, 1.4, 4}, {1.5, 0.4, -4}};
+// Hits on the given beats, `len` beats long, accented on the beat.
+std::vector<Hit> on_beats(std::initializer_list<double> beats, double len) {
+  std::vector<Hit> h;
+  for (double b : beats) h.push_back({b, len, std::fmod(b, 1.0) == 0.0 ? 4 : -6});
+  return h;
+}
+
+// Rhythms of block-chord patterns, in beats within a 4/4 bar. `variant` (0-3, the seed's) picks one of the
+// pattern's idiomatic rhythms, so each seed comps, strums or stabs its own way.
+std::vector<Hit> block_rhythm(const std::string& pattern, double energy, int variant) {
+  if (pattern == "comp_laid_back") {
+    switch (variant) {
+      case 1: return {{0, 0.9, 6}, {1.5, 1.4, -4}, {3.5, 0.45, -10}};
+      case 2: return {{0.5, 1.4, 2}, {2, 0.9, -4}, {3, 0.9, -10}};
+      case 3: return {{0, 2.9, 6}, {3, 0.45, -8}, {3.5, 0.45, -12}};
+      default: return {{0, 1.4, 6}, {1.5, 0.9, -6}, {3, 0.45, -12}};
+    }
+  }
+  if (pattern == "charleston") {  // jazz comping: the rhythm changes bar to bar (the caller varies `variant`)
+    switch (variant) {
+      case 1: return {{0.5, 0.4, 0}, {2, 1.4, -2}};
+      case 2: return {{1.5, 0.4, 0}, {3, 0.9, -4}};
+      case 3: return {{0, 0.9, 2}, {2.5, 0.4, -4}, {3.5, 0.4, -6}};
+      default: return {{0, 1.4, 4}, {1.5, 0.4, -4}};
+    }
+  }
   if (pattern == "stabs") {
     if (energy < 0.4) return {{0, 1.9, 0}, {2, 1.9, -4}};
-    return {{0.5, 0.35, 0}, {1.5, 0.35, -4}, {2.5, 0.35, 0}, {3.5, 0.35, -4}};
+    switch (variant) {
+      case 1: return on_beats({0, 1.5, 3}, 0.35);
+      case 2: return on_beats({0.5, 1.5, 2, 3.5}, 0.35);
+      case 3: return on_beats({0.5, 2.5, 3, 3.5}, 0.35);
+      default: return on_beats({0.5, 1.5, 2.5, 3.5}, 0.35);
+    }
   }
   if (pattern == "quarters") {
     if (energy < 0.4) return {{0, 1.9, 0}, {2, 1.9, -4}};
-    return {{0, 0.9, 4}, {1, 0.9, -6}, {2, 0.9, 0}, {3, 0.9, -6}};
+    return on_beats({0, 1, 2, 3}, 0.9);
   }
   if (pattern == "strum") {
     if (energy < 0.35) return {{0, 1.9, 4}, {2, 1.9, -2}};
-    return {{0, 0.95, 6}, {1, 0.45, -4}, {1.5, 0.95, -8}, {2.5, 0.45, -6}, {3, 0.45, 0}, {3.5, 0.45, -8}};
+    switch (variant) {
+      case 1: return on_beats({0, 1, 1.5, 2, 3}, 0.45);
+      case 2: return on_beats({0, 1.5, 2.5, 3.5}, 0.95);
+      case 3: return on_beats({0, 1, 2, 3, 3.5}, 0.45);
+      default: return {{0, 0.95, 6}, {1, 0.45, -4}, {1.5, 0.95, -8}, {2.5, 0.45, -6}, {3, 0.45, 0}, {3.5, 0.45, -8}};
+    }
   }
   if (pattern == "power") {
     if (energy < 0.45) return {{0, 1.9, 4}, {2, 1.9, 0}};
-    std::vector<Hit> h;
-    for (int i = 0; i < 8; ++i) h.push_back({i * 0.5, 0.4, i % 2 == 0 ? 4 : -6});
-    return h;
+    switch (variant) {
+      case 1: return on_beats({0, 0.5, 1.5, 2, 2.5, 3.5}, 0.4);
+      case 2: return on_beats({0, 1.5, 3, 3.5}, 0.4);
+      case 3: return on_beats({0, 0.5, 1, 1.5, 2, 3}, 0.4);
+      default: return on_beats({0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5}, 0.4);
+    }
   }
   return {{0, 4, 0}};  // sustain
+}
+
+// Which eighths (bit i: the i-th eighth of the bar) a broken chord or arpeggio plays, by the seed's variant.
+bool figure_plays(int variant, int eighth) {
+  static const unsigned kMasks[] = {0b11111111, 0b11011101, 0b10111011, 0b01110111};
+  return (kMasks[variant & 3] >> eighth) & 1u;
 }
 
 // The notes of a power chord: root, fifth, octave in the part's range.
@@ -53,7 +95,7 @@ struct VoiceState {
   std::map<int, size_t> held;  // pitch -> index in part.notes
 };
 
-void write_block(Part& part, const Score& score, const PartPreset& p, const Section& s, VoiceState& state) {
+void write_block(Part& part, const Score& score, const PartPreset& p, const Section& s, VoiceState& state, int variant, Rng& rng) {
   std::vector<int>& previous = state.voicing;
   const bool sustain = p.pattern.empty() || p.pattern == "sustain";
   for (const auto& span : score.chords) {
@@ -80,7 +122,8 @@ void write_block(Part& part, const Score& score, const PartPreset& p, const Sect
       continue;
     }
     for (int64_t bar = start; bar < end; bar += kTicksPerBar) {
-      for (const Hit& h : block_rhythm(p.pattern, s.energy)) {
+      const int bar_variant = p.pattern == "charleston" ? rng.range(0, 3) : variant;
+      for (const Hit& h : block_rhythm(p.pattern, s.energy, bar_variant)) {
         const int64_t tick = bar + static_cast<int64_t>(h.beat * kTicksPerBeat);
         if (tick >= end) continue;
         const int64_t len = std::min<int64_t>(static_cast<int64_t>(h.len * kTicksPerBeat), end - tick);
@@ -99,7 +142,7 @@ void write_block(Part& part, const Score& score, const PartPreset& p, const Sect
 }
 
 // Broken chords and arpeggios: one note at a time through the chord.
-void write_figure(Part& part, const Score& score, const PartPreset& p, const Section& s, Rng& rng) {
+void write_figure(Part& part, const Score& score, const PartPreset& p, const Section& s, int variant, Rng& rng) {
   const bool sixteenth = p.pattern == "arp16";
   const int64_t step = sixteenth ? kTicksPerBeat / 4 : kTicksPerBeat / 2;
   for (const auto& span : score.chords) {
@@ -135,6 +178,8 @@ void write_figure(Part& part, const Score& score, const PartPreset& p, const Sec
     const double density = s.energy < 0.45 && p.pattern != "broken" ? 0.5 : 1.0;
     for (int64_t t = start; t < end; t += step, ++i) {
       const bool on_beat = (t - span.tick) % kTicksPerBeat == 0;
+      // The seed's rhythm leaves some eighths out (never a chord's first note).
+      if (t != span.tick && !figure_plays(variant, static_cast<int>((t % kTicksPerBar) / (kTicksPerBeat / 2)))) continue;
       if (density < 1.0 && !on_beat && (t - span.tick) % (kTicksPerBeat / 2) != 0) continue;
       if (density < 1.0 && !on_beat && rng.chance(0.5)) continue;
       const int pitch = notes[i % notes.size()];
@@ -168,12 +213,13 @@ void write_swell(Part& part, const Score& score, const PartPreset& p, const Sect
 void write_accompaniment(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng) {
   (void)style;
   VoiceState state;
+  const int variant = rng.range(0, 3);
   for (const Section* s : body_sections(score)) {
     if (!plays_in(preset, *s)) continue;
     const std::string& pat = preset.pattern;
-    if (pat == "broken" || pat == "arp8" || pat == "arp16" || pat == "ostinato") write_figure(part, score, preset, *s, rng);
+    if (pat == "broken" || pat == "arp8" || pat == "arp16" || pat == "ostinato") write_figure(part, score, preset, *s, variant, rng);
     else if (pat == "swell") write_swell(part, score, preset, *s);
-    else write_block(part, score, preset, *s, state);
+    else write_block(part, score, preset, *s, state, variant, rng);
   }
 }
 

@@ -20,7 +20,7 @@ const std::vector<int>& progression_for(const StylePreset& style, const Key& key
 }  // namespace
 
 void write_chords(Score& score, const StylePreset& style, Rng& rng) {
-  const size_t pick = static_cast<size_t>(rng.range(0, 5));
+  const size_t pick = static_cast<size_t>(rng.range(0, 59));  // even over lists of 2 to 6 progressions
   score.chords.clear();
   const bool sevenths = style.sevenths;
   const bool add9 = style.add9;

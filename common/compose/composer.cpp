@@ -57,6 +57,7 @@ Result<Score> compose_on_form(const MusicSpec& spec, const StylePreset& style, c
   score.reverb_level = style.reverb_level;
   score.chorus_level = style.chorus_level;
   if (score.sections.empty()) return make_error(ErrorCode::kInternal, "The form planner produced no sections.");
+  slow_into_the_ending(score, style.ritardando);
   score.music_end_tick = score.sections.back().start_tick + score.sections.back().length;
 
   Rng rng(spec.seed);
@@ -85,7 +86,12 @@ Result<Score> compose_on_form(const MusicSpec& spec, const StylePreset& style, c
     }
     write_ending(part, score, style, preset);
     clip(part, score.music_end_tick);
+    write_expression(part, score, style);
     apply_feel(part, style, plan.bpm, part_rng);
+    if (!score.loop) {
+      // Played a little late or early, nothing sounds past the release (a loop's overhang is folded instead).
+      for (Note& n : part.notes) n.length = std::max<int64_t>(1, std::min(n.length, score.music_end_tick - (n.tick + n.offset)));
+    }
     std::stable_sort(part.notes.begin(), part.notes.end(), [](const Note& a, const Note& b) { return a.tick < b.tick; });
     score.parts.push_back(std::move(part));
   }

@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 
+#include "compose/groove.h"
 #include "compose/writers.h"
 
 namespace bgm::compose_detail {
@@ -22,16 +23,22 @@ int step_velocity(char c) {
 
 bool is_time_keeper(const std::string& drum) { return drum == "hat" || drum == "ride" || drum == "shaker" || drum == "pedal"; }
 
-using Groove = std::map<std::string, std::string>;
-
 // A style without drums of its own that is asked for them gets a plain backbeat.
 const Groove& groove_of(const StylePreset& style) {
   static const Groove kPlain = {{"kick", "x.......x......."}, {"snare", "....x.......x..."}, {"hat", "x.x.x.x.x.x.x.x."}};
   return style.groove.empty() ? kPlain : style.groove;
 }
 
-void groove_bar(Part& part, const StylePreset& style, int64_t bar, double energy, bool light) {
-  const Groove& groove = groove_of(style);
+// Whether the style moves in sixteenths (swung sixteenths, or a groove with hits between the eighths).
+bool moves_in_sixteenths(const StylePreset& style) {
+  if (style.swing_unit == 16) return true;
+  for (const auto& [drum, steps] : groove_of(style))
+    for (size_t i = 1; i < steps.size(); i += 2)
+      if (steps[i] != '.') return true;
+  return false;
+}
+
+void groove_bar(Part& part, const Groove& groove, int64_t bar, double energy, bool light) {
   for (const auto& [drum, steps] : groove) {
     const int note = drum_note(drum);
     // Quiet sections keep the pulse (kick and time-keepers) and drop the backbeat's ornaments.
@@ -46,7 +53,7 @@ void groove_bar(Part& part, const StylePreset& style, int64_t bar, double energy
     }
   }
   // High energy: an extra open hat or kick push at the end of the bar.
-  if (energy > 0.8 && groove.count("hat")) {
+  if (energy > 0.8 && groove.count("hat") && !(groove.count("open") && groove.at("open")[14] != '.')) {
     part.notes.push_back({bar + 14 * kStep, kStep, drum_note("open"), velocity_for(70, energy)});
   }
 }
@@ -76,6 +83,8 @@ void build_bar(Part& part, int64_t bar, double progress, double energy) {
 
 void write_drums(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng) {
   const auto body = body_sections(score);
+  Rng groove_rng = rng.fork("groove");
+  const GroovePair grooves = vary_groove(groove_of(style), moves_in_sixteenths(style), groove_rng);
   for (size_t si = 0; si < body.size(); ++si) {
     const Section& s = *body[si];
     if (!plays_in(preset, s)) continue;
@@ -89,7 +98,10 @@ void write_drums(Part& part, const Score& score, const StylePreset& style, const
         build_bar(part, bar, static_cast<double>(b) / bars, s.energy);
         continue;
       }
-      groove_bar(part, style, bar, s.energy, light);
+      // The main bar and its answer in turn; a comping snare differs bar to bar.
+      Groove groove = b % 2 == 0 ? grooves.main : grooves.answer;
+      if (style.drum_comping) comp_snare(groove, groove_rng);
+      groove_bar(part, groove, bar, s.energy, light);
       const bool section_end = b + 1 == bars && si + 1 < body.size();
       const bool loop_end = score.loop && b + 1 == bars && si + 1 == body.size();
       if (!light && s.energy >= 0.45 && (section_end || loop_end || (b % 4 == 3 && rng.chance(0.5)))) {

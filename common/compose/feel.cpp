@@ -12,8 +12,13 @@ void apply_feel(Part& part, const StylePreset& style, double bpm, Rng& rng) {
   const double ticks_per_ms = bpm / 60.0 * kTicksPerBeat / 1000.0;
   for (Note& n : part.notes) {
     int64_t offset = 0;
-    if (style.swing > 0.5 && n.tick % (2 * unit) == unit) {
-      offset += static_cast<int64_t>(std::lround((style.swing - 0.5) * 2 * unit));
+    if (style.swing > 0.5) {
+      // The pair's first half stretches to `swing` of it and the second shrinks, so the off-beat lands at
+      // `swing` and any note between (a sixteenth in swung eighths) keeps its place in the swung pair.
+      const int64_t pos = n.tick % (2 * unit);
+      const double swung = pos < unit ? static_cast<double>(pos) * 2 * style.swing
+                                      : 2.0 * static_cast<double>(unit) * style.swing + static_cast<double>(pos - unit) * 2 * (1 - style.swing);
+      offset += static_cast<int64_t>(std::lround(swung - static_cast<double>(pos)));
     }
     if (style.humanize_ms > 0) {
       // Roughly normal: the mean of two uniforms, scaled to the style's spread; downbeats stay tighter.

@@ -63,6 +63,12 @@ Result<Score> compose_with_ranges(const MusicSpec& spec, const StylePreset& styl
         notes.push_back(n);
       }
       std::stable_sort(notes.begin(), notes.end(), [](const Note& a, const Note& b) { return a.tick < b.tick; });
+      // Expression follows the notes: the edited range's pedal and swells, the rest untouched.
+      auto& controls = score.parts[p].controls;
+      std::erase_if(controls, [&](const Control& c) { return c.tick >= from && c.tick < to; });
+      for (const Control& c : changed->parts[p].controls)
+        if (c.tick >= from && c.tick < to) controls.push_back(c);
+      std::stable_sort(controls.begin(), controls.end(), [](const Control& a, const Control& b) { return a.tick < b.tick; });
     }
     score.sections = edited.sections;
   }

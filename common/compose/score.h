@@ -25,6 +25,16 @@ struct Note {
   int64_t offset = 0;  // performance offset (swing, humanised timing); the sound starts at tick + offset
 };
 
+// A controller change: the sustain pedal (CC64) or expression (CC11), at a written tick.
+struct Control {
+  int64_t tick = 0;
+  int controller = 64;
+  int value = 0;
+};
+
+inline constexpr int kSustainPedal = 64;
+inline constexpr int kExpression = 11;
+
 struct Part {
   std::string name;
   Role role = Role::kPad;
@@ -36,6 +46,7 @@ struct Part {
   int reverb = 50;   // CC91
   int chorus = 0;    // CC93
   std::vector<Note> notes;
+  std::vector<Control> controls;  // in tick order
 };
 
 struct TempoChange {

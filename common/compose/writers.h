@@ -37,6 +37,12 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
 void write_drums(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng);
 // The final chord (or, for drums, the last hit), for every part that plays in the last body section.
 void write_ending(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset);
+// The tempo broadens over the last bar into the final chord, down to `final_ratio` of the body's tempo; the chord
+// is released at the same moment as before (it holds fewer ticks). Call before any part is written.
+void slow_into_the_ending(Score& score, double final_ratio);
+// Sustain pedal (keyboards, in styles that pedal) and expression swells (sustained parts, in styles that swell).
+// Call after the part's notes (and its ending) are written.
+void write_expression(Part& part, const Score& score, const StylePreset& style);
 // Swing and humanised timing and velocity.
 void apply_feel(Part& part, const StylePreset& style, double bpm, Rng& rng);
 

@@ -102,6 +102,9 @@ std::vector<uint8_t> encode_smf(const Score& score) {
     ev.push_back({0, 0, {static_cast<uint8_t>(0xB0 | ch), 10, static_cast<uint8_t>(part.pan)}});
     ev.push_back({0, 0, {static_cast<uint8_t>(0xB0 | ch), 91, static_cast<uint8_t>(part.reverb)}});
     ev.push_back({0, 0, {static_cast<uint8_t>(0xB0 | ch), 93, static_cast<uint8_t>(part.chorus)}});
+    for (const auto& c : part.controls) {
+      ev.push_back({c.tick, 1, {static_cast<uint8_t>(0xB0 | ch), static_cast<uint8_t>(c.controller), static_cast<uint8_t>(std::clamp(c.value, 0, 127))}});
+    }
     for (const auto& n : part.notes) {
       const int64_t on = n.tick + n.offset;
       ev.push_back({on, 2, {static_cast<uint8_t>(0x90 | ch), static_cast<uint8_t>(n.pitch), static_cast<uint8_t>(n.velocity)}});

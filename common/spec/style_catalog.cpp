@@ -81,6 +81,14 @@ StylePreset parse_style(const json& j) {
   s.humanize_ms = j.value("humanize_ms", 0.0);
   s.humanize_velocity = j.value("humanize_velocity", 0);
   s.build = j.value("build", false);
+  s.drum_comping = j.value("drum_comping", false);
+  s.pedal = j.value("pedal", false);
+  s.swells = j.value("swells", false);
+  s.ending = j.value("ending", std::string("block"));
+  static const char* const kEndings[] = {"block", "rolled", "strum", "fade", "big", "stop", "jazz", "arpeggio"};
+  if (std::find(std::begin(kEndings), std::end(kEndings), s.ending) == std::end(kEndings)) throw std::runtime_error("unknown ending " + s.ending);
+  s.ritardando = j.value("ritardando", 0.88);
+  if (!(s.ritardando > 0.5 && s.ritardando <= 1.0)) throw std::runtime_error("ritardando must be in (0.5, 1]");
   s.energy = j.value("energy", 0.5);
   if (j.contains("reverb")) {
     s.reverb_room = j["reverb"].value("room", 0.5);

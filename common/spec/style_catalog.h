@@ -50,6 +50,11 @@ struct StylePreset {
   double humanize_ms = 0;
   int humanize_velocity = 0;
   bool build = false;       // has a build section before the climax
+  bool drum_comping = false;  // the snare comps (jazz): accents on off-beats that differ bar to bar
+  bool pedal = false;         // keyboards use the sustain pedal, changed with the harmony
+  bool swells = false;        // sustained parts breathe with expression (CC11) in each phrase
+  std::string ending = "block";  // block, rolled, strum, fade, big, stop, jazz or arpeggio
+  double ritardando = 0.88;   // the final chord's tempo against the body's
   double energy = 0.5;      // typical energy when the prompt does not say
   double reverb_room = 0.5;
   double reverb_level = 0.6;

@@ -41,14 +41,16 @@ bool looks_like_soundfont(const fs::path& path) {
   return f.gcount() == 12 && std::string(head, 4) == "RIFF" && std::string(head + 8, 4) == "sfbk";
 }
 
-enum class EventKind { kNoteOff, kNoteOn };
+// At one sample: note-offs, then controller changes (a pedal lift releases what was let go before the new
+// notes), then note-ons.
+enum class EventKind { kNoteOff, kControl, kNoteOn };
 
 struct Event {
   int64_t sample;
   EventKind kind;
   int channel;
-  int pitch;
-  int velocity;
+  int pitch;     // the controller number for kControl
+  int velocity;  // the controller value for kControl
 };
 
 }  // namespace
@@ -162,6 +164,10 @@ Status SoundFontSynth::render(const Score& score, size_t frames, const BusSink& 
 
   std::vector<Event> events;
   for (const Part& part : score.parts) {
+    for (const Control& c : part.controls) {
+      const auto at = static_cast<int64_t>(std::llround(score.seconds_at(static_cast<double>(c.tick)) * rate));
+      events.push_back({at, EventKind::kControl, part.channel, c.controller, std::clamp(c.value, 0, 127)});
+    }
     for (const Note& n : part.notes) {
       const double on_tick = static_cast<double>(n.tick + n.offset);
       const auto on = static_cast<int64_t>(std::llround(score.seconds_at(on_tick) * rate));
@@ -210,6 +216,7 @@ Status SoundFontSynth::render(const Score& score, size_t frames, const BusSink& 
     while (next < events.size() && events[next].sample <= static_cast<int64_t>(done)) {
       const Event& e = events[next++];
       if (e.kind == EventKind::kNoteOn) fluid_synth_noteon(syn, e.channel, e.pitch, e.velocity);
+      else if (e.kind == EventKind::kControl) fluid_synth_cc(syn, e.channel, e.pitch, e.velocity);
       else fluid_synth_noteoff(syn, e.channel, e.pitch);
     }
     size_t len = std::min<size_t>(kBlock, frames - done);

@@ -81,6 +81,16 @@ std::map<int64_t, std::set<int>> rhythm_sets(const Part* part) {
   return out;
 }
 
+// The accompaniment's rhythm: the onsets (eighth slots) of every chord part (harmony, counter-line, pads) together.
+std::map<int64_t, std::set<int>> accompaniment_rhythm(const Score& score) {
+  std::map<int64_t, std::set<int>> out;
+  for (const auto& part : score.parts) {
+    if (part.role != Role::kHarmony && part.role != Role::kCounter && part.role != Role::kPad) continue;
+    for (const auto& [bar, slots] : rhythm_sets(&part)) out[bar].insert(slots.begin(), slots.end());
+  }
+  return out;
+}
+
 }  // namespace
 
 MusicSpec spec_for(const std::string& style, uint64_t seed, double duration, bool loop, const std::string& prompt) {
@@ -186,7 +196,23 @@ double drum_agreement(const Score& a, const Score& b) {
 }
 
 double accompaniment_rhythm_agreement(const Score& a, const Score& b) {
-  return agreement(rhythm_sets(part_with_role(a, Role::kHarmony)), rhythm_sets(part_with_role(b, Role::kHarmony)), std::min(body_bars(a), body_bars(b)));
+  return agreement(accompaniment_rhythm(a), accompaniment_rhythm(b), std::min(body_bars(a), body_bars(b)));
+}
+
+double drum_bar_repetition(const Score& score) {
+  const auto drums = onset_sets(part_with_role(score, Role::kDrums));
+  int bars = 0, same = 0;
+  for (const auto& sec : score.sections) {
+    if (sec.name == "intro" || sec.name == "outro" || sec.name == "ending" || sec.name == "build") continue;
+    const int64_t first = sec.start_tick / kTicksPerBar, last = (sec.start_tick + sec.length) / kTicksPerBar;
+    for (int64_t bar = first + 1; bar < last; ++bar) {
+      const auto cur = drums.find(bar), prev = drums.find(bar - 1);
+      if (cur == drums.end()) continue;  // no drums in this bar
+      ++bars;
+      same += prev != drums.end() && prev->second == cur->second;
+    }
+  }
+  return bars ? static_cast<double>(same) / bars : 0;
 }
 
 double chord_degree_agreement(const Score& a, const Score& b) {

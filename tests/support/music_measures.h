@@ -32,10 +32,13 @@ int intro_bars(const Score& score);
 bool themes_in_whole_phrases(const Score& score);
 
 // How alike two pieces are, 0..1: the share of bars (compared bar by bar over the shorter) whose drum onsets
-// (pitch, eighth-note slot) are the same; of bars whose accompaniment rhythm is the same; of bars whose chord
-// degree is the same.
+// (pitch, eighth-note slot) are the same; of bars whose accompaniment rhythm (the onsets of the harmony,
+// counter-line and pad parts together) is the same; of bars whose chord degree is the same.
 double drum_agreement(const Score& a, const Score& b);
 double accompaniment_rhythm_agreement(const Score& a, const Score& b);
 double chord_degree_agreement(const Score& a, const Score& b);
+// The share of theme bars (not intro, build, outro or ending) with drums whose drum onsets equal the bar before's
+// in the same section: 1.0 is a one-bar loop.
+double drum_bar_repetition(const Score& score);
 
 }  // namespace bgm::test
