@@ -79,10 +79,16 @@ std::vector<TimeSpan> find_speech(const AudioFrames& audio, const SpeechSettings
   // A melody is not a voice: where the pitch mostly holds still from one 10 ms to the next (notes), the level's
   // rise and fall is music's, not syllables'. Speech glides.
   std::vector<int> pitched(frames + 1, 0), stable(frames + 1, 0);  // running counts
+  std::vector<float> move(frames, -1.0f);  // relative pitch change from the frame before; -1 where unpitched
+  for (size_t f = 1; f < frames; ++f)
+    if (pitch[f] > 0 && pitch[f - 1] > 0) move[f] = std::fabs(pitch[f] / pitch[f - 1] - 1.0f);
   for (size_t f = 1; f < frames; ++f) {
-    const bool p = pitch[f] > 0 && pitch[f - 1] > 0;
+    const bool p = move[f] >= 0;
+    const bool held = p && move[f] < s.held_pitch;
+    // A leap onto a pitch that then holds is one note moving to the next (an arpeggio, a chord's tones): music.
+    const bool to_note = p && move[f] > s.note_leap && f + 1 < frames && move[f + 1] >= 0 && move[f + 1] < s.held_pitch;
     pitched[f + 1] = pitched[f] + p;
-    stable[f + 1] = stable[f] + (p && std::fabs(pitch[f] / pitch[f - 1] - 1.0f) < s.held_pitch);
+    stable[f + 1] = stable[f] + (held || to_note);
   }
   const long reach = 30;  // 300 ms each side
   for (size_t f = 0; f < frames; ++f) {

@@ -19,6 +19,7 @@ struct SpeechSettings {
   double band_share_db = -8.0;    // voice band versus the whole spectrum
   double modulation_db = 2.5;     // syllabic rise and fall over 400 ms
   float held_pitch = 0.006f;      // a pitch that moves less than this (relative) in 10 ms is held, as notes are
+  float note_leap = 0.08f;        // ... and one that moves more (over a semitone) onto a pitch that then holds: a new note
   double held_share = 0.66;       // music, not speech, where this share of the pitched moments hold their pitch
   int min_pitched = 8;            // ... judged when the 600 ms around have at least this many pitched moments
   double merge_gap_s = 0.35;      // pauses shorter than this stay inside the segment
