@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   # the engine
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev
-  libfluidsynth-dev fluid-soundfont-gm timgm6mb-soundfont libebur128-dev fonts-dejavu-core
+  libfluidsynth-dev fluid-soundfont-gm timgm6mb-soundfont musescore-general-soundfont-small libebur128-dev fonts-dejavu-core
   libcurl4-openssl-dev nlohmann-json3-dev
   # sessions and `obs-bgm serve`: SQLite, the HTTP server, OpenSSL (token hashes, TLS)
   libsqlite3-dev libcpp-httplib-dev libssl-dev

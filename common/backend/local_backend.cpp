@@ -1,5 +1,7 @@
 #include "backend/local_backend.h"
 
+#include <cstdio>
+
 #include <cmath>
 #include <sstream>
 
@@ -39,6 +41,24 @@ void say_understood(const JobEvents& events, const MusicSpec& spec) {
 }
 
 using KeepFn = std::function<void(const AdoptedResult& made, JobResult& result)>;
+
+// What was measured on the result and what it is made from: the render's statement, in the transcript.
+void say_statement(const JobEvents& events, const RenderStatement& st) {
+  char lufs[16], peak[16];
+  std::snprintf(lufs, sizeof lufs, "%.1f", st.integrated_lufs);
+  std::snprintf(peak, sizeof peak, "%.1f", st.true_peak_dbtp);
+  say(events, "Measured", {lufs, peak}, std::string("Measured ") + lufs + " LUFS, true peak " + peak + " dBTP.");
+  if (!st.cuts.empty()) {
+    double farthest = 0;
+    for (const auto& c : st.cuts) farthest = std::max(farthest, c.to_section_change_s);
+    char far[16];
+    std::snprintf(far, sizeof far, "%.2f", farthest);
+    const std::string n = std::to_string(st.cuts.size());
+    say(events, "MeasuredCuts", {n, far}, n + " cuts and scene switches; the farthest is " + far + " s from a section change.");
+  }
+  say(events, "Licence", {st.soundfont.name, st.soundfont.licence},
+      "Music composed by obs-bgm, free to use. Instruments: " + st.soundfont.name + " SoundFont (" + st.soundfont.licence + ").");
+}
 
 Result<JobResult> score_file(const JobRequest& job, const JobEvents& events, const CancelToken* cancel, const KeepFn& keep) {
   const fs::path& input = *job.input;
@@ -89,6 +109,7 @@ Result<JobResult> score_file(const JobRequest& job, const JobEvents& events, con
     say(events, "Ducked", {n}, "Stepped the music back under " + n + " stretches of speech.");
   }
   const std::string name = r->output.filename().string();
+  say_statement(events, r->statement);
   if (r->video_copied) say(events, "WroteCopied", {name}, "Wrote " + name + " (the video copied, not re-encoded).");
   else say(events, "Wrote", {name}, "Wrote " + name + ".");
   JobResult result{r->output, r->spec.style_id, r->spec.style_name, r->duration_s, video_out, {}, {}};
@@ -126,6 +147,7 @@ Result<JobResult> generate_from_text(const JobRequest& job, const JobEvents& eve
   req.on_plan = [&](const MusicSpec& spec) { say_understood(events, spec); };  // before the render, not after
   auto r = generate_music(req, cancel, events.progress);
   if (!r) return r.error();
+  say_statement(events, r->statement);
   say(events, "Wrote", {r->output.filename().string()}, "Wrote " + r->output.filename().string() + ".");
   JobResult result{r->output, r->spec.style_id, r->spec.style_name, static_cast<double>(r->frames) / r->sample_rate, false, {}, {}};
   if (keep) {

@@ -142,6 +142,7 @@ int run_generate(const std::vector<std::string>& argv) {
         {"stems", stems},
         {"midi", r.midi_file ? nlohmann::json(r.midi_file->string()) : nlohmann::json(nullptr)},
         {"soundfont", r.soundfont.string()},
+        {"statement", statement_to_json(r.statement)},
         {"seconds", {{"compose", r.seconds.compose}, {"load", r.seconds.load}, {"render", r.seconds.render},
                      {"master", r.seconds.master}, {"encode", r.seconds.encode}}},
     };
@@ -156,6 +157,7 @@ int run_generate(const std::vector<std::string>& argv) {
                   r.score.seconds_at(static_cast<double>(s.start_tick + s.length)), &s == &r.score.sections.back() ? "" : ",");
     std::printf("\nWrote %s (%.3f s, %.1f LUFS, SoundFont %s)\n", r.output.c_str(), seconds, r.master.output_lufs,
                 r.soundfont.filename().c_str());
+    std::printf("%s\n", describe_statement(r.statement).c_str());
     for (const auto& p : r.stem_files) std::printf("Stem: %s\n", p.c_str());
     if (r.midi_file) std::printf("MIDI: %s\n", r.midi_file->c_str());
   }

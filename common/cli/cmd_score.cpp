@@ -168,13 +168,15 @@ int run_score(const std::vector<std::string>& argv) {
                           {"speech", speech},
                           {"sections", sections_to_json(r.score)},
                           {"stems", stems},
-                          {"master", master_to_json(r.master)}};
+                          {"master", master_to_json(r.master)},
+                          {"statement", statement_to_json(r.statement)}};
     std::printf("%s\n", json_text(out).c_str());
     return kExitOk;
   }
   if (!args->has("--quiet")) {
     std::printf("%s", describe_spec(r.spec).c_str());
     std::printf("Cuts followed: %zu, speech segments: %zu, music at %.0f%%\n", r.analysis.cuts.size(), r.audio.speech.size(), r.music_volume * 100);
+    std::printf("%s\n", describe_statement(r.statement).c_str());
     std::printf("Wrote %s (%.3f s%s)\n", r.output.c_str(), r.duration_s, r.video_copied ? ", video copied" : "");
   }
   return kExitOk;

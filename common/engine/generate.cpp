@@ -95,7 +95,9 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
 
   report(Stage::kExporting, 0);
   AudioWriteOptions write_options;
-  write_options.metadata = {{"title", spec->style_name + " (obs-bgm)"}, {"comment", spec->prompt}, {"encoder", "obs-bgm"}};
+  result.statement = make_statement(mix, result.score, {}, result.soundfont);
+  write_options.metadata = {
+      {"title", spec->style_name + " (obs-bgm)"}, {"comment", spec->prompt}, {"encoder", "obs-bgm"}, {"copyright", result.statement.licence}};
   if (req.midi_path) {
     if (auto ok = write_midi_file(result.score, *req.midi_path); !ok) return ok.error();
     result.midi_file = *req.midi_path;

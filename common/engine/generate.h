@@ -16,6 +16,7 @@
 #include "core/cancel.h"
 #include "core/progress.h"
 #include "core/result.h"
+#include "engine/statement.h"
 #include "spec/music_spec.h"
 #include "synth/soundfont_synth.h"
 
@@ -50,6 +51,7 @@ struct GenerateResult {
   size_t frames = 0;
   int sample_rate = kSampleRate;
   StageSeconds seconds;
+  RenderStatement statement;  // measured on the mix as written
 };
 
 // Checks what can be checked before any work: output format and folder, stems folder, MIDI path.

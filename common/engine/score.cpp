@@ -14,6 +14,7 @@
 #include "engine/music_render.h"
 #include "media/audio_decoder.h"
 #include "media/audio_encoder.h"
+#include "engine/statement.h"
 #include "media/muxer.h"
 #include "media/still_video.h"
 #include "media/video_transcode.h"
@@ -199,6 +200,8 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   result.master = mastered->report;
   const AudioStore& final_mix = mastered->audio.front();
   if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
+  result.statement = make_statement(final_mix, result.score, {result.analysis.cuts, result.analysis.scene_switches}, music->soundfont);
+  const std::map<std::string, std::string> licence_tags = {{"comment", result.statement.licence}};
 
   report(Stage::kExporting, 0);
   if (req.stems_dir) {
@@ -215,7 +218,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   }
   if (audio_out) {
     AudioWriteOptions options;
-    options.metadata = {{"comment", "music by obs-bgm: " + spec->style_name}};
+    options.metadata = {{"comment", "music by obs-bgm: " + spec->style_name}, {"copyright", result.statement.licence}};
     options.keep_existing = req.keep_existing;
     auto written = write_audio_file(final_mix, output, options, cancel, progress);
     if (!written) return written.error();
@@ -231,7 +234,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
       auto still = WorkFile::create(work_dir, output.stem().string(), ".still.mkv");
       if (!still) return still.error();
       if (auto ok = encode_still_video(req.input, still->path(), duration, cancel); !ok) return ok.error();
-      auto written = mux_copied_video(still->path(), output, tracks, duration, cancel, progress, req.keep_existing);
+      auto written = mux_copied_video(still->path(), output, tracks, duration, cancel, progress, req.keep_existing, licence_tags);
       if (!written) return written.error();
       result.output = *written;
     } else {
@@ -246,12 +249,12 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
         auto video = WorkFile::create(work_dir, output.stem().string(), ".video.mkv");
         if (!video) return video.error();
         if (auto ok = transcode_video(req.input, video->path(), transform, duration, cancel, progress); !ok) return ok.error();
-        auto written = mux_copied_video(video->path(), output, tracks, duration, cancel, progress, req.keep_existing);
+        auto written = mux_copied_video(video->path(), output, tracks, duration, cancel, progress, req.keep_existing, licence_tags);
         if (!written) return written.error();
         result.output = *written;
         result.video_reencoded = true;
       } else {
-        auto written = mux_copied_video(req.input, output, tracks, duration, cancel, progress, req.keep_existing);
+        auto written = mux_copied_video(req.input, output, tracks, duration, cancel, progress, req.keep_existing, licence_tags);
         if (!written) return written.error();
         result.output = *written;
         result.video_copied = true;

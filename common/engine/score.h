@@ -17,6 +17,7 @@
 #include "core/cancel.h"
 #include "core/progress.h"
 #include "core/result.h"
+#include "engine/statement.h"
 #include "media/media_probe.h"
 #include "spec/music_spec.h"
 #include "synth/soundfont_synth.h"
@@ -62,6 +63,7 @@ struct ScoreResult {
   double music_volume = 0.35;
   bool video_copied = false;
   bool video_reencoded = false;  // a title, a lower height or a codec the container cannot hold
+  RenderStatement statement;     // measured on the final mix
 };
 
 // The default output: <name>-bgm.<ext> beside the input (video kept in its container where possible).

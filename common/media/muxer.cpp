@@ -130,7 +130,8 @@ bool container_holds_codec(const std::string& ext, const std::string& codec_name
 
 Result<std::filesystem::path> mux_copied_video(const std::filesystem::path& source, const std::filesystem::path& output,
                                                const std::vector<MuxAudioTrack>& tracks, double duration_s, const CancelToken* cancel,
-                                               const ProgressFn& progress, bool keep_existing) {
+                                               const ProgressFn& progress, bool keep_existing,
+                                               const std::map<std::string, std::string>& metadata) {
   const Container* container = container_for(lower_extension(output));
   if (!container) {
     return make_error(ErrorCode::kUnsupported, "Cannot write a video as '" + output.extension().string() + "'. Use one of: " +
@@ -167,6 +168,7 @@ Result<std::filesystem::path> mux_copied_video(const std::filesystem::path& sour
     encoders.push_back(std::move(enc));
   }
   av_dict_set(&out->metadata, "encoder", "obs-bgm", 0);
+  for (const auto& [key, value] : metadata) av_dict_set(&out->metadata, key.c_str(), value.c_str(), 0);
   if ((err = avio_open(&out->pb, ff::file_url(atomic.temp_path()).c_str(), AVIO_FLAG_WRITE)) < 0) return ff::write_failure(output, err);
   if ((err = avformat_write_header(out.get(), nullptr)) < 0) return ff::write_failure(output, err);
 

@@ -4,6 +4,7 @@
 // Thread: a worker thread; cancel from any thread.
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,8 +30,10 @@ bool container_holds_codec(const std::string& ext, const std::string& codec_name
 // kIo (the message says why: full disk, permissions), kCancelled.
 // The picture starts at 0 (the source's start time is taken off), as the audio tracks do. Returns the path
 // written: `output`, or with keep_existing and a file already there, the next free name ("name-2.mp4").
+// `metadata` goes into the container's tags ("comment": what the music is made from and its licence).
 Result<std::filesystem::path> mux_copied_video(const std::filesystem::path& video_source, const std::filesystem::path& output,
                                                const std::vector<MuxAudioTrack>& tracks, double duration_s, const CancelToken* cancel,
-                                               const ProgressFn& progress, bool keep_existing = false);
+                                               const ProgressFn& progress, bool keep_existing = false,
+                                               const std::map<std::string, std::string>& metadata = {});
 
 }  // namespace bgm
