@@ -261,5 +261,26 @@ TEST(MusicQuality, EndingsDifferByStyle) {
   EXPECT_GE(shapes.size(), 7u) << "endings that differ by style";
 }
 
+// Jazz melodies lean into the beat: at least 5% of their notes are chromatic (outside the key and the chord), on a
+// weak eighth, resolving by a semitone to the note on the beat. Other styles stay in the key.
+TEST(MusicQuality, JazzMelodiesUseChromaticApproachNotes) {
+  for (uint64_t seed : {1u, 2u, 3u}) {
+    const Score s = compose_ok(spec_for("jazz", seed, 60));
+    const Part* melody = test::part_with_role(s, Role::kMelody);
+    ASSERT_NE(melody, nullptr);
+    int chromatic = 0;
+    for (size_t i = 0; i + 1 < melody->notes.size(); ++i) {
+      const Note& n = melody->notes[i];
+      const bool outside = !in_scale(s.key, n.pitch) && !s.chord_at(n.tick).contains(n.pitch);
+      const bool weak = n.tick % kTicksPerBeat != 0;
+      const bool resolves = std::abs(melody->notes[i + 1].pitch - n.pitch) == 1;
+      chromatic += outside && weak && resolves;
+    }
+    const double share = static_cast<double>(chromatic) / static_cast<double>(melody->notes.size());
+    std::printf("jazz seed %llu: %.1f%% chromatic approach notes\n", static_cast<unsigned long long>(seed), 100 * share);
+    EXPECT_GE(share, 0.05) << "seed " << seed;
+  }
+}
+
 }  // namespace
 }  // namespace bgm

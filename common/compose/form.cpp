@@ -47,6 +47,9 @@ std::vector<Section> lay_out(int bars, double energy, bool build, bool loop) {
   }
   outro += middle % 4;
   middle -= middle % 4;
+  // A one-bar intro beside a two-bar outro (7 bars): the melody starts at once and the outro has room to sing the
+  // first three bars of the tune again.
+  if (intro == 1 && outro == 2 && middle == 4) intro = 0, outro = 3;
   std::vector<int> phrases;
   if (middle >= 8) {
     phrases.assign(static_cast<size_t>(middle / 8), 8);

@@ -22,7 +22,9 @@ struct Motif {
 
 Motif make_motif(const StylePreset& style, Rng& rng) {
   Motif m;
-  const int count = std::clamp(static_cast<int>(std::lround(style.melody.density * 8)) + rng.range(-1, 1), 2, 7);
+  // At least three notes: a hook a listener can pick out and hum (two in the sparsest styles: ambient floats).
+  const int fewest = style.melody.density >= 0.25 ? 3 : 2;
+  const int count = std::clamp(static_cast<int>(std::lround(style.melody.density * 8)) + rng.range(0, 1), fewest, 7);
   std::vector<double> weights = {4, 1.2, 2.5, 1.5, 3.5, 1.2, 2.5, 1.0};  // strong beats likelier
   std::vector<int> picked;
   if (rng.chance(0.8)) {
@@ -169,6 +171,27 @@ std::vector<int> shifts_between(const Chord& from, const Chord& to) {
   return {0, roots, roots - 12, 12, -12, 5, -7, 7, -5, 3, -3, 4, -4, 2, -2};
 }
 
+// Jazz phrasing: an off-beat eighth that leads by a small step into a chord tone on the beat becomes the chromatic
+// neighbour of its target (from below when that is outside the key, else from above), so the line leans into the
+// beat. Decided by the notes alone, so a replayed bar is changed as it was the first time.
+void approach_chromatically(Part& part, const Score& score) {
+  std::vector<Note>& notes = part.notes;
+  std::stable_sort(notes.begin(), notes.end(), [](const Note& a, const Note& b) { return a.tick < b.tick; });
+  for (size_t i = 0; i + 1 < notes.size(); ++i) {
+    Note& a = notes[i];
+    const Note& b = notes[i + 1];
+    const bool offbeat = a.tick % kTicksPerBeat == kTicksPerBeat / 2;
+    const bool into_chord_tone = score.chord_at(b.tick).contains(b.pitch);  // a lean into the harmony, not a habit
+    if (!offbeat || !into_chord_tone || b.tick != a.tick + kTicksPerBeat / 2 || std::abs(a.pitch - b.pitch) > 4 || a.pitch == b.pitch) continue;
+    for (int neighbour : {b.pitch - 1, b.pitch + 1}) {
+      if (!in_scale(score.key, neighbour) && !score.chord_at(a.tick).contains(neighbour)) {
+        a.pitch = neighbour;
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void write_melody(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng) {
@@ -189,6 +212,8 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
     const bool last_section = s == body.back();
     w.previous = middle - (s->name == "outro" ? 2 : 0);
     const int bars = static_cast<int>(s->length / kTicksPerBar);
+    int replayed_from = -2;  // the remembered bar the bar before played again, and at what shift
+    std::optional<int> replayed_shift;
     for (int b = 0; b < bars; ++b) {
       const int64_t tick = s->start_tick + b * kTicksPerBar;
       const int in_phrase = b % 4;
@@ -210,10 +235,14 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
       std::optional<int> shift;
       if (again) {
         const bool theme_return = from_bar == b;  // played as it was: however it joins, it joined so before
-        shift = fitting_shift(*again, tick, score, range,
-                              shifts_between(score.chord_at(s->start_tick + from_bar * kTicksPerBar), score.chord_at(tick)), w.previous,
-                              theme_return ? 127 : 4);
+        std::vector<int> shifts = shifts_between(score.chord_at(s->start_tick + from_bar * kTicksPerBar), score.chord_at(tick));
+        // The bar after a replayed bar moves with it where it fits: the tune heard as one line, not bar by bar.
+        const bool continues = replayed_from == from_bar - 1 && replayed_shift;
+        if (continues) shift = fitting_shift(*again, tick, score, range, {*replayed_shift}, w.previous, 127);
+        if (!shift) shift = fitting_shift(*again, tick, score, range, shifts, w.previous, theme_return ? 127 : 7);
       }
+      replayed_from = again && shift ? from_bar : -2;
+      replayed_shift = again && shift ? shift : std::nullopt;
       const size_t before = part.notes.size();
       if (again && shift) {
         for (Note n : *again) {
@@ -247,7 +276,10 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
           Part scratch;
           Writer d{scratch, score, style, range, rng, w.previous};
           d.bar(motif, tick, s->energy, in_phrase == 1 ? 1 : 0, true);
-          const int cost = leap_cost(scratch.notes, w.previous);
+          // Rests cost too: otherwise the draft that rests most (and so leaps least) would always win, and the
+          // tune would thin out to a note or two a bar.
+          const int rests = static_cast<int>(motif.onsets.size()) - static_cast<int>(scratch.notes.size());
+          const int cost = leap_cost(scratch.notes, w.previous) + 3 * rests;
           if (cost < best_cost) best = std::move(scratch.notes), best_cost = cost, best_previous = d.previous;
         }
         part.notes.insert(part.notes.end(), best.begin(), best.end());
@@ -260,6 +292,7 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
       }
     }
   }
+  if (style.chromatic_approach) approach_chromatically(part, score);
 }
 
 }  // namespace bgm::compose_detail

@@ -84,6 +84,7 @@ StylePreset parse_style(const json& j) {
   s.drum_comping = j.value("drum_comping", false);
   s.pedal = j.value("pedal", false);
   s.swells = j.value("swells", false);
+  s.chromatic_approach = j.value("chromatic_approach", false);
   s.ending = j.value("ending", std::string("block"));
   static const char* const kEndings[] = {"block", "rolled", "strum", "fade", "big", "stop", "jazz", "arpeggio"};
   if (std::find(std::begin(kEndings), std::end(kEndings), s.ending) == std::end(kEndings)) throw std::runtime_error("unknown ending " + s.ending);
