@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     u = Clock::now();
     const std::string id = "render_" + std::to_string(run);
     c.start_export(id);
-    auto done = c.export_and_download(id, dir / ("flow" + std::to_string(run) + ".mp4"), 600);
+    auto done = c.export_and_download(id, dir / ("flow" + std::to_string(run) + ".mp4"), 600, 50);  // one flow: fine-grained polls time it closely
     if (done.data().value("status", "") != "completed") return 1;
     export_s.push_back(since(u));
     flow_s.push_back(since(t));

@@ -46,7 +46,7 @@ class NemoClient {
   Answer start_export(const std::string& id, const nlohmann::json& draft = nullptr);
   Answer export_status(const std::string& id);
   // Polls until completed or failed (every 50 ms, at most `seconds`), then downloads to `to`. Returns the last status.
-  Answer export_and_download(const std::string& id, const std::filesystem::path& to, double seconds = 120);
+  Answer export_and_download(const std::string& id, const std::filesystem::path& to, double seconds = 120, int poll_ms = 250);
   Answer call(const std::string& method, const std::string& path, const std::string& body = "",
               std::vector<std::pair<std::string, std::string>> headers = {});
 
