@@ -26,12 +26,12 @@ render() {  # render NAME ARGS...: one piece, its spectrogram and a table row
 import html, json, os, sys
 j = json.load(sys.stdin)
 s, spec = j["statement"], j["spec"]
-name = html.escape(os.environ["NAME"])
-print(f"<tr><td><b>{name}</b><br>{html.escape(spec.get(\"style_name\", \"\"))}, {html.escape(spec.get(\"key\", \"\"))}, "
-      f"{round(spec.get(\"tempo_bpm\", 0))} BPM, seed {spec.get(\"seed\")}</td>"
-      f"<td><audio controls preload=none src=\"{name}.m4a\"></audio><br><img src=\"{name}.png\" width=400></td>"
-      f"<td>{s[\"integrated_lufs\"]} LUFS<br>{s[\"true_peak_dbtp\"]} dBTP<br>{html.escape(s[\"soundfont\"][\"name\"])} "
-      f"({html.escape(s[\"soundfont\"][\"licence\"])})</td></tr>")
+e = html.escape
+name = e(os.environ["NAME"])
+about = "%s, %s, %d BPM, seed %s" % (e(spec.get("style_name", "")), e(spec.get("key", {}).get("name", "")), round(spec.get("tempo_bpm", 0)), spec.get("seed"))
+player = "<audio controls preload=none src=\"%s.m4a\"></audio><br><img src=\"%s.png\" width=400>" % (name, name)
+measures = "%s LUFS<br>%s dBTP<br>%s (%s)" % (s["integrated_lufs"], s["true_peak_dbtp"], e(s["soundfont"]["name"]), e(s["soundfont"]["licence"]))
+print("<tr><td><b>%s</b><br>%s</td><td>%s</td><td>%s</td></tr>" % (name, about, player, measures))
 ' <<<"$json")
   echo "  $name"
 }
