@@ -49,10 +49,8 @@ void say_statement(const JobEvents& events, const RenderStatement& st) {
   std::snprintf(peak, sizeof peak, "%.1f", st.true_peak_dbtp);
   say(events, "Measured", {lufs, peak}, std::string("Measured ") + lufs + " LUFS, true peak " + peak + " dBTP.");
   if (!st.cuts.empty()) {
-    double farthest = 0;
-    for (const auto& c : st.cuts) farthest = std::max(farthest, c.to_section_change_s);
     char far[16];
-    std::snprintf(far, sizeof far, "%.2f", farthest);
+    std::snprintf(far, sizeof far, "%.2f", farthest_cut_s(st));
     const std::string n = std::to_string(st.cuts.size());
     say(events, "MeasuredCuts", {n, far}, n + " cuts and scene switches; the farthest is " + far + " s from a section change.");
   }

@@ -90,15 +90,19 @@ nlohmann::json statement_to_json(const RenderStatement& s) {
   };
 }
 
+double farthest_cut_s(const RenderStatement& s) {
+  double farthest = 0;
+  for (const auto& c : s.cuts) farthest = std::max(farthest, c.to_section_change_s);
+  return farthest;
+}
+
 std::string describe_statement(const RenderStatement& s) {
   char head[96];
   std::snprintf(head, sizeof head, "Measured %.1f LUFS, %.1f dBTP", s.integrated_lufs, s.true_peak_dbtp);
   std::string out = head;
   if (!s.cuts.empty()) {
-    double worst = 0;
-    for (const auto& c : s.cuts) worst = std::max(worst, c.to_section_change_s);
     char cuts[96];
-    std::snprintf(cuts, sizeof cuts, "; %zu cuts and scene switches, each within %.2f s of a section change", s.cuts.size(), worst);
+    std::snprintf(cuts, sizeof cuts, "; %zu cuts and scene switches, each within %.2f s of a section change", s.cuts.size(), farthest_cut_s(s));
     out += cuts;
   }
   if (s.loop_seam) {

@@ -51,6 +51,8 @@ RenderStatement make_statement(const AudioFrames& mix, const Score& score, const
 // {"integrated_lufs", "true_peak_dbtp", "measured_on", "cuts": [...], "loop_seam": {...} | null,
 //  "soundfont": {"path", "name", "format", "copyright", "licence"}, "licence"}
 nlohmann::json statement_to_json(const RenderStatement& statement);
+// The largest distance from a cut or scene switch to its nearest section change (0 without cuts).
+double farthest_cut_s(const RenderStatement& statement);
 // One line for people: "Measured -14.0 LUFS, -1.6 dBTP; 3 cuts, each within 0.02 s of a section change; ..."
 std::string describe_statement(const RenderStatement& statement);
 
