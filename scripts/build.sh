@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Configures and builds obs-bgm into build/ (Release with debug info). Usage: scripts/build.sh [extra cmake args]
+# Configures and builds obs-bgm into build/ (optimised, with line tables for crash backtraces: -g1 builds in about
+# two thirds of the time of full debug info). Usage: scripts/build.sh [extra cmake args]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" "$@" >/dev/null
 cmake --build "$root/build" --parallel "$(nproc)"

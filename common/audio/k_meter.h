@@ -18,6 +18,9 @@ class KMeter {
   void add(const float* left, const float* right, size_t count);
   // Integrated loudness in LUFS of everything added; -HUGE_VAL when all blocks are gated out (silence).
   double integrated_lufs() const;
+  // K-weighted mean square (both channels summed) of every complete 100 ms sub-block so far: momentary loudness
+  // is -0.691 + 10 log10 of the mean of four of them.
+  const std::vector<double>& sub_block_energies() const { return sub_blocks_; }
   // The integrated loudness of the whole of `audio`, read in chunks.
   static double integrated(const AudioFrames& audio);
 

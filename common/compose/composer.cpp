@@ -1,6 +1,8 @@
 #include "compose/composer.h"
 
 #include <algorithm>
+#include <cmath>
+#include <utility>
 
 #include "compose/form.h"
 #include "compose/writers.h"
@@ -21,6 +23,19 @@ int pan_for(Role role, int index) {
   return 64;
 }
 
+// Below the part's notes, a SoundFont's samples carry rumble (a warm pad's sub-bass, a bass's DC) that muddies
+// the mix; every part but the bass and the kit is cut well under its range, as a mixing engineer would.
+double low_cut_for(Role role) {
+  switch (role) {
+    case Role::kDrums: return 30;
+    case Role::kBass: return 35;
+    case Role::kHarmony: return 70;
+    case Role::kPad: return 90;
+    case Role::kMelody: case Role::kCounter: return 110;
+  }
+  return 0;
+}
+
 Part make_part(const PartPreset& p, int channel, int index) {
   Part part;
   part.name = p.name;
@@ -31,7 +46,8 @@ Part make_part(const PartPreset& p, int channel, int index) {
   part.volume = p.volume;
   part.reverb = p.reverb_send;
   part.chorus = p.chorus_send;
-  part.pan = pan_for(p.role, index);
+  part.pan = p.pan >= 0 ? p.pan : pan_for(p.role, index);
+  part.low_cut_hz = p.low_cut_hz >= 0 ? p.low_cut_hz : low_cut_for(p.role);
   return part;
 }
 
@@ -87,13 +103,30 @@ Result<Score> compose_on_form(const MusicSpec& spec, const StylePreset& style, c
     write_ending(part, score, style, preset);
     clip(part, score.music_end_tick);
     write_expression(part, score, style);
-    apply_feel(part, style, plan.bpm, part_rng);
-    if (!score.loop) {
-      // Played a little late or early, nothing sounds past the release (a loop's overhang is folded instead).
-      for (Note& n : part.notes) n.length = std::max<int64_t>(1, std::min(n.length, score.music_end_tick - (n.tick + n.offset)));
+    std::vector<std::pair<Part, Rng>> takes;
+    if (preset.doubled && next_channel < std::size(kPitchedChannels)) {
+      // A second take panned to the other side, 3 dB down each so the pair is as loud as one; its own timing
+      // (the feel below) keeps the two apart.
+      Part twin = part;
+      twin.name += " double";
+      twin.channel = kPitchedChannels[next_channel++];
+      twin.pan = 127 - part.pan;
+      if (preset.double_program >= 0) twin.program = preset.double_program;
+      part.volume = twin.volume = static_cast<int>(std::lround(part.volume * 0.84));
+      takes.emplace_back(std::move(part), std::move(part_rng));
+      takes.emplace_back(std::move(twin), rng.fork(preset.name + "#double#" + std::to_string(i)));
+    } else {
+      takes.emplace_back(std::move(part), std::move(part_rng));
     }
-    std::stable_sort(part.notes.begin(), part.notes.end(), [](const Note& a, const Note& b) { return a.tick < b.tick; });
-    score.parts.push_back(std::move(part));
+    for (auto& [take, take_rng] : takes) {
+      apply_feel(take, style, plan.bpm, take_rng);
+      if (!score.loop) {
+        // Played a little late or early, nothing sounds past the release (a loop's overhang is folded instead).
+        for (Note& n : take.notes) n.length = std::max<int64_t>(1, std::min(n.length, score.music_end_tick - (n.tick + n.offset)));
+      }
+      std::stable_sort(take.notes.begin(), take.notes.end(), [](const Note& a, const Note& b) { return a.tick < b.tick; });
+      score.parts.push_back(std::move(take));
+    }
   }
   return score;
 }

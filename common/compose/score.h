@@ -45,6 +45,7 @@ struct Part {
   int pan = 64;      // CC10
   int reverb = 50;   // CC91
   int chorus = 0;    // CC93
+  double low_cut_hz = 0;  // the synthesiser's high-pass on this part (0: none); not in the MIDI file
   std::vector<Note> notes;
   std::vector<Control> controls;  // in tick order
 };

@@ -54,6 +54,13 @@ PartPreset parse_part(const json& j) {
   p.volume = j.value("volume", 100);
   p.reverb_send = j.value("reverb", 50);
   p.chorus_send = j.value("chorus", 0);
+  p.pan = j.value("pan", -1);
+  if (p.pan < -1 || p.pan > 127) throw std::runtime_error("pan out of 0..127");
+  p.low_cut_hz = j.value("low_cut", -1.0);
+  p.doubled = j.value("double", false);
+  p.double_program = j.value("double_program", -1);
+  if (p.double_program < -1 || p.double_program > 127) throw std::runtime_error("double_program out of 0..127");
+  if (p.low_cut_hz > 500) throw std::runtime_error("low_cut above 500 Hz");
   if (j.contains("range")) p.range = parse_pair(j["range"]);
   p.min_energy = j.value("min_energy", 0.0);
   return p;

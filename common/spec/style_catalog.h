@@ -25,7 +25,12 @@ struct PartPreset {
   int volume = 100;       // CC7
   int reverb_send = 50;   // CC91
   int chorus_send = 0;    // CC93
+  int pan = -1;           // CC10, 0 left .. 127 right; -1: the composer's default for the role
+  double low_cut_hz = -1; // the part's own high-pass (the SoundFont's samples often carry rumble below the
+                          // notes); 0: none; -1: the composer's default for the role
   std::array<int, 2> range{48, 72};  // MIDI note range of pitched parts
+  bool doubled = false;   // played twice, panned apart, each take with its own timing (double-tracked guitars)
+  int double_program = -1;  // the second take's program (-1: the same)
   double min_energy = 0;  // the part plays in sections whose energy is at least this
 };
 

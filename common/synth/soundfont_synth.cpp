@@ -6,24 +6,22 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <tuple>
+
+#include "synth/fluid_handles.h"
+#include "synth/level_match.h"
 
 namespace bgm {
 namespace fs = std::filesystem;
 namespace {
 
-struct SettingsDeleter {
-  void operator()(fluid_settings_t* s) const { delete_fluid_settings(s); }
-};
-struct SynthDeleter {
-  void operator()(fluid_synth_t* s) const { delete_fluid_synth(s); }
-};
-using SettingsPtr = std::unique_ptr<fluid_settings_t, SettingsDeleter>;
-using SynthPtr = std::unique_ptr<fluid_synth_t, SynthDeleter>;
-
 constexpr int kStemChannels = 16;
 // Without stems: two buses, the pitched parts (even MIDI channels) and the drums (channel 10, odd).
 constexpr int kBusGroups = 2;
 constexpr int kBlock = 4096;
+// The most a part's level is moved to match FluidR3's: beyond it the preset is not the same instrument.
+constexpr double kMaxLevelMatchDb = 12.0;
 
 // FluidSynth prints to stderr by default; its messages are not for our users.
 void quiet_fluid_logging() {
@@ -56,8 +54,8 @@ struct Event {
 }  // namespace
 
 struct SoundFontSynth::Impl {
-  SettingsPtr settings;
-  SynthPtr synth;
+  FluidSettingsPtr settings;
+  FluidSynthPtr synth;
   int sfont_id = -1;
   int sample_rate = kSampleRate;
   bool stems = false;
@@ -120,6 +118,8 @@ Result<std::unique_ptr<SoundFontSynth>> SoundFontSynth::create(const SynthOption
   fluid_settings_setint(s, "synth.effects-groups", options.stems ? kStemChannels : 1);
   impl->synth.reset(new_fluid_synth(s));
   if (!impl->synth) return make_error(ErrorCode::kSynth, "FluidSynth could not start a synthesiser.");
+  // The custom filter as each part's high-pass (its cutoff set per channel), at the level the notes had without it.
+  fluid_synth_set_custom_filter(impl->synth.get(), FLUID_IIR_HIGHPASS, FLUID_IIR_NO_GAIN_AMP);
   impl->sfont_id = fluid_synth_sfload(impl->synth.get(), path.c_str(), 1);
   if (impl->sfont_id == FLUID_FAILED) {
     return make_error(ErrorCode::kSynth, "FluidSynth could not load the SoundFont " + path.string() +
@@ -142,24 +142,51 @@ Status SoundFontSynth::render(const Score& score, size_t frames, const BusSink& 
   fluid_synth_t* syn = impl_->synth.get();
   const int rate = impl_->sample_rate;
   fluid_synth_system_reset(syn);
-  fluid_synth_set_reverb_group_roomsize(syn, -1, std::clamp(score.reverb_room, 0.0, 1.0));
-  fluid_synth_set_reverb_group_level(syn, -1, std::clamp(score.reverb_level, 0.0, 1.0));
-  fluid_synth_set_reverb_group_damp(syn, -1, 0.3);
-  fluid_synth_set_reverb_group_width(syn, -1, 0.8);
-  fluid_synth_set_chorus_group_level(syn, -1, std::clamp(score.chorus_level, 0.0, 10.0));
+  set_probe_effects(syn);
 
   fluid_sfont_t* sfont = fluid_synth_get_sfont_by_id(syn, impl_->sfont_id);
-  for (const Part& part : score.parts) {
+  // Each part's level against FluidR3's for its preset (synth/level_match.h), in dB. A channel can only be
+  // attenuated: every part sits kMaxLevelMatchDb down and moves from there (the mastering restores the level), so
+  // one part's match never moves another's.
+  std::vector<double> lift(score.parts.size(), 0.0);
+  std::map<std::tuple<int, int, ProbeKind>, double> probed;
+  std::vector<std::pair<int, int>> presets;  // bank and program of each part
+  for (size_t i = 0; i < score.parts.size(); ++i) {
+    const Part& part = score.parts[i];
     int bank = part.role == Role::kDrums ? 128 : part.bank;
     int program = part.program;
     // Fall back to the SoundFont's first kit or instrument when a preset is missing (small SoundFonts).
     if (sfont && !fluid_sfont_get_preset(sfont, bank, program)) program = 0;
     if (sfont && !fluid_sfont_get_preset(sfont, bank, program)) bank = 0;
     fluid_synth_program_select(syn, part.channel, impl_->sfont_id, bank, program);
+    presets.emplace_back(bank, program);
+    const ProbeKind kind = probe_kind(part);
+    if (const auto reference = reference_level(program, kind); reference && bank == part.bank) {
+      auto [at, fresh] = probed.try_emplace({bank, program, kind}, 0.0);
+      if (fresh) at->second = probe_level(syn, part.channel, kind, rate);
+      if (std::isfinite(at->second)) lift[i] = std::clamp(*reference - at->second, -kMaxLevelMatchDb, kMaxLevelMatchDb);
+    }
+  }
+  const double top = kMaxLevelMatchDb;
+
+  // The piece: the probes' effect tails cleared, the style's effects, each part's preset, level and sends.
+  fluid_synth_system_reset(syn);
+  fluid_synth_set_reverb_group_roomsize(syn, -1, std::clamp(score.reverb_room, 0.0, 1.0));
+  fluid_synth_set_reverb_group_level(syn, -1, std::clamp(score.reverb_level, 0.0, 1.0));
+  fluid_synth_set_reverb_group_damp(syn, -1, 0.3);
+  fluid_synth_set_reverb_group_width(syn, -1, 1.0);
+  fluid_synth_set_chorus_group_level(syn, -1, std::clamp(score.chorus_level, 0.0, 10.0));
+  for (size_t i = 0; i < score.parts.size(); ++i) {
+    const Part& part = score.parts[i];
+    fluid_synth_program_select(syn, part.channel, impl_->sfont_id, presets[i].first, presets[i].second);
+    fluid_synth_set_gen(syn, part.channel, GEN_ATTENUATION, static_cast<float>(10.0 * (top - lift[i])));  // centibels
     fluid_synth_cc(syn, part.channel, 7, part.volume);
     fluid_synth_cc(syn, part.channel, 10, part.pan);
     fluid_synth_cc(syn, part.channel, 91, part.reverb);
     fluid_synth_cc(syn, part.channel, 93, part.chorus);
+    // Absolute cents (8.176 Hz * 2^(cents/1200)); 0 cents (8 Hz) is as good as no filter.
+    const double cut = part.low_cut_hz > 8.176 ? 1200.0 * std::log2(part.low_cut_hz / 8.176) : 0.0;
+    fluid_synth_set_gen(syn, part.channel, GEN_CUSTOM_FILTERFC, static_cast<float>(cut));
   }
 
   std::vector<Event> events;

@@ -1,0 +1,150 @@
+#include "support/audio_measures.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "audio/k_meter.h"
+
+namespace bgm::test {
+namespace {
+
+constexpr double kPlayingWithinDb = 30.0;
+
+// K-weighted energy per 100 ms window.
+std::vector<double> k_windows(const AudioBuffer& audio) {
+  KMeter meter(audio.sample_rate);
+  meter.add(audio.left.data(), audio.right.data(), audio.frames());
+  return meter.sub_block_energies();
+}
+
+// Plain energy per 100 ms window (both channels).
+std::vector<double> plain_windows(const AudioBuffer& audio) {
+  const size_t w = static_cast<size_t>(audio.sample_rate / 10);
+  std::vector<double> out;
+  for (size_t i = 0; i + w <= audio.frames(); i += w) {
+    double e = 0;
+    for (size_t k = i; k < i + w; ++k) e += double(audio.left[k]) * audio.left[k] + double(audio.right[k]) * audio.right[k];
+    out.push_back(e / static_cast<double>(w));
+  }
+  return out;
+}
+
+AudioBuffer minus(const AudioBuffer& mix, const AudioBuffer& part) {
+  AudioBuffer rest = mix;
+  for (size_t i = 0; i < std::min(rest.frames(), part.frames()); ++i) {
+    rest.left[i] -= part.left[i];
+    rest.right[i] -= part.right[i];
+  }
+  return rest;
+}
+
+// The windows where a part plays: within kPlayingWithinDb of its loudest window.
+std::vector<bool> playing(const std::vector<double>& part) {
+  const double loudest = part.empty() ? 0 : *std::max_element(part.begin(), part.end());
+  const double floor = loudest * std::pow(10.0, -kPlayingWithinDb / 10.0);
+  std::vector<bool> on;
+  for (double e : part) on.push_back(loudest > 0 && e >= floor);
+  return on;
+}
+
+double against(const std::vector<double>& part, const std::vector<double>& rest) {
+  const std::vector<bool> on = playing(part);
+  double p = 0, r = 0;
+  for (size_t i = 0; i < std::min(part.size(), rest.size()); ++i)
+    if (on[i]) p += part[i], r += rest[i];
+  if (p <= 0) return -HUGE_VAL;
+  if (r <= 0) return HUGE_VAL;
+  return 10.0 * std::log10(p / r);
+}
+
+// A biquad low-pass (RBJ cookbook) at `hz` with quality `q`, run in place.
+void lowpass(std::vector<double>& x, double hz, double q, int rate) {
+  const double w = 2.0 * M_PI * hz / rate, alpha = std::sin(w) / (2.0 * q), c = std::cos(w);
+  const double a0 = 1.0 + alpha;
+  const double b0 = (1.0 - c) / 2.0 / a0, b1 = (1.0 - c) / a0, b2 = b0, a1 = -2.0 * c / a0, a2 = (1.0 - alpha) / a0;
+  double z1 = 0, z2 = 0;
+  for (double& v : x) {
+    const double y = b0 * v + z1;
+    z1 = b1 * v - a1 * y + z2;
+    z2 = b2 * v - a2 * y;
+    v = y;
+  }
+}
+
+double energy(const std::vector<double>& x) {
+  double e = 0;
+  for (double v : x) e += v * v;
+  return e;
+}
+
+}  // namespace
+
+double part_against_rest_db(const AudioBuffer& part, const AudioBuffer& mix) { return against(k_windows(part), k_windows(minus(mix, part))); }
+
+double part_against_rest_plain_db(const AudioBuffer& part, const AudioBuffer& mix) {
+  return against(plain_windows(part), plain_windows(minus(mix, part)));
+}
+
+double power_below(const AudioBuffer& audio, double hz) {
+  double low = 0, all = 0;
+  for (const auto* channel : {&audio.left, &audio.right}) {
+    std::vector<double> x(channel->begin(), channel->end());
+    all += energy(x);
+    // 4th-order Butterworth: two sections with Q 0.5412 and 1.3066.
+    lowpass(x, hz, 0.54119610, audio.sample_rate);
+    lowpass(x, hz, 1.30656296, audio.sample_rate);
+    low += energy(x);
+  }
+  return all > 0 ? low / all : 0;
+}
+
+double side_to_mid_db(const AudioBuffer& audio) {
+  double mid = 0, side = 0;
+  for (size_t i = 0; i < audio.frames(); ++i) {
+    const double m = (double(audio.left[i]) + audio.right[i]) / 2, s = (double(audio.left[i]) - audio.right[i]) / 2;
+    mid += m * m;
+    side += s * s;
+  }
+  if (side <= 0) return -HUGE_VAL;
+  return 10.0 * std::log10(side / mid);
+}
+
+std::vector<double> momentary_lufs(const AudioBuffer& audio) {
+  const std::vector<double> w = k_windows(audio);
+  std::vector<double> out;
+  for (size_t i = 0; i + 4 <= w.size(); ++i) {
+    const double e = (w[i] + w[i + 1] + w[i + 2] + w[i + 3]) / 4.0;
+    out.push_back(e > 0 ? -0.691 + 10.0 * std::log10(e) : -HUGE_VAL);
+  }
+  return out;
+}
+
+double largest_rise_db(const AudioBuffer& audio, double* from_s, double* to_s) {
+  const std::vector<double> m = momentary_lufs(audio);
+  if (m.empty()) return 0;
+  const double floor = *std::max_element(m.begin(), m.end()) - 20.0;
+  double rise = 0;
+  // From the second second on: the opening itself (a pad swelling in) is not an entrance.
+  for (size_t i = 10; i < m.size(); ++i) {
+    if (m[i] < floor) continue;
+    for (size_t j = i + 1; j < std::min(m.size(), i + 21); ++j) {
+      if (m[j] - m[i] <= rise) continue;
+      rise = m[j] - m[i];
+      if (from_s) *from_s = 0.1 * static_cast<double>(i);
+      if (to_s) *to_s = 0.1 * static_cast<double>(j);
+    }
+  }
+  return rise;
+}
+
+double playing_loudness(const AudioBuffer& part) {
+  const std::vector<double> w = k_windows(part);
+  const std::vector<bool> on = playing(w);
+  double sum = 0;
+  size_t n = 0;
+  for (size_t i = 0; i < w.size(); ++i)
+    if (on[i]) sum += w[i], ++n;
+  return n == 0 || sum <= 0 ? -HUGE_VAL : -0.691 + 10.0 * std::log10(sum / static_cast<double>(n));
+}
+
+}  // namespace bgm::test

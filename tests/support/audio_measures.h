@@ -1,0 +1,31 @@
+#pragma once
+// What a listener notices in a mix, measured from rendered audio and stems with our own code (issue 11): whether the
+// tune stands out from what plays under it, how much of the power sits below 60 Hz, how wide the stereo image is,
+// and how hard the level jumps when a part enters. Each function says how it measures.
+
+#include <vector>
+
+#include "audio/audio_buffer.h"
+
+namespace bgm::test {
+
+// Loudness-weighted (BS.1770 K-weighting) energy of `part` against the rest of `mix` (mix minus part), in dB,
+// over the 100 ms windows where the part plays (its window energy within 30 dB of its loudest window).
+double part_against_rest_db(const AudioBuffer& part, const AudioBuffer& mix);
+// The same with plain (unweighted) energy: bass and kick count at their full power.
+double part_against_rest_plain_db(const AudioBuffer& part, const AudioBuffer& mix);
+// The share of the power (both channels) below `hz`, through a 4th-order Butterworth low-pass: 0..1.
+double power_below(const AudioBuffer& audio, double hz = 60.0);
+// Side against mid energy over the whole piece, in dB ((L-R)/2 against (L+R)/2); -inf for mono.
+double side_to_mid_db(const AudioBuffer& audio);
+// Momentary loudness (400 ms windows, K-weighted, LUFS) every 100 ms.
+std::vector<double> momentary_lufs(const AudioBuffer& audio);
+// The largest rise of momentary loudness within 2 s, in dB, from windows no quieter than 20 LU under the piece's
+// loudest momentary value, starting after the first second (the opening swelling in from silence is not an
+// entrance; a quiet intro before the band is).
+// `from_s` and `to_s` (when given) receive where the rise starts and ends (window starts, seconds).
+double largest_rise_db(const AudioBuffer& audio, double* from_s = nullptr, double* to_s = nullptr);
+// Integrated loudness of a stem (LUFS, ungated energy over the windows where it plays, as part_against_rest_db).
+double playing_loudness(const AudioBuffer& part);
+
+}  // namespace bgm::test
