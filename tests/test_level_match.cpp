@@ -13,8 +13,6 @@ namespace {
 
 const char* const kFluidR3 = "/usr/share/sounds/sf2/FluidR3_GM.sf2";
 
-char code(ProbeKind kind) { return kind == ProbeKind::kLow ? 'l' : kind == ProbeKind::kHigh ? 'h' : kind == ProbeKind::kTop ? 't' : 'k'; }
-
 // FluidR3 measured now matches the compiled table (within 0.05 dB); on a mismatch the table to paste into
 // common/synth/reference_levels.inc is printed.
 TEST(SoundFontLevels, TheReferenceIsFluidR3) {
@@ -24,7 +22,7 @@ TEST(SoundFontLevels, TheReferenceIsFluidR3) {
   std::string table;
   for (const auto& l : levels) {
     char line[64];
-    std::snprintf(line, sizeof line, "{%d, '%c', %.2ff},\n", l.program, code(l.kind), l.lufs);
+    std::snprintf(line, sizeof line, "{%d, '%c', %.2ff},\n", l.program, probe_kind_code(l.kind), l.lufs);
     table += line;
     const auto ref = reference_level(l.program, l.kind);
     if (!ref || std::fabs(*ref - l.lufs) > 0.05) ++off;

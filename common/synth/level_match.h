@@ -17,6 +17,8 @@
 namespace bgm {
 
 enum class ProbeKind { kLow, kHigh, kTop, kKit };  // notes around C2-D3, G3-C5, G4-C6, a drum kit
+// The probe's letter in the reference table: 'l', 'h', 't' or 'k'.
+char probe_kind_code(ProbeKind kind);
 
 // The probe for a part: its kit, or the band its notes lie in (a piano's left hand is probed low).
 ProbeKind probe_kind(const Part& part);

@@ -18,7 +18,9 @@ constexpr Reference kFluidR3[] = {
 #include "synth/reference_levels.inc"
 };
 
-char kind_code(ProbeKind kind) {
+}  // namespace
+
+char probe_kind_code(ProbeKind kind) {
   switch (kind) {
     case ProbeKind::kLow: return 'l';
     case ProbeKind::kHigh: return 'h';
@@ -28,10 +30,8 @@ char kind_code(ProbeKind kind) {
   return '?';
 }
 
-}  // namespace
-
 std::optional<double> reference_level(int program, ProbeKind kind) {
-  const char code = kind_code(kind);
+  const char code = probe_kind_code(kind);
   const auto* it = std::find_if(std::begin(kFluidR3), std::end(kFluidR3), [&](const Reference& r) { return r.program == program && r.kind == code; });
   if (it == std::end(kFluidR3)) return std::nullopt;
   return it->lufs;

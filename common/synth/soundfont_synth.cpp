@@ -167,7 +167,6 @@ Status SoundFontSynth::render(const Score& score, size_t frames, const BusSink& 
       if (std::isfinite(at->second)) lift[i] = std::clamp(*reference - at->second, -kMaxLevelMatchDb, kMaxLevelMatchDb);
     }
   }
-  const double top = kMaxLevelMatchDb;
 
   // The piece: the probes' effect tails cleared, the style's effects, each part's preset, level and sends.
   fluid_synth_system_reset(syn);
@@ -179,7 +178,7 @@ Status SoundFontSynth::render(const Score& score, size_t frames, const BusSink& 
   for (size_t i = 0; i < score.parts.size(); ++i) {
     const Part& part = score.parts[i];
     fluid_synth_program_select(syn, part.channel, impl_->sfont_id, presets[i].first, presets[i].second);
-    fluid_synth_set_gen(syn, part.channel, GEN_ATTENUATION, static_cast<float>(10.0 * (top - lift[i])));  // centibels
+    fluid_synth_set_gen(syn, part.channel, GEN_ATTENUATION, static_cast<float>(10.0 * (kMaxLevelMatchDb - lift[i])));  // centibels
     fluid_synth_cc(syn, part.channel, 7, part.volume);
     fluid_synth_cc(syn, part.channel, 10, part.pan);
     fluid_synth_cc(syn, part.channel, 91, part.reverb);
