@@ -95,10 +95,27 @@ class Reader {
 }  // namespace
 
 double estimated_true_peak(const AudioFrames& audio) {
+  // An interpolated point is at most the filter's absolute sum times the largest sample it reads: a stretch whose
+  // samples (and the interpolator's reach around them) stay below the peak found so far over that sum cannot
+  // raise it, and is skipped. Same result as interpolating every frame, at a fraction of the cost.
+  double gain_bound = 0;
+  for (const auto& phase : interpolator()) {
+    double sum = 0;
+    for (float tap : phase) sum += std::fabs(tap);
+    gain_bound = std::max(gain_bound, sum);
+  }
   const Reader reader(audio, false);
+  const auto n = static_cast<long>(audio.frames());
   double peak = 0;
-  for (long i = 0; i < static_cast<long>(audio.frames()); ++i)
-    peak = std::max<double>(peak, std::max(reader.peak(0, i), reader.peak(1, i)));
+  for (long i = 0; i < n; ++i) peak = std::max<double>(peak, std::max(std::fabs(reader.get(0, i)), std::fabs(reader.get(1, i))));
+  constexpr long kStretch = 64;
+  for (long start = 0; start < n; start += kStretch) {
+    const long end = std::min(n, start + kStretch);
+    float loudest = 0;
+    for (long v = start - kReach; v < end + kReach; ++v) loudest = std::max({loudest, std::fabs(reader.get(0, v)), std::fabs(reader.get(1, v))});
+    if (loudest * gain_bound < peak) continue;
+    for (long i = start; i < end; ++i) peak = std::max<double>(peak, std::max(reader.peak(0, i), reader.peak(1, i)));
+  }
   return peak;
 }
 
