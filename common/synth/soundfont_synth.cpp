@@ -6,8 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
-#include <map>
-#include <tuple>
+#include <string>
 
 #include "synth/fluid_handles.h"
 #include "synth/level_match.h"
@@ -59,6 +58,8 @@ struct SoundFontSynth::Impl {
   int sfont_id = -1;
   int sample_rate = kSampleRate;
   bool stems = false;
+  std::string probe_key;  // the SoundFont file and the rate, for cached_probe_level
+  bool is_reference = false;  // FluidR3 itself: its parts are where the styles put them
 };
 
 std::optional<fs::path> default_soundfont_path() {
@@ -127,6 +128,11 @@ Result<std::unique_ptr<SoundFontSynth>> SoundFontSynth::create(const SynthOption
   }
   impl->sample_rate = options.sample_rate;
   impl->stems = options.stems;
+  const auto size = fs::file_size(path, ec);
+  const auto modified = fs::last_write_time(path, ec).time_since_epoch().count();
+  impl->is_reference = fs::equivalent(path, reference_soundfont_path(), ec);
+  impl->probe_key = fs::absolute(path, ec).string() + "|" + std::to_string(size) + "|" + std::to_string(modified) + "|" +
+                    std::to_string(options.sample_rate);
   return std::unique_ptr<SoundFontSynth>(new SoundFontSynth(std::move(impl), path));
 }
 
@@ -142,15 +148,12 @@ Status SoundFontSynth::render(const Score& score, size_t frames, const BusSink& 
   fluid_synth_t* syn = impl_->synth.get();
   const int rate = impl_->sample_rate;
   fluid_synth_system_reset(syn);
-  set_probe_effects(syn);
 
   fluid_sfont_t* sfont = fluid_synth_get_sfont_by_id(syn, impl_->sfont_id);
   // Each part's level against FluidR3's for its preset (synth/level_match.h), in dB. A channel can only be
   // attenuated: every part sits kMaxLevelMatchDb down and moves from there (the mastering restores the level), so
   // one part's match never moves another's.
   std::vector<double> lift(score.parts.size(), 0.0);
-  std::map<std::tuple<int, int, ProbeKind>, double> probed;
-  std::vector<std::pair<int, int>> presets;  // bank and program of each part
   for (size_t i = 0; i < score.parts.size(); ++i) {
     const Part& part = score.parts[i];
     int bank = part.role == Role::kDrums ? 128 : part.bank;
@@ -158,26 +161,20 @@ Status SoundFontSynth::render(const Score& score, size_t frames, const BusSink& 
     // Fall back to the SoundFont's first kit or instrument when a preset is missing (small SoundFonts).
     if (sfont && !fluid_sfont_get_preset(sfont, bank, program)) program = 0;
     if (sfont && !fluid_sfont_get_preset(sfont, bank, program)) bank = 0;
+    // Selected before the probes: with dynamic sample loading the preset's samples then stay loaded for them.
     fluid_synth_program_select(syn, part.channel, impl_->sfont_id, bank, program);
-    presets.emplace_back(bank, program);
-    const ProbeKind kind = probe_kind(part);
-    if (const auto reference = reference_level(program, kind); reference && bank == part.bank) {
-      auto [at, fresh] = probed.try_emplace({bank, program, kind}, 0.0);
-      if (fresh) at->second = probe_level(syn, part.channel, kind, rate);
-      if (std::isfinite(at->second)) lift[i] = std::clamp(*reference - at->second, -kMaxLevelMatchDb, kMaxLevelMatchDb);
-    }
+    if (!impl_->is_reference && sfont)
+      lift[i] = level_match_db(sfont, impl_->probe_key, part, score, bank, program, rate, kMaxLevelMatchDb);
   }
 
-  // The piece: the probes' effect tails cleared, the style's effects, each part's preset, level and sends.
-  fluid_synth_system_reset(syn);
+  // The piece: the style's effects, each part's level and sends.
   fluid_synth_set_reverb_group_roomsize(syn, -1, std::clamp(score.reverb_room, 0.0, 1.0));
   fluid_synth_set_reverb_group_level(syn, -1, std::clamp(score.reverb_level, 0.0, 1.0));
-  fluid_synth_set_reverb_group_damp(syn, -1, 0.3);
-  fluid_synth_set_reverb_group_width(syn, -1, 1.0);
+  fluid_synth_set_reverb_group_damp(syn, -1, kPieceReverbDamp);
+  fluid_synth_set_reverb_group_width(syn, -1, kPieceReverbWidth);
   fluid_synth_set_chorus_group_level(syn, -1, std::clamp(score.chorus_level, 0.0, 10.0));
   for (size_t i = 0; i < score.parts.size(); ++i) {
     const Part& part = score.parts[i];
-    fluid_synth_program_select(syn, part.channel, impl_->sfont_id, presets[i].first, presets[i].second);
     fluid_synth_set_gen(syn, part.channel, GEN_ATTENUATION, static_cast<float>(10.0 * (kMaxLevelMatchDb - lift[i])));  // centibels
     fluid_synth_cc(syn, part.channel, 7, part.volume);
     fluid_synth_cc(syn, part.channel, 10, part.pan);
