@@ -63,8 +63,10 @@ std::vector<std::string> style_ids() {
 
 // The issue's targets where they are met: the tune within 8 dB of the rest, power below 60 Hz, and (with the
 // default FluidR3; MuseScore General's guitars and pianos are narrower, see the printout) a band's stereo width.
-// The entrance rise is printed and held where it is (at most 21 dB): the issue's 6 dB is not met yet (a quiet
-// intro before the band in acoustic and hip-hop, a piano phrase that breathes before its peak).
+// The entrance rise (largest momentary rise within 2 s) is held at 12 dB: the intro now brings the parts in bar by
+// bar with a lead-in at the theme's level (it was 19-20 dB in acoustic and hip-hop), but the issue's 6 dB is not
+// met everywhere yet (a piano phrase that decays before the next, lo-fi and ambient phrases that breathe, a sparse
+// jazz comp in the intro): see the printout.
 void check_mix(const std::string& id, uint64_t seed, const char* soundfont_name, const Rendered& r, bool check_width) {
   static const std::set<std::string> kClean = {"jazz", "acoustic", "corporate", "piano", "lofi"};
   static const std::set<std::string> kBand = {"rock", "jazz", "acoustic", "corporate"};
@@ -83,7 +85,7 @@ void check_mix(const std::string& id, uint64_t seed, const char* soundfont_name,
   EXPECT_GE(melody, -8.0) << id << " with " << soundfont_name << ": the tune is buried";
   EXPECT_LE(low, kClean.count(id) ? 0.08 : 0.15) << id << " with " << soundfont_name << ": power below 60 Hz";
   if (check_width && kBand.count(id)) EXPECT_GE(width, -10.0) << id << " with " << soundfont_name << ": a band's image is wide";
-  EXPECT_LE(rise, 21.0) << id << " with " << soundfont_name << ": a part enters with a jump in level";
+  EXPECT_LE(rise, 12.0) << id << " with " << soundfont_name << ": a part enters with a jump in level";
 }
 
 TEST(MixQuality, FluidR3MixesAreFinished) {
@@ -92,10 +94,10 @@ TEST(MixQuality, FluidR3MixesAreFinished) {
     for (uint64_t seed : {1u, 2u}) check_mix(id, seed, "FluidR3", render(id, seed, kFluidR3, dir), true);
 }
 
-// MuseScore General: the same measures, and each part near its level with FluidR3 (synth/level_match.h): the
-// mix's balance does not depend on the SoundFont. Without the level match, parts were up to 6 dB off (MuseScore's
-// kits 4-5 dB hotter); with it the median part is within 1 dB. The issue asks every part within 3 dB: a few
-// presets whose level in music differs from their probe (a bowed pad under swells, the chiptune kit) are not yet.
+// MuseScore General: the same measures, and each part within 3 dB of its level with FluidR3 (synth/level_match.h):
+// the mix's balance does not depend on the SoundFont. Without the level match, parts were up to 13 dB off
+// (MuseScore's square leads, its kits 4-5 dB hotter); with band probes, 50 of 58 parts were within 3 dB; with each
+// part probed as it plays, in the piece's effects, against FluidR3 probed alike, all of them (median 0.3 dB).
 TEST(MixQuality, MuseScoreGeneralMixesAreFinishedAndBalancedAsFluidR3) {
   test::TempDir dir;
   std::vector<double> offsets;
@@ -108,15 +110,15 @@ TEST(MixQuality, MuseScoreGeneralMixesAreFinishedAndBalancedAsFluidR3) {
       const double a = test::playing_loudness(stem), b = test::playing_loudness(muse.stems.at(name));
       std::printf("  %-11s %-14s FluidR3 %6.1f  MuseScore %6.1f LUFS  (%+.1f dB)\n", id.c_str(), name.c_str(), a, b, b - a);
       offsets.push_back(std::fabs(b - a));
-      EXPECT_LE(std::fabs(b - a), 10.0) << id << " " << name << ": the part's level depends on the SoundFont";
+      EXPECT_LE(std::fabs(b - a), 3.0) << id << " " << name << ": the part's level depends on the SoundFont";
     }
   }
   ASSERT_FALSE(offsets.empty());
   std::sort(offsets.begin(), offsets.end());
   const size_t within = static_cast<size_t>(std::count_if(offsets.begin(), offsets.end(), [](double d) { return d <= 3.0; }));
   std::printf("parts within 3 dB of FluidR3: %zu of %zu; median offset %.1f dB\n", within, offsets.size(), offsets[offsets.size() / 2]);
-  EXPECT_LE(offsets[offsets.size() / 2], 1.5);
-  EXPECT_GE(static_cast<double>(within) / static_cast<double>(offsets.size()), 0.85);
+  EXPECT_LE(offsets[offsets.size() / 2], 1.0);
+  EXPECT_EQ(within, offsets.size());
 }
 
 }  // namespace

@@ -214,12 +214,12 @@ void write_accompaniment(Part& part, const Score& score, const StylePreset& styl
   (void)style;
   VoiceState state;
   const int variant = rng.range(0, 3);
-  for (const Section* s : body_sections(score)) {
-    if (!plays_in(preset, *s)) continue;
+  for (const Section& s : performed_sections(score)) {
+    if (!plays_in(preset, s)) continue;
     const std::string& pat = preset.pattern;
-    if (pat == "broken" || pat == "arp8" || pat == "arp16" || pat == "ostinato") write_figure(part, score, preset, *s, variant, rng);
-    else if (pat == "swell") write_swell(part, score, preset, *s);
-    else write_block(part, score, preset, *s, state, variant, rng);
+    if (pat == "broken" || pat == "arp8" || pat == "arp16" || pat == "ostinato") write_figure(part, score, preset, s, variant, rng);
+    else if (pat == "swell") write_swell(part, score, preset, s);
+    else write_block(part, score, preset, s, state, variant, rng);
   }
 }
 

@@ -53,8 +53,8 @@ std::vector<Hit> pattern_hits(const std::string& pattern, double energy) {
 
 void write_bass(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng) {
   (void)style;
-  const auto body = body_sections(score);
-  for (const Section* s : body) {
+  for (const Section& section : performed_sections(score)) {
+    const Section* s = &section;
     if (!plays_in(preset, *s)) continue;
     const int64_t end = s->start_tick + s->length;
     for (int64_t bar = s->start_tick; bar < end; bar += kTicksPerBar) {

@@ -64,6 +64,29 @@ std::vector<const Section*> body_sections(const Score& score) {
   return out;
 }
 
+std::vector<Section> performed_sections(const Score& score) {
+  std::vector<Section> out;
+  const auto body = body_sections(score);
+  for (size_t i = 0; i < body.size(); ++i) {
+    const Section& s = *body[i];
+    const int bars = static_cast<int>(s.length / kTicksPerBar);
+    if (s.name != "intro" || i + 1 >= body.size() || bars < 1) {
+      out.push_back(s);
+      continue;
+    }
+    const double to = std::max(s.energy, body[i + 1]->energy);
+    for (int b = 0; b < bars; ++b) {
+      Section bar = s;
+      bar.start_tick = s.start_tick + b * kTicksPerBar;
+      bar.length = kTicksPerBar;
+      bar.energy = s.energy + (to - s.energy) * static_cast<double>(b + 1) / bars;
+      if (b + 1 == bars) bar.name = "lead-in";
+      out.push_back(bar);
+    }
+  }
+  return out;
+}
+
 bool plays_in(const PartPreset& preset, const Section& section) { return section.energy + 1e-9 >= preset.min_energy; }
 
 int velocity_for(int base, double energy) {

@@ -82,16 +82,18 @@ void build_bar(Part& part, int64_t bar, double progress, double energy) {
 }  // namespace
 
 void write_drums(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng) {
-  const auto body = body_sections(score);
+  const std::vector<Section> body = performed_sections(score);
   Rng groove_rng = rng.fork("groove");
   const GroovePair grooves = vary_groove(groove_of(style), moves_in_sixteenths(style), groove_rng);
   for (size_t si = 0; si < body.size(); ++si) {
-    const Section& s = *body[si];
+    const Section& s = body[si];
     if (!plays_in(preset, s)) continue;
     const int bars = static_cast<int>(s.length / kTicksPerBar);
-    const bool light = s.name == "intro" || s.name == "outro" || s.energy < 0.3;
+    // The intro plays the groove itself, softer (its energy rises bar by bar, see performed_sections): a pulse of
+    // kick and hat alone dips between its beats, and the backbeat arriving with the tune would be a jump.
+    const bool light = s.name == "outro" || s.energy < 0.3;
     // A crash marks each new section once the music is under way.
-    if (si > 0 && s.name != "outro" && s.energy >= 0.4) part.notes.push_back({s.start_tick, kTicksPerBeat, 49, velocity_for(100, s.energy)});
+    if (si > 0 && s.name != "outro" && s.name != "intro" && s.name != "lead-in" && s.energy >= 0.4) part.notes.push_back({s.start_tick, kTicksPerBeat, 49, velocity_for(84, s.energy)});
     for (int b = 0; b < bars; ++b) {
       const int64_t bar = s.start_tick + b * kTicksPerBar;
       if (s.name == "build") {

@@ -28,7 +28,6 @@ double loudness_of(Ending kind) {
   switch (kind) {
     case Ending::kFade: return 0.72;
     case Ending::kRolled: return 0.92;
-    case Ending::kBig: return 1.12;
     default: return 1.0;
   }
 }
@@ -116,7 +115,7 @@ void write_ending(Part& part, const Score& score, const StylePreset& style, cons
     case Role::kMelody: {
       const auto& r = style.melody.range;
       const int pitch = std::clamp(nearest_note(tonic.root, (r[0] + r[1]) / 2), r[0], r[1]);
-      part.notes.push_back({t + (kind == Ending::kRolled ? 3 * 40 : 0), held, pitch, vel(86)});
+      part.notes.push_back({t + (kind == Ending::kRolled ? 3 * 40 : 0), held, pitch, vel(76)});
       break;
     }
     default: {

@@ -30,6 +30,10 @@ bool plays_in(const PartPreset& preset, const Section& section);
 int velocity_for(int base, double energy);
 // Sections of the body (everything but the ending).
 std::vector<const Section*> body_sections(const Score& score);
+// The body as the band plays it: the intro bar by bar, its energy rising to the first theme's, the last bar a
+// "lead-in" at the theme's energy (the accompaniment and a drum fill in before the tune), so the parts come in one
+// or two at a time and the tune's entrance is not a jump in level. Other sections as they are.
+std::vector<Section> performed_sections(const Score& score);
 
 void write_bass(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng);
 void write_accompaniment(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng);
