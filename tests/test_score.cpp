@@ -104,7 +104,8 @@ TEST_F(Recording, MusicStepsBackUnderSpeechAndTheLeadRests) {
   ASSERT_EQ(speech.size(), 2u);
   EXPECT_NEAR(speech[0][0].get<double>(), 4.0, 0.3);
   EXPECT_NEAR(speech[1][0].get<double>(), 20.0, 0.3);
-  // The same part with and without ducking: 12 dB down inside speech, untouched well away from it.
+  // The same part with and without ducking: 12 dB down inside speech, untouched well away from it. (Within 0.8 dB:
+  // the score without ducking keeps its lead playing there, and its level ride lowers that a little.)
   auto stem_named = [&](const char* dir, const char* part) {
     for (const auto& e : std::filesystem::directory_iterator(at(dir)))
       if (e.path().filename().string().find(part) != std::string::npos) return test::decode(e.path());
@@ -117,7 +118,7 @@ TEST_F(Recording, MusicStepsBackUnderSpeechAndTheLeadRests) {
   for (const auto& span : speech) {
     const auto from = static_cast<size_t>((span[0].get<double>() + 0.3) * sr);
     const auto len = static_cast<size_t>((span[1].get<double>() - span[0].get<double>() - 0.6) * sr);
-    EXPECT_NEAR(test::rms_db(bass_d, from, len) - test::rms_db(bass_f, from, len), -12.0, 0.5);
+    EXPECT_NEAR(test::rms_db(bass_d, from, len) - test::rms_db(bass_f, from, len), -12.0, 0.8);
   }
   const size_t away = 13 * sr;  // 13-15 s: no speech nearby
   // Within 0.4 dB: the ducked score's lead rests under the voice, and both are mastered to the same loudness.

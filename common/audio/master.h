@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "audio/audio_store.h"
+#include "audio/level_ride.h"
 #include "core/cancel.h"
 #include "core/result.h"
 
@@ -30,6 +31,7 @@ struct MasterReport {
   double output_lufs = 0;
   double max_gain_reduction_db = 0;  // the limiter's deepest cut
   double limited_share = 0;          // share of the time the limiter cut more than 1 dB
+  LevelRideReport ride;              // the level ride before mastering (music only; render_music fills it in)
 };
 
 struct MasteredAudio {

@@ -7,6 +7,7 @@
 
 #include "audio/drum_bus.h"
 #include "audio/k_meter.h"
+#include "audio/level_ride.h"
 #include "audio/shaping.h"
 #include "compose/form.h"
 #include "media/audio_encoder.h"
@@ -108,19 +109,32 @@ Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const
     rendered[i].discard();  // only the tamed drums are read from here on
   }
 
-  // The mix, mastered with the stems in step.
+  // The mix ridden (its dips lifted and its peaks lowered a little, one curve for every bus), then mastered with
+  // the stems in step.
   std::vector<MixInput> mix_inputs;
   for (const AudioFrames* b : buses) mix_inputs.push_back(MixInput{b});
+  LevelRideSettings ride_settings;
+  ride_settings.loop = spec.loop;
+  ride_settings.no_lift = options.no_lift;
+  const LevelRide ride = LevelRide::plan(MixFrames(mix_inputs, frames, rate), ride_settings);
+  for (MixInput& in : mix_inputs) in.curve = &ride;
   const MixFrames mix(mix_inputs, frames, rate);
+  std::vector<std::unique_ptr<MixFrames>> ridden_stems;
   MasterSettings master;
   master.target_lufs = spec.loudness_lufs;
   master.loop = spec.loop;
   master.ceiling_dbtp = options.ceiling_dbtp;
   std::vector<const AudioFrames*> sources{&mix};
-  if (options.stems) sources.insert(sources.end(), buses.begin(), buses.end());
+  if (options.stems) {
+    for (const MixInput& in : mix_inputs) {
+      ridden_stems.push_back(std::make_unique<MixFrames>(std::vector<MixInput>{in}, frames, rate));
+      sources.push_back(ridden_stems.back().get());
+    }
+  }
   auto mastered = master_audio(sources, master, options.work_dir, cancel);
   if (!mastered) return mastered.error();
   std::vector<AudioStore>& audio = mastered->audio;
+  mastered->report.ride = ride.report();
 
   MusicAudio out{std::move(audio.front()), {}, drum_reduction_db, mastered->report, soundfont, load_s, render_s, seconds_since(clock)};
   for (size_t i = 1; i < audio.size(); ++i) out.stems.push_back({layout[i - 1].name, std::move(audio[i])});

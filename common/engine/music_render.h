@@ -1,6 +1,6 @@
 #pragma once
 // From a score to mastered audio: FluidSynth, the exact length (a loop's overhang folded, an ending's last
-// sample silent), drum-bus transient control, the mix-down and mastering to the spec's loudness.
+// sample silent), drum-bus transient control, the mix-down with a slow level ride, and mastering to the spec's loudness.
 // Shared by generating music from text and scoring a recording. The audio streams through file-backed stores
 // in `work_dir` (beside the output): memory stays flat however long the piece.
 // Thread: a worker thread; cancel from any thread.
@@ -15,6 +15,7 @@
 #include "core/cancel.h"
 #include "core/progress.h"
 #include "core/result.h"
+#include "core/time_span.h"
 #include "spec/music_spec.h"
 #include "synth/soundfont_synth.h"
 
@@ -39,6 +40,7 @@ struct MusicRenderOptions {
   bool stems = false;
   double ceiling_dbtp = kCeilingLosslessDbtp;  // kCeilingLossyDbtp when the music goes straight into a lossy file
   std::filesystem::path work_dir;              // where the temporary audio lives (empty: the current folder)
+  std::vector<TimeSpan> no_lift;               // the level ride lifts nothing here (speech the music steps back for)
 };
 
 // Errors: kResourceMissing, kSynth, kIo (the work folder is full), kInternal (silence), kCancelled.

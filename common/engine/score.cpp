@@ -178,6 +178,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   render.stems = req.stems_dir.has_value();
   render.ceiling_dbtp = is_lossy_extension(out_ext) ? kCeilingLossyDbtp : kCeilingLosslessDbtp;
   render.work_dir = work_dir;
+  if (req.duck_db) render.no_lift = result.audio.speech;  // the lead rests there for the voice: keep the room
   auto music = render_music(result.score, *spec, render, cancel, progress);
   if (!music) return music.error();
 
@@ -198,6 +199,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   auto mastered = master_audio({&premaster}, master, work_dir, cancel);
   if (!mastered) return mastered.error();
   result.master = mastered->report;
+  result.master.ride = music->master.ride;  // the music's own ride, before it met the recording
   const AudioStore& final_mix = mastered->audio.front();
   if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
   result.statement = make_statement(final_mix, result.score, {result.analysis.cuts, result.analysis.scene_switches}, music->soundfont);
