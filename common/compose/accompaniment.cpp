@@ -27,10 +27,11 @@ std::vector<Hit> on_beats(std::initializer_list<double> beats, double len) {
 std::vector<Hit> block_rhythm(const std::string& pattern, double energy, int variant) {
   if (pattern == "comp_laid_back") {
     switch (variant) {
-      case 1: return {{0, 0.9, 6}, {1.5, 1.4, -4}, {3.5, 0.45, -10}};
-      case 2: return {{0.5, 1.4, 2}, {2, 0.9, -4}, {3, 0.9, -10}};
-      case 3: return {{0, 2.9, 6}, {3, 0.45, -8}, {3.5, 0.45, -12}};
-      default: return {{0, 1.4, 6}, {1.5, 0.9, -6}, {3, 0.45, -12}};
+      // Held chords, gently accented: a soft short stab before an accented downbeat is a hole and then a jump.
+      case 1: return {{0, 0.9, 4}, {1.5, 1.4, -2}, {3.5, 0.45, -6}};
+      case 2: return {{0.5, 1.4, 2}, {2, 0.9, -2}, {3, 0.9, -6}};
+      case 3: return {{0, 2.9, 4}, {3, 0.45, -4}, {3.5, 0.45, -6}};
+      default: return {{0, 1.4, 4}, {1.5, 1.4, -4}, {3, 0.9, -6}};
     }
   }
   if (pattern == "charleston") {  // jazz comping: the rhythm changes bar to bar (the caller varies `variant`)
@@ -141,8 +142,29 @@ void write_block(Part& part, const Score& score, const PartPreset& p, const Sect
   }
 }
 
+// Where the tune struck (every melody part's onsets, in ticks, sorted).
+std::vector<int64_t> tune_onsets(const Score& score) {
+  std::vector<int64_t> out;
+  for (const Part& part : score.parts)
+    if (part.role == Role::kMelody)
+      for (const Note& n : part.notes) out.push_back(n.tick);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Whether the tune breathes at `t`: it played in the bar before, but nothing in the last beat nor until `t + step`.
+// A figure plays every step there instead of its rhythm's gaps (the left hand flows where the right hand rests), so
+// a phrase that ends on a long, decaying note does not leave a hole before the next one.
+bool tune_breathes(const std::vector<int64_t>& onsets, int64_t t, int64_t step) {
+  auto after = std::lower_bound(onsets.begin(), onsets.end(), t - kTicksPerBeat);
+  if (after != onsets.end() && *after < t + step) return false;
+  auto before = std::lower_bound(onsets.begin(), onsets.end(), t - kTicksPerBar);
+  return before != onsets.end() && *before < t;
+}
+
 // Broken chords and arpeggios: one note at a time through the chord.
 void write_figure(Part& part, const Score& score, const PartPreset& p, const Section& s, int variant, Rng& rng) {
+  const std::vector<int64_t> onsets = tune_onsets(score);
   const bool sixteenth = p.pattern == "arp16";
   const int64_t step = sixteenth ? kTicksPerBeat / 4 : kTicksPerBeat / 2;
   for (const auto& span : score.chords) {
@@ -151,11 +173,17 @@ void write_figure(Part& part, const Score& score, const PartPreset& p, const Sec
     if (start >= end) continue;
     std::vector<int> notes;
     if (p.pattern == "broken") {
-      // Left hand: root low, then fifth, tenth, fifth (root position spread over an octave and a third).
+      // Left hand: root position spread over an octave and a third, in the seed's own order. It moves on every
+      // eighth: in a slow piece a skipped eighth after the pedal's change at the bar line is a hole.
       const int root = note_at_or_above(span.chord.root, p.range[0]);
       const int fifth = note_at_or_above(span.chord.tones[2], root);
       const int third = note_at_or_above(span.chord.tones[1], root + 12);
-      notes = {root, fifth, third, fifth};
+      switch (variant & 3) {
+        case 1: notes = {root, fifth, root + 12, third}; break;
+        case 2: notes = {root, third, fifth, third}; break;
+        case 3: notes = {root, fifth, third, fifth, root + 12, fifth, third, fifth}; break;
+        default: notes = {root, fifth, third, fifth}; break;
+      }
     } else if (p.pattern == "ostinato") {
       const int root = note_at_or_above(span.chord.root, p.range[0]);
       const int fifth = note_at_or_above(span.chord.tones[2], root);
@@ -178,10 +206,11 @@ void write_figure(Part& part, const Score& score, const PartPreset& p, const Sec
     const double density = s.energy < 0.45 && p.pattern != "broken" ? 0.5 : 1.0;
     for (int64_t t = start; t < end; t += step, ++i) {
       const bool on_beat = (t - span.tick) % kTicksPerBeat == 0;
+      const bool answers = tune_breathes(onsets, t, step);
       // The seed's rhythm leaves some eighths out (never a chord's first note).
-      if (t != span.tick && !figure_plays(variant, static_cast<int>((t % kTicksPerBar) / (kTicksPerBeat / 2)))) continue;
-      if (density < 1.0 && !on_beat && (t - span.tick) % (kTicksPerBeat / 2) != 0) continue;
-      if (density < 1.0 && !on_beat && rng.chance(0.5)) continue;
+      if (!answers && p.pattern != "broken" && t != span.tick && !figure_plays(variant, static_cast<int>((t % kTicksPerBar) / (kTicksPerBeat / 2)))) continue;
+      if (!answers && density < 1.0 && !on_beat && (t - span.tick) % (kTicksPerBeat / 2) != 0) continue;
+      if (density < 1.0 && !on_beat && rng.chance(0.5) && !answers) continue;
       const int pitch = notes[i % notes.size()];
       const int64_t len = p.pattern == "broken" ? std::min<int64_t>(step * 3, end - t) : std::min<int64_t>(step - 10, end - t);
       part.notes.push_back({t, len, pitch, velocity_for(on_beat ? 82 : 70, s.energy)});

@@ -80,19 +80,37 @@ Result<Score> compose_on_form(const MusicSpec& spec, const StylePreset& style, c
   Rng harmony_rng = rng.fork("harmony");
   write_chords(score, style, harmony_rng);
 
-  // Pitched parts on even channels (the synthesiser's "music" bus), then the odd ones; drums on channel 10.
+  // Pitched parts on even channels (the synthesiser's "music" bus), then the odd ones; drums on channel 10. The
+  // channels follow the spec's order of parts, and so do the parts in the score.
   static const int kPitchedChannels[] = {0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 11, 13, 15};
+  struct Slot {
+    size_t preset;
+    int channel, twin_channel;  // twin_channel: a doubled part's second take, or -1
+  };
+  std::vector<Slot> slots;
   size_t next_channel = 0;
+  bool has_drums = false;
   for (size_t i = 0; i < spec.parts.size(); ++i) {
     const PartPreset& preset = spec.parts[i];
     int channel = kDrumChannel;
     if (preset.role != Role::kDrums) {
       if (next_channel == std::size(kPitchedChannels)) break;  // General MIDI has 15 pitched channels
       channel = kPitchedChannels[next_channel++];
-    } else if (std::any_of(score.parts.begin(), score.parts.end(), [](const Part& p) { return p.role == Role::kDrums; })) {
+    } else if (has_drums) {
       continue;  // one drum kit
     }
-    Part part = make_part(preset, channel, static_cast<int>(i));
+    has_drums = has_drums || preset.role == Role::kDrums;
+    const bool twin = preset.doubled && next_channel < std::size(kPitchedChannels);
+    slots.push_back({i, channel, twin ? kPitchedChannels[next_channel++] : -1});
+  }
+  // The tune is written first, so the parts under it can answer where it rests.
+  std::stable_partition(slots.begin(), slots.end(), [&](const Slot& sl) { return spec.parts[sl.preset].role == Role::kMelody; });
+
+  std::vector<std::pair<size_t, Part>> written;  // by the preset's index, to put back in the spec's order
+  for (const Slot& slot : slots) {
+    const size_t i = slot.preset;
+    const PartPreset& preset = spec.parts[i];
+    Part part = make_part(preset, slot.channel, static_cast<int>(i));
     Rng part_rng = rng.fork(preset.name + "#" + std::to_string(i));
     switch (preset.role) {
       case Role::kDrums: write_drums(part, score, style, preset, part_rng); break;
@@ -104,12 +122,12 @@ Result<Score> compose_on_form(const MusicSpec& spec, const StylePreset& style, c
     clip(part, score.music_end_tick);
     write_expression(part, score, style);
     std::vector<std::pair<Part, Rng>> takes;
-    if (preset.doubled && next_channel < std::size(kPitchedChannels)) {
+    if (slot.twin_channel >= 0) {
       // A second take panned to the other side, 3 dB down each so the pair is as loud as one; its own timing
       // (the feel below) keeps the two apart.
       Part twin = part;
       twin.name += " double";
-      twin.channel = kPitchedChannels[next_channel++];
+      twin.channel = slot.twin_channel;
       twin.pan = 127 - part.pan;
       if (preset.double_program >= 0) twin.program = preset.double_program;
       part.volume = twin.volume = static_cast<int>(std::lround(part.volume * 0.84));
@@ -125,9 +143,13 @@ Result<Score> compose_on_form(const MusicSpec& spec, const StylePreset& style, c
         for (Note& n : take.notes) n.length = std::max<int64_t>(1, std::min(n.length, score.music_end_tick - (n.tick + n.offset)));
       }
       std::stable_sort(take.notes.begin(), take.notes.end(), [](const Note& a, const Note& b) { return a.tick < b.tick; });
-      score.parts.push_back(std::move(take));
+      score.parts.push_back(take);  // seen by the parts written after it
+      written.emplace_back(i, std::move(take));
     }
   }
+  std::stable_sort(written.begin(), written.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  score.parts.clear();
+  for (auto& [index, part] : written) score.parts.push_back(std::move(part));
   return score;
 }
 

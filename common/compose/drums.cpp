@@ -47,7 +47,7 @@ void groove_bar(Part& part, const Groove& groove, int64_t bar, double energy, bo
       int vel = step_velocity(steps[static_cast<size_t>(i)]);
       if (vel == 0) continue;
       if (light && drum == "kick" && i % 8 != 0) continue;
-      if (energy < 0.3 && is_time_keeper(drum) && i % 4 != 0) continue;
+      if (energy < 0.2 && is_time_keeper(drum) && i % 4 != 0) continue;
       if (vel < 60 && energy < 0.45) continue;  // ghost notes only with some energy
       part.notes.push_back({bar + i * kStep, kStep, note, velocity_for(vel, energy)});
     }
@@ -91,7 +91,7 @@ void write_drums(Part& part, const Score& score, const StylePreset& style, const
     const int bars = static_cast<int>(s.length / kTicksPerBar);
     // The intro plays the groove itself, softer (its energy rises bar by bar, see performed_sections): a pulse of
     // kick and hat alone dips between its beats, and the backbeat arriving with the tune would be a jump.
-    const bool light = s.name == "outro" || s.energy < 0.3;
+    const bool light = s.energy < 0.2;
     // A crash marks each new section once the music is under way.
     if (si > 0 && s.name != "outro" && s.name != "intro" && s.name != "lead-in" && s.energy >= 0.4) part.notes.push_back({s.start_tick, kTicksPerBeat, 49, velocity_for(84, s.energy)});
     for (int b = 0; b < bars; ++b) {
@@ -104,7 +104,8 @@ void write_drums(Part& part, const Score& score, const StylePreset& style, const
       Groove groove = b % 2 == 0 ? grooves.main : grooves.answer;
       if (style.drum_comping) comp_snare(groove, groove_rng);
       groove_bar(part, groove, bar, s.energy, light);
-      const bool section_end = b + 1 == bars && si + 1 < body.size();
+      // (The intro's bars before its lead-in are one section played bar by bar: no fill between them.)
+      const bool section_end = b + 1 == bars && si + 1 < body.size() && s.name != "intro";
       const bool loop_end = score.loop && b + 1 == bars && si + 1 == body.size();
       if (!light && s.energy >= 0.45 && (section_end || loop_end || (b % 4 == 3 && rng.chance(0.5)))) {
         // Clear the groove under the fill, then play it.

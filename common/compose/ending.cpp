@@ -27,7 +27,7 @@ Ending ending_of(const StylePreset& style) {
 double loudness_of(Ending kind) {
   switch (kind) {
     case Ending::kFade: return 0.72;
-    case Ending::kRolled: return 0.92;
+    case Ending::kRolled: return 0.8;  // five notes and more, rolled softly
     default: return 1.0;
   }
 }
@@ -82,7 +82,9 @@ void write_ending(Part& part, const Score& score, const StylePreset& style, cons
   const Chord tonic = kind == Ending::kJazz ? coloured(score.chords.back().chord, score.key) : score.chords.back().chord;
   const int64_t t = ending.start_tick;
   const int64_t len = ending.length;
-  const double e = std::max(ending.energy, 0.5);  // the last chord is heard, however quiet the piece
+  // The last chord at the level of what leads into it (a quiet outro closes softly: a chord of five notes after
+  // single ones is louder already), yet heard however quiet the piece.
+  const double e = body.empty() ? std::max(ending.energy, 0.5) : std::clamp(body.back()->energy, 0.3, 1.0);
   const double loud = loudness_of(kind);
   auto vel = [&](int base) { return velocity_for(static_cast<int>(base * loud), e); };
   // A stop: everything but the pads and the bass lands on the beat and lets go.
