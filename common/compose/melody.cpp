@@ -201,6 +201,7 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
   std::map<std::string, Motif> motifs;
   // A theme's bars as first played, by bar within the section (notes with ticks from the bar's start).
   std::map<std::string, std::map<int, std::vector<Note>>> played;
+  std::map<std::string, double> played_energy;  // the energy of the section that first played each theme
   const auto body = body_sections(score);
   for (const Section* s : body) {
     // The outro plays the tune once more, softly, even where it is too quiet for the melody otherwise.
@@ -209,6 +210,10 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
     const Motif& motif = motifs[s->theme];
     auto& memory = played[s->theme];
     const bool first_statement = memory.empty();
+    if (first_statement) played_energy[s->theme] = s->energy;
+    // A remembered bar is played at this section's level (the outro sings the tune softly), its accents kept.
+    const double level = (0.72 + 0.4 * s->energy) / (0.72 + 0.4 * played_energy[s->theme]);
+    auto at_level = [&](int velocity) { return std::clamp(static_cast<int>(std::lround(velocity * level)), 1, 127); };
     const bool last_section = s == body.back();
     w.previous = middle - (s->name == "outro" ? 2 : 0);
     const int bars = static_cast<int>(s->length / kTicksPerBar);
@@ -248,6 +253,7 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
         for (Note n : *again) {
           n.tick += tick;
           n.pitch += *shift;
+          n.velocity = at_level(n.velocity);
           part.notes.push_back(n);
           w.previous = n.pitch;
         }
@@ -260,7 +266,7 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
           for (Note n : memory.at(0)) {
             n.tick += tick;
             n.pitch += *up;
-            n.velocity = std::min(127, n.velocity + 6);
+            n.velocity = std::min(127, at_level(n.velocity) + 6);
             part.notes.push_back(n);
             w.previous = n.pitch;
           }
