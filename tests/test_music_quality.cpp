@@ -28,13 +28,14 @@ std::vector<std::string> style_ids() {
 // The tune comes back, spans a singer's range, and sits in whole phrases after a short intro: every style, three
 // seeds, 30 s (the figures are printed: BENCHMARKS-style evidence for a person).
 TEST(MusicQuality, TheTuneComesBackInWholePhrasesAfterAShortIntro) {
-  std::vector<int> ranges;
+  std::vector<int> ranges, repeats;
   double restated = 0;
   int pieces = 0;
   for (const auto& id : style_ids()) {
     for (uint64_t seed : {1u, 2u, 3u}) {
       const Score s = compose_ok(spec_for(id, seed, 30));
       ranges.push_back(test::melody_range(s));
+      repeats.push_back(test::longest_interval_repeat(s));
       restated += test::melody_restatement(s);
       ++pieces;
       std::printf("%-12s seed %llu: restated %3.0f%%  repeat %2d  range %2d  intro %d bars %3.0f%%\n", id.c_str(),
@@ -46,9 +47,14 @@ TEST(MusicQuality, TheTuneComesBackInWholePhrasesAfterAShortIntro) {
     }
   }
   std::sort(ranges.begin(), ranges.end());
-  std::printf("mean restatement %.0f%%, median melody range %d semitones\n", 100 * restated / pieces, ranges[ranges.size() / 2]);
+  std::sort(repeats.begin(), repeats.end());
+  const double repeat_median = (repeats[repeats.size() / 2 - 1] + repeats[repeats.size() / 2]) / 2.0;
+  std::printf("mean restatement %.0f%%, median melody range %d semitones, median longest interval repeat %.1f\n", 100 * restated / pieces,
+              ranges[ranges.size() / 2], repeat_median);
   EXPECT_GE(restated / pieces, 0.40) << "melody bars restating a bar 2-24 bars earlier (was 16%)";
   EXPECT_GE(ranges[ranges.size() / 2], 12) << "median melody range (was 10)";
+  // An 8-bar theme is a period: its consequent restates the first three bars and peaks in its close (was ~3, then 7).
+  EXPECT_GE(repeat_median, 8.0) << "median longest exact repeat of the melody's intervals";
 }
 
 TEST(MusicQuality, AReturningThemeRestatesItsBars) {

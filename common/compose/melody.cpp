@@ -1,5 +1,6 @@
 // The melody: a hook per theme that comes back. A 4-bar phrase is hook, answer, hook again, cadence; an 8-bar theme
-// is that phrase and its consequent (hook and answer again, then a climb to the phrase's peak and the close). What a
+// is a period, that phrase and its consequent (its first three bars again, then a leap to the period's peak that
+// falls to the close); later phrases of a long theme climb to the hook higher in their third bar. What a
 // theme's first statement played is remembered and played again, note for note, whenever the theme returns (the
 // outro too), so a listener hears the tune come back. Chord tones on strong beats, steps along the chord's scale
 // between them.
@@ -106,9 +107,15 @@ struct Writer {
   }
 
   // The last bar of a phrase: one or two notes ending long on a chord tone (the root when it closes on the tonic).
-  void cadence_bar(int64_t bar_tick, double energy, bool closing) {
+  // A consequent's close (`peak`) first leaps to the period's high point, then falls to its close.
+  void cadence_bar(int64_t bar_tick, double energy, bool closing, bool peak) {
     const Chord& chord = score.chord_at(bar_tick);
-    if (rng.chance(0.5)) {
+    if (peak) {
+      const int high = fold_into(nearest_chord_tone(chord, std::min(previous + 7, range[1] - 2), 1), range[0], range[1]);
+      note(bar_tick, 2 * kTicksPerBeat - 20, high, velocity_for(90, energy));
+      previous = high;
+      bar_tick += 2 * kTicksPerBeat;
+    } else if (rng.chance(0.5)) {
       const int pick = nearest_chord_tone(chord, previous + (rng.chance(0.5) ? 2 : -2), 0);
       note(bar_tick, kTicksPerBeat - 20, fold_into(pick, range[0], range[1]), velocity_for(84, energy));
       previous = fold_into(pick, range[0], range[1]);
@@ -232,7 +239,7 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
       const bool cadence = (in_phrase == 3 || (last_bar && s->name != "outro")) && !loop_seam;
       int from_bar = -1;  // the remembered bar played again
       if (!first_statement && memory.count(b) && !closing && (!cadence || in_phrase == 3)) from_bar = b;
-      else if (!cadence && b >= 4 && in_phrase < 2 && memory.count(in_phrase)) from_bar = in_phrase;
+      else if (!cadence && b >= 4 && (in_phrase < 2 || (in_phrase == 2 && b < 8)) && memory.count(in_phrase)) from_bar = in_phrase;
       else if (!cadence && in_phrase == 2 && b < 4 && memory.count(0)) from_bar = 0;
       const std::vector<Note>* again = from_bar >= 0 ? &memory.at(from_bar) : nullptr;
       // Played again where it fits the chords here (a theme's return fits as it was; a hook under another chord moves
@@ -258,7 +265,8 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
           w.previous = n.pitch;
         }
       } else if (cadence) {
-        w.cadence_bar(tick, s->energy, closing || (b % 8) == 7);
+        // A period peaks in its close (bar 8 of every 8).
+        w.cadence_bar(tick, s->energy, closing || (b % 8) == 7, b % 8 == 7);
       } else if (in_phrase == 2) {
         // The consequent climbs to the phrase's peak before it closes: the hook higher, where it fits.
         const auto up = memory.count(0) ? fitting_shift(memory.at(0), tick, score, range, {7, 5, 12, 4, 3, 9, 8}, w.previous, 7) : std::nullopt;
