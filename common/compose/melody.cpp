@@ -181,7 +181,7 @@ std::vector<int> shifts_between(const Chord& from, const Chord& to) {
 // Jazz phrasing: an off-beat eighth that leads by a small step into a chord tone on the beat becomes the chromatic
 // neighbour of its target (from below when that is outside the key, else from above), so the line leans into the
 // beat. Decided by the notes alone, so a replayed bar is changed as it was the first time.
-void approach_chromatically(Part& part, const Score& score) {
+void approach_chromatically(Part& part, const Score& score, std::array<int, 2> range) {
   std::vector<Note>& notes = part.notes;
   std::stable_sort(notes.begin(), notes.end(), [](const Note& a, const Note& b) { return a.tick < b.tick; });
   for (size_t i = 0; i + 1 < notes.size(); ++i) {
@@ -191,6 +191,7 @@ void approach_chromatically(Part& part, const Score& score) {
     const bool into_chord_tone = score.chord_at(b.tick).contains(b.pitch);  // a lean into the harmony, not a habit
     if (!offbeat || !into_chord_tone || b.tick != a.tick + kTicksPerBeat / 2 || std::abs(a.pitch - b.pitch) > 4 || a.pitch == b.pitch) continue;
     for (int neighbour : {b.pitch - 1, b.pitch + 1}) {
+      if (neighbour < range[0] || neighbour > range[1]) continue;
       if (!in_scale(score.key, neighbour) && !score.chord_at(a.tick).contains(neighbour)) {
         a.pitch = neighbour;
         break;
@@ -306,7 +307,7 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
       }
     }
   }
-  if (style.chromatic_approach) approach_chromatically(part, score);
+  if (style.chromatic_approach) approach_chromatically(part, score, range);
 }
 
 }  // namespace bgm::compose_detail
