@@ -147,4 +147,45 @@ double playing_loudness(const AudioBuffer& part) {
   return n == 0 || sum <= 0 ? -HUGE_VAL : -0.691 + 10.0 * std::log10(sum / static_cast<double>(n));
 }
 
+std::vector<double> sound_features(const AudioBuffer& audio) {
+  std::vector<double> f;
+  double below = 0;
+  for (double edge : {60.0, 120.0, 250.0, 500.0, 1000.0, 2000.0, 4000.0, 8000.0, 24000.0}) {
+    const double now = edge >= audio.sample_rate / 2.0 ? 1.0 : power_below(audio, edge);
+    f.push_back(10.0 * std::log10(std::max(now - below, 1e-6)));
+    below = now;
+  }
+  f.push_back(std::max(side_to_mid_db(audio), -40.0));
+  // Onsets: a 10 ms level 4 dB over the quietest of the 30 ms before it, within 30 dB of the loudest, 50 ms apart.
+  const size_t w = static_cast<size_t>(audio.sample_rate / 100);
+  std::vector<double> level;
+  for (size_t i = 0; i + w <= audio.frames(); i += w) {
+    double e = 0;
+    for (size_t k = i; k < i + w; ++k) e += double(audio.left[k]) * audio.left[k] + double(audio.right[k]) * audio.right[k];
+    level.push_back(10.0 * std::log10(e / static_cast<double>(w) + 1e-12));
+  }
+  const double loudest = level.empty() ? 0 : *std::max_element(level.begin(), level.end());
+  int onsets = 0;
+  size_t last = 0;
+  for (size_t i = 3; i < level.size(); ++i) {
+    const double before = std::min({level[i - 1], level[i - 2], level[i - 3]});
+    if (level[i] > loudest - 30 && level[i] - before > 4.0 && (onsets == 0 || i - last >= 5)) ++onsets, last = i;
+  }
+  f.push_back(static_cast<double>(onsets) / audio.seconds());
+  // The spread of the 100 ms levels through the middle 80% of the piece, where it plays.
+  const std::vector<double> windows = plain_windows(audio);
+  std::vector<double> db;
+  const double top = windows.empty() ? 0 : 10.0 * std::log10(*std::max_element(windows.begin(), windows.end()) + 1e-12);
+  for (size_t i = windows.size() / 10; i < windows.size() * 9 / 10; ++i) {
+    const double d = 10.0 * std::log10(windows[i] + 1e-12);
+    if (d > top - 30) db.push_back(d);
+  }
+  double mean = 0, var = 0;
+  for (double d : db) mean += d;
+  mean /= std::max<size_t>(db.size(), 1);
+  for (double d : db) var += (d - mean) * (d - mean);
+  f.push_back(std::sqrt(var / std::max<size_t>(db.size(), 1)));
+  return f;
+}
+
 }  // namespace bgm::test

@@ -25,6 +25,10 @@ std::vector<double> momentary_lufs(const AudioBuffer& audio);
 // entrance; a quiet intro before the band is).
 // `from_s` and `to_s` (when given) receive where the rise starts and ends (window starts, seconds).
 double largest_rise_db(const AudioBuffer& audio, double* from_s = nullptr, double* to_s = nullptr);
+// A piece's sound in numbers, for telling styles apart: the share of its power in octave bands from 60 Hz to 8 kHz
+// (dB), its width (side/mid, dB), how often it strikes (onsets a second, from 10 ms levels) and how much its level
+// moves (the spread of its 100 ms levels, dB).
+std::vector<double> sound_features(const AudioBuffer& audio);
 // Integrated loudness of a stem (LUFS, ungated energy over the windows where it plays, as part_against_rest_db).
 double playing_loudness(const AudioBuffer& part);
 
