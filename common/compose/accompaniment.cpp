@@ -124,7 +124,10 @@ void write_block(Part& part, const Score& score, const PartPreset& p, const Sect
     }
     for (int64_t bar = start; bar < end; bar += kTicksPerBar) {
       const int bar_variant = p.pattern == "charleston" ? rng.range(0, 3) : variant;
-      for (const Hit& h : block_rhythm(p.pattern, s.energy, bar_variant)) {
+      // Before the lead-in, a comping pianist sets the harmony with a held chord; the band swings in after it.
+      const bool set_harmony = s.name == "intro" && p.pattern == "charleston";
+      const std::vector<Hit> hits = set_harmony ? std::vector<Hit>{{0, 3.9, 0}} : block_rhythm(p.pattern, s.energy, bar_variant);
+      for (const Hit& h : hits) {
         const int64_t tick = bar + static_cast<int64_t>(h.beat * kTicksPerBeat);
         if (tick >= end) continue;
         const int64_t len = std::min<int64_t>(static_cast<int64_t>(h.len * kTicksPerBeat), end - tick);
