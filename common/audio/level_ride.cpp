@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "audio/k_meter.h"
 
 namespace bgm {
 namespace {
@@ -54,16 +53,20 @@ LevelRide::LevelRide(std::vector<float> hop_gains, size_t hop_frames, size_t fra
 }
 
 LevelRide LevelRide::plan(const AudioFrames& mix, const LevelRideSettings& s) {
-  const size_t hop = static_cast<size_t>(mix.sample_rate()) / 10;
   KMeter meter(mix.sample_rate());
   (void)for_each_chunk(mix, [&](size_t, const float* l, const float* r, size_t count) {
     meter.add(l, r, count);
     return Status{};
   });
+  return plan(meter, mix.frames(), mix.sample_rate(), s);
+}
+
+LevelRide LevelRide::plan(const KMeter& meter, size_t frames, int sample_rate, const LevelRideSettings& s) {
+  const size_t hop = static_cast<size_t>(sample_rate) / 10;
   const std::vector<double>& energies = meter.sub_block_energies();
   const double reference = meter.integrated_lufs();
   const size_t n = energies.size();
-  if (n < 5 || !std::isfinite(reference)) return LevelRide({}, hop, mix.frames(), s.loop);
+  if (n < 5 || !std::isfinite(reference)) return LevelRide({}, hop, frames, s.loop);
 
   const std::vector<double> loudness = centred_loudness(energies, s.loop);
   std::vector<double> wanted(n);
@@ -97,7 +100,7 @@ LevelRide LevelRide::plan(const AudioFrames& mix, const LevelRideSettings& s) {
     }
     gains[k] = static_cast<float>(std::pow(10.0, sum / used / 20.0));
   }
-  return LevelRide(std::move(gains), hop, mix.frames(), s.loop);
+  return LevelRide(std::move(gains), hop, frames, s.loop);
 }
 
 void LevelRide::gains(size_t first, float* out, size_t count) const {
@@ -107,25 +110,30 @@ void LevelRide::gains(size_t first, float* out, size_t count) const {
     return;
   }
   // Linear between hop centres; before the first and after the last, held, or for a loop joined across the seam
-  // (the last centre to the first one a period later).
-  const double h = static_cast<double>(hop_), last_centre = (static_cast<double>(n) - 0.5) * h;
-  const double period = static_cast<double>(frames_);
-  for (size_t i = 0; i < count; ++i) {
-    const double f = static_cast<double>(first + i) + 0.5;
-    float a, b;
-    double t;
-    if (f >= 0.5 * h && f < last_centre) {
-      const double pos = f / h - 0.5;
-      const auto k = static_cast<size_t>(pos);
-      a = hop_gains_[k], b = hop_gains_[std::min(k + 1, n - 1)], t = pos - static_cast<double>(k);
-    } else if (!loop_ || period <= last_centre) {
-      a = b = f < 0.5 * h ? hop_gains_.front() : hop_gains_.back(), t = 0;
+  // (from the last centre to the first one a period on). Filled a segment at a time.
+  const size_t c0 = hop_ / 2, last = (n - 1) * hop_ + c0;
+  const bool wrap = loop_ && frames_ > last;
+  const double span = static_cast<double>(frames_ + c0 - last);
+  size_t i = 0;
+  while (i < count) {
+    const size_t f = first + i;
+    double g0, g1, t0, dt;  // the gain runs from g0 to g1; t0 at frame f, dt per frame
+    size_t run;             // frames left in this segment
+    if (f >= c0 && f < last) {
+      const size_t k = (f - c0) / hop_, start = c0 + k * hop_;
+      g0 = hop_gains_[k], g1 = hop_gains_[k + 1];
+      dt = 1.0 / static_cast<double>(hop_), t0 = static_cast<double>(f - start) * dt, run = start + hop_ - f;
+    } else if (!wrap) {
+      g0 = g1 = f < c0 ? hop_gains_.front() : hop_gains_.back();
+      t0 = dt = 0, run = f < c0 ? c0 - f : count - i;
     } else {
-      const double span = period + 0.5 * h - last_centre;  // from the last centre to the first, a period on
-      const double from = f >= last_centre ? f - last_centre : f + period - last_centre;
-      a = hop_gains_.back(), b = hop_gains_.front(), t = std::clamp(from / span, 0.0, 1.0);
+      const size_t from = f >= last ? f - last : f + frames_ - last;
+      g0 = hop_gains_.back(), g1 = hop_gains_.front();
+      dt = 1.0 / span, t0 = static_cast<double>(from) * dt, run = f >= last ? (f < frames_ ? frames_ - f : count - i) : c0 - f;
     }
-    out[i] = static_cast<float>(a + (b - a) * t);
+    const size_t m = std::min(run, count - i);
+    for (size_t j = 0; j < m; ++j) out[i + j] = static_cast<float>(g0 + (g1 - g0) * std::min(1.0, t0 + dt * static_cast<double>(j)));
+    i += m;
   }
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "audio/audio_frames.h"
+#include "audio/k_meter.h"
 #include "core/time_span.h"
 
 namespace bgm {
@@ -37,6 +38,9 @@ class LevelRide final : public GainCurve {
  public:
   // Plans the ride from `mix` (read once, in chunks). Silence or audio shorter than a window gets a flat ride.
   static LevelRide plan(const AudioFrames& mix, const LevelRideSettings& settings);
+  // The same from a meter that has already measured all `frames` of the mix (its 100 ms energies and loudness),
+  // so the ride costs no pass of its own.
+  static LevelRide plan(const KMeter& measured, size_t frames, int sample_rate, const LevelRideSettings& settings);
 
   void gains(size_t first, float* out, size_t count) const override;
   const LevelRideReport& report() const { return report_; }

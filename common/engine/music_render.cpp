@@ -89,8 +89,18 @@ Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const
     all.push_back(MixInput{shaped.back().get()});
   }
   // Drum transients tamed on their own bus, against the loudness of everything together.
+  // One pass measures the mix for both the drum bus and the level ride below (taming the drums' transients
+  // hardly moves its 100 ms levels).
+  KMeter measured(rate);
+  if (auto ok = for_each_chunk(MixFrames(all, frames, rate), [&](size_t, const float* l, const float* r, size_t n) {
+        measured.add(l, r, n);
+        return Status{};
+      });
+      !ok) {
+    return ok.error();
+  }
   DrumBusSettings drum_settings;
-  drum_settings.mix_lufs = KMeter::integrated(MixFrames(all, frames, rate));
+  drum_settings.mix_lufs = measured.integrated_lufs();
   drum_settings.loop = spec.loop;
   std::vector<TamedDrums> tamed;
   tamed.reserve(layout.size());
@@ -116,9 +126,10 @@ Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const
   LevelRideSettings ride_settings;
   ride_settings.loop = spec.loop;
   ride_settings.no_lift = options.no_lift;
-  const LevelRide ride = LevelRide::plan(MixFrames(mix_inputs, frames, rate), ride_settings);
+  const MixFrames sum(mix_inputs, frames, rate);
+  const LevelRide ride = LevelRide::plan(measured, frames, rate, ride_settings);
+  const MixFrames mix({MixInput{&sum, 1.0f, &ride}}, frames, rate);
   for (MixInput& in : mix_inputs) in.curve = &ride;
-  const MixFrames mix(mix_inputs, frames, rate);
   std::vector<std::unique_ptr<MixFrames>> ridden_stems;
   MasterSettings master;
   master.target_lufs = spec.loudness_lufs;
