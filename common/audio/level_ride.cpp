@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
-
 namespace bgm {
 namespace {
+
+constexpr double kHopS = 0.1;  // the meter's sub-block: the ride is planned a hop at a time
 
 // Index `i` of a sequence of `n` hops: wrapped around for a loop, else held at the ends.
 size_t hop_index(long i, size_t n, bool loop) {
@@ -62,7 +63,7 @@ LevelRide LevelRide::plan(const AudioFrames& mix, const LevelRideSettings& s) {
 }
 
 LevelRide LevelRide::plan(const KMeter& meter, size_t frames, int sample_rate, const LevelRideSettings& s) {
-  const size_t hop = static_cast<size_t>(sample_rate) / 10;
+  const size_t hop = static_cast<size_t>(sample_rate) / 10;  // exactly the meter's sub-block
   const std::vector<double>& energies = meter.sub_block_energies();
   const double reference = meter.integrated_lufs();
   const size_t n = energies.size();
@@ -72,14 +73,14 @@ LevelRide LevelRide::plan(const KMeter& meter, size_t frames, int sample_rate, c
   std::vector<double> wanted(n);
   for (size_t k = 0; k < n; ++k) {
     wanted[k] = static_gain_db(loudness[k], reference, s);
-    const double t = (static_cast<double>(k) + 0.5) * 0.1;
+    const double t = (static_cast<double>(k) + 0.5) * kHopS;
     for (const TimeSpan& span : s.no_lift)
       if (t >= span.start - s.smooth_s / 2 && t < span.end + s.smooth_s / 2) wanted[k] = std::min(wanted[k], 0.0);
   }
 
   // Down before a louder moment arrives (and held a hop after it), then smoothed: the ride is already down when
   // an entrance plays, and it never moves faster than the listener can take.
-  const long ahead = std::lround(s.lookahead_s * 10.0), half = std::max(1L, std::lround(s.smooth_s * 5.0));
+  const long ahead = std::lround(s.lookahead_s / kHopS), half = std::max(1L, std::lround(s.smooth_s / kHopS / 2));
   std::vector<double> lowest(n);
   for (size_t k = 0; k < n; ++k) {
     double m = wanted[k];
