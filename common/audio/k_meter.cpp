@@ -63,14 +63,16 @@ void KMeter::add(const float* left, const float* right, size_t count) {
   std::copy(st, st + 8, state_);
 }
 
-double KMeter::integrated(const AudioFrames& audio) {
+KMeter KMeter::measure(const AudioFrames& audio) {
   KMeter meter(audio.sample_rate());
   (void)for_each_chunk(audio, [&](size_t, const float* l, const float* r, size_t n) -> Status {
     meter.add(l, r, n);
     return {};
   });
-  return meter.integrated_lufs();
+  return meter;
 }
+
+double KMeter::integrated(const AudioFrames& audio) { return measure(audio).integrated_lufs(); }
 
 double KMeter::integrated_lufs() const {
   // 400 ms blocks = 4 sub-blocks, stepping by one (75% overlap).

@@ -21,6 +21,8 @@ class KMeter {
   // K-weighted mean square (both channels summed) of every complete 100 ms sub-block so far: momentary loudness
   // is -0.691 + 10 log10 of the mean of four of them.
   const std::vector<double>& sub_block_energies() const { return sub_blocks_; }
+  // A meter that has measured the whole of `audio`, read in chunks (a failed read shows in audio.status()).
+  static KMeter measure(const AudioFrames& audio);
   // The integrated loudness of the whole of `audio`, read in chunks.
   static double integrated(const AudioFrames& audio);
 

@@ -54,12 +54,7 @@ LevelRide::LevelRide(std::vector<float> hop_gains, size_t hop_frames, size_t fra
 }
 
 LevelRide LevelRide::plan(const AudioFrames& mix, const LevelRideSettings& s) {
-  KMeter meter(mix.sample_rate());
-  (void)for_each_chunk(mix, [&](size_t, const float* l, const float* r, size_t count) {
-    meter.add(l, r, count);
-    return Status{};
-  });
-  return plan(meter, mix.frames(), mix.sample_rate(), s);
+  return plan(KMeter::measure(mix), mix.frames(), mix.sample_rate(), s);
 }
 
 LevelRide LevelRide::plan(const KMeter& meter, size_t frames, int sample_rate, const LevelRideSettings& s) {

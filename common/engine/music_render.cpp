@@ -91,14 +91,9 @@ Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const
   // Drum transients tamed on their own bus, against the loudness of everything together.
   // One pass measures the mix for both the drum bus and the level ride below (taming the drums' transients
   // hardly moves its 100 ms levels).
-  KMeter measured(rate);
-  if (auto ok = for_each_chunk(MixFrames(all, frames, rate), [&](size_t, const float* l, const float* r, size_t n) {
-        measured.add(l, r, n);
-        return Status{};
-      });
-      !ok) {
-    return ok.error();
-  }
+  const MixFrames untamed(all, frames, rate);
+  const KMeter measured = KMeter::measure(untamed);
+  if (auto ok = untamed.status(); !ok) return ok.error();
   DrumBusSettings drum_settings;
   drum_settings.mix_lufs = measured.integrated_lufs();
   drum_settings.loop = spec.loop;
