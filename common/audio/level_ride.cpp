@@ -8,26 +8,29 @@ namespace {
 
 constexpr double kHopS = 0.1;  // the meter's sub-block: the ride is planned a hop at a time
 
-// Index `i` of a sequence of `n` hops: wrapped around for a loop, else held at the ends.
-size_t hop_index(long i, size_t n, bool loop) {
-  const long count = static_cast<long>(n);
-  if (loop) return static_cast<size_t>(((i % count) + count) % count);
-  return static_cast<size_t>(std::clamp(i, 0L, count - 1));
+// Calls fn with each of values[k - before .. k + after] in order: wrapped around for a loop, else those inside.
+template <class Fn>
+void for_window(const std::vector<double>& values, size_t k, long before, long after, bool loop, Fn fn) {
+  const long n = static_cast<long>(values.size());
+  for (long j = static_cast<long>(k) - before; j <= static_cast<long>(k) + after; ++j) {
+    if (loop) fn(values[static_cast<size_t>(((j % n) + n) % n)]);
+    else if (j >= 0 && j < n) fn(values[static_cast<size_t>(j)]);
+  }
+}
+
+// The mean of values[k - half .. k + half] (as for_window).
+double window_mean(const std::vector<double>& values, size_t k, long half, bool loop) {
+  double sum = 0;
+  int used = 0;
+  for_window(values, k, half, half, loop, [&](double v) { sum += v, ++used; });
+  return sum / used;
 }
 
 // Loudness of a 500 ms window centred on every 100 ms hop (momentary loudness, centred instead of trailing).
 std::vector<double> centred_loudness(const std::vector<double>& energies, bool loop) {
-  const size_t n = energies.size();
-  std::vector<double> out(n);
-  for (size_t k = 0; k < n; ++k) {
-    double sum = 0;
-    int used = 0;
-    for (long j = static_cast<long>(k) - 2; j <= static_cast<long>(k) + 2; ++j) {
-      if (!loop && (j < 0 || j >= static_cast<long>(n))) continue;
-      sum += energies[hop_index(j, n, loop)];
-      ++used;
-    }
-    const double mean = sum / used;
+  std::vector<double> out(energies.size());
+  for (size_t k = 0; k < energies.size(); ++k) {
+    const double mean = window_mean(energies, k, 2, loop);
     out[k] = mean > 0 ? -0.691 + 10.0 * std::log10(mean) : -HUGE_VAL;
   }
   return out;
@@ -78,24 +81,11 @@ LevelRide LevelRide::plan(const KMeter& meter, size_t frames, int sample_rate, c
   const long ahead = std::lround(s.lookahead_s / kHopS), half = std::max(1L, std::lround(s.smooth_s / kHopS / 2));
   std::vector<double> lowest(n);
   for (size_t k = 0; k < n; ++k) {
-    double m = wanted[k];
-    for (long j = static_cast<long>(k) - 1; j <= static_cast<long>(k) + ahead; ++j) {
-      if (!s.loop && (j < 0 || j >= static_cast<long>(n))) continue;
-      m = std::min(m, wanted[hop_index(j, n, s.loop)]);
-    }
-    lowest[k] = m;
+    lowest[k] = wanted[k];
+    for_window(wanted, k, 1, ahead, s.loop, [&](double v) { lowest[k] = std::min(lowest[k], v); });
   }
   std::vector<float> gains(n);
-  for (size_t k = 0; k < n; ++k) {
-    double sum = 0;
-    int used = 0;
-    for (long j = static_cast<long>(k) - half; j <= static_cast<long>(k) + half; ++j) {
-      if (!s.loop && (j < 0 || j >= static_cast<long>(n))) continue;
-      sum += lowest[hop_index(j, n, s.loop)];
-      ++used;
-    }
-    gains[k] = static_cast<float>(std::pow(10.0, sum / used / 20.0));
-  }
+  for (size_t k = 0; k < n; ++k) gains[k] = static_cast<float>(std::pow(10.0, window_mean(lowest, k, half, s.loop) / 20.0));
   return LevelRide(std::move(gains), hop, frames, s.loop);
 }
 
