@@ -89,8 +89,8 @@ std::vector<Section> performed_sections(const Score& score) {
 
 bool plays_in(const PartPreset& preset, const Section& section) { return section.energy + 1e-9 >= preset.min_energy; }
 
-int velocity_for(int base, double energy) {
-  return std::clamp(static_cast<int>(std::lround(base * (0.72 + 0.4 * energy))), 1, 127);
-}
+double touch_for(double energy) { return 0.72 + 0.4 * energy; }
+
+int velocity_for(int base, double energy) { return std::clamp(static_cast<int>(std::lround(base * touch_for(energy))), 1, 127); }
 
 }  // namespace bgm::compose_detail

@@ -220,7 +220,7 @@ void write_melody(Part& part, const Score& score, const StylePreset& style, cons
     const bool first_statement = memory.empty();
     if (first_statement) played_energy[s->theme] = s->energy;
     // A remembered bar is played at this section's level (the outro sings the tune softly), its accents kept.
-    const double level = (0.72 + 0.4 * s->energy) / (0.72 + 0.4 * played_energy[s->theme]);
+    const double level = touch_for(s->energy) / touch_for(played_energy[s->theme]);
     auto at_level = [&](int velocity) { return std::clamp(static_cast<int>(std::lround(velocity * level)), 1, 127); };
     const bool last_section = s == body.back();
     w.previous = middle - (s->name == "outro" ? 2 : 0);

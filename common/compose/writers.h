@@ -26,7 +26,9 @@ int step_in(const std::array<int, 7>& scale, int note, int steps);
 
 // Whether a part plays in a section.
 bool plays_in(const PartPreset& preset, const Section& section);
-// A velocity scaled by section energy.
+// How hard a section of `energy` is played: the factor its velocities are scaled by.
+double touch_for(double energy);
+// A velocity scaled by section energy (base * touch_for(energy), in 1..127).
 int velocity_for(int base, double energy);
 // Sections of the body (everything but the ending).
 std::vector<const Section*> body_sections(const Score& score);
