@@ -166,8 +166,9 @@ bool tune_breathes(const std::vector<int64_t>& onsets, int64_t t, int64_t step) 
 }
 
 // Broken chords and arpeggios: one note at a time through the chord.
-void write_figure(Part& part, const Score& score, const PartPreset& p, const Section& s, int variant, Rng& rng) {
-  const std::vector<int64_t> onsets = tune_onsets(score);
+// `onsets`: the tune's (tune_onsets), where the figure answers it.
+void write_figure(Part& part, const Score& score, const PartPreset& p, const Section& s, int variant, const std::vector<int64_t>& onsets,
+                  Rng& rng) {
   const bool sixteenth = p.pattern == "arp16";
   const int64_t step = sixteenth ? kTicksPerBeat / 4 : kTicksPerBeat / 2;
   for (const auto& span : score.chords) {
@@ -246,10 +247,11 @@ void write_accompaniment(Part& part, const Score& score, const StylePreset& styl
   (void)style;
   VoiceState state;
   const int variant = rng.range(0, 3);
+  const std::vector<int64_t> onsets = tune_onsets(score);
   for (const Section& s : performed_sections(score)) {
     if (!plays_in(preset, s)) continue;
     const std::string& pat = preset.pattern;
-    if (pat == "broken" || pat == "arp8" || pat == "arp16" || pat == "ostinato") write_figure(part, score, preset, s, variant, rng);
+    if (pat == "broken" || pat == "arp8" || pat == "arp16" || pat == "ostinato") write_figure(part, score, preset, s, variant, onsets, rng);
     else if (pat == "swell") write_swell(part, score, preset, s);
     else write_block(part, score, preset, s, state, variant, rng);
   }
