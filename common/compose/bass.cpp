@@ -53,15 +53,14 @@ std::vector<Hit> pattern_hits(const std::string& pattern, double energy) {
 
 void write_bass(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng) {
   (void)style;
-  for (const Section& section : performed_sections(score)) {
-    const Section* s = &section;
-    if (!plays_in(preset, *s)) continue;
-    const int64_t end = s->start_tick + s->length;
-    for (int64_t bar = s->start_tick; bar < end; bar += kTicksPerBar) {
+  for (const Section& s : performed_sections(score)) {
+    if (!plays_in(preset, s)) continue;
+    const int64_t end = s.start_tick + s.length;
+    for (int64_t bar = s.start_tick; bar < end; bar += kTicksPerBar) {
       const Chord& chord = score.chord_at(bar);
       const Chord& next = score.chord_at(std::min(bar + kTicksPerBar, score.chords.back().tick));
       // Intro bars and the first bar after a quiet section: lighter.
-      const double energy = s->name == "intro" ? s->energy * 0.7 : s->energy;
+      const double energy = s.name == "intro" ? s.energy * 0.7 : s.energy;
       const int root = root_note(chord, preset);
       for (const Hit& h : pattern_hits(preset.pattern, energy)) {
         int pitch = root;
