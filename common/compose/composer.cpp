@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <utility>
 
 #include "compose/form.h"
@@ -106,7 +107,7 @@ Result<Score> compose_on_form(const MusicSpec& spec, const StylePreset& style, c
   // The tune is written first, so the parts under it can answer where it rests.
   std::stable_partition(slots.begin(), slots.end(), [&](const Slot& sl) { return spec.parts[sl.preset].role == Role::kMelody; });
 
-  std::vector<std::pair<size_t, Part>> written;  // by the preset's index, to put back in the spec's order
+  std::vector<size_t> preset_of;  // the preset of each part in score.parts, to put them back in the spec's order
   for (const Slot& slot : slots) {
     const size_t i = slot.preset;
     const PartPreset& preset = spec.parts[i];
@@ -143,13 +144,17 @@ Result<Score> compose_on_form(const MusicSpec& spec, const StylePreset& style, c
         for (Note& n : take.notes) n.length = std::max<int64_t>(1, std::min(n.length, score.music_end_tick - (n.tick + n.offset)));
       }
       std::stable_sort(take.notes.begin(), take.notes.end(), [](const Note& a, const Note& b) { return a.tick < b.tick; });
-      score.parts.push_back(take);  // seen by the parts written after it
-      written.emplace_back(i, std::move(take));
+      score.parts.push_back(std::move(take));  // seen by the parts written after it
+      preset_of.push_back(i);
     }
   }
-  std::stable_sort(written.begin(), written.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  score.parts.clear();
-  for (auto& [index, part] : written) score.parts.push_back(std::move(part));
+  std::vector<size_t> order(score.parts.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return preset_of[a] < preset_of[b]; });
+  std::vector<Part> in_order;
+  in_order.reserve(order.size());
+  for (size_t k : order) in_order.push_back(std::move(score.parts[k]));
+  score.parts = std::move(in_order);
   return score;
 }
 
