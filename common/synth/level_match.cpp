@@ -43,7 +43,7 @@ double probe_level(fluid_synth_t* synth, int channel, const ProbeShape& shape, i
   fluid_synth_cc(synth, channel, 10, 64);
   fluid_synth_cc(synth, channel, 91, std::clamp(shape.reverb_send, 0, 127));
   fluid_synth_cc(synth, channel, 93, std::clamp(shape.chorus_send, 0, 127));
-  if (shape.low_cut_hz > 8.176) fluid_synth_set_gen(synth, channel, GEN_CUSTOM_FILTERFC, static_cast<float>(1200.0 * std::log2(shape.low_cut_hz / 8.176)));
+  set_high_pass(synth, channel, shape.low_cut_hz);
   KMeter meter(sample_rate);
   const auto held = static_cast<size_t>(std::lround(shape.held_s * sample_rate));
   const auto released = static_cast<size_t>(std::lround(kReleaseS * sample_rate));

@@ -180,9 +180,7 @@ Status SoundFontSynth::render(const Score& score, size_t frames, const BusSink& 
     fluid_synth_cc(syn, part.channel, 10, part.pan);
     fluid_synth_cc(syn, part.channel, 91, part.reverb);
     fluid_synth_cc(syn, part.channel, 93, part.chorus);
-    // Absolute cents (8.176 Hz * 2^(cents/1200)); 0 cents (8 Hz) is as good as no filter.
-    const double cut = part.low_cut_hz > 8.176 ? 1200.0 * std::log2(part.low_cut_hz / 8.176) : 0.0;
-    fluid_synth_set_gen(syn, part.channel, GEN_CUSTOM_FILTERFC, static_cast<float>(cut));
+    set_high_pass(syn, part.channel, part.low_cut_hz);
   }
 
   std::vector<Event> events;
