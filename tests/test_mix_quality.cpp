@@ -63,11 +63,12 @@ std::vector<std::string> style_ids() {
 
 // The targets where they are met: the tune within 8 dB of the rest, power below 60 Hz, and (with the
 // default FluidR3; MuseScore General's guitars and pianos are narrower, see the printout) a band's stereo width.
-// The entrance rise (largest momentary rise within 2 s) is held at 8.5 dB: the intro brings the parts in bar by bar
-// with a lead-in at the theme's level (it was 19-20 dB in acoustic and hip-hop), the left hand flows where the tune
-// breathes, final chords follow the level of what leads into them, and a slow level ride lifts the dips (it was
-// 4-11 dB before the ride). The 6 dB is met in most pieces, not all: a 400 ms window between a comp's
-// stabs before an accented chord in lo-fi and jazz (6-8 dB), see the printout.
+// The entrance rise (largest momentary rise within 2 s) at most 6 dB, the target: the intro brings the parts
+// in bar by bar with a lead-in at the theme's level (it was 19-20 dB in acoustic and hip-hop), the left hand flows
+// where the tune breathes, final chords follow the level of what leads into them, a slow level ride lifts the dips
+// (it was 4-11 dB before the ride), and the last holes a 400 ms window could fall into are filled: lo-fi's pad and
+// its ghost snare after the backbeat, pop's pad, the jazz intro's chords in half notes, a strummed guitar that rings
+// to the next stroke, a piano left hand's off-beats barely lighter (6-7.5 dB before).
 void check_mix(const std::string& id, uint64_t seed, const char* soundfont_name, const Rendered& r, bool check_width) {
   static const std::set<std::string> kClean = {"jazz", "acoustic", "corporate", "piano", "lofi"};
   static const std::set<std::string> kBand = {"rock", "jazz", "acoustic", "corporate"};
@@ -86,7 +87,7 @@ void check_mix(const std::string& id, uint64_t seed, const char* soundfont_name,
   EXPECT_GE(melody, -8.0) << id << " with " << soundfont_name << ": the tune is buried";
   EXPECT_LE(low, kClean.count(id) ? 0.08 : 0.15) << id << " with " << soundfont_name << ": power below 60 Hz";
   if (check_width && kBand.count(id)) EXPECT_GE(width, -10.0) << id << " with " << soundfont_name << ": a band's image is wide";
-  EXPECT_LE(rise, 8.5) << id << " with " << soundfont_name << ": a part enters with a jump in level";
+  EXPECT_LE(rise, 6.0) << id << " with " << soundfont_name << ": a part enters with a jump in level";
 }
 
 TEST(MixQuality, FluidR3MixesAreFinished) {

@@ -22,6 +22,13 @@ std::vector<Hit> on_beats(std::initializer_list<double> beats, double len) {
   return h;
 }
 
+// A strummed guitar's strings ring until the next stroke: each hit held up to the next one (the last to the bar
+// line). Choked after half a beat, a slow strum left a beat of silence before every chord.
+std::vector<Hit> ringing(std::vector<Hit> hits) {
+  for (size_t i = 0; i < hits.size(); ++i) hits[i].len = (i + 1 < hits.size() ? hits[i + 1].beat : 4.0) - hits[i].beat - 0.05;
+  return hits;
+}
+
 // Rhythms of block-chord patterns, in beats within a 4/4 bar. `variant` (0-3, the seed's) picks one of the
 // pattern's idiomatic rhythms, so each seed comps, strums or stabs its own way.
 std::vector<Hit> block_rhythm(const std::string& pattern, double energy, int variant) {
@@ -58,10 +65,10 @@ std::vector<Hit> block_rhythm(const std::string& pattern, double energy, int var
   if (pattern == "strum") {
     if (energy < 0.35) return {{0, 1.9, 4}, {2, 1.9, -2}};
     switch (variant) {
-      case 1: return on_beats({0, 1, 1.5, 2, 3}, 0.45);
-      case 2: return on_beats({0, 1.5, 2.5, 3.5}, 0.95);
-      case 3: return on_beats({0, 1, 2, 3, 3.5}, 0.45);
-      default: return {{0, 0.95, 6}, {1, 0.45, -4}, {1.5, 0.95, -8}, {2.5, 0.45, -6}, {3, 0.45, 0}, {3.5, 0.45, -8}};
+      case 1: return ringing(on_beats({0, 1, 1.5, 2, 3}, 0));
+      case 2: return ringing(on_beats({0, 1.5, 2.5, 3.5}, 0));
+      case 3: return ringing(on_beats({0, 1, 2, 3, 3.5}, 0));
+      default: return ringing({{0, 0, 6}, {1, 0, -4}, {1.5, 0, -8}, {2.5, 0, -6}, {3, 0, 0}, {3.5, 0, -8}});
     }
   }
   if (pattern == "power") {
@@ -124,9 +131,10 @@ void write_block(Part& part, const Score& score, const PartPreset& p, const Sect
     }
     for (int64_t bar = start; bar < end; bar += kTicksPerBar) {
       const int bar_variant = p.pattern == "charleston" ? rng.range(0, 3) : variant;
-      // Before the lead-in, a comping pianist sets the harmony with a held chord; the band swings in after it.
+      // Before the lead-in, a comping pianist sets the harmony in half notes (one held chord decayed into a hole before
+      // the lead-in); the band swings in after it.
       const bool set_harmony = s.name == "intro" && p.pattern == "charleston";
-      const std::vector<Hit> hits = set_harmony ? std::vector<Hit>{{0, 3.9, 0}} : block_rhythm(p.pattern, s.energy, bar_variant);
+      const std::vector<Hit> hits = set_harmony ? std::vector<Hit>{{0, 1.9, 0}, {2, 1.9, -6}} : block_rhythm(p.pattern, s.energy, bar_variant);
       for (const Hit& h : hits) {
         const int64_t tick = bar + static_cast<int64_t>(h.beat * kTicksPerBeat);
         if (tick >= end) continue;
@@ -217,7 +225,10 @@ void write_figure(Part& part, const Score& score, const PartPreset& p, const Sec
       if (density < 1.0 && !on_beat && rng.chance(0.5) && !answers) continue;
       const int pitch = notes[i % notes.size()];
       const int64_t len = p.pattern == "broken" ? std::min<int64_t>(step * 3, end - t) : std::min<int64_t>(step - 10, end - t);
-      part.notes.push_back({t, len, pitch, velocity_for(on_beat ? 82 : 70, s.energy)});
+      // A left hand's off-beats are only a little lighter: at a slow tempo a beat outlasts a listener's 400 ms, and
+      // a light off-beat between accented beats is heard as the level dropping and jumping back.
+      const int off_beat = p.pattern == "broken" ? 76 : 70;
+      part.notes.push_back({t, len, pitch, velocity_for(on_beat ? 82 : off_beat, s.energy)});
     }
   }
 }

@@ -48,7 +48,7 @@ void groove_bar(Part& part, const Groove& groove, int64_t bar, double energy, bo
       if (vel == 0) continue;
       if (light && drum == "kick" && i % 8 != 0) continue;
       if (energy < 0.2 && is_time_keeper(drum) && i % 4 != 0) continue;
-      if (vel < 60 && energy < 0.45) continue;  // ghost notes only with some energy
+      if (vel < 60 && energy < 0.2) continue;  // ghost notes rest with the backbeat (lo-fi keeps them at 0.24: they fill the swung gap)
       part.notes.push_back({bar + i * kStep, kStep, note, velocity_for(vel, energy)});
     }
   }

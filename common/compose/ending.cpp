@@ -84,7 +84,7 @@ void write_ending(Part& part, const Score& score, const StylePreset& style, cons
   const int64_t len = ending.length;
   // The last chord at the level of what leads into it (a quiet outro closes softly: a chord of five notes after
   // single ones is louder already), yet heard however quiet the piece.
-  const double e = body.empty() ? std::max(ending.energy, 0.5) : std::clamp(body.back()->energy, 0.3, 1.0);
+  const double e = body.empty() ? std::max(ending.energy, 0.5) : std::clamp(body.back()->energy, 0.15, 1.0);
   const double loud = loudness_of(kind);
   auto vel = [&](int base) { return velocity_for(static_cast<int>(base * loud), e); };
   // A stop: everything but the pads and the bass lands on the beat and lets go.
