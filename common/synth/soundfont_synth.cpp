@@ -5,11 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 
-#include "synth/fluid_handles.h"
-#include "synth/level_match.h"
+#include "synth/fluid_setup.h"
 
 namespace bgm {
 namespace fs = std::filesystem;
@@ -19,24 +17,6 @@ constexpr int kStemChannels = 16;
 // Without stems: two buses, the pitched parts (even MIDI channels) and the drums (channel 10, odd).
 constexpr int kBusGroups = 2;
 constexpr int kBlock = 4096;
-// The most a part's level is moved to match FluidR3's: beyond it the preset is not the same instrument.
-constexpr double kMaxLevelMatchDb = 12.0;
-
-// FluidSynth prints to stderr by default; its messages are not for our users.
-void quiet_fluid_logging() {
-  static const bool once = [] {
-    for (int level : {FLUID_PANIC, FLUID_ERR, FLUID_WARN, FLUID_INFO, FLUID_DBG}) fluid_set_log_function(level, nullptr, nullptr);
-    return true;
-  }();
-  (void)once;
-}
-
-bool looks_like_soundfont(const fs::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  char head[12] = {};
-  f.read(head, sizeof head);
-  return f.gcount() == 12 && std::string(head, 4) == "RIFF" && std::string(head + 8, 4) == "sfbk";
-}
 
 // At one sample: note-offs, then controller changes (a pedal lift releases what was let go before the new
 // notes), then note-ons.
@@ -53,13 +33,9 @@ struct Event {
 }  // namespace
 
 struct SoundFontSynth::Impl {
-  FluidSettingsPtr settings;
-  FluidSynthPtr synth;
-  int sfont_id = -1;
+  FluidInstance fluid;
   int sample_rate = kSampleRate;
   bool stems = false;
-  std::string probe_key;  // the SoundFont file and the rate, for cached_probe_level
-  bool is_reference = false;  // FluidR3 itself: its parts are where the styles put them
 };
 
 std::optional<fs::path> default_soundfont_path() {
@@ -87,53 +63,22 @@ SoundFontSynth::SoundFontSynth(std::unique_ptr<Impl> impl, fs::path soundfont)
 SoundFontSynth::~SoundFontSynth() = default;
 
 Result<std::unique_ptr<SoundFontSynth>> SoundFontSynth::create(const SynthOptions& options) {
-  quiet_fluid_logging();
-  fs::path path = options.soundfont;
-  if (path.empty()) {
-    auto found = default_soundfont_path();
-    if (!found) return make_error(ErrorCode::kResourceMissing, missing_soundfont_message("/usr/share/sounds/sf2/FluidR3_GM.sf2"));
-    path = *found;
-  }
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return make_error(ErrorCode::kResourceMissing, missing_soundfont_message(path));
-  if (!looks_like_soundfont(path)) {
-    return make_error(ErrorCode::kSynth, path.string() + " is not a SoundFont (.sf2) file. Give a General MIDI SoundFont, "
-                                                         "for example /usr/share/sounds/sf2/FluidR3_GM.sf2.");
-  }
-
-  auto impl = std::make_unique<Impl>();
-  impl->settings.reset(new_fluid_settings());
-  if (!impl->settings) return make_error(ErrorCode::kSynth, "FluidSynth could not allocate its settings.");
-  fluid_settings_t* s = impl->settings.get();
-  fluid_settings_setnum(s, "synth.sample-rate", options.sample_rate);
-  fluid_settings_setint(s, "synth.polyphony", 512);
-  fluid_settings_setint(s, "synth.cpu-cores", std::max(1, options.cpu_cores));
-  fluid_settings_setint(s, "synth.dynamic-sample-loading", 1);
-  fluid_settings_setint(s, "synth.reverb.active", 1);
-  fluid_settings_setint(s, "synth.chorus.active", 1);
   // Stems: every channel with its own effects. Buses: the drums dry on their own, all reverb and chorus (one
   // effects unit) on the music bus: transients live in the dry signal, and one reverb costs half of two.
-  const int groups = options.stems ? kStemChannels : kBusGroups;
-  fluid_settings_setint(s, "synth.audio-groups", groups);
-  fluid_settings_setint(s, "synth.audio-channels", groups);
-  fluid_settings_setint(s, "synth.effects-groups", options.stems ? kStemChannels : 1);
-  impl->synth.reset(new_fluid_synth(s));
-  if (!impl->synth) return make_error(ErrorCode::kSynth, "FluidSynth could not start a synthesiser.");
-  // The custom filter as each part's high-pass (its cutoff set per channel), at the level the notes had without it.
-  fluid_synth_set_custom_filter(impl->synth.get(), FLUID_IIR_HIGHPASS, FLUID_IIR_NO_GAIN_AMP);
-  impl->sfont_id = fluid_synth_sfload(impl->synth.get(), path.c_str(), 1);
-  if (impl->sfont_id == FLUID_FAILED) {
-    return make_error(ErrorCode::kSynth, "FluidSynth could not load the SoundFont " + path.string() +
-                                             ". The file may be damaged; reinstall it (sudo apt install --reinstall fluid-soundfont-gm).");
-  }
+  FluidOpenOptions open;
+  open.soundfont = options.soundfont;
+  open.sample_rate = options.sample_rate;
+  open.cpu_cores = options.cpu_cores;
+  open.audio_groups = options.stems ? kStemChannels : kBusGroups;
+  open.effects_groups = options.stems ? kStemChannels : 1;
+  auto fluid = open_fluid(open);
+  if (!fluid) return fluid.error();
+  auto impl = std::make_unique<Impl>();
+  impl->fluid = std::move(*fluid);
   impl->sample_rate = options.sample_rate;
   impl->stems = options.stems;
-  const auto size = fs::file_size(path, ec);
-  const auto modified = fs::last_write_time(path, ec).time_since_epoch().count();
-  impl->is_reference = fs::equivalent(path, reference_soundfont_path(), ec);
-  impl->probe_key = fs::absolute(path, ec).string() + "|" + std::to_string(size) + "|" + std::to_string(modified) + "|" +
-                    std::to_string(options.sample_rate);
-  return std::unique_ptr<SoundFontSynth>(new SoundFontSynth(std::move(impl), path));
+  fs::path path = impl->fluid.path;
+  return std::unique_ptr<SoundFontSynth>(new SoundFontSynth(std::move(impl), std::move(path)));
 }
 
 std::vector<BusInfo> SoundFontSynth::bus_layout(const Score& score) const {
@@ -145,43 +90,16 @@ std::vector<BusInfo> SoundFontSynth::bus_layout(const Score& score) const {
 
 Status SoundFontSynth::render(const Score& score, size_t frames, const BusSink& sink, const CancelToken* cancel,
                               const ProgressFn& progress) {
-  fluid_synth_t* syn = impl_->synth.get();
+  fluid_synth_t* syn = impl_->fluid.synth.get();
   const int rate = impl_->sample_rate;
   fluid_synth_system_reset(syn);
 
-  fluid_sfont_t* sfont = fluid_synth_get_sfont_by_id(syn, impl_->sfont_id);
-  // Each part's level against FluidR3's for its preset (synth/level_match.h), in dB. A channel can only be
-  // attenuated: every part sits kMaxLevelMatchDb down and moves from there (the mastering restores the level), so
-  // one part's match never moves another's.
+  // Each part's level against FluidR3's for its preset (synth/level_match.h), then the piece: the style's effects,
+  // each part's level and sends.
   std::vector<double> lift(score.parts.size(), 0.0);
-  for (size_t i = 0; i < score.parts.size(); ++i) {
-    const Part& part = score.parts[i];
-    int bank = part.role == Role::kDrums ? 128 : part.bank;
-    int program = part.program;
-    // Fall back to the SoundFont's first kit or instrument when a preset is missing (small SoundFonts).
-    if (sfont && !fluid_sfont_get_preset(sfont, bank, program)) program = 0;
-    if (sfont && !fluid_sfont_get_preset(sfont, bank, program)) bank = 0;
-    // Selected before the probes: with dynamic sample loading the preset's samples then stay loaded for them.
-    fluid_synth_program_select(syn, part.channel, impl_->sfont_id, bank, program);
-    if (!impl_->is_reference && sfont)
-      lift[i] = level_match_db(sfont, impl_->probe_key, part, score, bank, program, rate, kMaxLevelMatchDb);
-  }
-
-  // The piece: the style's effects, each part's level and sends.
-  fluid_synth_set_reverb_group_roomsize(syn, -1, std::clamp(score.reverb_room, 0.0, 1.0));
-  fluid_synth_set_reverb_group_level(syn, -1, std::clamp(score.reverb_level, 0.0, 1.0));
-  fluid_synth_set_reverb_group_damp(syn, -1, kPieceReverbDamp);
-  fluid_synth_set_reverb_group_width(syn, -1, kPieceReverbWidth);
-  fluid_synth_set_chorus_group_level(syn, -1, std::clamp(score.chorus_level, 0.0, 10.0));
-  for (size_t i = 0; i < score.parts.size(); ++i) {
-    const Part& part = score.parts[i];
-    fluid_synth_set_gen(syn, part.channel, GEN_ATTENUATION, static_cast<float>(10.0 * (kMaxLevelMatchDb - lift[i])));  // centibels
-    fluid_synth_cc(syn, part.channel, 7, part.volume);
-    fluid_synth_cc(syn, part.channel, 10, part.pan);
-    fluid_synth_cc(syn, part.channel, 91, part.reverb);
-    fluid_synth_cc(syn, part.channel, 93, part.chorus);
-    set_high_pass(syn, part.channel, part.low_cut_hz);
-  }
+  for (size_t i = 0; i < score.parts.size(); ++i) lift[i] = select_part(impl_->fluid, score.parts[i].channel, score.parts[i], score);
+  apply_piece_effects(syn, score);
+  for (size_t i = 0; i < score.parts.size(); ++i) apply_part(syn, score.parts[i].channel, score.parts[i], lift[i]);
 
   std::vector<Event> events;
   for (const Part& part : score.parts) {
