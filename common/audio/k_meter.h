@@ -5,6 +5,7 @@
 // Thread: a KMeter belongs to one thread.
 
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "audio/audio_frames.h"
@@ -21,6 +22,9 @@ class KMeter {
   // K-weighted mean square (both channels summed) of every complete 100 ms sub-block so far: momentary loudness
   // is -0.691 + 10 log10 of the mean of four of them.
   const std::vector<double>& sub_block_energies() const { return sub_blocks_; }
+  // Hands over the sub-blocks completed since the last call and forgets them (a meter running for hours keeps
+  // no history; integrated_lufs() then covers only what was not taken).
+  std::vector<double> take_sub_blocks() { return std::exchange(sub_blocks_, {}); }
   // A meter that has measured the whole of `audio`, read in chunks (a failed read shows in audio.status()).
   static KMeter measure(const AudioFrames& audio);
   // The integrated loudness of the whole of `audio`, read in chunks.

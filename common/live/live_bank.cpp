@@ -1,0 +1,60 @@
+#include "live/live_bank.h"
+
+#include <algorithm>
+
+#include "audio/k_meter.h"
+
+namespace bgm {
+
+void play_event(fluid_synth_t* syn, const LiveEvent& e) {
+  switch (e.kind) {
+    case LiveEventKind::kAllOff:
+      fluid_synth_cc(syn, e.channel, kSustainPedal, 0);
+      fluid_synth_all_notes_off(syn, e.channel);
+      break;
+    case LiveEventKind::kNoteOff: fluid_synth_noteoff(syn, e.channel, e.a); break;
+    case LiveEventKind::kControl: fluid_synth_cc(syn, e.channel, e.a, e.b); break;
+    case LiveEventKind::kNoteOn: fluid_synth_noteon(syn, e.channel, e.a, e.b); break;
+  }
+}
+
+LiveBank set_up_bank(FluidInstance& fluid, int bank, const Score& score) {
+  fluid_synth_t* syn = fluid.synth.get();
+  LiveBank out;
+  for (size_t i = 0; i < score.parts.size(); ++i) {
+    const int channel = live_channel(bank, i);
+    if (channel < 0) break;
+    const Part& part = score.parts[i];
+    fluid_synth_set_channel_type(syn, channel, part.role == Role::kDrums ? CHANNEL_TYPE_DRUM : CHANNEL_TYPE_MELODIC);
+    const double lift = select_part(fluid, channel, part, score);
+    apply_part(syn, channel, part, lift);
+    fluid_synth_cc(syn, channel, kExpression, 127);
+    if (part.role == Role::kMelody) out.lead_channels.push_back(channel);
+    if (part.role == Role::kDrums) out.drum_channel = channel;
+  }
+  apply_piece_effects(syn, score);
+  return out;
+}
+
+double opening_lufs(FluidInstance& fluid, const Score& score, int sample_rate, double seconds) {
+  fluid_synth_t* syn = fluid.synth.get();
+  fluid_synth_system_reset(syn);
+  set_up_bank(fluid, 0, score);
+  const std::vector<LiveEvent> events = chapter_events(score, 0, 0, sample_rate);
+  const auto frames = static_cast<int64_t>(seconds * sample_rate);
+  KMeter meter(sample_rate);
+  std::vector<float> l(1024), r(1024);
+  size_t next = 0;
+  for (int64_t pos = 0; pos < frames;) {
+    for (; next < events.size() && events[next].sample <= pos; ++next) play_event(syn, events[next]);
+    int64_t len = std::min<int64_t>(1024, frames - pos);
+    if (next < events.size()) len = std::min(len, std::max<int64_t>(1, events[next].sample - pos));
+    fluid_synth_write_float(syn, static_cast<int>(len), l.data(), 0, 1, r.data(), 0, 1);
+    meter.add(l.data(), r.data(), static_cast<size_t>(len));
+    pos += len;
+  }
+  fluid_synth_system_reset(syn);
+  return meter.integrated_lufs();
+}
+
+}  // namespace bgm

@@ -1,0 +1,29 @@
+#pragma once
+// Setting a bank of eight channels up for a mood (each part's preset, level, pan, sends and high-pass, the kit's
+// channel made a drum channel), and measuring how loud a mood opens on a synthesiser of its own, so the live gain
+// can meet a new mood at the right level the moment it starts.
+// Thread: the thread that owns the FluidInstance.
+
+#include <vector>
+
+#include "compose/score.h"
+#include "live/live_chapter.h"
+#include "synth/fluid_setup.h"
+
+namespace bgm {
+
+struct LiveBank {
+  std::vector<int> lead_channels;  // the melody's channels (they rest under a voice)
+  int drum_channel = -1;           // -1: the mood has no kit
+};
+
+// Plays one event on the synthesiser (kAllOff: the pedal up and every note of the channel released).
+void play_event(fluid_synth_t* synth, const LiveEvent& e);
+
+// Sets `bank`'s channels (0-7 or 8-15) up for the parts of `score`, and the piece's effects.
+LiveBank set_up_bank(FluidInstance& fluid, int bank, const Score& score);
+
+// The integrated loudness (LUFS) of the first `seconds` of `score` played from silence on `fluid` (reset first).
+double opening_lufs(FluidInstance& fluid, const Score& score, int sample_rate, double seconds);
+
+}  // namespace bgm
