@@ -17,6 +17,7 @@
 #include "bgm-controller.h"
 #include "bgm-dock.h"
 #include "guarded-call.h"
+#include "live-source.h"
 #include "websocket-vendor.h"
 
 OBS_DECLARE_MODULE()
@@ -31,6 +32,7 @@ namespace {
 
 QPointer<BgmDock> g_dock; /* cleared by Qt when the main window deletes the dock */
 obs_hotkey_id g_hotkey = OBS_INVALID_HOTKEY_ID;
+obs_hotkey_id g_live_hotkey = OBS_INVALID_HOTKEY_ID;
 
 
 std::string take_string(char *s)
@@ -151,6 +153,13 @@ void on_hotkey(void *, obs_hotkey_id, obs_hotkey_t *, bool pressed)
 			Qt::QueuedConnection);
 }
 
+/* The live music's start/stop (OBS's hotkey thread: the sources take it from any thread). */
+void on_live_hotkey(void *, obs_hotkey_id, obs_hotkey_t *, bool pressed)
+{
+	if (pressed)
+		guarded("the live music's hotkey", [] { live_toggle_all(); });
+}
+
 } // namespace
 
 static bool load_module()
@@ -163,6 +172,7 @@ static bool load_module()
 	BgmController::get().start(config_dir);
 
 	register_analyzer_filter();
+	register_live_source();
 
 	auto *main = static_cast<QMainWindow *>(obs_frontend_get_main_window());
 	if (main) {
@@ -172,6 +182,8 @@ static bool load_module()
 	obs_frontend_add_event_callback(on_frontend_event, nullptr);
 	g_hotkey = obs_hotkey_register_frontend("obs_bgm.score_last_recording", obs_module_text("ObsBgm.Hotkey.ScoreLast"),
 						on_hotkey, nullptr);
+	g_live_hotkey = obs_hotkey_register_frontend("obs_bgm.live_toggle", obs_module_text("ObsBgm.Hotkey.LiveToggle"),
+						     on_live_hotkey, nullptr);
 	blog(LOG_INFO, "[obs-bgm] loaded (version %s)", OBS_BGM_VERSION_TEXT);
 	return true;
 }
@@ -192,6 +204,8 @@ void obs_module_unload(void)
 		obs_frontend_remove_event_callback(on_frontend_event, nullptr);
 		if (g_hotkey != OBS_INVALID_HOTKEY_ID)
 			obs_hotkey_unregister(g_hotkey);
+		if (g_live_hotkey != OBS_INVALID_HOTKEY_ID)
+			obs_hotkey_unregister(g_live_hotkey);
 		BgmController::get().stop();
 	});
 }

@@ -20,6 +20,18 @@ inline constexpr const char *kBackendLocal = "local";
 inline constexpr const char *kBackendCloud = "nemovideo";
 inline constexpr const char *kBackendServer = "server";
 
+/* The live source's settings ("AI Music (live)", id kLiveSourceId) */
+inline constexpr const char *kLiveSourceId = "obs_bgm_live";
+inline constexpr const char *kLivePrompt = "prompt";          /* string: style and mood, e.g. "calm lo-fi" */
+inline constexpr const char *kLiveSceneMoods = "scene_moods"; /* string: lines "Scene name: mood" */
+inline constexpr const char *kLiveMic = "mic";                /* string: the microphone source's name, empty: none */
+inline constexpr const char *kLiveDuckDb = "duck_db";         /* int: dB under the voice */
+inline constexpr const char *kLiveLevel = "level_lufs";       /* int: the music's loudness, LUFS */
+inline constexpr const char *kLivePlayOnLoad = "play_on_load"; /* bool: plays as soon as OBS (or the source) starts */
+inline constexpr const char *kLiveTrackPrefix = "track_";     /* bool track_1 .. track_6: its audio tracks */
+inline constexpr const char *kLiveStartButton = "start";
+inline constexpr const char *kLiveStopButton = "stop";
+
 /* obs-websocket vendor requests (vendor "obs-bgm") */
 inline constexpr const char *kVendorName = "obs-bgm";
 inline constexpr const char *kReqScoreLastRecording = "ScoreLastRecording";
@@ -29,6 +41,11 @@ inline constexpr const char *kReqAddResultToScene = "AddResultToScene";
 inline constexpr const char *kReqListJobs = "ListJobs";
 inline constexpr const char *kReqRefineResult = "RefineResult";   /* {sessionId, message} -> {jobId} */
 inline constexpr const char *kReqExportSession = "ExportSession"; /* {sessionId} -> {jobId} */
+inline constexpr const char *kReqLiveStart = "LiveStart";
+inline constexpr const char *kReqLiveStop = "LiveStop";
+inline constexpr const char *kReqLiveSetMood = "LiveSetMood"; /* {mood} or {prompt} */
+inline constexpr const char *kReqLiveStatus = "LiveStatus";
+inline constexpr const char *kFieldMood = "mood";
 inline constexpr const char *kFieldPrompt = "prompt";
 inline constexpr const char *kFieldStyle = "style";
 inline constexpr const char *kFieldJobId = "jobId";

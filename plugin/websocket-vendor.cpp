@@ -8,6 +8,7 @@
 
 #include "bgm-controller.h"
 #include "guarded-call.h"
+#include "live-source.h"
 #include "media-import.h"
 #include "settings-keys.h"
 
@@ -41,7 +42,8 @@ void fail(obs_data_t *response, const std::string &message)
 void *g_vendor = nullptr;
 const char *const kRequests[] = {keys::kReqScoreLastRecording, keys::kReqGetJob, keys::kReqListResults,
 				 keys::kReqAddResultToScene, keys::kReqListJobs, keys::kReqRefineResult,
-				 keys::kReqExportSession};
+				 keys::kReqExportSession, keys::kReqLiveStart, keys::kReqLiveStop, keys::kReqLiveSetMood,
+				 keys::kReqLiveStatus};
 
 void score_last_recording(obs_data_t *request, obs_data_t *response, void *)
 {
@@ -218,6 +220,65 @@ template<request_cb Body> void guarded_request(obs_data_t *request, obs_data_t *
 		fail(response, "obs-bgm could not answer this request (an internal error; OBS's log has the details).");
 }
 
+/* The live music: start, stop, a mood for every live source, and what they play. */
+void live_start(obs_data_t *, obs_data_t *response, void *)
+{
+	if (live_start_all() == 0) {
+		fail(response, obs_module_text("ObsBgm.Live.NoSource"));
+		return;
+	}
+	obs_data_set_bool(response, "success", true);
+}
+
+void live_stop(obs_data_t *, obs_data_t *response, void *)
+{
+	if (live_stop_all() == 0) {
+		fail(response, obs_module_text("ObsBgm.Live.NoSource"));
+		return;
+	}
+	obs_data_set_bool(response, "success", true);
+}
+
+void live_set_mood(obs_data_t *request, obs_data_t *response, void *)
+{
+	std::string prompt = obs_data_get_string(request, keys::kFieldMood);
+	if (prompt.empty())
+		prompt = obs_data_get_string(request, keys::kFieldPrompt);
+	if (prompt.empty()) {
+		fail(response, "Give the mood, e.g. {\"mood\": \"calm lo-fi\"}.");
+		return;
+	}
+	if (const std::string error = live_set_mood_all(prompt); !error.empty()) {
+		fail(response, error);
+		return;
+	}
+	obs_data_set_bool(response, "success", true);
+}
+
+void live_status(obs_data_t *, obs_data_t *response, void *)
+{
+	obs_data_array_t *list = obs_data_array_create();
+	for (const live_source_status &s : live_status_all()) {
+		obs_data_t *item = obs_data_create();
+		obs_data_set_string(item, "name", s.name.c_str());
+		obs_data_set_bool(item, "playing", s.playing);
+		obs_data_set_bool(item, "ready", s.ready);
+		obs_data_set_string(item, "style", s.style.c_str());
+		obs_data_set_string(item, "mood", s.mood.c_str());
+		obs_data_set_string(item, "key", s.key.c_str());
+		obs_data_set_string(item, keys::kFieldPrompt, s.prompt.c_str());
+		obs_data_set_double(item, "tempoBpm", s.tempo_bpm);
+		obs_data_set_double(item, "seconds", s.seconds);
+		obs_data_set_bool(item, "voice", s.voice);
+		obs_data_set_string(item, "error", s.error.c_str());
+		obs_data_array_push_back(list, item);
+		obs_data_release(item);
+	}
+	obs_data_set_bool(response, "success", true);
+	obs_data_set_array(response, "sources", list);
+	obs_data_array_release(list);
+}
+
 bool register_request(proc_handler_t *ph, void *vendor, const char *type, request_cb fn)
 {
 	request_callback cb = {fn, nullptr};
@@ -256,7 +317,11 @@ bool register_websocket_vendor(void)
 			register_request(ph, vendor, keys::kReqAddResultToScene, guarded_request<add_result_to_scene>) &&
 			register_request(ph, vendor, keys::kReqListJobs, guarded_request<list_jobs>) &&
 			register_request(ph, vendor, keys::kReqRefineResult, guarded_request<refine_result>) &&
-			register_request(ph, vendor, keys::kReqExportSession, guarded_request<export_session>);
+			register_request(ph, vendor, keys::kReqExportSession, guarded_request<export_session>) &&
+			register_request(ph, vendor, keys::kReqLiveStart, guarded_request<live_start>) &&
+			register_request(ph, vendor, keys::kReqLiveStop, guarded_request<live_stop>) &&
+			register_request(ph, vendor, keys::kReqLiveSetMood, guarded_request<live_set_mood>) &&
+			register_request(ph, vendor, keys::kReqLiveStatus, guarded_request<live_status>);
 	blog(ok ? LOG_INFO : LOG_WARNING, "[obs-bgm] obs-websocket vendor requests %s.", ok ? "registered" : "not all registered");
 	return ok;
 }

@@ -16,7 +16,11 @@
 
 #include "analyzer-filter.h"
 #include "bgm-controller.h"
+#include "live-source.h"
 #include "media-import.h"
+#include "settings-keys.h"
+#include "audio/audio_buffer.h"
+#include "audio/k_meter.h"
 #include "support/test_support.h"
 #include "support/libobs_session.h"
 
@@ -216,6 +220,162 @@ TEST_F(LibObs, AddingAResultCreatesAMediaSourceWithTheFile) {
   EXPECT_TRUE(add_analyzer_filter(scene_source, "AI Music Analyzer"));
   EXPECT_EQ(obs_source_filter_count(scene_source), 1u);
   obs_scene_release(scene);
+}
+
+
+// What a track of the recording receives: OBS's mixed audio of one track, with the time of its first frame.
+class TrackCapture {
+ public:
+  explicit TrackCapture(size_t track) : track_(track) { audio_output_connect(obs_get_audio(), track_, nullptr, callback, this); }
+  ~TrackCapture() { audio_output_disconnect(obs_get_audio(), track_, callback, this); }
+  static void callback(void* param, size_t, struct audio_data* data) {
+    auto* self = static_cast<TrackCapture*>(param);
+    std::lock_guard lock(self->m_);
+    if (self->first_ns_ == 0) self->first_ns_ = data->timestamp;
+    self->expected_end_ns_ = data->timestamp + data->frames * 1000000000ULL / 48000;
+    const auto* l = reinterpret_cast<const float*>(data->data[0]);
+    const auto* r = reinterpret_cast<const float*>(data->data[1]);
+    self->audio_.left.insert(self->audio_.left.end(), l, l + data->frames);
+    self->audio_.right.insert(self->audio_.right.end(), r, r + data->frames);
+  }
+  AudioBuffer audio() {
+    std::lock_guard lock(m_);
+    return audio_;
+  }
+  uint64_t first_ns() {
+    std::lock_guard lock(m_);
+    return first_ns_;
+  }
+
+ private:
+  size_t track_;
+  std::mutex m_;
+  AudioBuffer audio_;
+  uint64_t first_ns_ = 0, expected_end_ns_ = 0;
+};
+
+double lufs_of(const AudioBuffer& a, double from_s, double to_s) {
+  KMeter meter(48000);
+  const auto from = static_cast<size_t>(from_s * 48000), to = std::min(a.frames(), static_cast<size_t>(to_s * 48000));
+  if (to <= from) return -HUGE_VAL;
+  meter.add(a.left.data() + from, a.right.data() + from, to - from);
+  return meter.integrated_lufs();
+}
+
+// The 100 ms energy of the second difference (the band above ~6 kHz: hats and cymbals), in dB.
+double high_band_db(const AudioBuffer& a, size_t from) {
+  double e = 0;
+  for (size_t k = from + 2; k < std::min(a.frames(), from + 4800); ++k) {
+    const double d = (a.left[k] - 2 * a.left[k - 1] + a.left[k - 2]) + (a.right[k] - 2 * a.right[k - 1] + a.right[k - 2]);
+    e += d * d;
+  }
+  return 10 * std::log10(e + 1e-20);
+}
+
+TEST_F(LibObs, TheLiveSourcePlaysOnFollowsTheProgramSceneAndStepsBackUnderAnAudibleMic) {
+  namespace keys = obs_bgm_keys;
+  register_live_source();
+  // A "microphone": a tone with a syllable rhythm, on track 2 only; the music on track 1 only.
+  const auto voice = dir_->path() / "voice.wav";
+  ASSERT_EQ(test::run("ffmpeg -v error -y -f lavfi -i \"sine=f=220:d=120\" -af \"tremolo=f=4:d=0.6,volume=-10dB\" -ac 2 " +
+                      quote(voice.string())).exit_code, 0);
+  obs_data_t* mic_settings = obs_data_create();
+  obs_data_set_string(mic_settings, "local_file", voice.string().c_str());
+  obs_data_set_bool(mic_settings, "looping", true);
+  SourcePtr mic(obs_source_create("ffmpeg_source", "Mic", mic_settings, nullptr));
+  obs_data_release(mic_settings);
+  obs_source_set_audio_mixers(mic.get(), 1u << 1);
+
+  obs_data_t* settings = obs_data_create();
+  obs_data_set_string(settings, keys::kLivePrompt, "ambient");
+  obs_data_set_string(settings, keys::kLiveSceneMoods, "Just Chatting: energetic electronic\nBe right back: ambient");
+  obs_data_set_string(settings, keys::kLiveMic, "Mic");
+  obs_data_set_int(settings, keys::kLiveDuckDb, 12);
+  obs_data_set_int(settings, keys::kLiveLevel, -20);
+  obs_data_set_bool(settings, keys::kLivePlayOnLoad, true);
+  for (int t = 1; t <= 6; ++t) obs_data_set_bool(settings, (std::string(keys::kLiveTrackPrefix) + std::to_string(t)).c_str(), t == 1);
+  SourcePtr live(obs_source_create(keys::kLiveSourceId, "AI Music (live)", settings, nullptr));
+  obs_data_release(settings);
+  ASSERT_TRUE(live);
+  EXPECT_EQ(obs_source_get_audio_mixers(live.get()), 1u) << "its tracks are its properties'";
+
+  obs_scene_t* gameplay = obs_scene_create("Gameplay");
+  obs_scene_t* chatting = obs_scene_create("Just Chatting");
+  obs_scene_add(gameplay, live.get());
+  obs_scene_add(chatting, live.get());
+  obs_sceneitem_t* hidden_mic = obs_scene_add(gameplay, mic.get());
+  obs_sceneitem_set_visible(hidden_mic, false);  // present but hidden: it must not duck the music
+  obs_set_output_source(0, obs_scene_get_source(gameplay));
+
+  TrackCapture track1(0);
+  // Until the music is heard (the SoundFont loads on the source's own thread).
+  const auto started = std::chrono::steady_clock::now();
+  while (live_status_all().empty() || !live_status_all().front().ready) {
+    ASSERT_LT(std::chrono::steady_clock::now() - started, 20s) << "the live source never started";
+    std::this_thread::sleep_for(100ms);
+  }
+  auto at_s = [&](uint64_t ns) { return (static_cast<double>(ns) - static_cast<double>(track1.first_ns())) / 1e9; };
+  std::this_thread::sleep_for(12s);
+  const double gameplay_until = at_s(os_gettime_ns());
+  const uint64_t switch_ns = os_gettime_ns();
+  obs_set_output_source(0, obs_scene_get_source(chatting));
+  std::this_thread::sleep_for(12s);
+  const auto chatting_status = live_status_all().front();
+  obs_sceneitem_t* mic_item = obs_scene_add(chatting, mic.get());
+  const double voice_from = at_s(os_gettime_ns());
+  std::this_thread::sleep_for(8s);
+  obs_sceneitem_set_visible(mic_item, false);
+  const double voice_until = at_s(os_gettime_ns());
+  std::this_thread::sleep_for(8s);
+  const double end = at_s(os_gettime_ns());
+  const AudioBuffer a = track1.audio();
+  obs_set_output_source(0, nullptr);
+
+  std::printf("track 1: %.1f s captured over %.1f s; the mood in Just Chatting: %s at %.0f BPM\n", double(a.frames()) / 48000, end,
+              chatting_status.style.c_str(), chatting_status.tempo_bpm);
+  EXPECT_EQ(chatting_status.style, "Electronic / EDM");
+  // Continuous: from the first sound on, never 100 ms of silence, and no click where OBS's buffers join.
+  size_t first = 0;
+  while (first < a.frames() && std::fabs(a.left[first]) < 1e-4f) ++first;
+  ASSERT_LT(first, a.frames());
+  for (size_t i = first + 4800; i + 4800 <= a.frames() - 4800; i += 4800) {
+    double e = 0;
+    for (size_t k = i; k < i + 4800; ++k) e += double(a.left[k]) * a.left[k] + double(a.right[k]) * a.right[k];
+    ASSERT_GT(10 * std::log10(e / 9600 + 1e-20), -70.0) << "silence at " << double(i) / 48000 << " s of track 1";
+  }
+  float sharpest = 0, sharpest_at_join = 0;
+  for (size_t i = first + 1; i < a.frames(); ++i) {
+    const float step = std::max(std::fabs(a.left[i] - a.left[i - 1]), std::fabs(a.right[i] - a.right[i - 1]));
+    (i % 1024 == 0 ? sharpest_at_join : sharpest) = std::max(i % 1024 == 0 ? sharpest_at_join : sharpest, step);
+  }
+  EXPECT_LE(sharpest_at_join, sharpest) << "a click where buffers join";
+
+  // The switch to "Just Chatting" is heard within a bar (plus OBS's own audio buffering).
+  const double bar_s = 240.0 / chatting_status.tempo_bpm;
+  double before = -HUGE_VAL;
+  for (double t = gameplay_until - 8; t < gameplay_until - 0.1; t += 0.1) before = std::max(before, high_band_db(a, static_cast<size_t>(t * 48000)));
+  double heard = -1;
+  for (double t = at_s(switch_ns); t < at_s(switch_ns) + 8; t += 0.05)
+    if (high_band_db(a, static_cast<size_t>(t * 48000)) > before + 10) {
+      heard = t - at_s(switch_ns);
+      break;
+    }
+  std::printf("scene switch heard after %.2f s (a bar of the new mood: %.2f s)\n", heard, bar_s);
+  ASSERT_GE(heard, 0) << "the new scene's mood was not heard";
+  EXPECT_LE(heard, 240.0 / 60.0 + 0.5) << "within a bar of the music that was playing (ambient at >= 60 BPM) and OBS's buffering";
+
+  // The mic: hidden in Gameplay, no step back; visible in Just Chatting, 12 dB back; hidden again, back up.
+  const double open = lufs_of(a, voice_from - 6, voice_from), under = lufs_of(a, voice_from + 2, voice_until),
+               after = lufs_of(a, voice_until + 2, end);
+  const double hidden_before = lufs_of(a, 3, 7), hidden_late = lufs_of(a, 7, gameplay_until);
+  std::printf("Gameplay with the mic hidden %.1f / %.1f LUFS; Just Chatting %.1f, under the voice %.1f, hidden again %.1f\n", hidden_before,
+              hidden_late, open, under, after);
+  EXPECT_NEAR(hidden_late, -20.0, 3.0) << "a hidden mic does not duck the music";
+  EXPECT_LE(under, open - 9.0);
+  EXPECT_GE(under, open - 18.0);
+  EXPECT_NEAR(after, open, 3.0);
+  obs_scene_release(gameplay);
+  obs_scene_release(chatting);
 }
 
 }  // namespace
