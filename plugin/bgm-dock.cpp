@@ -28,6 +28,7 @@
 #include "bgm-controller.h"
 #include "guarded-call.h"
 #include "settings-keys.h"
+#include "live-panel.h"
 #include "media-import.h"
 #include "spec/prompt_parser.h"
 #include "spec/style_catalog.h"
@@ -191,6 +192,7 @@ void BgmDock::build_ui()
 	action_ = new QPushButton;
 	action_->setVisible(false);
 	layout->addWidget(action_);
+	layout->addWidget(new LivePanel); /* the live source's now playing, start/stop and mood, near the top for streamers */
 	connect(action_, &QPushButton::clicked, this, [this] {
 		guarded("the offered action", [this] {
 			if (action_retry_) {

@@ -275,6 +275,7 @@ private:
 			}
 			if (now - last_look > kLookNs) {
 				last_look = now;
+				mic_.watch(mic_name_copy()); /* a microphone added (or renamed) after the settings were made */
 				engine->set_voice(mic_.voice_heard(now));
 			}
 			if (auto ok = engine->render(left.data(), right.data(), kBlockFrames); !ok) {

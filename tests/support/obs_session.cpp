@@ -142,10 +142,16 @@ void ObsSession::write_config() const {
                                     << port_ << "\nAlertsEnabled=false\nAuthRequired=false\nServerPassword=\n";
   std::ofstream(obs / "basic/profiles/Headless/basic.ini")
       << "[General]\nName=Headless\n[Video]\nBaseCX=320\nBaseCY=180\nOutputCX=320\nOutputCY=180\nFPSType=0\nFPSCommon=30\n"
-         "[Audio]\nSampleRate=48000\nChannelSetup=Stereo\n[Output]\nMode=Simple\n[SimpleOutput]\nFilePath="
-      << record_dir_.string()
+         "[Audio]\nSampleRate=48000\nChannelSetup=Stereo\n[Output]\nMode="
+      << (record_tracks_ == 1 ? "Simple" : "Advanced") << "\n[SimpleOutput]\nFilePath=" << record_dir_.string()
       << "\nRecFormat=mkv\nRecQuality=Small\nRecEncoder=x264_lowcpu\nVBitrate=1000\nABitrate=160\nPreset=ultrafast\n"
-         "FileNameWithoutSpace=true\nRecRB=true\nRecRBTime=20\nRecRBSize=512\n";
+         "FileNameWithoutSpace=true\nRecRB=true\nRecRBTime=20\nRecRBSize=512\n"
+         // Several audio tracks need the advanced output (OBS 29's simple output records track 1 only).
+         "[AdvOut]\nRecType=Standard\nRecFilePath="
+      << record_dir_.string() << "\nRecFormat=mkv\nRecEncoder=obs_x264\nRecTracks=" << record_tracks_
+      << "\nTrack1Bitrate=160\nTrack2Bitrate=160\nRecFileNameWithoutSpace=true\n";
+  if (record_tracks_ != 1)
+    std::ofstream(obs / "basic/profiles/Headless/recordEncoder.json") << R"({"preset":"ultrafast","bitrate":1000,"rate_control":"CBR"})";
   // Two scenes, each one solid colour (ABGR): switching between them is a cut and a scene switch.
   auto item = [](const char* name) {
     return std::string("{\"name\":\"") + name +

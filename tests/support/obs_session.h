@@ -24,6 +24,8 @@ class ObsSession {
 
   // The plugin's own config folder (settings.json, results.json), as OBS gives it to the module.
   std::filesystem::path plugin_config_dir() const;
+  // The audio tracks a recording carries (a mask: 1 = track 1, 3 = tracks 1 and 2), before start().
+  void set_record_tracks(int mask) { record_tracks_ = mask; }
   // Writes the plugin's settings.json before start().
   void write_plugin_settings(const std::string& json) const;
 
@@ -38,6 +40,7 @@ class ObsSession {
   void write_config() const;
   std::filesystem::path root_, plugin_dir_, home_, record_dir_;
   int port_ = 0;
+  int record_tracks_ = 1;
   int display_ = 0;
   pid_t xvfb_ = -1, obs_ = -1;
 };
