@@ -258,8 +258,10 @@ private:
 					engine->set_level_lufs(level_lufs_);
 				}
 			}
-			if (!engine || (!playing && fade <= 0)) {
+			/* Nothing to play, or nobody to hear it (in no scene on program): no work; back with a fade. */
+			if (!engine || (!playing && fade <= 0) || !obs_source_active(source_)) {
 				clock_ns = 0;
+				fade = 0;
 				os_sleep_ms(20);
 				continue;
 			}
