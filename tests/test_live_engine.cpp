@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <atomic>
 #include <cstdio>
+#include <thread>
 
 #include "audio/audio_buffer.h"
 #include "audio/k_meter.h"
@@ -185,6 +187,48 @@ TEST(LiveEngine, StepsBackUnderAVoiceAndComesBack) {
   EXPECT_LE(under, open - 10.0) << "steps back by the depth (12 dB) and the lead rests";
   EXPECT_GE(under, open - 18.0);
   EXPECT_NEAR(after, open, 2.5) << "and comes back";
+}
+
+// The source's threads: its audio thread renders while its control thread changes the mood and the voice, and the
+// dock reads the status. Nothing is lost or torn: every change lands, the music never stops.
+TEST(LiveEngine, MoodVoiceAndStatusFromOtherThreadsWhileItPlays) {
+  auto engine = engine_for("lo-fi");
+  ASSERT_TRUE(engine);
+  std::atomic<bool> done{false};
+  std::thread control([&] {
+    const char* moods[] = {"rock", "ambient", "jazz", "energetic electronic"};
+    for (int i = 0; i < 4; ++i) {
+      EXPECT_TRUE(bool(engine->set_mood(mood(moods[i]))));
+      engine->set_voice(i % 2 == 0);
+      std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    }
+    done = true;
+  });
+  std::thread dock([&] {
+    while (!done) {
+      const LiveStatus s = engine->status();
+      EXPECT_FALSE(s.style_id.empty());
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  AudioBuffer a;
+  a.sample_rate = kRate;
+  std::vector<float> l(1024), r(1024);
+  // Keeps playing (a second of music a turn) until the last mood has landed.
+  for (int turn = 0; turn < 200 && (!done || engine->changes().empty() || engine->changes().back().at > static_cast<int64_t>(a.frames())); ++turn) {
+    for (int k = 0; k < 47; ++k) {
+      ASSERT_TRUE(bool(engine->render(l.data(), r.data(), l.size())));
+      a.left.insert(a.left.end(), l.begin(), l.end());
+      a.right.insert(a.right.end(), r.begin(), r.end());
+    }
+  }
+  control.join();
+  dock.join();
+  const auto changes = engine->changes();
+  ASSERT_FALSE(changes.empty());
+  EXPECT_EQ(changes.back().style_id, "electronic") << "the last mood asked is the one that plays";
+  EXPECT_EQ(engine->status().style_id, "electronic");
+  EXPECT_GT(test::momentary_lufs(a).back(), -45.0) << "still playing";
 }
 
 TEST(LiveEngine, TheSameSeedPlaysTheSameMusic) {
