@@ -54,13 +54,6 @@ AudioBuffer play(LiveEngine& engine, double seconds, const std::function<void(do
   return out;
 }
 
-double lufs_between(const AudioBuffer& a, double from_s, double to_s) {
-  KMeter meter(a.sample_rate);
-  const auto from = static_cast<size_t>(from_s * a.sample_rate), to = static_cast<size_t>(to_s * a.sample_rate);
-  meter.add(a.left.data() + from, a.right.data() + from, to - from);
-  return meter.integrated_lufs();
-}
-
 // The sharpest step between neighbouring samples in [from, to).
 float sharpest_step(const AudioBuffer& a, size_t from, size_t to) {
   float most = 0;
@@ -129,7 +122,7 @@ TEST(LiveEngine, PlaysOnWithoutGapsOrClicksAcrossChaptersAndMoodChanges) {
   }
   // The level holds at the bed's -20 LUFS, each 20 s, and no sample reaches -1 dBFS.
   for (double t = 5; t + 20 <= 125; t += 20) {
-    const double l = lufs_between(a, t, t + 20);
+    const double l = test::lufs_between(a, t, t + 20);
     std::printf("  %5.1f-%5.1f s: %.1f LUFS\n", t, t + 20, l);
     EXPECT_NEAR(l, -20.0, 3.0) << "at " << t << " s";
   }
@@ -154,20 +147,12 @@ TEST(LiveEngine, AMoodChangeIsHeardAtTheNextBarLine) {
   const LiveChange& c = changes.front();
   EXPECT_GE(c.at, c.asked);
   EXPECT_LE(static_cast<double>(c.at - c.asked), c.bar_samples + 1) << "the move waits at most a bar";
-  // Heard: the 100 ms energy above 6 kHz (first differences) jumps 10 dB over its level before the ask.
-  auto band = [&](size_t from) {
-    double e = 0;
-    for (size_t k = from + 2; k < from + kRate / 10; ++k) {
-      const double d = (a.left[k] - 2 * a.left[k - 1] + a.left[k - 2]) + (a.right[k] - 2 * a.right[k - 1] + a.right[k - 2]);
-      e += d * d;
-    }
-    return 10 * std::log10(e + 1e-20);
-  };
+  // Heard: the 100 ms energy above 6 kHz (second differences) jumps 10 dB over its level before the ask.
   double before = -HUGE_VAL;
-  for (double t = 10; t < ask_s - 0.1; t += 0.1) before = std::max(before, band(static_cast<size_t>(t * kRate)));
+  for (double t = 10; t < ask_s - 0.1; t += 0.1) before = std::max(before, test::high_band_db(a, t, t + 0.1));
   double heard = -1;
   for (double t = ask_s; t < 30 - 0.1; t += 0.05)
-    if (band(static_cast<size_t>(t * kRate)) > before + 10) {
+    if (test::high_band_db(a, t, t + 0.1) > before + 10) {
       heard = t;
       break;
     }
@@ -182,7 +167,7 @@ TEST(LiveEngine, StepsBackUnderAVoiceAndComesBack) {
   auto engine = engine_for("calm lo-fi");
   ASSERT_TRUE(engine);
   const AudioBuffer a = play(*engine, 34, [&](double t) { engine->set_voice(t >= 14 && t < 24); });
-  const double open = lufs_between(a, 6, 14), under = lufs_between(a, 16, 24), after = lufs_between(a, 27, 34);
+  const double open = test::lufs_between(a, 6, 14), under = test::lufs_between(a, 16, 24), after = test::lufs_between(a, 27, 34);
   std::printf("before %.1f, under the voice %.1f, after %.1f LUFS\n", open, under, after);
   EXPECT_LE(under, open - 10.0) << "steps back by the depth (12 dB) and the lead rests";
   EXPECT_GE(under, open - 18.0);

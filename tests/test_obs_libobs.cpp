@@ -20,7 +20,7 @@
 #include "media-import.h"
 #include "settings-keys.h"
 #include "audio/audio_buffer.h"
-#include "audio/k_meter.h"
+#include "support/audio_measures.h"
 #include "support/test_support.h"
 #include "support/libobs_session.h"
 
@@ -254,24 +254,6 @@ class TrackCapture {
   uint64_t first_ns_ = 0, expected_end_ns_ = 0;
 };
 
-double lufs_of(const AudioBuffer& a, double from_s, double to_s) {
-  KMeter meter(48000);
-  const auto from = static_cast<size_t>(from_s * 48000), to = std::min(a.frames(), static_cast<size_t>(to_s * 48000));
-  if (to <= from) return -HUGE_VAL;
-  meter.add(a.left.data() + from, a.right.data() + from, to - from);
-  return meter.integrated_lufs();
-}
-
-// The 100 ms energy of the second difference (the band above ~6 kHz: hats and cymbals), in dB.
-double high_band_db(const AudioBuffer& a, size_t from) {
-  double e = 0;
-  for (size_t k = from + 2; k < std::min(a.frames(), from + 4800); ++k) {
-    const double d = (a.left[k] - 2 * a.left[k - 1] + a.left[k - 2]) + (a.right[k] - 2 * a.right[k - 1] + a.right[k - 2]);
-    e += d * d;
-  }
-  return 10 * std::log10(e + 1e-20);
-}
-
 TEST_F(LibObs, TheLiveSourcePlaysOnFollowsTheProgramSceneAndStepsBackUnderAnAudibleMic) {
   namespace keys = obs_bgm_keys;
   register_live_source();
@@ -353,10 +335,10 @@ TEST_F(LibObs, TheLiveSourcePlaysOnFollowsTheProgramSceneAndStepsBackUnderAnAudi
   // The switch to "Just Chatting" is heard within a bar (plus OBS's own audio buffering).
   const double bar_s = 240.0 / chatting_status.tempo_bpm;
   double before = -HUGE_VAL;
-  for (double t = gameplay_until - 8; t < gameplay_until - 0.1; t += 0.1) before = std::max(before, high_band_db(a, static_cast<size_t>(t * 48000)));
+  for (double t = gameplay_until - 8; t < gameplay_until - 0.1; t += 0.1) before = std::max(before, test::high_band_db(a, t, t + 0.1));
   double heard = -1;
   for (double t = at_s(switch_ns); t < at_s(switch_ns) + 8; t += 0.05)
-    if (high_band_db(a, static_cast<size_t>(t * 48000)) > before + 10) {
+    if (test::high_band_db(a, t, t + 0.1) > before + 10) {
       heard = t - at_s(switch_ns);
       break;
     }
@@ -365,9 +347,9 @@ TEST_F(LibObs, TheLiveSourcePlaysOnFollowsTheProgramSceneAndStepsBackUnderAnAudi
   EXPECT_LE(heard, 240.0 / 60.0 + 0.5) << "within a bar of the music that was playing (ambient at >= 60 BPM) and OBS's buffering";
 
   // The mic: hidden in Gameplay, no step back; visible in Just Chatting, 12 dB back; hidden again, back up.
-  const double open = lufs_of(a, voice_from - 6, voice_from), under = lufs_of(a, voice_from + 2, voice_until),
-               after = lufs_of(a, voice_until + 2, end);
-  const double hidden_before = lufs_of(a, 3, 7), hidden_late = lufs_of(a, 7, gameplay_until);
+  const double open = test::lufs_between(a, voice_from - 6, voice_from), under = test::lufs_between(a, voice_from + 2, voice_until),
+               after = test::lufs_between(a, voice_until + 2, end);
+  const double hidden_before = test::lufs_between(a, 3, 7), hidden_late = test::lufs_between(a, 7, gameplay_until);
   std::printf("Gameplay with the mic hidden %.1f / %.1f LUFS; Just Chatting %.1f, under the voice %.1f, hidden again %.1f\n", hidden_before,
               hidden_late, open, under, after);
   EXPECT_NEAR(hidden_late, -20.0, 3.0) << "a hidden mic does not duck the music";

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "audio/k_meter.h"
+#include "support/audio_measures.h"
 #include "support/obs_session.h"
 #include "support/obs_websocket.h"
 #include "support/test_support.h"
@@ -29,25 +29,6 @@ AudioBuffer track_of(const std::filesystem::path& recording, int track, const st
                            " -ar 48000 -ac 2 " + quote(wav.string()));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return test::decode(wav);
-}
-
-double lufs_of(const AudioBuffer& a, double from_s, double to_s) {
-  KMeter meter(a.sample_rate);
-  const auto from = static_cast<size_t>(from_s * a.sample_rate), to = std::min(a.frames(), static_cast<size_t>(to_s * a.sample_rate));
-  if (to <= from) return -HUGE_VAL;
-  meter.add(a.left.data() + from, a.right.data() + from, to - from);
-  return meter.integrated_lufs();
-}
-
-// Energy of the second difference (the band above ~6 kHz: hats, cymbals) over [from_s, to_s), dB per second.
-double high_band_db(const AudioBuffer& a, double from_s, double to_s) {
-  double e = 0;
-  const auto from = static_cast<size_t>(from_s * a.sample_rate) + 2, to = std::min(a.frames(), static_cast<size_t>(to_s * a.sample_rate));
-  for (size_t k = from; k < to; ++k) {
-    const double d = (a.left[k] - 2 * a.left[k - 1] + a.left[k - 2]) + (a.right[k] - 2 * a.right[k - 1] + a.right[k - 2]);
-    e += d * d;
-  }
-  return 10 * std::log10(e / (to_s - from_s) + 1e-20);
 }
 
 TEST(ObsEndToEnd, LiveMusicFollowsTheScenesDucksUnderTheVoiceAndStaysOffTheVodTrack) {
@@ -107,17 +88,17 @@ TEST(ObsEndToEnd, LiveMusicFollowsTheScenesDucksUnderTheVoiceAndStaysOffTheVodTr
   const AudioBuffer music = track_of(recording, 1, dir.path()), vod = track_of(recording, 2, dir.path());
   const double bpm = status["sources"][0].value("tempoBpm", 120.0);
   std::printf("track 1: ambient %.1f LUFS, electronic %.1f, under the voice %.1f, after %.1f; track 2: before the voice %.1f, voice %.1f\n",
-              lufs_of(music, 3, 13), lufs_of(music, 16, 22), lufs_of(music, 24, 30), lufs_of(music, 32, 37), lufs_of(vod, 3, 21),
-              lufs_of(vod, 24, 30));
+              test::lufs_between(music, 3, 13), test::lufs_between(music, 16, 22), test::lufs_between(music, 24, 30), test::lufs_between(music, 32, 37), test::lufs_between(vod, 3, 21),
+              test::lufs_between(vod, 24, 30));
   // Track 2 (the VOD): the voice and nothing else.
-  EXPECT_LT(lufs_of(vod, 3, 21), -60.0) << "no music on the VOD track";
-  EXPECT_GT(lufs_of(vod, 24, 30), -35.0) << "the voice is there";
+  EXPECT_LT(test::lufs_between(vod, 3, 21), -60.0) << "no music on the VOD track";
+  EXPECT_GT(test::lufs_between(vod, 24, 30), -35.0) << "the voice is there";
   // Track 1: the bed's level, then the new scene's mood within a bar (and OBS's buffering) of the switch.
-  EXPECT_NEAR(lufs_of(music, 3, 13), -20.0, 3.0);
-  const double ambient_high = high_band_db(music, 6, 13.5);
+  EXPECT_NEAR(test::lufs_between(music, 3, 13), -20.0, 3.0);
+  const double ambient_high = test::high_band_db(music, 6, 13.5);
   double heard = -1;
   for (double t = 14; t < 20; t += 0.1)
-    if (high_band_db(music, t, t + 0.1) > ambient_high + 10) {
+    if (test::high_band_db(music, t, t + 0.1) > ambient_high + 10) {
       heard = t - 14;
       break;
     }
@@ -125,7 +106,7 @@ TEST(ObsEndToEnd, LiveMusicFollowsTheScenesDucksUnderTheVoiceAndStaysOffTheVodTr
   ASSERT_GE(heard, 0) << "the music did not change after the switch";
   EXPECT_LE(heard, 4.5) << "within a bar of the ambient music (at least 60 BPM) and OBS's buffering";
   // Under the voice: the kit's band (the voice has none) drops by about the depth, and comes back after.
-  const double before = high_band_db(music, 16, 22), under = high_band_db(music, 24, 30), after = high_band_db(music, 32, 37);
+  const double before = test::high_band_db(music, 16, 22), under = test::high_band_db(music, 24, 30), after = test::high_band_db(music, 32, 37);
   std::printf("electronic's high band: %.1f dB, under the voice %.1f, after %.1f\n", before, under, after);
   EXPECT_LE(under, before - 9.0);
   EXPECT_NEAR(after, before, 4.0);

@@ -21,12 +21,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
 struct Phase {
   double frame_ms = 0;
   double cpu_percent = 0;
@@ -36,12 +30,12 @@ struct Phase {
 Phase measure(double seconds) {
   std::this_thread::sleep_for(1s);  // settle
   const unsigned lagged0 = obs_get_lagged_frames();
-  const double c0 = cpu_seconds();
+  const double c0 = bgm::test::process_cpu_seconds();
   const auto t0 = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   Phase p;
-  p.cpu_percent = 100.0 * (cpu_seconds() - c0) / wall;
+  p.cpu_percent = 100.0 * (bgm::test::process_cpu_seconds() - c0) / wall;
   p.frame_ms = static_cast<double>(obs_get_average_frame_time_ns()) / 1e6;
   p.lagged = obs_get_lagged_frames() - lagged0;
   return p;

@@ -36,12 +36,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
 double rss_mb() {
   std::ifstream statm("/proc/self/statm");
   long pages = 0, resident = 0;
@@ -104,10 +98,10 @@ int run_obs(double minutes) {
   std::vector<std::pair<size_t, size_t>> on_spans;  // captured frames of the phases with the source
   for (double done = 0; done + 2 * phase_s <= minutes * 60.0 + 1; done += 2 * phase_s, ++rounds) {
     std::this_thread::sleep_for(2s);
-    double c0 = cpu_seconds();
+    double c0 = bgm::test::process_cpu_seconds();
     auto t0 = std::chrono::steady_clock::now();
     std::this_thread::sleep_for(std::chrono::duration<double>(phase_s - 2));
-    const double off = 100.0 * (cpu_seconds() - c0) / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double off = 100.0 * (bgm::test::process_cpu_seconds() - c0) / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     obs_sceneitem_t* item = obs_scene_add(scene, live);
     std::this_thread::sleep_for(3s);  // in, past its fade
     g_counting = true;
@@ -116,10 +110,10 @@ int run_obs(double minutes) {
       std::lock_guard lock(capture.m);
       from = capture.left.size();
     }
-    c0 = cpu_seconds();
+    c0 = bgm::test::process_cpu_seconds();
     t0 = std::chrono::steady_clock::now();
     std::this_thread::sleep_for(std::chrono::duration<double>(phase_s - 3));
-    const double on = 100.0 * (cpu_seconds() - c0) / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double on = 100.0 * (bgm::test::process_cpu_seconds() - c0) / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     g_counting = false;
     {
       std::lock_guard lock(capture.m);
@@ -178,7 +172,7 @@ int run_offline(double hours) {
   size_t silences = 0, clicks = 0, lines_checked = 0, mood = 0;
   std::vector<int64_t> pending;  // lines waiting for their 10 ms after
   int64_t next_move = 120LL * rate, next_report = 0;
-  const double c0 = cpu_seconds();
+  const double c0 = bgm::test::process_cpu_seconds();
   const auto t0 = std::chrono::steady_clock::now();
   std::printf("obs-bgm live engine over %.1f hours of music (FluidR3, 48 kHz, a new mood every 2 minutes)\n\n%10s %12s %10s\n", hours,
               "music", "x real time", "RSS MB");
@@ -231,7 +225,7 @@ int run_offline(double hours) {
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("\n%.1f hours of music in %.0f s (x%.1f real time, %.1f%% of one core for real-time playback); RSS %.1f MB at the end\n",
-              hours, wall, hours * 3600.0 / wall, 100.0 * (cpu_seconds() - c0) / (hours * 3600.0), rss_mb());
+              hours, wall, hours * 3600.0 / wall, 100.0 * (bgm::test::process_cpu_seconds() - c0) / (hours * 3600.0), rss_mb());
   std::printf("continuity: %zu silent 100 ms windows; %zu chapter and mood lines looked at, %zu with a step 1.5x sharper than the 2 s "
               "before them (a click would be far sharper)\n",
               silences, lines_checked, clicks);

@@ -188,4 +188,24 @@ std::vector<double> sound_features(const AudioBuffer& audio) {
   return f;
 }
 
+double lufs_between(const AudioBuffer& audio, double from_s, double to_s) {
+  KMeter meter(audio.sample_rate);
+  const auto from = static_cast<size_t>(std::max(0.0, from_s) * audio.sample_rate);
+  const auto to = std::min(audio.frames(), static_cast<size_t>(std::max(0.0, to_s) * audio.sample_rate));
+  if (to <= from) return -HUGE_VAL;
+  meter.add(audio.left.data() + from, audio.right.data() + from, to - from);
+  return meter.integrated_lufs();
+}
+
+double high_band_db(const AudioBuffer& audio, double from_s, double to_s) {
+  const auto from = static_cast<size_t>(std::max(0.0, from_s) * audio.sample_rate) + 2;
+  const auto to = std::min(audio.frames(), static_cast<size_t>(std::max(0.0, to_s) * audio.sample_rate));
+  double e = 0;
+  for (size_t k = from; k < to; ++k) {
+    const double d = (audio.left[k] - 2 * audio.left[k - 1] + audio.left[k - 2]) + (audio.right[k] - 2 * audio.right[k - 1] + audio.right[k - 2]);
+    e += d * d;
+  }
+  return 10 * std::log10(e / std::max(to_s - from_s, 1e-3) + 1e-20);
+}
+
 }  // namespace bgm::test

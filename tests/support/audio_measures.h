@@ -32,4 +32,10 @@ std::vector<double> sound_features(const AudioBuffer& audio);
 // Integrated loudness of a stem (LUFS, ungated energy over the windows where it plays, as part_against_rest_db).
 double playing_loudness(const AudioBuffer& part);
 
+// Integrated loudness (BS.1770, gated) of [from_s, to_s) of `audio`, LUFS; -inf when empty or silent.
+double lufs_between(const AudioBuffer& audio, double from_s, double to_s);
+// The energy of the second difference over [from_s, to_s), in dB per second: the band above ~6 kHz, where a kit's
+// hats and cymbals are and a voice or a pad has next to nothing. Where a kit comes in or steps back shows here.
+double high_band_db(const AudioBuffer& audio, double from_s, double to_s);
+
 }  // namespace bgm::test

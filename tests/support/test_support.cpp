@@ -1,5 +1,7 @@
 #include "support/test_support.h"
 
+#include <sys/resource.h>
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -94,6 +96,12 @@ double rms_db(const AudioBuffer& a, size_t from, size_t count) {
   for (size_t i = from; i < std::min(a.frames(), from + count); ++i, ++n) sum += a.left[i] * a.left[i] + a.right[i] * a.right[i];
   if (n == 0 || sum == 0) return -200;
   return 10 * std::log10(sum / (2.0 * static_cast<double>(n)));
+}
+
+double process_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 }  // namespace bgm::test

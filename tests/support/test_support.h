@@ -62,5 +62,7 @@ class SmallDisk {
   bool mounted_ = false;
 };
 std::string read_file(const std::filesystem::path& file);
+// The CPU time this process has used so far (user + system), in seconds: for benchmarks.
+double process_cpu_seconds();
 
 }  // namespace bgm::test
