@@ -83,6 +83,18 @@ TEST(ObsEndToEnd, LiveMusicFollowsTheScenesDucksUnderTheVoiceAndStaysOffTheVodTr
   // The dock with the live music playing (the README's picture).
   std::this_thread::sleep_for(1s);
   EXPECT_TRUE(obs.screenshot(OBS_BGM_LIVE_SCREENSHOT_PATH));
+
+  // Driven from obs-websocket, as a Stream Deck button would: a mood by hand, stop, start.
+  auto live_now = [&] { return ws.vendor("obs-bgm", "LiveStatus", {{"all", true}})["sources"][0]; };
+  const auto set = ws.vendor("obs-bgm", "LiveSetMood", {{"mood", "smooth jazz"}});
+  ASSERT_TRUE(set.value("success", false)) << set.dump();
+  for (int i = 0; i < 100 && live_now().value("style", "") != "Jazz"; ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(live_now().value("style", ""), "Jazz");
+  EXPECT_FALSE(ws.vendor("obs-bgm", "LiveSetMood", {{"all", true}}).value("success", true)) << "no mood given";
+  ASSERT_TRUE(ws.vendor("obs-bgm", "LiveStop", {{"all", true}}).value("success", false));
+  EXPECT_FALSE(live_now().value("playing", true));
+  ASSERT_TRUE(ws.vendor("obs-bgm", "LiveStart", {{"all", true}}).value("success", false));
+  EXPECT_TRUE(live_now().value("playing", false));
   EXPECT_EQ(obs.stop(), 0);
 
   const AudioBuffer music = track_of(recording, 1, dir.path()), vod = track_of(recording, 2, dir.path());
