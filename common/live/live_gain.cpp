@@ -6,6 +6,7 @@
 namespace bgm {
 namespace {
 
+constexpr double kHighPassHz = 40.0;
 constexpr size_t kWindowBlocks = 80;     // 8 s of 100 ms blocks
 constexpr double kMostDbPerBlock = 0.1;  // 1 dB a second
 constexpr double kGateBelowDb = 30;      // quieter than this under the level: a rest, not a reason to lift
@@ -18,7 +19,33 @@ double db_to_gain(double db) { return std::pow(10.0, db / 20.0); }
 }  // namespace
 
 LiveGain::LiveGain(int sample_rate, double level_lufs, double duck_db)
-    : sample_rate_(sample_rate), level_lufs_(level_lufs), duck_db_(duck_db), meter_(sample_rate), limiter_(sample_rate) {}
+    : sample_rate_(sample_rate), level_lufs_(level_lufs), duck_db_(duck_db), meter_(sample_rate), limiter_(sample_rate) {
+  // Second-order Butterworth high-pass (RBJ), 40 Hz.
+  const double w = 2 * M_PI * kHighPassHz / sample_rate, c = std::cos(w), alpha = std::sin(w) / std::sqrt(2.0);
+  const double a0 = 1 + alpha;
+  hp_[0] = (1 + c) / 2 / a0;
+  hp_[1] = -(1 + c) / a0;
+  hp_[2] = (1 + c) / 2 / a0;
+  hp_[3] = -2 * c / a0;
+  hp_[4] = (1 - alpha) / a0;
+}
+
+void LiveGain::high_pass(float* left, float* right, size_t count) {
+  float* channels[2] = {left, right};
+  for (int ch = 0; ch < 2; ++ch) {
+    double z1 = hp_state_[2 * ch], z2 = hp_state_[2 * ch + 1];
+    float* x = channels[ch];
+    for (size_t i = 0; i < count; ++i) {
+      const double in = x[i];
+      const double out = hp_[0] * in + z1;
+      z1 = hp_[1] * in - hp_[3] * out + z2;
+      z2 = hp_[2] * in - hp_[4] * out;
+      x[i] = static_cast<float>(out);
+    }
+    hp_state_[2 * ch] = z1;
+    hp_state_[2 * ch + 1] = z2;
+  }
+}
 
 void LiveGain::start_at(double lufs) {
   if (std::isfinite(lufs)) gain_db_ = target_db_ = std::clamp(level_lufs_ - lufs, -24.0, 36.0);
@@ -32,6 +59,7 @@ void LiveGain::meet(double lufs) {
 }
 
 void LiveGain::process(float* left, float* right, size_t count, bool speaking) {
+  high_pass(left, right, count);
   meter_.add(left, right, count);
   // Under a voice the lead rests and the level is held: the gain does not climb back what the ducking took.
   std::vector<double> blocks = meter_.take_sub_blocks();

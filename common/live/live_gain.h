@@ -1,5 +1,7 @@
 #pragma once
-// The live stream's level: a slow automatic gain that holds the music at the asked loudness (measured K-weighted
+// The live stream's level: a high-pass at 40 Hz on the whole mix (the SoundFonts' sub-bass rumble; the offline
+// render cuts each part under its range instead, which costs the live synthesiser a quarter of its time), a slow
+// automatic gain that holds the music at the asked loudness (measured K-weighted
 // over the last 8 s, moving at most 1 dB a second, so a chapter's swell is kept and a new mood arrives at the same
 // level), the step back under a voice (down by the ducking depth in about 150 ms, back in about 800 ms), and a
 // look-ahead limiter under -1.5 dBFS. Memory stays the same however long it runs.
@@ -32,7 +34,11 @@ class LiveGain {
   size_t latency() const { return limiter_.latency(); }
 
  private:
+  void high_pass(float* left, float* right, size_t count);
+
   int sample_rate_;
+  double hp_[5] = {};            // b0, b1, b2, a1, a2
+  double hp_state_[4] = {};      // per channel: z1, z2
   double level_lufs_, duck_db_;
   KMeter meter_;
   std::deque<double> recent_;  // the last 8 s of 100 ms K-weighted energies, before the gain

@@ -59,7 +59,7 @@ Result<FluidInstance> open_fluid(const FluidOpenOptions& options) {
   fluid.synth.reset(new_fluid_synth(s));
   if (!fluid.synth) return make_error(ErrorCode::kSynth, "FluidSynth could not start a synthesiser.");
   // The custom filter as each part's high-pass (its cutoff set per channel), at the level the notes had without it.
-  fluid_synth_set_custom_filter(fluid.synth.get(), FLUID_IIR_HIGHPASS, FLUID_IIR_NO_GAIN_AMP);
+  if (options.part_high_pass) fluid_synth_set_custom_filter(fluid.synth.get(), FLUID_IIR_HIGHPASS, FLUID_IIR_NO_GAIN_AMP);
   fluid.sfont_id = fluid_synth_sfload(fluid.synth.get(), path.c_str(), 1);
   if (fluid.sfont_id == FLUID_FAILED) {
     return make_error(ErrorCode::kSynth, "FluidSynth could not load the SoundFont " + path.string() +

@@ -24,6 +24,9 @@ struct FluidOpenOptions {
   int cpu_cores = 1;
   int audio_groups = 1;    // stereo outputs
   int effects_groups = 1;  // reverb and chorus units
+  // Each part's own high-pass (FluidSynth's custom filter: a second IIR on every voice, about a quarter of the
+  // synthesiser's time). Off, apply_part's low cut does nothing.
+  bool part_high_pass = true;
 };
 
 struct FluidInstance {

@@ -4,8 +4,8 @@
 //       the process's CPU (per cent of one core) per phase, the difference, and what went wrong with the audio on
 //       the way: OBS's own audio-buffering increases and timestamp warnings in the log, and 100 ms of silence or a
 //       sharper step at a buffer join than anywhere else in the mixed track.
-//   obs_bgm_bench_live offline [HOURS]  the same engine rendered as fast as it goes for HOURS of music (default 3),
-//       moving to another mood every 2 minutes: the speed against real time, the resident memory every 20 minutes of
+//   obs_bgm_bench_live offline [HOURS [MOOD]]  the same engine rendered as fast as it goes for HOURS of music (default 3),
+//       moving to another mood every 2 minutes (or MOOD alone): the speed against real time, the resident memory every 20 minutes of
 //       music, and continuity (silent gaps, clicks at chapter and mood lines) across the whole run.
 #include <obs.h>
 #include <sys/resource.h>
@@ -151,11 +151,11 @@ int run_obs(double minutes) {
   return 0;
 }
 
-int run_offline(double hours) {
+int run_offline(double hours, const char* only) {
   static const char* kMoods[] = {"energetic electronic", "calm lo-fi", "ambient", "rock", "gentle piano", "jazz", "epic cinematic", "upbeat pop"};
   bgm::LiveOptions options;
   options.seed = 3;
-  auto created = bgm::LiveEngine::create(options, bgm::SpecRequest{.prompt = kMoods[0]});
+  auto created = bgm::LiveEngine::create(options, bgm::SpecRequest{.prompt = only ? only : kMoods[0]});
   if (!created) {
     std::fprintf(stderr, "bench_live: %s\n", created.error().message.c_str());
     return 1;
@@ -180,7 +180,7 @@ int run_offline(double hours) {
   double window_energy = 0;
   size_t window_fill = 0;
   while (done < total) {
-    if (done >= next_move) {
+    if (!only && done >= next_move) {
       (void)engine.set_mood(bgm::SpecRequest{.prompt = kMoods[++mood % std::size(kMoods)]});
       next_move += 120LL * rate;
     }
@@ -247,7 +247,7 @@ int run_offline(double hours) {
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "offline";
   if (mode == "obs") return run_obs(argc > 2 ? std::atof(argv[2]) : 4.0);
-  if (mode == "offline") return run_offline(argc > 2 ? std::atof(argv[2]) : 3.0);
-  std::fprintf(stderr, "usage: obs_bgm_bench_live obs [MINUTES] | offline [HOURS]\n");
+  if (mode == "offline") return run_offline(argc > 2 ? std::atof(argv[2]) : 3.0, argc > 3 ? argv[3] : nullptr);
+  std::fprintf(stderr, "usage: obs_bgm_bench_live obs [MINUTES] | offline [HOURS [MOOD]]\n");
   return 2;
 }
