@@ -95,6 +95,20 @@ TEST(ObsEndToEnd, LiveMusicFollowsTheScenesDucksUnderTheVoiceAndStaysOffTheVodTr
   EXPECT_FALSE(live_now().value("playing", true));
   ASSERT_TRUE(ws.vendor("obs-bgm", "LiveStart", {{"all", true}}).value("success", false));
   EXPECT_TRUE(live_now().value("playing", false));
+  // The hotkey (Settings > Hotkeys: "AI Music (live): start/stop") toggles it.
+  ASSERT_TRUE(ok(ws.request("TriggerHotkeyByName", {{"hotkeyName", "obs_bgm.live_toggle"}})));
+  EXPECT_FALSE(live_now().value("playing", true)) << "the hotkey stops it";
+  ASSERT_TRUE(ok(ws.request("TriggerHotkeyByName", {{"hotkeyName", "obs_bgm.live_toggle"}})));
+  EXPECT_TRUE(live_now().value("playing", false)) << "and starts it again";
+  // Studio mode: the music follows the program, when the transition goes (not the preview).
+  ASSERT_TRUE(ok(ws.request("SetStudioModeEnabled", {{"studioModeEnabled", true}})));
+  std::this_thread::sleep_for(500ms);
+  ASSERT_TRUE(ok(ws.request("SetCurrentPreviewScene", {{"sceneName", "Main"}})));
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(live_now().value("style", ""), "Jazz") << "a scene in the preview changes nothing";
+  ASSERT_TRUE(ok(ws.request("TriggerStudioModeTransition")));
+  for (int i = 0; i < 100 && live_now().value("style", "") != "Ambient"; ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(live_now().value("style", ""), "Ambient") << "Main's music (the source's prompt) after the transition";
   EXPECT_EQ(obs.stop(), 0);
 
   const AudioBuffer music = track_of(recording, 1, dir.path()), vod = track_of(recording, 2, dir.path());
