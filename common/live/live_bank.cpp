@@ -32,7 +32,6 @@ LiveBank set_up_bank(FluidInstance& fluid, int bank, const Score& score) {
     if (part.role == Role::kMelody) out.lead_channels.push_back(channel);
     if (part.role == Role::kDrums) out.drum_channel = channel;
   }
-  apply_piece_effects(syn, score);
   return out;
 }
 
@@ -40,6 +39,7 @@ double opening_lufs(FluidInstance& fluid, const Score& score, int sample_rate, d
   fluid_synth_t* syn = fluid.synth.get();
   fluid_synth_system_reset(syn);
   set_up_bank(fluid, 0, score);
+  apply_piece_effects(syn, score);
   const std::vector<LiveEvent> events = chapter_events(score, 0, 0, sample_rate);
   const auto frames = static_cast<int64_t>(seconds * sample_rate);
   KMeter meter(sample_rate);

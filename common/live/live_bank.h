@@ -20,7 +20,9 @@ struct LiveBank {
 // Plays one event on the synthesiser (kAllOff: the pedal up and every note of the channel released).
 void play_event(fluid_synth_t* synth, const LiveEvent& e);
 
-// Sets `bank`'s channels (0-7 or 8-15) up for the parts of `score`, and the piece's effects.
+// Sets `bank`'s channels (0-7 or 8-15) up for the parts of `score` (the piece's effects are the caller's, when the
+// mood starts). Selecting a preset loads its samples (SF3: decodes them), which can take longer than a block of
+// audio: the live engine does it ahead, on the thread that asks for the mood (FluidSynth's API is thread-safe).
 LiveBank set_up_bank(FluidInstance& fluid, int bank, const Score& score);
 
 // The integrated loudness (LUFS) of the first `seconds` of `score` played from silence on `fluid` (reset first).

@@ -47,7 +47,9 @@ struct LiveEngine::Impl {
   mutable std::mutex mutex;
   struct Pending {
     MusicSpec spec;
-    double lufs = 0;  // its opening's loudness
+    double lufs = 0;    // its opening's loudness
+    int bank = -1;      // the bank set up for it ahead (its presets selected, their samples loaded)
+    LiveBank setup;
   };
   std::optional<Pending> pending;
   // A second synthesiser on the same SoundFont that plays a mood's opening ahead to measure it (set_mood's thread).
@@ -58,6 +60,7 @@ struct LiveEngine::Impl {
   std::vector<int64_t> starts;
   std::atomic<bool> speaking{false};
   std::atomic<double> duck_db{12.0}, level_lufs{-20.0};
+  std::atomic<int> next_bank{1};  // the bank the next mood will play on (published by the render thread)
 
   // The render thread's.
   FluidInstance fluid;
@@ -84,8 +87,8 @@ struct LiveEngine::Impl {
     return build_music_spec(r, StyleCatalog::builtin());
   }
 
-  // How loud `spec` opens, played ahead on the probe synthesiser. Errors: the SoundFont's, the composer's.
-  Result<double> measure(const MusicSpec& spec) {
+  // How loud `score` (a mood's first chapter) opens, played ahead on the probe synthesiser. Errors: the SoundFont's.
+  Result<double> measure(const Score& score) {
     std::lock_guard lock(probe_mutex);
     if (!probe) {
       FluidOpenOptions open;
@@ -96,9 +99,7 @@ struct LiveEngine::Impl {
       if (!opened) return opened.error();
       probe = std::move(*opened);
     }
-    auto score = compose_chapter(spec, 0);
-    if (!score) return score.error();
-    return opening_lufs(*probe, *score, options.sample_rate, kOpeningS);
+    return opening_lufs(*probe, score, options.sample_rate, kOpeningS);
   }
 
   void publish_status() {
@@ -117,12 +118,16 @@ struct LiveEngine::Impl {
     std::inplace_merge(events.begin() + static_cast<std::ptrdiff_t>(head), events.begin() + middle, events.end());
   }
 
-  Status plan_chapter(int64_t start, bool first_of_mood) {
+  // `ready`: the bank already set up for this mood (set_mood did it ahead), else it is set up here.
+  Status plan_chapter(int64_t start, bool first_of_mood, const LiveBank* ready = nullptr) {
     if (first_of_mood) chapter_index = 0;
     auto score = compose_chapter(mood, chapter_index++);
     if (!score) return score.error();
     ++chapters_begun;
-    if (first_of_mood) playing = set_up_bank(fluid, bank, *score);
+    if (first_of_mood) {
+      playing = ready ? *ready : set_up_bank(fluid, bank, *score);
+      apply_piece_effects(fluid.synth.get(), *score);
+    }
     std::vector<LiveEvent> more = chapter_events(*score, bank, start, options.sample_rate);
     if (first_of_mood && playing.drum_channel >= 0 && start > 0) more.push_back({start, LiveEventKind::kNoteOn, playing.drum_channel, 49, 92});
     const int64_t end = start + chapter_samples(*score, options.sample_rate);
@@ -145,7 +150,7 @@ struct LiveEngine::Impl {
   }
 
   // A new mood from the next bar line (or, when a move is already planned and not reached, from that one).
-  Status move_to(MusicSpec next, double lufs) {
+  Status move_to(MusicSpec next, double lufs, int ready_bank, const LiveBank& ready) {
     const int64_t asked = pos;
     while (chapters.size() > 1 && chapters[1].start <= pos) chapters.erase(chapters.begin());
     int64_t at;
@@ -186,7 +191,7 @@ struct LiveEngine::Impl {
     mood = std::move(next);
     change_at = at;
     change_lufs = lufs;
-    if (auto ok = plan_chapter(at, true); !ok) return ok;
+    if (auto ok = plan_chapter(at, true, ready_bank == bank ? &ready : nullptr); !ok) return ok;
     publish_status();
     std::lock_guard lock(mutex);
     changes.push_back({asked, at, leaving.bar, mood.style_id});
@@ -247,9 +252,13 @@ Result<std::unique_ptr<LiveEngine>> LiveEngine::create(const LiveOptions& option
   if (!fluid) return fluid.error();
   impl->fluid = std::move(*fluid);
   impl->gain = std::make_unique<LiveGain>(options.sample_rate, options.level_lufs, options.duck_db);
-  auto lufs = impl->measure(impl->mood);
+  auto first = compose_chapter(impl->mood, 0);
+  if (!first) return first.error();
+  auto lufs = impl->measure(*first);
   if (!lufs) return lufs.error();
   impl->gain->start_at(*lufs);
+  // The first chapter planned here: its presets' samples load on this thread, not in the first render.
+  if (auto ok = impl->plan_ahead(0); !ok) return ok.error();
   impl->publish_status();
   return std::unique_ptr<LiveEngine>(new LiveEngine(std::move(impl)));
 }
@@ -263,10 +272,15 @@ Status LiveEngine::set_mood(const SpecRequest& request) {
     spec->key = continued_key(playing, spec->key);
     spec->reasons.push_back("key: " + key_name(spec->key) + ", continuing the music that plays");
   }
-  auto lufs = impl_->measure(*spec);
+  auto first = compose_chapter(*spec, 0);
+  if (!first) return first.error();
+  auto lufs = impl_->measure(*first);
   if (!lufs) return lufs.error();
+  // Its presets selected ahead on the bank it will play on: their samples load here, not on the render thread.
+  const int bank = impl_->next_bank.load();
+  LiveBank setup = set_up_bank(impl_->fluid, bank, *first);
   std::lock_guard lock(impl_->mutex);
-  impl_->pending = Impl::Pending{std::move(*spec), *lufs};
+  impl_->pending = Impl::Pending{std::move(*spec), *lufs, bank, std::move(setup)};
   return {};
 }
 
@@ -292,13 +306,14 @@ std::vector<int64_t> LiveEngine::chapter_starts() const {
 
 Status LiveEngine::render(float* left, float* right, size_t frames) {
   Impl& m = *impl_;
+  const auto started = std::chrono::steady_clock::now();
   std::optional<Impl::Pending> next;
   {
     std::lock_guard lock(m.mutex);
     next.swap(m.pending);
   }
   if (next) {
-    if (auto ok = m.move_to(std::move(next->spec), next->lufs); !ok) return ok;
+    if (auto ok = m.move_to(std::move(next->spec), next->lufs, next->bank, next->setup); !ok) return ok;
   }
   const int64_t from = m.pos;
   if (auto ok = m.synthesise(left, right, frames); !ok) return ok;
@@ -315,10 +330,13 @@ Status LiveEngine::render(float* left, float* right, size_t frames) {
     m.gain->process(left + split, right + split, frames - split, speaking);
   }
   m.out += static_cast<int64_t>(frames);
+  m.next_bank = m.change_at > m.pos ? m.bank : 1 - m.bank;
   std::lock_guard lock(m.mutex);
   m.status.seconds = static_cast<double>(m.out) / m.options.sample_rate;
   m.status.voice = speaking;
   m.status.gain_db = m.gain->gain_db();
+  m.status.longest_render_ms =
+      std::max(m.status.longest_render_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
   return {};
 }
 

@@ -33,6 +33,7 @@ struct LiveStatus {
   double seconds = 0;     // of music rendered
   bool voice = false;     // a voice is heard: ducked, the lead resting
   double gain_db = 0;     // the automatic gain now
+  double longest_render_ms = 0;  // the longest render() call so far: what the caller's lead must cover
 };
 
 // Where a mood change was asked and where it was heard, in samples of the stream.
@@ -52,7 +53,9 @@ class LiveEngine {
   LiveEngine(const LiveEngine&) = delete;
   LiveEngine& operator=(const LiveEngine&) = delete;
 
-  // The music moves to `mood` at the next bar line. Errors (an unknown style) leave the music as it is.
+  // The music moves to `mood` at the next bar line. It composes the mood's opening, measures it on a synthesiser of
+  // its own and selects its presets ahead (loading their samples: up to a few hundred ms with an SF3), so the render
+  // thread never waits for them. One thread at a time. Errors (an unknown style) leave the music as it is.
   Status set_mood(const SpecRequest& mood);
   void set_voice(bool speaking);
   void set_duck_db(double db);
