@@ -28,7 +28,6 @@ void live_toggle_all(void);
 /* The music of every live source moves to `prompt` (a style and mood) at its next bar. Returns an error message
  * (no live source, an unknown style), empty on success. */
 std::string live_set_mood_all(const std::string &prompt);
+/* What each live source plays. (Each source follows the program scene itself: OBS's output channel 0, see
+ * live-voice.h.) */
 std::vector<live_source_status> live_status_all(void);
-
-
-/* (The program scene is followed by the sources themselves: OBS output channel 0, see live-voice.h.) */
