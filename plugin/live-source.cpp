@@ -95,6 +95,7 @@ public:
 			duck_db_ = static_cast<double>(obs_data_get_int(settings, keys::kLiveDuckDb));
 			level_lufs_ = static_cast<double>(obs_data_get_int(settings, keys::kLiveLevel));
 			mic_name_ = obs_data_get_string(settings, keys::kLiveMic);
+			seed_ = static_cast<uint64_t>(obs_data_get_int(settings, keys::kLiveSeed));
 		}
 		mic_.watch(mic_name_copy());
 		uint32_t mixers = 0;
@@ -215,6 +216,7 @@ private:
 					std::lock_guard lock(mutex_);
 					options.duck_db = duck_db_;
 					options.level_lufs = level_lufs_;
+					options.seed = seed_;
 				}
 				auto created = bgm::LiveEngine::create(options, request);
 				if (created)
@@ -315,6 +317,7 @@ private:
 	bool playing_ = false;
 	std::string prompt_, scene_moods_, mic_name_;
 	double duck_db_ = 12, level_lufs_ = -20;
+	uint64_t seed_ = 0;
 	std::string manual_prompt_, manual_scene_;
 	std::string playing_prompt_, failed_prompt_, error_;
 	std::shared_ptr<bgm::LiveEngine> engine_;
@@ -365,6 +368,7 @@ void live_defaults(obs_data_t *settings)
 	obs_data_set_default_int(settings, keys::kLiveDuckDb, 12);
 	obs_data_set_default_int(settings, keys::kLiveLevel, -20);
 	obs_data_set_default_bool(settings, keys::kLivePlayOnLoad, true);
+	obs_data_set_default_int(settings, keys::kLiveSeed, 0);
 	const int vod = vod_track();
 	for (int t = 1; t <= kTracks; ++t)
 		obs_data_set_default_bool(settings, (std::string(keys::kLiveTrackPrefix) + std::to_string(t)).c_str(), t != vod);
@@ -396,6 +400,7 @@ obs_properties_t *live_properties(void *data)
 	obs_properties_add_int_slider(props, keys::kLiveDuckDb, obs_module_text("ObsBgm.Live.DuckDb"), 0, 30, 1);
 	obs_properties_add_int_slider(props, keys::kLiveLevel, obs_module_text("ObsBgm.Live.Level"), -36, -10, 1);
 	obs_properties_add_bool(props, keys::kLivePlayOnLoad, obs_module_text("ObsBgm.Live.PlayOnLoad"));
+	obs_properties_add_int(props, keys::kLiveSeed, obs_module_text("ObsBgm.Live.Seed"), 0, 1000000000, 1);
 	for (int t = 1; t <= kTracks; ++t) {
 		char label[128];
 		snprintf(label, sizeof label, obs_module_text("ObsBgm.Live.Track"), t);

@@ -28,6 +28,7 @@ inline constexpr const char *kLiveMic = "mic";                /* string: the mic
 inline constexpr const char *kLiveDuckDb = "duck_db";         /* int: dB under the voice */
 inline constexpr const char *kLiveLevel = "level_lufs";       /* int: the music's loudness, LUFS */
 inline constexpr const char *kLivePlayOnLoad = "play_on_load"; /* bool: plays as soon as OBS (or the source) starts */
+inline constexpr const char *kLiveSeed = "seed";              /* int: 0 new music each start, else the same music */
 inline constexpr const char *kLiveTrackPrefix = "track_";     /* bool track_1 .. track_6: its audio tracks */
 inline constexpr const char *kLiveStartButton = "start";
 inline constexpr const char *kLiveStopButton = "stop";

@@ -275,6 +275,7 @@ TEST_F(LibObs, TheLiveSourcePlaysOnFollowsTheProgramSceneAndStepsBackUnderAnAudi
   obs_data_set_int(settings, keys::kLiveDuckDb, 12);
   obs_data_set_int(settings, keys::kLiveLevel, -20);
   obs_data_set_bool(settings, keys::kLivePlayOnLoad, true);
+  obs_data_set_int(settings, keys::kLiveSeed, 7);
   for (int t = 1; t <= 6; ++t) obs_data_set_bool(settings, (std::string(keys::kLiveTrackPrefix) + std::to_string(t)).c_str(), t == 1);
   SourcePtr live(obs_source_create(keys::kLiveSourceId, "AI Music (live)", settings, nullptr));
   obs_data_release(settings);
@@ -325,17 +326,22 @@ TEST_F(LibObs, TheLiveSourcePlaysOnFollowsTheProgramSceneAndStepsBackUnderAnAudi
     for (size_t k = i; k < i + 4800; ++k) e += double(a.left[k]) * a.left[k] + double(a.right[k]) * a.right[k];
     ASSERT_GT(10 * std::log10(e / 9600 + 1e-20), -70.0) << "silence at " << double(i) / 48000 << " s of track 1";
   }
+  // (Except within 50 ms of the switch: obs_set_output_source swaps the whole audio tree at once, OBS's hard cut.)
+  const auto switch_frame = static_cast<size_t>((double(switch_ns) - double(track1.first_ns())) / 1e9 * 48000);
   float sharpest = 0, sharpest_at_join = 0;
+  size_t join_at = 0;
   for (size_t i = first + 1; i < a.frames(); ++i) {
+    if (i + 2400 > switch_frame && i < switch_frame + 2400) continue;
     const float step = std::max(std::fabs(a.left[i] - a.left[i - 1]), std::fabs(a.right[i] - a.right[i - 1]));
-    (i % 1024 == 0 ? sharpest_at_join : sharpest) = std::max(i % 1024 == 0 ? sharpest_at_join : sharpest, step);
+    if (i % 1024 != 0) sharpest = std::max(sharpest, step);
+    else if (step > sharpest_at_join) sharpest_at_join = step, join_at = i;
   }
-  EXPECT_LE(sharpest_at_join, sharpest) << "a click where buffers join";
+  EXPECT_LE(sharpest_at_join, sharpest) << "a click where buffers join, at " << double(join_at) / 48000 << " s";
 
   // The switch to "Just Chatting" is heard within a bar (plus OBS's own audio buffering).
   const double bar_s = 240.0 / chatting_status.tempo_bpm;
-  double before = -HUGE_VAL;
-  for (double t = gameplay_until - 8; t < gameplay_until - 0.1; t += 0.1) before = std::max(before, test::high_band_db(a, t, t + 0.1));
+  // Against the ambient music's mean over its last 8 s (its brightest moments are chimes, not a kit).
+  const double before = test::high_band_db(a, gameplay_until - 8, gameplay_until - 0.1);
   double heard = -1;
   for (double t = at_s(switch_ns); t < at_s(switch_ns) + 8; t += 0.05)
     if (test::high_band_db(a, t, t + 0.1) > before + 10) {

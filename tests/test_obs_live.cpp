@@ -43,7 +43,7 @@ TEST(ObsEndToEnd, LiveMusicFollowsTheScenesDucksUnderTheVoiceAndStaysOffTheVodTr
   ASSERT_EQ(ws.connect(obs.port()), "");
 
   const auto created = ws.request("CreateInput", {{"sceneName", "Main"}, {"inputName", "AI Music (live)"}, {"inputKind", "obs_bgm_live"},
-                                                 {"inputSettings", {{"prompt", "ambient"}, {"scene_moods", "Second: energetic electronic"}, {"mic", "Voice"}}}});
+                                                 {"inputSettings", {{"prompt", "ambient"}, {"scene_moods", "Second: energetic electronic"}, {"mic", "Voice"}, {"seed", 7}}}});
   ASSERT_TRUE(ok(created)) << created.dump();
   ASSERT_TRUE(ok(ws.request("CreateSceneItem", {{"sceneName", "Second"}, {"sourceName", "AI Music (live)"}})));
   const auto tracks = ws.request("GetInputAudioTracks", {{"inputName", "AI Music (live)"}});
