@@ -47,6 +47,7 @@ struct LiveEngine::Impl {
   mutable std::mutex mutex;
   struct Pending {
     MusicSpec spec;
+    Score first;        // its first chapter, composed and measured ahead
     double lufs = 0;    // its opening's loudness
     int bank = -1;      // the bank set up for it ahead (its presets selected, their samples loaded)
     LiveBank setup;
@@ -118,10 +119,13 @@ struct LiveEngine::Impl {
     std::inplace_merge(events.begin() + static_cast<std::ptrdiff_t>(head), events.begin() + middle, events.end());
   }
 
-  // `ready`: the bank already set up for this mood (set_mood did it ahead), else it is set up here.
-  Status plan_chapter(int64_t start, bool first_of_mood, const LiveBank* ready = nullptr) {
+  // The next chapter of the mood from `start`; or, given `first` (composed ahead with the mood), the mood's first,
+  // on the bank `ready` when that was set up ahead too, else set up here.
+  Status plan_chapter(int64_t start, std::optional<Score> first = {}, const LiveBank* ready = nullptr) {
+    const bool first_of_mood = first.has_value();
     if (first_of_mood) chapter_index = 0;
-    auto score = compose_chapter(mood, chapter_index++);
+    Result<Score> score = first_of_mood ? Result<Score>(std::move(*first)) : compose_chapter(mood, chapter_index);
+    ++chapter_index;
     if (!score) return score.error();
     ++chapters_begun;
     if (first_of_mood) {
@@ -141,16 +145,16 @@ struct LiveEngine::Impl {
     return {};
   }
 
-  // Plans chapters until the music is written a bar past `until`.
+  // Plans chapters until the music is written a bar past `until` (the mood's first is planned when it starts).
   Status plan_ahead(int64_t until) {
-    while (chapters.empty() || chapters.back().end < until + static_cast<int64_t>(chapters.back().bar)) {
-      if (auto ok = plan_chapter(chapters.empty() ? 0 : chapters.back().end, chapters.empty()); !ok) return ok;
+    while (!chapters.empty() && chapters.back().end < until + static_cast<int64_t>(chapters.back().bar)) {
+      if (auto ok = plan_chapter(chapters.back().end); !ok) return ok;
     }
     return {};
   }
 
   // A new mood from the next bar line (or, when a move is already planned and not reached, from that one).
-  Status move_to(MusicSpec next, double lufs, int ready_bank, const LiveBank& ready) {
+  Status move_to(Pending next) {
     const int64_t asked = pos;
     while (chapters.size() > 1 && chapters[1].start <= pos) chapters.erase(chapters.begin());
     int64_t at;
@@ -188,10 +192,10 @@ struct LiveEngine::Impl {
     }
     std::sort(more.begin(), more.end());
     add_events(std::move(more));
-    mood = std::move(next);
+    mood = std::move(next.spec);
     change_at = at;
-    change_lufs = lufs;
-    if (auto ok = plan_chapter(at, true, ready_bank == bank ? &ready : nullptr); !ok) return ok;
+    change_lufs = next.lufs;
+    if (auto ok = plan_chapter(at, std::move(next.first), next.bank == bank ? &next.setup : nullptr); !ok) return ok;
     publish_status();
     std::lock_guard lock(mutex);
     changes.push_back({asked, at, leaving.bar, mood.style_id});
@@ -258,7 +262,7 @@ Result<std::unique_ptr<LiveEngine>> LiveEngine::create(const LiveOptions& option
   if (!lufs) return lufs.error();
   impl->gain->start_at(*lufs);
   // The first chapter planned here: its presets' samples load on this thread, not in the first render.
-  if (auto ok = impl->plan_ahead(0); !ok) return ok.error();
+  if (auto ok = impl->plan_chapter(0, std::move(*first)); !ok) return ok.error();
   impl->publish_status();
   return std::unique_ptr<LiveEngine>(new LiveEngine(std::move(impl)));
 }
@@ -280,7 +284,7 @@ Status LiveEngine::set_mood(const SpecRequest& request) {
   const int bank = impl_->next_bank.load();
   LiveBank setup = set_up_bank(impl_->fluid, bank, *first);
   std::lock_guard lock(impl_->mutex);
-  impl_->pending = Impl::Pending{std::move(*spec), *lufs, bank, std::move(setup)};
+  impl_->pending = Impl::Pending{std::move(*spec), std::move(*first), *lufs, bank, std::move(setup)};
   return {};
 }
 
@@ -313,7 +317,7 @@ Status LiveEngine::render(float* left, float* right, size_t frames) {
     next.swap(m.pending);
   }
   if (next) {
-    if (auto ok = m.move_to(std::move(next->spec), next->lufs, next->bank, next->setup); !ok) return ok;
+    if (auto ok = m.move_to(std::move(*next)); !ok) return ok;
   }
   const int64_t from = m.pos;
   if (auto ok = m.synthesise(left, right, frames); !ok) return ok;
