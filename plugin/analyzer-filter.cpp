@@ -6,6 +6,7 @@
 #include <util/platform.h>
 
 #include <atomic>
+#include <cstdint>
 
 #include "analysis/feature_tracker.h"
 #include "bgm-controller.h"

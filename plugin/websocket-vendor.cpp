@@ -4,6 +4,7 @@
 #include <callback/proc.h>
 #include <obs-module.h>
 
+#include <cstdint>
 #include <string>
 
 #include "bgm-controller.h"

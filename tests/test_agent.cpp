@@ -1,5 +1,6 @@
 // The draft, its summary and the music agent, in English and Chinese: what a person says and what changes.
 #include <gtest/gtest.h>
+#include <cstdint>
 
 #include "agent/intent_router.h"
 #include "agent/message_words.h"
@@ -84,6 +85,12 @@ TEST(Draft, RefusesFieldsOfTheWrongTypeWithWhere) {
     EXPECT_EQ(d.error().code, ErrorCode::kInvalidArgument);
     EXPECT_NE(d.error().message.find("The draft is not valid"), std::string::npos);
   }
+}
+
+TEST(MessageWords, NormalizedToLowerCaseSingleSpacesAndStraightApostrophes) {
+  EXPECT_EQ(normalize_message("  Don\xE2\x80\x99t\tSTOP  the\n\nMusic \xE2\x80\x99"), "don't stop the music '");
+  EXPECT_EQ(normalize_message("\xE2\x80"), "\xE2\x80") << "a cut-off character stays as it was";
+  EXPECT_EQ(normalize_message("换成Lo-Fi风格"), "换成lo-fi风格");
 }
 
 TEST(MessageWords, TimesPercentsQuotesAndHeights) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <thread>
 

@@ -2,6 +2,7 @@
 // range edit heard in the MIDI: outside the range every note is the same.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <fstream>
 #include <iterator>
 #include <tuple>

@@ -73,8 +73,15 @@ std::optional<double> read_time(const std::string& s, size_t& i, bool bare) {
 std::string normalize_message(std::string_view message) {
   std::string out;
   const std::string_view m = message.substr(0, kMaxPromptBytes);
+  constexpr std::string_view kCurlyApostrophe = "\xE2\x80\x99";  // read as a straight one ("don’t")
   out.reserve(m.size());
-  for (char c : m) {
+  for (size_t i = 0; i < m.size(); ++i) {
+    const char c = m[i];
+    if (m.compare(i, kCurlyApostrophe.size(), kCurlyApostrophe) == 0) {
+      out.push_back('\'');
+      i += kCurlyApostrophe.size() - 1;
+      continue;
+    }
     const char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const bool space = l == ' ' || l == '\t' || l == '\n' || l == '\r';
     if (space) {
@@ -83,8 +90,6 @@ std::string normalize_message(std::string_view message) {
       out.push_back(static_cast<unsigned char>(c) < 0x80 ? l : c);
     }
   }
-  // Curly apostrophes as straight ones ("don’t").
-  for (size_t p = out.find("\xE2\x80\x99"); p != std::string::npos; p = out.find("\xE2\x80\x99", p)) out.replace(p, 3, "'");
   return out;
 }
 

@@ -1,6 +1,7 @@
 #include "backend/cloud_backend.h"
 
 #include <cmath>
+#include <cstdint>
 
 #include "agent/language.h"
 #include "core/atomic_file.h"

@@ -2,6 +2,7 @@
 // A small command-line parser: "--name value", "--name=value", "-o value", flags, and positionals.
 // Thread: main thread.
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>

@@ -1,6 +1,7 @@
 // `obs-bgm chat --backend nemovideo`: the conversation with a NemoVideo server.
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 
 #include "backend/backend.h"

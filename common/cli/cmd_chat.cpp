@@ -1,6 +1,7 @@
 // obs-bgm chat: the seed's conversation in a terminal, on the in-process agent and the local engine.
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>

@@ -1,5 +1,6 @@
 // obs-bgm generate: text in, music out.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <thread>

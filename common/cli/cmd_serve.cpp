@@ -1,5 +1,6 @@
 // obs-bgm serve: the NemoVideo API on this machine's engine, for a studio's OBS machines (README, "Serving").
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>

@@ -1,6 +1,7 @@
 // Chord-based parts: pads, comping, strums, power chords, broken chords, arpeggios, ostinati, swells.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <initializer_list>
 #include <map>
 

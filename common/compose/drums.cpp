@@ -1,6 +1,7 @@
 // Drums on MIDI channel 10: the style's groove, thinned or filled with the section's energy, fills at phrase
 // ends, crashes into sections, a snare roll in builds.
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <string>
 

@@ -5,6 +5,7 @@
 // broadens (slow_into_the_ending).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "compose/writers.h"
 

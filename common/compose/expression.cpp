@@ -3,6 +3,7 @@
 // (CC11) and fade over the final chord.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "compose/writers.h"
 

@@ -2,6 +2,7 @@
 // and velocity a little, deterministically from the seed. The written grid (Note::tick) is kept.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "compose/writers.h"
 

@@ -3,6 +3,7 @@
 // piece is exactly the requested length and ends on a composed cadence whose sound decays inside it.
 // Thread: pure functions; any thread.
 
+#include <cstdint>
 #include <vector>
 
 #include "compose/score.h"

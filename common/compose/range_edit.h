@@ -4,6 +4,7 @@
 // score is note for note the one the same spec and seed give without the edit.
 // Thread: pure functions; any thread.
 
+#include <cstdint>
 #include <vector>
 
 #include "compose/form.h"

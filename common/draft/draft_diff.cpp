@@ -1,6 +1,7 @@
 #include "draft/draft_diff.h"
 
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "draft/draft_summary.h"

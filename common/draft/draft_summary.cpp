@@ -1,6 +1,7 @@
 #include "draft/draft_summary.h"
 
 #include <cmath>
+#include <cstdint>
 #include <sstream>
 
 #include "core/json_field.h"

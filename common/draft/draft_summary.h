@@ -3,6 +3,7 @@
 //   Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)
 // Thread: pure function; any thread.
 
+#include <cstdint>
 #include <string>
 
 #include "agent/language.h"

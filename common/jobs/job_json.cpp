@@ -1,6 +1,7 @@
 #include "jobs/job_json.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "core/json_field.h"
 

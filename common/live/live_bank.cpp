@@ -1,6 +1,7 @@
 #include "live/live_bank.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "audio/k_meter.h"
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "media/ffmpeg_handles.h"
 #include "media/media_input.h"

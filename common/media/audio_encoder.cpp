@@ -1,6 +1,7 @@
 #include "media/audio_encoder.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "core/atomic_file.h"

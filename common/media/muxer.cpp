@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "media/video_input.h"
 
 extern "C" {
+#include <libavcodec/version.h>
 #include <libavutil/channel_layout.h>
 }
 
@@ -24,6 +26,20 @@ struct Container {
 };
 const Container kContainers[] = {
     {"mp4", "mp4", "aac"}, {"mov", "mov", "aac"}, {"mkv", "matroska", "aac"}, {"webm", "webm", "libopus"}};
+
+// The encoder's first (preferred) sample format. FFmpeg 7.1 (libavcodec 61.13) asks for avcodec_get_supported_config
+// and deprecates AVCodec::sample_fmts; FFmpeg 5.1 (Debian 12) has only the field.
+AVSampleFormat preferred_sample_format(const AVCodec* codec) {
+#if LIBAVCODEC_VERSION_INT >= AV_VERSION_INT(61, 13, 100)
+  const void* formats = nullptr;
+  int count = 0;
+  if (avcodec_get_supported_config(nullptr, codec, AV_CODEC_CONFIG_SAMPLE_FORMAT, 0, &formats, &count) >= 0 && formats && count > 0)
+    return static_cast<const AVSampleFormat*>(formats)[0];
+  return AV_SAMPLE_FMT_FLTP;
+#else
+  return codec->sample_fmts ? codec->sample_fmts[0] : AV_SAMPLE_FMT_FLTP;
+#endif
+}
 
 const Container* container_for(const std::string& ext) {
   for (const auto& c : kContainers)
@@ -40,7 +56,7 @@ class TrackEncoder {
     ctx_.reset(avcodec_alloc_context3(codec));
     const int rate = track.audio->sample_rate();
     ctx_->sample_rate = codec->id == AV_CODEC_ID_OPUS ? 48000 : rate;
-    ctx_->sample_fmt = codec->sample_fmts ? codec->sample_fmts[0] : AV_SAMPLE_FMT_FLTP;
+    ctx_->sample_fmt = preferred_sample_format(codec);
     av_channel_layout_default(&ctx_->ch_layout, 2);
     ctx_->bit_rate = 192000;
     ctx_->time_base = AVRational{1, ctx_->sample_rate};

@@ -1,6 +1,7 @@
 #include "media/still_video.h"
 
 #include <cmath>
+#include <cstdint>
 
 #include "media/ff_output.h"
 #include "media/media_input.h"

@@ -1,5 +1,6 @@
 #include "media/video_transcode.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <initializer_list>
 #include <string>

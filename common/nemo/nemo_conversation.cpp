@@ -1,3 +1,5 @@
+#include <cstdint>
+
 #include "nemo/nemo_conversation.h"
 
 #include "core/atomic_file.h"

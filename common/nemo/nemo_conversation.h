@@ -5,6 +5,7 @@
 // uploaded again, and the call is tried once more.
 // Thread: one conversation per worker thread at a time; cancel from any thread.
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>

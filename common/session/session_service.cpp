@@ -1,6 +1,7 @@
 #include "session/session_service.h"
 
 #include <cmath>
+#include <cstdint>
 #include <sstream>
 
 #include "analysis/live_analysis.h"

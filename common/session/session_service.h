@@ -6,6 +6,7 @@
 // decode the video again.
 // Thread: every member may be called from any thread; chat() and export_draft() block for the engine's work.
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>

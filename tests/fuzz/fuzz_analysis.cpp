@@ -1,6 +1,7 @@
 // The analysis reader (the OBS filter's sidecar, or any file given with --analysis) and the form planned from it:
 // an error, or an analysis in range whose planned sections and composed notes are finite.
 #include <cmath>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "analysis/analysis.h"

@@ -1,6 +1,7 @@
 // The command line: any argv (split at NUL bytes) against the options of `generate`, and every value read as a
 // number and a whole number: a clear error or a value, never a crash or a wrapped number.
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 

@@ -3,6 +3,7 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cmath>
+#include <cstdint>
 
 #include "analysis/analysis.h"
 #include "analysis/live_analysis.h"

@@ -3,6 +3,7 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cmath>
+#include <cstdint>
 
 #include "compose/composer.h"
 #include "fuzz_check.h"

@@ -3,6 +3,7 @@
 #include <obs-module.h>
 #include <obs-nix-platform.h>
 #include <obs.h>
+#include <cstdint>
 
 #include "analyzer-filter.h"
 #include "support/x11_display.h"

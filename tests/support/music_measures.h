@@ -3,6 +3,7 @@
 // how often the tune comes back, how long its exact repeats run, its range, how much of the piece is intro, and
 // how alike two pieces are. Written for issue 11's targets; each function says how it measures.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
