@@ -88,10 +88,9 @@ QString file_label(const std::filesystem::path &p)
 
 } // namespace
 
-BgmDock::BgmDock(QWidget *parent) : QDockWidget(parent)
+BgmDock::BgmDock(QWidget *parent) : QWidget(parent)
 {
-	setObjectName("obs_bgm_dock");
-	setWindowTitle(text("ObsBgm.Dock.Title"));
+	setObjectName("obsBgmDockContent");
 	build_ui();
 	load_settings_into_ui();
 	refresh_targets();
@@ -413,7 +412,9 @@ void BgmDock::build_ui()
 	scroll->setFrameShape(QFrame::NoFrame);
 	scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 	scroll->setWidget(content);
-	setWidget(scroll);
+	auto *outer = new QVBoxLayout(this);
+	outer->setContentsMargins(0, 0, 0, 0);
+	outer->addWidget(scroll);
 	setMinimumWidth(260);
 }
 

@@ -3,10 +3,12 @@
  * Generate and Cancel with the stage and progress, a transcript in plain words, a refine box that continues the
  * result's session ("make it calmer"; the new version joins the list) with its timeline and Export, and the results
  * kept across restarts with "Add to scene" and "Show in folder". Follows OBS's theme (no colours of its own) and fits 300 px.
+ * It is the dock's content, a plain widget: OBS 30 and later wrap it in a dock of their own (obs_frontend_add_dock_by_id),
+ * on OBS 29 the plugin wraps it (see plugin-main.cpp).
  * Thread: the OBS UI thread; job updates arrive from the worker through queued calls. */
 
-#include <QDockWidget>
 #include <QString>
+#include <QWidget>
 
 #include <cstdint>
 #include <filesystem>
@@ -26,7 +28,7 @@ class QProgressBar;
 class QPushButton;
 class QSlider;
 
-class BgmDock : public QDockWidget {
+class BgmDock : public QWidget {
 	Q_OBJECT
 
 public:

@@ -6,6 +6,7 @@
 #include <util/platform.h>
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QMainWindow>
 #include <QPointer>
 
@@ -30,7 +31,32 @@ MODULE_EXPORT const char *obs_module_description(void)
 
 namespace {
 
-QPointer<BgmDock> g_dock; /* cleared by Qt when the main window deletes the dock */
+QPointer<BgmDock> g_dock;           /* cleared by Qt when the main window deletes the dock */
+QPointer<QDockWidget> g_dock_frame; /* the dock around it: OBS's own on OBS 30+, ours on OBS 29 */
+
+/* Adds the dock content to OBS's window under the id "obs_bgm_dock" (the name OBS saves its place under, the same on
+ * both paths, so a layout saved by OBS 29 carries over). OBS 30 deprecates obs_frontend_add_dock for
+ * obs_frontend_add_dock_by_id, which makes the dock itself (hidden and floating until placed). */
+QDockWidget *add_dock(QMainWindow *main, BgmDock *content)
+{
+	const char *id = "obs_bgm_dock";
+	const char *title = obs_module_text("ObsBgm.Dock.Title");
+#if LIBOBS_API_MAJOR_VER >= 30
+	UNUSED_PARAMETER(main);
+	if (!obs_frontend_add_dock_by_id(id, title, content)) {
+		blog(LOG_WARNING, "[obs-bgm] OBS refused the dock id '%s' (another plugin uses it)", id);
+		return nullptr;
+	}
+	return qobject_cast<QDockWidget *>(content->parentWidget());
+#else
+	auto *dock = new QDockWidget(main);
+	dock->setObjectName(id);
+	dock->setWindowTitle(QString::fromUtf8(title));
+	dock->setWidget(content);
+	obs_frontend_add_dock(dock);
+	return dock;
+#endif
+}
 obs_hotkey_id g_hotkey = OBS_INVALID_HOTKEY_ID;
 obs_hotkey_id g_live_hotkey = OBS_INVALID_HOTKEY_ID;
 
@@ -68,11 +94,12 @@ void handle_frontend_event(enum obs_frontend_event event)
 	switch (event) {
 	case OBS_FRONTEND_EVENT_FINISHED_LOADING: {
 		auto *main = static_cast<QMainWindow *>(obs_frontend_get_main_window());
-		if (g_dock && main && g_dock->isFloating() && !g_dock->isVisible() && main->restoreDockWidget(g_dock) == false) {
-			/* First run: docked on the right and shown. */
-			main->addDockWidget(Qt::RightDockWidgetArea, g_dock);
-			g_dock->setFloating(false);
-			g_dock->show();
+		QDockWidget *frame = g_dock_frame;
+		if (frame && main && frame->isFloating() && !frame->isVisible() && main->restoreDockWidget(frame) == false) {
+			/* First run (OBS has no saved place for it): docked on the right and shown. */
+			main->addDockWidget(Qt::RightDockWidgetArea, frame);
+			frame->setFloating(false);
+			frame->show();
 		}
 		break;
 	}
@@ -177,7 +204,9 @@ static bool load_module()
 	auto *main = static_cast<QMainWindow *>(obs_frontend_get_main_window());
 	if (main) {
 		g_dock = new BgmDock(main);
-		obs_frontend_add_dock(g_dock);
+		g_dock_frame = add_dock(main, g_dock);
+		if (!g_dock_frame)
+			delete g_dock.data(); /* not left as a stray child of the main window */
 	}
 	obs_frontend_add_event_callback(on_frontend_event, nullptr);
 	g_hotkey = obs_hotkey_register_frontend("obs_bgm.score_last_recording", obs_module_text("ObsBgm.Hotkey.ScoreLast"),
