@@ -15,7 +15,7 @@ namespace {
 const char* const kFluidR3 = "/usr/share/sounds/sf2/FluidR3_GM.sf2";
 
 // FluidR3 measured now matches the compiled table (within 0.05 dB); on a mismatch the table to paste into
-// common/synth/reference_levels.inc is printed.
+// common/synth/reference_levels_fluidsynth*.inc (the one for this FluidSynth) is printed.
 TEST(SoundFontLevels, TheReferenceIsFluidR3) {
   const auto levels = measure_soundfont_levels(kFluidR3, 48000);
   ASSERT_GE(levels.size(), 384u) << "FluidR3 has 128 programs, each probed in three bands, and its kits";
@@ -28,7 +28,9 @@ TEST(SoundFontLevels, TheReferenceIsFluidR3) {
     const auto ref = reference_level(l.program, l.kind);
     if (!ref || std::fabs(*ref - l.lufs) > 0.05) ++off;
   }
-  EXPECT_EQ(off, 0) << "reference_levels.inc is not FluidR3's; measured now:\n" << table;
+  EXPECT_EQ(off, 0) << "the table for this FluidSynth (synth/reference_levels_fluidsynth*.inc) is not FluidR3 as it "
+                        "plays now; measured now:\n"
+                     << table;
 }
 
 // A part is probed as it plays: its register (pitch quartiles), its median touch and note length; a kit by the
