@@ -9,11 +9,13 @@
 
 #include <chrono>
 #include <fcntl.h>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <thread>
 #include <vector>
 
+#include "support/obs_websocket.h"
 #include "support/test_support.h"
 
 namespace bgm::test {
@@ -182,7 +184,7 @@ std::string ObsSession::start() {
   obs_ = spawn({"obs", "--multi", "--disable-missing-files-check", "--websocket_port", std::to_string(port_)},
                {"HOME=" + home_.string(), "DISPLAY=" + display, "XDG_CONFIG_HOME=" + (home_ / ".config").string()}, root_ / "obs.log");
   for (int i = 0; i < 600; ++i) {  // up to 30 s on a loaded machine
-    if (listening(port_)) return {};
+    if (listening(port_)) return wait_until_ready();
     int status = 0;
     if (::waitpid(obs_, &status, WNOHANG) == obs_) {
       obs_ = -1;
@@ -191,6 +193,28 @@ std::string ObsSession::start() {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return "obs-websocket did not start listening within 30 s:\n" + log();
+}
+
+// obs-websocket 5.5 (OBS 30) opens its port in obs_module_post_load, before OBS has made its main window and loaded
+// the scene collection, and answers 207 "not ready" until then; 5.0 (OBS 29) opens it when OBS is ready. Either way
+// OBS is started once a request is answered with anything but 207.
+std::string ObsSession::wait_until_ready() {
+  int last_code = 0;
+  for (int i = 0; i < 240; ++i) {  // up to 60 s
+    ObsWebSocket ws;
+    if (ws.connect(port_).empty()) {
+      const auto r = ws.request("GetSceneList");
+      last_code = r.value(nlohmann::json::json_pointer("/requestStatus/code"), 0);
+      if (r.value(nlohmann::json::json_pointer("/requestStatus/result"), false)) return {};
+    }
+    int status = 0;
+    if (::waitpid(obs_, &status, WNOHANG) == obs_) {
+      obs_ = -1;
+      return "OBS exited while loading:\n" + log();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  return "OBS did not become ready within 60 s (obs-websocket's last answer: " + std::to_string(last_code) + "):\n" + log();
 }
 
 int ObsSession::stop() {

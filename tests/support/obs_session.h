@@ -17,7 +17,8 @@ class ObsSession {
   ObsSession(std::filesystem::path root, std::filesystem::path plugin_dir);
   ~ObsSession();  // stops OBS and Xvfb if still running
 
-  // Starts Xvfb and OBS and waits until obs-websocket listens. Empty on success, else what went wrong.
+  // Starts Xvfb and OBS and waits until OBS answers requests (obs-websocket listening and OBS loaded). Empty on
+  // success, else what went wrong.
   std::string start();
   // Quits OBS with SIGINT and waits for it (up to 20 s). Returns OBS's exit status.
   int stop();
@@ -38,6 +39,7 @@ class ObsSession {
 
  private:
   void write_config() const;
+  std::string wait_until_ready();
   std::filesystem::path root_, plugin_dir_, home_, record_dir_;
   int port_ = 0;
   int record_tracks_ = 1;
