@@ -3,10 +3,14 @@
 
 #include <obs-frontend-api.h>
 #include <obs-module.h>
+#include <util/config-file.h>
 #include <util/platform.h>
 
 #include <QApplication>
+#include <QByteArray>
+#include <QDataStream>
 #include <QDockWidget>
+#include <QIODevice>
 #include <QMainWindow>
 #include <QPointer>
 
@@ -37,6 +41,24 @@ QPointer<QDockWidget> g_dock_frame; /* the dock around it: OBS's own on OBS 30+,
 /* Adds the dock content to OBS's window under the id "obs_bgm_dock" (the name OBS saves its place under, the same on
  * both paths, so a layout saved by OBS 29 carries over). OBS 30 deprecates obs_frontend_add_dock for
  * obs_frontend_add_dock_by_id, which makes the dock itself (hidden and floating until placed). */
+/* Whether OBS's saved window layout (DockState: global.ini up to OBS 30, user.ini from 31) has a place for the dock:
+ * Qt's saveState writes each dock's object name as QDataStream writes a QString. A dock the user closed has one. */
+bool saved_layout_has_dock(const QString &id)
+{
+#if LIBOBS_API_MAJOR_VER >= 31
+	config_t *config = obs_frontend_get_user_config();
+#else
+	config_t *config = obs_frontend_get_global_config();
+#endif
+	const char *state = config ? config_get_string(config, "BasicWindow", "DockState") : nullptr;
+	if (!state || !*state)
+		return false;
+	QByteArray name;
+	QDataStream stream(&name, QIODevice::WriteOnly);
+	stream << id;
+	return QByteArray::fromBase64(QByteArray(state)).contains(name);
+}
+
 QDockWidget *add_dock(QMainWindow *main, BgmDock *content)
 {
 	const char *id = "obs_bgm_dock";
@@ -95,11 +117,13 @@ void handle_frontend_event(enum obs_frontend_event event)
 	case OBS_FRONTEND_EVENT_FINISHED_LOADING: {
 		auto *main = static_cast<QMainWindow *>(obs_frontend_get_main_window());
 		QDockWidget *frame = g_dock_frame;
-		if (frame && main && frame->isFloating() && !frame->isVisible() && main->restoreDockWidget(frame) == false) {
-			/* First run (OBS has no saved place for it): docked on the right and shown. */
+		if (frame && main && !saved_layout_has_dock(frame->objectName())) {
+			/* First run (OBS's saved layout has no place for it): docked on the right and shown. OBS 30
+			 * adds docks made by id hidden and floating; OBS 29 leaves a new dock where the plugin put it. */
 			main->addDockWidget(Qt::RightDockWidgetArea, frame);
 			frame->setFloating(false);
 			frame->show();
+			blog(LOG_INFO, "[obs-bgm] the AI Music dock is shown on the right (no saved place for it yet)");
 		}
 		break;
 	}

@@ -11,6 +11,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "support/obs_session.h"
@@ -49,6 +50,15 @@ std::string saved_dock_place(const std::filesystem::path& global_ini, const std:
   const auto flags = static_cast<unsigned char>(state[found + name.size()]);
   if (flags & 2) return "floating";
   return flags & 1 ? "docked" : "hidden";
+}
+
+// The lines of OBS's log that the plugin wrote.
+std::string plugin_lines(const std::string& log) {
+  std::istringstream in(log);
+  std::string line, out;
+  while (std::getline(in, line))
+    if (line.find("[obs-bgm]") != std::string::npos) out += line + "\n";
+  return out;
 }
 
 // Polls a job until it is no longer queued or running; returns its last state.
@@ -200,7 +210,8 @@ TEST(ObsEndToEnd, RecordScoreAndAddTheResultToTheScene) {
 
   EXPECT_EQ(obs.stop(), 0) << obs.log();
   EXPECT_EQ(saved_dock_place(obs.global_ini(), dir.path() / "dock-state.bin"), "docked")
-      << "on a fresh profile the AI Music dock is shown, docked in OBS's window";
+      << "on a fresh profile the AI Music dock is shown, docked in OBS's window; the plugin's log:\n"
+      << plugin_lines(obs.log());
 }
 
 // Records for `seconds` and returns the recording's path.

@@ -58,15 +58,18 @@ std::string cli_path() { return OBS_BGM_CLI_PATH; }
 CommandResult run_cli(const std::string& args) { return run(quote(cli_path()) + " " + args); }
 
 FfmpegLoudness ffmpeg_loudness(const fs::path& file) {
-  const auto r = run("ffmpeg -hide_banner -nostats -i " + quote(file) + " -af ebur128=peak=true -f null - 2>&1 | tail -n 14");
+  const auto r = run("ffmpeg -hide_banner -nostats -i " + quote(file) + " -af ebur128=peak=true -f null - 2>&1");
+  // The filter's summary, wherever FFmpeg puts it among its closing lines (FFmpeg 7 adds more after it).
+  const auto at = r.out.rfind("Summary:");
+  const std::string summary = at == std::string::npos ? r.out : r.out.substr(at);
   FfmpegLoudness l;
   std::smatch m;
   static const std::regex i_re(R"(I:\s+(-?[0-9.]+) LUFS)");
   static const std::regex tp_re(R"(Peak:\s+(-?[0-9.]+|-inf) dBFS)");
-  if (std::regex_search(r.out, m, i_re)) l.integrated_lufs = std::stod(m[1]);
-  else ADD_FAILURE() << "no loudness in: " << r.out;
-  if (std::regex_search(r.out, m, tp_re)) l.true_peak_dbtp = m[1] == "-inf" ? -HUGE_VAL : std::stod(m[1]);
-  else ADD_FAILURE() << "no true peak in: " << r.out;
+  if (std::regex_search(summary, m, i_re)) l.integrated_lufs = std::stod(m[1]);
+  else ADD_FAILURE() << "no loudness in: " << summary;
+  if (std::regex_search(summary, m, tp_re)) l.true_peak_dbtp = m[1] == "-inf" ? -HUGE_VAL : std::stod(m[1]);
+  else ADD_FAILURE() << "no true peak in: " << summary;
   return l;
 }
 
