@@ -7,14 +7,16 @@
 # Usage: scripts/check-reliability.sh   (after scripts/install-deps.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/lib/release.sh"
+llvm=$(llvm_version)  # clang 14 on Debian 12, 19 on Debian 13
 summary="${OBS_BGM_TEST_SUMMARY:-/dev/null}"  # test.sh collects the results of every run here
 jobs=$(nproc)
 # Instrumented builds at -O1 with line tables: about twice as quick to build as -O2 -g, the same reports.
 fast=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1"
       -DOBS_BGM_BUILD_PLUGIN=OFF)
 
-echo "== ASan + UBSan: building (clang)"
-CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$root/build-fuzz" -G Ninja "${fast[@]}" \
+echo "== ASan + UBSan: building (clang $llvm)"
+CC="clang-$llvm" CXX="clang++-$llvm" cmake -S "$root" -B "$root/build-fuzz" -G Ninja "${fast[@]}" \
   -DOBS_BGM_SANITIZE=address,undefined -DOBS_BGM_FUZZ=ON >/dev/null
 cmake --build "$root/build-fuzz" --parallel "$jobs" --target obs_bgm_tests obs_bgm_session_tests obs_bgm_serve_tests obs_bgm_nemo_tests obs_bgm_thread_tests obs-bgm fuzzers
 echo "== ASan + UBSan: the suite"

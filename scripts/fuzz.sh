@@ -5,11 +5,13 @@
 # tests/fuzz/corpus/<target>/ with the fix. Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (build: see below)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/lib/release.sh"
 seconds="${1:-20}"
 shift || true
 build="${OBS_BGM_FUZZ_BUILD:-$root/build-fuzz}"
 if [ ! -x "$build/tests/fuzz/fuzz_prompt" ]; then
-  CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOBS_BGM_BUILD_PLUGIN=OFF \
+  llvm=$(llvm_version)
+  CC="clang-$llvm" CXX="clang++-$llvm" cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOBS_BGM_BUILD_PLUGIN=OFF \
     -DOBS_BGM_SANITIZE=address,undefined -DOBS_BGM_FUZZ=ON >/dev/null
   cmake --build "$build" --target fuzzers --parallel "$(nproc)"
 fi

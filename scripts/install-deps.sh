@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
-# Installs everything obs-bgm needs to build, run and test, from Debian 12's packages. Idempotent: packages
-# already present are left alone, and nothing is fetched when all are there.
+# Installs everything obs-bgm needs to build, run, test and package, from the Debian packages of the release it runs
+# on: Debian 12 "bookworm" (OBS 29, Qt 5, clang 14) or Debian 13 "trixie" (OBS 30, Qt 6, clang 19). Idempotent:
+# packages already present are left alone, and nothing is fetched when all are there.
 set -euo pipefail
+. "$(dirname "$0")/lib/release.sh"
+codename=$(debian_codename)
+llvm=$(llvm_version)
+case "$codename" in
+  # Debian 12's OBS 29 is built with Qt 5 (a Qt 6 plugin aborts it).
+  bookworm) obs_qt=(qtbase5-dev) ;;
+  # OBS 30 and later use Qt 6; its SVG icons (combo arrows, check boxes, dock buttons) need the SVG image plugin,
+  # a Recommends of OBS's that --no-install-recommends leaves out.
+  *) obs_qt=(qt6-base-dev qt6-svg-plugins) ;;
+esac
 
 packages=(
   # build
@@ -12,14 +23,17 @@ packages=(
   libcurl4-openssl-dev nlohmann-json3-dev
   # sessions and `obs-bgm serve`: SQLite, the HTTP server, OpenSSL (token hashes, TLS)
   libsqlite3-dev libcpp-httplib-dev libssl-dev
-  # the OBS plugin: Debian's OBS 29 and its headers, Qt 5 (what this OBS uses) and Qt 6 (CI compiles against it too)
-  obs-studio obs-plugins libobs-dev qtbase5-dev qt6-base-dev
+  # the OBS plugin: the release's OBS, its headers and the Qt it was built with
+  obs-studio obs-plugins libobs-dev "${obs_qt[@]}"
   # tests and benchmarks: GoogleTest, independent tools to measure outputs with, and a screen for the real OBS
   libgtest-dev libgmock-dev ffmpeg fluidsynth espeak-ng curl openssl
   xvfb xauth imagemagick libgl1-mesa-dri libegl-mesa0 libglx-mesa0 libx11-dev
   # reliability checks: clang with libFuzzer and the sanitizer runtimes, a symbolizer for readable reports, gdb for
   # the stacks of a hung OBS in the end-to-end tests
-  clang-14 libclang-rt-14-dev llvm-14 gdb
+  "clang-$llvm" "libclang-rt-$llvm-dev" "llvm-$llvm" gdb
+  # the package (scripts/package.sh): dpkg-shlibdeps and dpkg-deb, the man page, lintian, systemd-analyze; the roots
+  # of the other release and of the package check (scripts/debian-root.sh)
+  dpkg-dev help2man lintian systemd debootstrap
 )
 
 missing=()
@@ -27,11 +41,11 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages are installed."
+  echo "install-deps: all ${#packages[@]} packages for Debian $codename are installed."
   exit 0
 fi
 
-echo "install-deps: installing ${missing[*]}"
+echo "install-deps: installing for Debian $codename: ${missing[*]}"
 # As root directly; otherwise through sudo, passing the non-interactive front end explicitly (sudo resets the
 # environment). Without either, say what to run.
 as_root=(env DEBIAN_FRONTEND=noninteractive)

@@ -1,20 +1,54 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: install what is needed, build, run every test with CTest.
+# The whole test suite on a fresh Debian 12 or 13 machine (as root or with sudo):
+#   1. this release: install what is needed, build, every test with CTest (the real OBS under Xvfb included);
+#   2. the reliability checks: the suite under ASan + UBSan, the fuzz targets, the threaded tests under TSan;
+#   3. this release's package, installed and checked in a fresh root (scripts/package.sh, scripts/check-package.sh);
+#   4. the other release (Debian 13 from 12, 12 from 13) in a root of its own: its suite with its OBS, its package
+#      (scripts/test-release.sh). That root is made while 1-3 run, and kept for the next run where the machine keeps it.
+# Each part prints how long it took; the last line counts every check.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/install-deps.sh"
-"$root/scripts/build.sh"
-# The plugin must also compile and link against Qt 6 (upstream OBS 30+ uses it); Debian's OBS 29 loads the Qt 5 build.
-# Nothing runs from this tree, so it builds unoptimised and without debug info (a third of the optimised build's time).
-cmake -S "$root" -B "$root/build-qt6" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0" "-DCMAKE_C_FLAGS_DEBUG=-O0" \
-  -DOBS_BGM_QT_MAJOR=6 -DOBS_BGM_BUILD_TESTS=OFF >/dev/null
-cmake --build "$root/build-qt6" --target obs_bgm_plugin --parallel "$(nproc)"
+. "$root/scripts/lib/release.sh"
+this=$(debian_codename)
+case "$this" in
+  bookworm) other=trixie ;;
+  trixie) other=bookworm ;;
+  *) other="" ;;
+esac
+mkdir -p "$root/build"
 summary="$root/build/test-summary.log"
 : > "$summary"
-(cd "$root/build" && ctest --output-on-failure --parallel "$(nproc)" --timeout 600) 2>&1 | tee -a "$summary"
-# Then the reliability checks: the suite under ASan + UBSan, the fuzz targets, the threaded tests under TSan.
-OBS_BGM_TEST_SUMMARY="$summary" "$root/scripts/check-reliability.sh"
-# Reached only when everything passed (any failure stops the script): one line for all of it.
+export OBS_BGM_TEST_SUMMARY="$summary"
+timings=()
+timed() {
+  local what=$1 start=$SECONDS
+  shift
+  "$@"
+  timings+=("$(printf '%-44s %3d min %02d s' "$what" $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)))")
+}
+
+"$root/scripts/install-deps.sh"
+# The other release's root (debootstrap and its packages: network and disk more than CPU) is made meanwhile.
+prepare_log="$root/build/prepare-$other.log"
+if [ -n "$other" ]; then
+  "$root/scripts/test-release.sh" --prepare "$other" > "$prepare_log" 2>&1 &
+  prepare=$!
+fi
+
+timed "suite on Debian $this" "$root/scripts/suite.sh"
+timed "ASan + UBSan, fuzzing, TSan on Debian $this" "$root/scripts/check-reliability.sh"
+timed "package for Debian $this, checked in a fresh root" bash -o pipefail -c \
+  "'$root/scripts/package.sh' && '$root/scripts/check-package.sh' '$this' '$root'/out/obs-bgm_*.deb | tee -a '$summary'"
+if [ -n "$other" ]; then
+  wait "$prepare" || { cat "$prepare_log"; echo "test: the Debian $other root could not be made (log above)" >&2; exit 1; }
+  timed "suite and package on Debian $other (root)" "$root/scripts/test-release.sh" "$other"
+else
+  echo "test: Debian $this is neither 12 nor 13: no second release is tested from here" | tee -a "$summary"
+fi
+
+# Reached only when everything passed (any failure stops the script).
+printf '%s\n' "time taken:" "${timings[@]/#/  }"
 tests=$(grep -o 'tests failed out of [0-9]*' "$summary" | awk '{n += $5} END {print n + 0}')
-fuzzers=$(grep -c '^fuzz_.*no failure$' "$summary" || true)
-echo "all checks: $((tests + fuzzers)) passed, 0 failed"
+fuzzers=$(grep -c 'fuzz_.*no failure$' "$summary" || true)
+packages=$(grep -o 'package checks: [0-9]* passed' "$summary" | awk '{n += $3} END {print n + 0}')
+echo "all checks: $((tests + fuzzers + packages)) passed, 0 failed"
