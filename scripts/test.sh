@@ -24,7 +24,8 @@ timed() {
   local what=$1 start=$SECONDS
   shift
   "$@"
-  timings+=("$(printf '%-44s %3d min %02d s' "$what" $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)))")
+  timings+=("$(printf '%-52s %3d min %02d s' "$what" $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)))")
+  echo "test: ${timings[-1]}"
 }
 
 "$root/scripts/install-deps.sh"

@@ -21,15 +21,16 @@ struct FormatInfo {
   const char* muxer;
   const char* encoder;
   AVSampleFormat sample_format;
-  int bits;  // for PCM/FLAC
+  int bits;      // for PCM/FLAC
+  int bit_rate;  // for the lossy ones, unless the options name one
 };
 
 const FormatInfo kFormats[] = {
-    {"wav", "wav", "pcm_s24le", AV_SAMPLE_FMT_S32, 24},
-    {"flac", "flac", "flac", AV_SAMPLE_FMT_S32, 24},
-    {"mp3", "mp3", "libmp3lame", AV_SAMPLE_FMT_FLTP, 0},
-    {"m4a", "ipod", "aac", AV_SAMPLE_FMT_FLTP, 0},
-    {"aac", "adts", "aac", AV_SAMPLE_FMT_FLTP, 0},
+    {"wav", "wav", "pcm_s24le", AV_SAMPLE_FMT_S32, 24, 0},
+    {"flac", "flac", "flac", AV_SAMPLE_FMT_S32, 24, 0},
+    {"mp3", "mp3", "libmp3lame", AV_SAMPLE_FMT_FLTP, 0, 192000},
+    {"m4a", "ipod", "aac", AV_SAMPLE_FMT_FLTP, 0, ff::kAacBitRate},
+    {"aac", "adts", "aac", AV_SAMPLE_FMT_FLTP, 0, ff::kAacBitRate},
 };
 
 const FormatInfo* format_for(const std::string& ext) {
@@ -54,7 +55,7 @@ class Encoder {
     av_channel_layout_default(&ctx_->ch_layout, 2);
     ctx_->time_base = AVRational{1, rate};
     if (fmt.bits) ctx_->bits_per_raw_sample = fmt.bits;
-    else ctx_->bit_rate = opts.bitrate;
+    else ctx_->bit_rate = opts.bitrate > 0 ? opts.bitrate : fmt.bit_rate;
     if (out_->oformat->flags & AVFMT_GLOBALHEADER) ctx_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     if ((err = avcodec_open2(ctx_.get(), codec, nullptr)) < 0)
       return make_error(ErrorCode::kMedia, "Could not start the " + std::string(fmt.encoder) + " encoder: " + ff::error_text(err));

@@ -1,6 +1,6 @@
 #pragma once
 // Writing audio files with FFmpeg: WAV (24-bit PCM), FLAC (24-bit), MP3 (LAME, 192 kb/s), M4A and AAC
-// (FFmpeg's AAC, 192 kb/s), chosen by the file's extension. Files are written to a temporary name and renamed
+// (FFmpeg's AAC, 256 kb/s), chosen by the file's extension. Files are written to a temporary name and renamed
 // when complete; lengths are sample-exact where the container records them (WAV, FLAC, M4A edit lists, MP3
 // LAME headers).
 // Thread: one writer per thread.
@@ -24,7 +24,7 @@ bool is_supported_audio_extension(const std::string& ext);
 bool is_lossy_extension(const std::string& ext);
 
 struct AudioWriteOptions {
-  int bitrate = 192000;                        // lossy formats
+  int bitrate = 0;                             // lossy formats; 0: the format's own (MP3 192 kb/s, AAC 256 kb/s)
   std::map<std::string, std::string> metadata; // "title", "comment", ...
   bool keep_existing = false;                  // a file already at `path` stays; the result takes the next free name
 };

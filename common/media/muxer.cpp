@@ -58,7 +58,7 @@ class TrackEncoder {
     ctx_->sample_rate = codec->id == AV_CODEC_ID_OPUS ? 48000 : rate;
     ctx_->sample_fmt = preferred_sample_format(codec);
     av_channel_layout_default(&ctx_->ch_layout, 2);
-    ctx_->bit_rate = 192000;
+    ctx_->bit_rate = codec->id == AV_CODEC_ID_AAC ? ff::kAacBitRate : 192000;  // Opus: 192 kb/s
     ctx_->time_base = AVRational{1, ctx_->sample_rate};
     if (out->oformat->flags & AVFMT_GLOBALHEADER) ctx_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     int err = avcodec_open2(ctx_.get(), codec, nullptr);
