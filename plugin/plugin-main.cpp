@@ -38,9 +38,6 @@ namespace {
 QPointer<BgmDock> g_dock;           /* cleared by Qt when the main window deletes the dock */
 QPointer<QDockWidget> g_dock_frame; /* the dock around it: OBS's own on OBS 30+, ours on OBS 29 */
 
-/* Adds the dock content to OBS's window under the id "obs_bgm_dock" (the name OBS saves its place under, the same on
- * both paths, so a layout saved by OBS 29 carries over). OBS 30 deprecates obs_frontend_add_dock for
- * obs_frontend_add_dock_by_id, which makes the dock itself (hidden and floating until placed). */
 /* Whether OBS's saved window layout (DockState: global.ini up to OBS 30, user.ini from 31) has a place for the dock:
  * Qt's saveState writes each dock's object name as QDataStream writes a QString. A dock the user closed has one. */
 bool saved_layout_has_dock(const QString &id)
@@ -59,6 +56,9 @@ bool saved_layout_has_dock(const QString &id)
 	return QByteArray::fromBase64(QByteArray(state)).contains(name);
 }
 
+/* Adds the dock content to OBS's window under the id "obs_bgm_dock" (the name OBS saves its place under, the same on
+ * both paths, so a layout saved by OBS 29 carries over). OBS 30 deprecates obs_frontend_add_dock for
+ * obs_frontend_add_dock_by_id, which makes the dock itself (hidden and floating until placed). */
 QDockWidget *add_dock(QMainWindow *main, BgmDock *content)
 {
 	const char *id = "obs_bgm_dock";

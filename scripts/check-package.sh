@@ -16,7 +16,7 @@ deb=$(realpath "${2:?usage: check-package.sh RELEASE DEB}")
 roots="${OBS_BGM_ROOTS:-/var/cache/obs-bgm}"
 base="$roots/$release-base"
 fresh="$roots/$release-package-check"
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+. "$root/scripts/lib/as-root.sh"
 
 "$root/scripts/debian-root.sh" make "$release" "$base"
 as_root rm -rf "$fresh"

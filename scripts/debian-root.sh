@@ -14,9 +14,7 @@ set -euo pipefail
 root_dir=$(cd "$(dirname "$0")/.." && pwd)
 mirror="${OBS_BGM_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
+. "$root_dir/scripts/lib/as-root.sh"
 
 need() {
   command -v "$1" >/dev/null 2>&1 && return

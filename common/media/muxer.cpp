@@ -23,9 +23,12 @@ struct Container {
   const char* ext;
   const char* muxer;
   const char* audio_encoder;
+  int audio_bit_rate;
 };
-const Container kContainers[] = {
-    {"mp4", "mp4", "aac"}, {"mov", "mov", "aac"}, {"mkv", "matroska", "aac"}, {"webm", "webm", "libopus"}};
+const Container kContainers[] = {{"mp4", "mp4", "aac", ff::kAacBitRate},
+                                 {"mov", "mov", "aac", ff::kAacBitRate},
+                                 {"mkv", "matroska", "aac", ff::kAacBitRate},
+                                 {"webm", "webm", "libopus", 192000}};
 
 // The encoder's first (preferred) sample format. FFmpeg 7.1 (libavcodec 61.13) asks for avcodec_get_supported_config
 // and deprecates AVCodec::sample_fmts; FFmpeg 5.1 (Debian 12) has only the field.
@@ -50,7 +53,7 @@ const Container* container_for(const std::string& ext) {
 // One audio track being encoded from a buffer, frame by frame, as the video advances.
 class TrackEncoder {
  public:
-  Status open(const char* encoder, AVFormatContext* out, const MuxAudioTrack& track, int index) {
+  Status open(const char* encoder, int bit_rate, AVFormatContext* out, const MuxAudioTrack& track, int index) {
     const AVCodec* codec = avcodec_find_encoder_by_name(encoder);
     if (!codec) return make_error(ErrorCode::kUnsupported, std::string("This FFmpeg has no ") + encoder + " encoder.");
     ctx_.reset(avcodec_alloc_context3(codec));
@@ -58,7 +61,7 @@ class TrackEncoder {
     ctx_->sample_rate = codec->id == AV_CODEC_ID_OPUS ? 48000 : rate;
     ctx_->sample_fmt = preferred_sample_format(codec);
     av_channel_layout_default(&ctx_->ch_layout, 2);
-    ctx_->bit_rate = codec->id == AV_CODEC_ID_AAC ? ff::kAacBitRate : 192000;  // Opus: 192 kb/s
+    ctx_->bit_rate = bit_rate;
     ctx_->time_base = AVRational{1, ctx_->sample_rate};
     if (out->oformat->flags & AVFMT_GLOBALHEADER) ctx_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     int err = avcodec_open2(ctx_.get(), codec, nullptr);
@@ -180,7 +183,7 @@ Result<std::filesystem::path> mux_copied_video(const std::filesystem::path& sour
   std::vector<std::unique_ptr<TrackEncoder>> encoders;
   for (size_t i = 0; i < tracks.size(); ++i) {
     auto enc = std::make_unique<TrackEncoder>();
-    if (auto ok = enc->open(container->audio_encoder, out.get(), tracks[i], static_cast<int>(i)); !ok) return ok.error();
+    if (auto ok = enc->open(container->audio_encoder, container->audio_bit_rate, out.get(), tracks[i], static_cast<int>(i)); !ok) return ok.error();
     encoders.push_back(std::move(enc));
   }
   av_dict_set(&out->metadata, "encoder", "obs-bgm", 0);

@@ -34,17 +34,6 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
-bool listening(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
 // Starts a program in the background with extra environment, its output going to `log`.
 pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env, const fs::path& log) {
   const pid_t pid = ::fork();
@@ -183,26 +172,15 @@ std::string ObsSession::start() {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   obs_ = spawn({"obs", "--multi", "--disable-missing-files-check", "--websocket_port", std::to_string(port_)},
                {"HOME=" + home_.string(), "DISPLAY=" + display, "XDG_CONFIG_HOME=" + (home_ / ".config").string()}, root_ / "obs.log");
-  for (int i = 0; i < 600; ++i) {  // up to 30 s on a loaded machine
-    if (listening(port_)) return wait_until_ready();
-    int status = 0;
-    if (::waitpid(obs_, &status, WNOHANG) == obs_) {
-      obs_ = -1;
-      return "OBS exited while starting:\n" + log();
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return "obs-websocket did not start listening within 30 s:\n" + log();
-}
-
-// obs-websocket 5.5 (OBS 30) opens its port in obs_module_post_load, before OBS has made its main window and loaded
-// the scene collection, and answers 207 "not ready" until then; 5.0 (OBS 29) opens it when OBS is ready. Either way
-// OBS is started once a request is answered with anything but 207.
-std::string ObsSession::wait_until_ready() {
+  // OBS is started once obs-websocket answers a request. 5.0 (OBS 29) opens its port when OBS is ready; 5.5 (OBS 30)
+  // opens it in obs_module_post_load, before the main window and the scene collection, and answers 207 "not ready"
+  // until then.
+  bool listened = false;
   int last_code = 0;
-  for (int i = 0; i < 240; ++i) {  // up to 60 s
+  for (int i = 0; i < 900; ++i) {  // up to 90 s on a loaded machine
     ObsWebSocket ws;
     if (ws.connect(port_).empty()) {
+      listened = true;
       const auto r = ws.request("GetSceneList");
       last_code = r.value(nlohmann::json::json_pointer("/requestStatus/code"), 0);
       if (r.value(nlohmann::json::json_pointer("/requestStatus/result"), false)) return {};
@@ -210,11 +188,12 @@ std::string ObsSession::wait_until_ready() {
     int status = 0;
     if (::waitpid(obs_, &status, WNOHANG) == obs_) {
       obs_ = -1;
-      return "OBS exited while loading:\n" + log();
+      return "OBS exited while starting:\n" + log();
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  return "OBS did not become ready within 60 s (obs-websocket's last answer: " + std::to_string(last_code) + "):\n" + log();
+  if (!listened) return "obs-websocket did not start listening within 90 s:\n" + log();
+  return "OBS did not become ready within 90 s (obs-websocket's last answer: " + std::to_string(last_code) + "):\n" + log();
 }
 
 int ObsSession::stop() {

@@ -39,7 +39,6 @@ class ObsSession {
 
  private:
   void write_config() const;
-  std::string wait_until_ready();
   std::filesystem::path root_, plugin_dir_, home_, record_dir_;
   int port_ = 0;
   int record_tracks_ = 1;
