@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
+#include "core/json_read.h"
 #include "core/json_text.h"
 #include "settings-keys.h"
 
@@ -43,11 +44,10 @@ PluginSettings load_plugin_settings(const std::string &file, std::string &note)
 		note = "The settings file " + file + " is not one obs-bgm wrote (not a regular file, or over 1 MB); using the defaults.";
 		return s;
 	}
-	std::ifstream in(file);
-	if (!in)
+	if (!std::filesystem::exists(file, ec))
 		return s;
-	const auto doc = nlohmann::json::parse(in, nullptr, false);
-	if (doc.is_discarded() || !doc.is_object()) {
+	const auto doc = bgm::read_json_file(file, "The settings file", {1u << 20, 64}).value_or(nlohmann::json());
+	if (!doc.is_object()) {
 		note = "The settings file " + file + " is damaged; using the defaults.";
 		return s;
 	}

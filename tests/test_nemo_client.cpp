@@ -2,6 +2,7 @@
 // protocol names and its recovery, the chat stream's faults, the export and its download, and that no token
 // reaches anything a user or a log sees.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -46,6 +47,17 @@ class NemoClient : public ::testing::Test {
     const fs::path p = dir / "clip.mp4";
     if (!fs::exists(p)) std::ofstream(p) << std::string(4096, 'v');
     return p;
+  }
+  // A real MP4, as a render serves it: the client opens what it downloads before it keeps it.
+  static const std::string& media_bytes() {
+    static const std::string bytes = [] {
+      test::TempDir d;
+      const fs::path f = d / "m.mp4";
+      test::run("ffmpeg -v error -y -f lavfi -i testsrc2=s=320x180:r=15:d=3 -f lavfi -i sine=f=440:d=3 -c:v libx264 -preset ultrafast "
+                "-c:a aac -shortest " + test::quote(f));
+      return test::read_file(f);
+    }();
+    return bytes;
   }
   // Everything the tests saw of the client's words: checked for tokens at the end.
   void seen(const std::string& text) { shown += text + "\n"; }
@@ -263,7 +275,7 @@ TEST_F(NemoClient, ARecordingOverTheLimitIsSentAsA720pCopyOnlyWhenTheUserAgrees)
   ASSERT_EQ(made.exit_code, 0) << made.err;
   NemoConfig c = config();
   c.max_upload_bytes = fs::file_size(big) / 2;
-  server.file_body = "scored";
+  server.file_body = media_bytes();
   CloudBackend backend(c);
   JobRequest job;
   job.input = big;
@@ -461,7 +473,7 @@ TEST_F(NemoClient, GarbageEventsAreSkippedAndGuiWordsTranslated) {
 // ---- export ----
 
 TEST_F(NemoClient, ExportPollsDownloadsAndPlacesANewFile) {
-  server.file_body = std::string(200000, 'x') + "end";
+  server.file_body = media_bytes();
   Canned running{200, json{{"code", 0}, {"data", {{"status", "running"}, {"progress", 40}}}}};
   server.script(Route::kRenderStatus, running);
   auto conv = conversation();
@@ -481,7 +493,7 @@ TEST_F(NemoClient, ExportPollsDownloadsAndPlacesANewFile) {
 }
 
 TEST_F(NemoClient, ADownloadCutHalfwayIsResumed) {
-  server.file_body = std::string(300000, 'a') + std::string(300000, 'b');
+  server.file_body = media_bytes();
   Canned cut;
   cut.drop = true;
   server.script(Route::kDownload, cut);
@@ -492,7 +504,8 @@ TEST_F(NemoClient, ADownloadCutHalfwayIsResumed) {
   EXPECT_EQ(test::read_file(*out), server.file_body);
   const auto downloads = server.requests(Route::kDownload);
   ASSERT_EQ(downloads.size(), 2u);
-  EXPECT_EQ(downloads[1].header("Range").rfind("bytes=300000-", 0), 0u) << downloads[1].header("Range");
+  const std::string range = "bytes=" + std::to_string(server.file_body.size() / 2) + "-";
+  EXPECT_EQ(downloads[1].header("Range").rfind(range, 0), 0u) << downloads[1].header("Range");
   EXPECT_EQ(downloads[0].header("Authorization").rfind("Bearer ", 0), 0u) << "the API's own host gets the token";
 }
 
@@ -507,7 +520,7 @@ TEST_F(NemoClient, ARenderThatFailsSaysSo) {
 }
 
 TEST_F(NemoClient, ARenderInterruptedByQuittingIsDeliveredAtTheNextStart) {
-  server.file_body = "the finished video";
+  server.file_body = media_bytes();
   Canned running{200, json{{"code", 0}, {"data", {{"status", "running"}}}}};
   for (int i = 0; i < 3; ++i) server.script(Route::kRenderStatus, running);
   CancelToken quit;
@@ -529,14 +542,14 @@ TEST_F(NemoClient, ARenderInterruptedByQuittingIsDeliveredAtTheNextStart) {
   ASSERT_TRUE(delivered) << delivered.error().message;
   ASSERT_EQ(delivered->size(), 1u);
   EXPECT_EQ((*delivered)[0].output, dir / "clip-bgm.mp4");
-  EXPECT_EQ(test::read_file((*delivered)[0].output), "the finished video");
+  EXPECT_EQ(test::read_file((*delivered)[0].output), media_bytes());
   EXPECT_EQ((*delivered)[0].style_name, "Lo-fi");
   EXPECT_TRUE(RenderJournal(dir / "state").list(server.base()).empty());
   EXPECT_EQ(server.count(Route::kRender), 1) << "not rendered twice";
 }
 
 TEST_F(NemoClient, TheBackendScoresAVideoAndCanContinueItsSession) {
-  server.file_body = "video with music";
+  server.file_body = media_bytes();
   CloudBackend backend(config());
   auto status = backend.status({}, nullptr);
   ASSERT_TRUE(status) << status.error().message;
@@ -580,6 +593,125 @@ TEST_F(NemoClient, TheBackendScoresAVideoAndCanContinueItsSession) {
   EXPECT_EQ(server.count(Route::kChat), 2);
   EXPECT_EQ(server.count(Route::kRender), 3);
   EXPECT_EQ(exported_again->output, dir / "clip-bgm-3.mp4");
+}
+
+// ---- a server that attacks the client (serve-audit F3, F4, F17): OBS runs this code, so nothing may crash it ----
+
+// The peak resident memory of this process, in MB.
+double peak_rss_mb() {
+  struct rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;
+}
+
+TEST_F(NemoClient, F3_ADeeplyNestedAnswerIsRefusedWithoutFollowingIt) {
+  auto conv = conversation();
+  ASSERT_TRUE(conv.start(nullptr));
+  const int depth = 200000;
+  server.script(Route::kCredits, Canned{200, json(), "{\"code\":0,\"data\":" + std::string(depth, '[') + std::string(depth, ']') + "}"});
+  auto c = conv.credits(nullptr);
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("64 deep"), std::string::npos) << c.error().message;
+  // The same nesting inside a chat event is skipped like any garbage; the turn goes on to its end.
+  Canned deep;
+  deep.sse = {"data: " + std::string(depth, '[') + std::string(depth, ']') + "\n\n", FaultServer::sse_event(FaultServer::text_event("Done.", false))};
+  server.script(Route::kChat, deep);
+  auto turn = conv.say("make music", Language::kEnglish, {}, nullptr);
+  ASSERT_TRUE(turn) << turn.error().message;
+  EXPECT_EQ(turn->reply, "Done.");
+}
+
+TEST_F(NemoClient, F4_AnErrorPageBeforeAResumeNeverBecomesPartOfTheFile) {
+  server.file_body = media_bytes();
+  Canned cut;
+  cut.drop = true;
+  server.script(Route::kDownload, cut);
+  server.script(Route::kDownload, Canned{503, json(), "<html><body>503 Service Temporarily Unavailable</body></html>"});
+  auto conv = conversation();
+  ASSERT_TRUE(conv.start(nullptr));
+  auto out = conv.export_draft(FaultServer::music_draft(), dir / "r.mp4", false, "mp4", {}, {}, nullptr);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(test::read_file(*out), server.file_body) << "the file, byte for byte: no error page at its start or in its middle";
+  EXPECT_EQ(server.count(Route::kDownload), 3) << "cut, refused, resumed";
+}
+
+TEST_F(NemoClient, F4_ARangeThatIsNotTheOneAskedForStartsTheDownloadAgain) {
+  server.file_body = media_bytes();
+  Canned cut;
+  cut.drop = true;
+  server.script(Route::kDownload, cut);
+  // A proxy that answers 206 for the wrong bytes: appended, the file would be garbage.
+  server.script(Route::kDownload, Canned{206, json(), server.file_body.substr(0, 1000)});
+  auto conv = conversation();
+  ASSERT_TRUE(conv.start(nullptr));
+  auto out = conv.export_draft(FaultServer::music_draft(), dir / "r.mp4", false, "mp4", {}, {}, nullptr);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(test::read_file(*out), server.file_body);
+}
+
+TEST_F(NemoClient, F4_ADownloadThatIsNotMediaIsNotPlaced) {
+  server.file_body = "<html>Sign in to continue</html>";  // a captive portal or a CDN's login page, with 200
+  auto conv = conversation();
+  ASSERT_TRUE(conv.start(nullptr));
+  auto out = conv.export_draft(FaultServer::music_draft(), dir / "r.mp4", false, "mp4", {}, {}, nullptr);
+  ASSERT_FALSE(out);
+  EXPECT_NE(out.error().message.find("not a readable .mp4"), std::string::npos) << out.error().message;
+  for (const auto& e : fs::directory_iterator(dir.path())) EXPECT_TRUE(e.is_directory()) << e.path() << " was left behind";
+}
+
+TEST_F(NemoClient, F17_AnEndlessAnswerIsCutAtItsCapAndMemoryStaysFlat) {
+  auto conv = conversation();
+  ASSERT_TRUE(conv.start(nullptr));
+  const double before = peak_rss_mb();
+  Canned huge{200, json(), ""};
+  huge.endless = 10737418240LL;  // "Content-Length: 10737418240", zeros
+  for (int i = 0; i < 4; ++i) server.script(Route::kCredits, huge);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto c = conv.credits(nullptr);
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("over 16 MB"), std::string::npos) << c.error().message;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(30));
+  EXPECT_LT(peak_rss_mb() - before, 100) << "a 10 GB answer is never held";
+}
+
+TEST_F(NemoClient, F17_AnEventWithoutEndOrAStreamWithoutEndStopsTheTurn) {
+  auto conv = conversation();
+  ASSERT_TRUE(conv.start(nullptr));
+  // One event whose data lines never end.
+  Canned lines;
+  lines.sse = {"data: " + std::string(60000, 'a') + "\n"};
+  lines.repeat = true;
+  server.script(Route::kChat, lines);
+  auto turn = conv.say("make music", Language::kEnglish, {}, nullptr);
+  ASSERT_FALSE(turn);
+  EXPECT_NE(turn.error().message.find("over 1 MB"), std::string::npos) << turn.error().message;
+  // Events that each end, sent for ever: the turn's bytes are capped.
+  Canned events;
+  events.sse = {FaultServer::sse_event(FaultServer::text_event(std::string(60000, 'b'), true))};
+  events.repeat = true;
+  server.script(Route::kChat, events);
+  const double before = peak_rss_mb();
+  turn = conv.say("make music", Language::kEnglish, {}, nullptr);
+  ASSERT_FALSE(turn);
+  EXPECT_NE(turn.error().message.find("64 MB"), std::string::npos) << turn.error().message;
+  EXPECT_LT(peak_rss_mb() - before, 200);
+}
+
+TEST_F(NemoClient, F17_HeartbeatsForEverEndTheTurnAtItsTimeCap) {
+  auto c = config();
+  c.turn_timeout_s = 2;
+  NemoConversation conv(c, std::make_shared<NemoCredentials>(c), nullptr);
+  ASSERT_TRUE(conv.start(nullptr));
+  Canned beats;
+  beats.sse = {": heartbeat\n\n"};
+  beats.gap_ms = 100;
+  beats.repeat = true;
+  server.script(Route::kChat, beats);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto turn = conv.say("make music", Language::kEnglish, {}, nullptr);
+  ASSERT_FALSE(turn);
+  EXPECT_EQ(turn.error().code, ErrorCode::kNetwork);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(15)) << "2 s of stream, then the state is read";
 }
 
 }  // namespace

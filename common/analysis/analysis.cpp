@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/cut_detector.h"
+#include "core/json_read.h"
 
 namespace bgm {
 namespace {
@@ -272,13 +273,9 @@ Result<VideoAnalysis> read_analysis_file(const std::filesystem::path& path) {
                                                        " MB; an analysis is at most " + std::to_string(kMaxAnalysisFileBytes >> 20) +
                                                        " MB. It is not one obs-bgm wrote.");
   }
-  std::ifstream f(path);
-  if (!f) return make_error(ErrorCode::kNotFound, "Cannot read the analysis file " + path.string() + ".");
-  const auto doc = nlohmann::json::parse(f, nullptr, false);
-  if (doc.is_discarded()) {
-    return make_error(ErrorCode::kInvalidArgument, "The analysis file " + path.string() + " is not valid JSON.");
-  }
-  return analysis_from_json(doc);
+  auto doc = read_json_file(path, "The analysis file " + path.string(), {kMaxAnalysisFileBytes, 64});
+  if (!doc) return doc.error();
+  return analysis_from_json(*doc);
 }
 
 std::optional<RecordingIdentity> recording_identity(const std::filesystem::path& path) {

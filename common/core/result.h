@@ -58,6 +58,9 @@ class [[nodiscard]] Result {
   const T& operator*() const& { return value(); }
 
   const Error& error() const { return std::get<Error>(data_); }
+  // The value, or `fallback` when this is an error (for callers to whom a failure means "use the default").
+  T value_or(T fallback) && { return ok() ? std::get<T>(std::move(data_)) : std::move(fallback); }
+  T value_or(T fallback) const& { return ok() ? std::get<T>(data_) : std::move(fallback); }
 
  private:
   std::variant<T, Error> data_;

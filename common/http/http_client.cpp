@@ -5,21 +5,42 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 namespace bgm {
 namespace {
 
 struct Transfer {
+  CURL* curl = nullptr;
   const std::function<bool(std::string_view)>* on_data = nullptr;
   std::string* body = nullptr;
   FILE* file = nullptr;
   const CancelToken* cancel = nullptr;
   bool stopped = false;
+  bool over = false;       // over the body's cap
+  bool to_file = false;    // decided at the first byte of the body: a 200 or a matching 206
+  bool decided = false;
+  uint64_t kept = 0;
+  bool* saved = nullptr;
   std::map<std::string, std::string>* headers = nullptr;
   const HttpRequest* request = nullptr;
   std::chrono::steady_clock::time_point last_tick = std::chrono::steady_clock::now();
 };
+
+// Whether the answer's body is the file asked for: a 200 from the start, or a 206 for exactly the bytes asked.
+bool body_is_the_file(const Transfer& t) {
+  long status = 0;
+  curl_easy_getinfo(t.curl, CURLINFO_RESPONSE_CODE, &status);
+  const int64_t from = t.request->resume_from;
+  if (status == 200) return from == 0;
+  if (status != 206) return false;
+  const auto range = t.headers->find("content-range");  // "bytes 300000-599999/600000"
+  if (range == t.headers->end() || range->second.rfind("bytes ", 0) != 0) return false;
+  char* end = nullptr;
+  const long long first = std::strtoll(range->second.c_str() + 6, &end, 10);
+  return end && *end == '-' && first == from;
+}
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
@@ -29,11 +50,24 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
       t->stopped = true;
       return 0;
     }
-  } else if (t->file) {
-    return std::fwrite(data, 1, bytes, t->file);
-  } else {
-    t->body->append(data, bytes);
+    return bytes;
   }
+  if (t->file && !t->decided) {
+    t->decided = true;
+    t->to_file = body_is_the_file(*t);
+    *t->saved = t->to_file;
+  }
+  t->kept += bytes;
+  if (t->to_file) {
+    if (t->kept > t->request->max_file_bytes) return t->over = true, 0;
+    return std::fwrite(data, 1, bytes, t->file);
+  }
+  const uint64_t cap = t->file ? 65536 : t->request->max_body_bytes;
+  if (t->kept > cap) {
+    if (t->file) return bytes;  // an error page: its start is enough for the message
+    return t->over = true, 0;
+  }
+  t->body->append(data, bytes);
   return bytes;
 }
 
@@ -96,6 +130,8 @@ Result<HttpResponse> HttpClient::stream(const HttpRequest& request, const std::f
   curl_easy_reset(c);
   HttpResponse response;
   Transfer t;
+  t.curl = c;
+  t.saved = &response.saved;
   t.on_data = on_data ? &on_data : nullptr;
   t.body = &response.body;
   t.cancel = cancel;
@@ -150,6 +186,10 @@ Result<HttpResponse> HttpClient::stream(const HttpRequest& request, const std::f
   impl_->sent = request_bytes > 0 && rc != CURLE_COULDNT_CONNECT && rc != CURLE_COULDNT_RESOLVE_HOST &&
                 rc != CURLE_COULDNT_RESOLVE_PROXY;
   if (rc == CURLE_ABORTED_BY_CALLBACK || (rc == CURLE_WRITE_ERROR && t.stopped)) return make_error(ErrorCode::kCancelled, "Cancelled.");
+  if (rc == CURLE_WRITE_ERROR && t.over) {
+    const uint64_t cap = t.to_file ? request.max_file_bytes : request.max_body_bytes;
+    return make_error(ErrorCode::kNetwork, "The server's answer was over " + std::to_string(cap >> 20) + " MB; obs-bgm stopped reading it.");
+  }
   if (rc == CURLE_OPERATION_TIMEDOUT) return make_error(ErrorCode::kNetwork, "The server stopped answering (timed out).");
   if (rc == CURLE_WRITE_ERROR && request.save_to) return make_error(ErrorCode::kIo, "Could not write " + request.save_to->string() + ".");
   if (rc != CURLE_OK) return make_error(ErrorCode::kNetwork, std::string("The server could not be reached: ") + curl_easy_strerror(rc) + ".");

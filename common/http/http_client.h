@@ -30,6 +30,11 @@ struct HttpRequest {
   std::string file_name;                          // ...named so (default: the file's name)
   std::optional<std::filesystem::path> save_to;   // the response body written here instead of kept
   int64_t resume_from = 0;                        // with save_to: ask for the bytes from here on and append them
+  // A body kept in memory stops at this size (kNetwork: a server must not fill our memory); a saved body at
+  // max_file_bytes. Only a 200 (or a 206 whose Content-Range starts at resume_from) reaches save_to; any other
+  // answer is kept in memory (up to 64 KB) for its message, so an error page never becomes part of a file.
+  uint64_t max_body_bytes = 16u << 20;
+  uint64_t max_file_bytes = 64ull << 30;
   long timeout_s = 0;                             // 0: no overall limit (streams)
   long connect_timeout_s = 20;
   long silence_timeout_s = 0;                     // > 0: fail (kNetwork) when no byte moves for this long
@@ -41,6 +46,7 @@ struct HttpRequest {
 struct HttpResponse {
   long status = 0;
   std::string body;
+  bool saved = false;  // the body went to save_to
   std::map<std::string, std::string> headers;  // names lower-cased
 };
 

@@ -3,6 +3,7 @@
 namespace bgm {
 
 bool SseParser::feed(std::string_view bytes) {
+  if (overflowed_) return false;
   for (char c : bytes) {
     if (after_cr_ && c == '\n') {  // CRLF: the CR ended the line already
       after_cr_ = false;
@@ -15,7 +16,8 @@ bool SseParser::feed(std::string_view bytes) {
       if (!line(text)) return false;
       continue;
     }
-    if (pending_.size() < (8u << 20)) pending_.push_back(c);  // a line over 8 MB is cut, never grows memory
+    if (pending_.size() + current_.data.size() >= kMaxEventBytes) return overflowed_ = true, false;
+    pending_.push_back(c);
   }
   return true;
 }
@@ -43,6 +45,7 @@ bool SseParser::line(std::string_view text) {
   if (field == "data") {
     if (has_data_) current_.data.push_back('\n');
     current_.data.append(value);
+    if (current_.data.size() >= kMaxEventBytes) return overflowed_ = true, false;
     has_data_ = true;
   } else if (field == "event") {
     current_.event = std::string(value);

@@ -22,8 +22,10 @@ class SseParser {
   using HeartbeatFn = std::function<void()>;
 
   SseParser(EventFn on_event, HeartbeatFn on_heartbeat) : on_event_(std::move(on_event)), on_heartbeat_(std::move(on_heartbeat)) {}
-  // Returns false once a callback asked to stop.
+  static constexpr size_t kMaxEventBytes = 1u << 20;  // one event's data; a bigger one stops the stream
+  // Returns false once a callback asked to stop, or an event grew over kMaxEventBytes (then overflowed()).
   bool feed(std::string_view bytes);
+  bool overflowed() const { return overflowed_; }
   const std::string& last_event_id() const { return last_id_; }
 
  private:
@@ -35,6 +37,7 @@ class SseParser {
   bool after_cr_ = false;
   SseEvent current_;
   bool has_data_ = false;
+  bool overflowed_ = false;
   std::string last_id_;
 };
 

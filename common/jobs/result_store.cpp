@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
+#include "core/json_read.h"
 #include "core/json_text.h"
 #include "core/json_field.h"
 #include "jobs/job_json.h"
@@ -25,10 +26,9 @@ std::string ResultStore::load() {
   std::error_code ec;
   if (!std::filesystem::exists(file_, ec)) return {};
   const bool readable = std::filesystem::is_regular_file(file_, ec) && std::filesystem::file_size(file_, ec) <= kMaxFileBytes;
-  std::ifstream in;
-  if (readable) in.open(file_);
-  const auto doc = readable ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
-  if (!readable || doc.is_discarded() || !doc.is_object() || json_field<std::string>(doc, "format", "") != kFormat || !doc.contains("results") ||
+  auto parsed = readable ? read_json_file(file_, "The results list", {kMaxFileBytes, 64}) : Result<nlohmann::json>(nlohmann::json());
+  const nlohmann::json doc = parsed ? std::move(parsed).value() : nlohmann::json();
+  if (!readable || !parsed || !doc.is_object() || json_field<std::string>(doc, "format", "") != kFormat || !doc.contains("results") ||
       !doc["results"].is_array()) {
     std::filesystem::rename(file_, file_.string() + ".bad", ec);
     return "The results list " + file_.string() + " was damaged; it was set aside as " + file_.filename().string() + ".bad.";

@@ -74,7 +74,9 @@ bool is_unfinished_mp4(const fs::path& path) {
 
 }  // namespace
 
-Result<MediaInfo> probe_media(const fs::path& path, const CancelToken* cancel) {
+Result<MediaInfo> probe_media(const fs::path& path, const CancelToken* cancel) { return probe_media_as(path, lower_extension(path), cancel); }
+
+Result<MediaInfo> probe_media_as(const fs::path& path, const std::string& ext, const CancelToken* cancel) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return make_error(ErrorCode::kNotFound, "No such file: " + path.string() + ". Check the path.");
   if (fs::is_directory(path, ec)) {
@@ -84,7 +86,6 @@ Result<MediaInfo> probe_media(const fs::path& path, const CancelToken* cancel) {
   if (access(path.c_str(), R_OK) != 0) {
     return make_error(ErrorCode::kNotFound, "Cannot read " + path.string() + " (permission denied). Check the file's permissions.");
   }
-  const std::string ext = lower_extension(path);
   MediaKind kind;
   if (listed(kVideoExt, ext)) kind = MediaKind::kVideo;
   else if (listed(kImageExt, ext)) kind = MediaKind::kImage;
@@ -135,8 +136,16 @@ Result<MediaInfo> probe_media(const fs::path& path, const CancelToken* cancel) {
   if (!info.video && !info.audio) {
     return make_error(ErrorCode::kMedia, path.string() + " has no video or audio stream, so there is nothing to score.");
   }
-  if (kind == MediaKind::kImage && !info.video) {
-    return make_error(ErrorCode::kMedia, path.string() + " does not contain a picture FFmpeg can read.");
+  // A picture's demuxer reads one image ("png_pipe", "image2", "gif"); a movie's never is one.
+  const bool picture_container = info.container == "image2" || info.container == "gif" || info.container == "apng" ||
+                                 (info.container.size() > 5 && info.container.compare(info.container.size() - 5, 5, "_pipe") == 0);
+  if (kind == MediaKind::kImage && (!info.video || !picture_container)) {
+    return make_error(ErrorCode::kMedia, path.string() + " is named ." + ext + " but does not contain a picture (FFmpeg reads it as " +
+                                             info.container + "). Rename it to what it is, or export a picture.");
+  }
+  if (kind != MediaKind::kImage && picture_container) {
+    return make_error(ErrorCode::kMedia, path.string() + " is named ." + ext + " but holds a picture (" + info.container +
+                                             "). Rename it to what it is.");
   }
   if (kind == MediaKind::kVideo && !info.video) kind = info.kind = MediaKind::kAudio;  // a sound-only .mp4/.webm
   if (kind == MediaKind::kAudio && !info.audio) {

@@ -51,5 +51,8 @@ bool is_supported_input_extension(const std::string& ext);
 // no video or audio stream). Messages say what is wrong and what to do.
 // Only regular files are opened; reads stop when `cancel` is set (kCancelled).
 Result<MediaInfo> probe_media(const std::filesystem::path& path, const CancelToken* cancel = nullptr);
+// The same for a file whose name does not say its type (a download's part file): `ext` stands for the extension.
+// The content must be what the extension says: a picture's container is a picture's, a video's is not a picture.
+Result<MediaInfo> probe_media_as(const std::filesystem::path& path, const std::string& ext, const CancelToken* cancel = nullptr);
 
 }  // namespace bgm

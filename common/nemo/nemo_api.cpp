@@ -8,6 +8,7 @@
 
 #include "core/atomic_file.h"
 #include "core/json_field.h"
+#include "core/json_read.h"
 #include "core/json_text.h"
 #include "core/random_id.h"
 #include "core/text.h"
@@ -52,8 +53,7 @@ bool nemo_accepts_extension(std::string_view ext) {
 NemoCredentials::NemoCredentials(const NemoConfig& config)
     : api_base_(config.api_base), file_(config.state_dir.empty() ? fs::path() : config.state_dir / kCredentialsFile), configured_(config.token) {
   if (file_.empty()) return;
-  std::ifstream in(file_);
-  json doc = in ? json::parse(in, nullptr, false) : json::object();
+  json doc = read_json_file(file_, "The credentials file").value_or(json::object());
   if (!doc.is_object()) doc = json::object();
   client_id_ = json_field<std::string>(doc, "client_id", "");
   if (doc.contains("tokens") && doc["tokens"].is_object()) token_ = json_field<std::string>(doc["tokens"], api_base_.c_str(), "");
@@ -100,7 +100,7 @@ void NemoCredentials::save_locked() const {
   static std::mutex file_mutex;
   std::lock_guard file_lock(file_mutex);
   json doc = json::object();
-  if (std::ifstream in(file_); in) doc = json::parse(in, nullptr, false);
+  doc = read_json_file(file_, "The credentials file").value_or(json::object());
   if (!doc.is_object()) doc = json::object();
   doc["client_id"] = client_id_;
   if (!doc.contains("tokens") || !doc["tokens"].is_object()) doc["tokens"] = json::object();
@@ -181,7 +181,7 @@ Status NemoApi::new_anonymous_token(const CancelToken* cancel) {
       if (res.error().code == ErrorCode::kNetwork && attempt < config_.network_retries && cancel_sleep(cancel, backoff(attempt))) continue;
       return res.error().code == ErrorCode::kNetwork ? Error(ErrorCode::kNetwork, "Could not reach " + config_.name + " at " + host_of(config_.api_base) + ": " + res.error().message) : res.error();
     }
-    const json body = json::parse(res->body, nullptr, false);
+    const json body = read_json(res->body, "The server's answer").value_or(json());
     const int code = body.is_object() ? json_field<int>(body, "code", static_cast<int>(res->status)) : static_cast<int>(res->status);
     if (code == 400 && attempt == 0) {  // the client id was refused: a new one, once
       credentials_->new_client_id();
@@ -253,13 +253,17 @@ Result<json> NemoApi::call(const NemoCall& c, const CancelToken* cancel) {
       return Error(ErrorCode::kNetwork, "Could not reach " + config_.name + " at " + host_of(config_.api_base) + ": " + res.error().message +
                                             " Check the connection, then try again.");
     }
-    const json body = json::parse(res->body, nullptr, false);
+    auto parsed = read_json(res->body, "The answer");
+    const json body = parsed ? std::move(parsed).value() : json();
     const bool envelope = body.is_object() && body.contains("code");
     int code = envelope ? json_field<int>(body, "code", -1) : 0;
     if (!envelope && res->status == 401) code = 1001;
     if (!envelope && res->status == 429) code = 429;
     if (code == 0 && res->status < 400) {
-      if (!envelope) return make_error(ErrorCode::kNetwork, config_.name + " answered something that is not JSON (HTTP " + std::to_string(res->status) + ").");
+      if (!envelope) {
+        return make_error(ErrorCode::kNetwork, config_.name + " answered something that is not JSON obs-bgm reads (HTTP " + std::to_string(res->status) + ")" +
+                                                   (parsed ? std::string(".") : ": " + parsed.error().message));
+      }
       const auto d = body.find("data");
       return d == body.end() || d->is_null() ? json::object() : *d;
     }
@@ -288,6 +292,7 @@ Result<long> NemoApi::stream(const std::string& path, const json& body, const st
     req.body = json_text(body);
     req.connect_timeout_s = config_.connect_timeout_s;
     req.silence_timeout_s = config_.stream_silence_timeout_s;
+    req.timeout_s = config_.turn_timeout_s;
     req.tick = tick;
     // The answer is a stream only when the server said so; an error answer is an envelope, kept whole.
     std::string error_body;
@@ -313,7 +318,7 @@ Result<long> NemoApi::stream(const std::string& path, const json& body, const st
     }
     status = res->status;
     if (is_stream && status < 400) return status;
-    const json answer = json::parse(error_body, nullptr, false);
+    const json answer = read_json(error_body, "The server's answer").value_or(json());
     const bool envelope = answer.is_object() && answer.contains("code");
     int code = envelope ? json_field<int>(answer, "code", -1) : static_cast<int>(status);
     if (!envelope && status == 401) code = 1001;
@@ -324,6 +329,21 @@ Result<long> NemoApi::stream(const std::string& path, const json& body, const st
     return error_for(code, status, envelope ? json_field<std::string>(answer, "message", "") : "");
   }
 }
+
+namespace {
+
+// The whole file's size a 200 or 206 announces (Content-Range's total, else Content-Length), -1 when unknown.
+int64_t announced_size(const HttpResponse& res) {
+  if (res.status == 206) {
+    const auto range = res.headers.find("content-range");
+    const auto slash = range == res.headers.end() ? std::string::npos : range->second.find('/');
+    return slash == std::string::npos || range->second[slash + 1] == '*' ? -1 : std::atoll(range->second.c_str() + slash + 1);
+  }
+  const auto length = res.headers.find("content-length");
+  return length == res.headers.end() ? -1 : std::atoll(length->second.c_str());
+}
+
+}  // namespace
 
 Status NemoApi::download(const std::string& url, const fs::path& part, const std::function<void(int64_t, int64_t)>& progress,
                          const CancelToken* cancel) {
@@ -343,15 +363,31 @@ Status NemoApi::download(const std::string& url, const fs::path& part, const std
     req.silence_timeout_s = config_.silence_timeout_s;
     auto res = http_.send(req, cancel);
     if (res && (res->status == 200 || res->status == 206)) {
-      if (have > 0 && res->status == 200) {  // the server ignored the range and sent it all again after what we had
+      if (!res->saved) {  // the whole file again after what we had, or a range we did not ask for: start over
         fs::remove(part, ec);
         if (attempt++ < config_.network_retries) continue;
-        return make_error(ErrorCode::kNetwork, "The download could not be resumed.");
+        return make_error(ErrorCode::kNetwork, "The download could not be resumed: the server did not send the part asked for.");
       }
-      // A body shorter than announced is a cut: curl reports it as an error, so here the file is whole.
+      // A body shorter than its Content-Length is a cut (curl reports it); a range that ends before the file's
+      // announced size is fetched on from where it ended.
+      const int64_t total = announced_size(*res);
+      const auto now = static_cast<int64_t>(fs::file_size(part, ec));
+      if (total > 0 && now < total && attempt++ < config_.network_retries + 2) continue;
+      if (total > 0 && now != total) {
+        fs::remove(part, ec);
+        return make_error(ErrorCode::kNetwork, "The download ended at " + std::to_string(now) + " of " + std::to_string(total) +
+                                                   " bytes. Try the export again.");
+      }
       return {};
     }
-    if (res && res->status == 416 && have > 0) return {};  // nothing left to fetch
+    if (res && res->status == 416 && have > 0) {  // nothing left to fetch, when the server's size is what we have
+      const auto range = res->headers.find("content-range");  // "bytes */600000"
+      const auto slash = range == res->headers.end() ? std::string::npos : range->second.find('/');
+      if (slash != std::string::npos && std::atoll(range->second.c_str() + slash + 1) == have) return {};
+      fs::remove(part, ec);
+      if (attempt++ < config_.network_retries) continue;
+      return make_error(ErrorCode::kNetwork, "The download could not be resumed: the server refused the part asked for.");
+    }
     if (res && (res->status == 404 || res->status == 410 || res->status == 403)) {
       fs::remove(part, ec);
       return make_error(ErrorCode::kNotFoundRemote, "The download link has expired or is gone. Export again.");

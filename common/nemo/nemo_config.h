@@ -31,6 +31,8 @@ struct NemoConfig {
   long connect_timeout_s = 20;
   long silence_timeout_s = 60;        // a call (not the chat stream, not a transfer) that sends nothing for this long
   long stream_silence_timeout_s = 300;  // the chat stream: the server sends heartbeats every 10 s
+  long turn_timeout_s = 3600;         // a whole chat turn: an endless stream ends here (then the state is read)
+  uint64_t max_turn_bytes = 64u << 20;  // what one turn's stream may send
   uint64_t max_upload_bytes = 500ull * 1024 * 1024;  // the service's limit, checked before sending
   int network_retries = 3;            // network errors and 5xx: tries after the first, with backoff
   double time_scale = 1;              // scales every protocol wait (OBS_BGM_NEMO_TIME_SCALE), for tests

@@ -11,9 +11,11 @@
 
 #include "core/atomic_file.h"
 #include "core/json_field.h"
+#include "core/json_read.h"
 #include "core/json_text.h"
 #include "core/random_id.h"
 #include "core/text.h"
+#include "media/media_probe.h"
 
 namespace bgm {
 namespace fs = std::filesystem;
@@ -73,9 +75,7 @@ RenderJournal::RenderJournal(fs::path state_dir) : file_(state_dir.empty() ? fs:
 std::vector<PendingRender> RenderJournal::read_locked() const {
   std::vector<PendingRender> out;
   if (file_.empty()) return out;
-  std::ifstream in(file_);
-  if (!in) return out;
-  const json doc = json::parse(in, nullptr, false);
+  const json doc = read_json_file(file_, "The render journal").value_or(json());
   if (!doc.is_object() || !doc.contains("renders") || !doc["renders"].is_array()) return out;
   for (const auto& j : doc["renders"]) {
     PendingRender r;
@@ -188,6 +188,16 @@ Result<fs::path> deliver_nemo_render(NemoApi& api, RenderJournal& journal, const
   if (!got) {
     if (got.error().code == ErrorCode::kNotFoundRemote) (void)journal.remove(render.id);
     return got.error();
+  }
+  // What is placed is a file a player opens: an error page or a cut file never takes the result's name.
+  const std::string ext = placed.destination.extension().string();
+  if (auto readable = probe_media_as(part, ext.empty() ? "" : ext.substr(1), cancel); !readable) {
+    std::error_code ec;
+    fs::remove(part, ec);
+    (void)journal.remove(render.id);
+    if (readable.error().code == ErrorCode::kCancelled) return readable.error();
+    return make_error(ErrorCode::kNetwork, "The service's file is not a readable " + placed.destination.extension().string() +
+                                               " file, so it was not kept. Try the export again.");
   }
   Result<fs::path> file = placed.destination;
   if (render.exact) {

@@ -43,7 +43,16 @@ Result<TurnOutcome> run_nemo_turn(NemoApi& api, const std::string& session, cons
                      {"new_message", {{"role", "user"}, {"parts", json::array({{{"text", message}}})}}}};
   TurnReader reader(events, lang, api.config().wait(120));
   SseParser parser([&](const SseEvent& e) { return reader.event(e); }, [&] { reader.heartbeat(); });
-  auto streamed = api.stream("/run_sse", body, [&](std::string_view bytes) { return parser.feed(bytes); }, [&] { reader.tick(); }, cancel);
+  uint64_t received = 0;
+  auto streamed = api.stream("/run_sse", body, [&](std::string_view bytes) {
+    received += bytes.size();
+    return received <= api.config().max_turn_bytes && parser.feed(bytes);
+  }, [&] { reader.tick(); }, cancel);
+  if (parser.overflowed() || received > api.config().max_turn_bytes) {
+    return make_error(ErrorCode::kNetwork, zh ? "服务发来的回复过大（单条事件超过 1 MB 或整轮超过 64 MB），已停止读取。请再试一次。"
+                                              : "The service sent more than a turn can hold (an event over 1 MB, or over 64 MB in all), so obs-bgm "
+                                                "stopped reading it. Try again.");
+  }
   if (!streamed && (streamed.error().code != ErrorCode::kNetwork || !api.last_request_sent())) return streamed.error();
   parser.feed("\n\n");  // a last event without its blank line still counts
   reader.finish();

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "core/json_field.h"
+#include "core/json_read.h"
 
 namespace bgm {
 
@@ -15,7 +16,7 @@ TurnReader::TurnReader(const TurnEvents& events, Language lang, std::chrono::mil
     : events_(events), zh_(lang == Language::kChinese), notice_every_(notice_every) {}
 
 bool TurnReader::event(const SseEvent& e) {
-  const json j = json::parse(e.data, nullptr, false);
+  const json j = read_json(e.data, "An event").value_or(json());
   if (!j.is_object()) return true;  // garbage: not ours to show; the turn goes on
   if (j.contains("errorCode") || j.contains("error_code")) {
     const bool camel = j.contains("errorCode");
@@ -38,7 +39,7 @@ bool TurnReader::event(const SseEvent& e) {
       text += json_field<std::string>(p, "text", "");
     }
     if (partial) {
-      streamed_ += text;
+      if (streamed_.size() < kMaxTurnText) streamed_ += text;
       show(text);
     } else if (!text.empty()) {
       // The final event repeats the chunks whole: only what was not streamed yet is new.
@@ -63,7 +64,8 @@ void TurnReader::finish() {
 }
 
 void TurnReader::show(const std::string& chunk) {
-  if (chunk.empty()) return;
+  if (chunk.empty() || taken_ >= kMaxTurnText) return;
+  taken_ += chunk.size();
   last_voice_ = std::chrono::steady_clock::now();
   for (const auto& s : splitter_.feed(chunk)) emit(s);
 }

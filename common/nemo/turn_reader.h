@@ -15,6 +15,9 @@
 
 namespace bgm {
 
+// A reply longer than this is not a reply a person reads: the rest is dropped (and never held).
+inline constexpr size_t kMaxTurnText = 64u << 10;
+
 class TurnReader {
  public:
   TurnReader(const TurnEvents& events, Language lang, std::chrono::milliseconds notice_every);
@@ -41,6 +44,7 @@ class TurnReader {
   std::chrono::steady_clock::time_point last_voice_ = std::chrono::steady_clock::now();
   SentenceSplitter splitter_;
   std::string streamed_, reply_;
+  size_t taken_ = 0;  // text taken from the stream: a turn shows at most kMaxTurnText of it
   bool ended_ = false, show_timeline_ = false, offer_export_ = false;
   int error_code_ = 0;
   std::string error_message_;

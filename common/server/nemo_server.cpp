@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "core/json_field.h"
+#include "core/json_read.h"
 #include "core/json_text.h"
 #include "core/random_id.h"
 #include "server/event_channel.h"
@@ -58,7 +59,7 @@ int sse_code(const Error& e) {
 }
 
 // Reads a JSON body of at most kMaxJsonBody bytes, without ever holding more.
-Result<json> read_json(const httplib::ContentReader& reader) {
+Result<json> read_json_body(const httplib::ContentReader& reader) {
   std::string body;
   bool over = false;
   reader([&](const char* data, size_t n) {
@@ -70,8 +71,9 @@ Result<json> read_json(const httplib::ContentReader& reader) {
     return true;
   });
   if (over) return make_error(ErrorCode::kInvalidArgument, "The request body is over 2 MB.");
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return make_error(ErrorCode::kInvalidArgument, "The request body must be a JSON object, in UTF-8.");
+  auto j = read_json(body, "The request body", {kMaxJsonBody, 64});
+  if (!j) return j.error();
+  if (!j->is_object()) return make_error(ErrorCode::kInvalidArgument, "The request body must be a JSON object, in UTF-8.");
   return j;
 }
 
@@ -214,7 +216,7 @@ void NemoServer::Impl::routes() {
   post_route(s, "/api/tasks/me/with-session/nemo_agent", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
     auto token = authenticate(req);
     if (!token) return answer_error(res, token.error());
-    auto body = read_json(reader);
+    auto body = read_json_body(reader);
     if (!body) return answer_error(res, body.error());
     const std::string language = json_field<std::string>(*body, "language", "en").substr(0, 16);
     auto session = store->create_session(token->hash, language);
@@ -287,7 +289,7 @@ void NemoServer::Impl::routes() {
 void NemoServer::Impl::chat(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
   auto token = authenticate(req);
   if (!token) return answer_error(res, token.error());
-  auto body = read_json(reader);
+  auto body = read_json_body(reader);
   if (!body) return answer_error(res, body.error());
   auto session = owned_session(json_field<std::string>(*body, "session_id", ""), *token);
   if (!session) return answer_error(res, session.error());
@@ -437,7 +439,7 @@ void NemoServer::Impl::upload(const httplib::Request& req, httplib::Response& re
       if (auto st = take(p, n); !st) return cleanup(), fail(st.error());
     }
   } else {
-    auto body = read_json(reader);
+    auto body = read_json_body(reader);
     if (!body) return answer_error(res, body.error());
     if (!body->contains("urls") || !(*body)["urls"].is_array() || (*body)["urls"].empty() || (*body)["urls"].size() > 16) {
       return answer(res, 400, 400, "Send a multipart field \"files\", or JSON {\"urls\": [\"https://...\"]}.");
@@ -459,7 +461,7 @@ void NemoServer::Impl::start_render(const httplib::Request& req, httplib::Respon
       req.get_header_value("X-Skill-Platform").empty()) {
     return answer(res, 402, 402, "Export needs the attribution headers X-Skill-Source, X-Skill-Version and X-Skill-Platform.");
   }
-  auto body = read_json(reader);
+  auto body = read_json_body(reader);
   if (!body) return answer_error(res, body.error());
   auto session = owned_session(json_field<std::string>(*body, "sessionId", ""), *token);
   if (!session) return answer_error(res, session.error());

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "core/json_read.h"
 #include "core/json_text.h"
 #include "core/random_id.h"
 
@@ -34,8 +35,7 @@ RenderStatus status_from(const std::string& s) {
 }
 
 json parse_or_empty(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
-  return j.is_discarded() ? json::object() : j;
+  return read_json(text, "A stored record").value_or(json::object());
 }
 
 MediaRecord media_from(const Statement& s) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "core/json_read.h"
 #include "core/text.h"
 
 extern const char* const kBuiltinStylesJson;
@@ -144,7 +145,9 @@ bool StylePreset::has_role(Role role) const {
 Result<StyleCatalog> StyleCatalog::parse(std::string_view json_text) {
   StyleCatalog catalog;
   try {
-    const json root = json::parse(json_text);
+    auto parsed = read_json(json_text, "The style catalog");
+    if (!parsed) return parsed.error();
+    const json root = std::move(parsed).value();
     for (const auto& j : root.at("styles")) {
       try {
         catalog.styles_.push_back(parse_style(j));

@@ -65,7 +65,12 @@ struct FaultServer::Impl {
   bool answer_canned(const Canned& c, httplib::Response& res) {
     res.status = c.http;
     const std::string body = !c.raw.empty() ? c.raw : c.body.dump();
-    if (c.stall_ms > 0) {
+    if (c.endless > 0) {
+      res.set_content_provider(static_cast<size_t>(c.endless), "application/json", [this](size_t, size_t length, httplib::DataSink& sink) {
+        static const std::string zeros(1 << 16, '0');
+        return !stopping && sink.write(zeros.data(), std::min(length, zeros.size()));
+      });
+    } else if (c.stall_ms > 0) {
       const int stall = c.stall_ms;
       res.set_chunked_content_provider("application/json", [this, stall, body](size_t, httplib::DataSink& sink) {
         pause(stall);
@@ -83,7 +88,9 @@ struct FaultServer::Impl {
   template <typename Fn>
   void route(Route r, const httplib::Request& req, httplib::Response& res, bool needs_token, Fn default_answer) {
     auto c = take(r, req);
-    if (c && (!c->body.is_null() || !c->raw.empty() || c->stall_ms > 0) && r != Route::kChat && r != Route::kDownload) {
+    const bool canned = c && (!c->body.is_null() || !c->raw.empty() || c->stall_ms > 0 || c->endless > 0);
+    if (canned && r != Route::kChat && (r != Route::kDownload || c->http != 200)) {
+      const_cast<httplib::Request&>(req).ranges.clear();  // sent as scripted: httplib would answer a Range of it with 416
       answer_canned(*c, res);
       return;
     }
@@ -151,9 +158,9 @@ FaultServer::FaultServer() : impl_(std::make_unique<Impl>()) {
       }
       std::vector<std::string> pieces;
       int gap = 0;
-      bool drop = false;
+      bool drop = false, repeat = false;
       if (c) {
-        pieces = c->sse, gap = c->gap_ms, drop = c->drop;
+        pieces = c->sse, gap = c->gap_ms, drop = c->drop, repeat = c->repeat;
         if (c->then) c->then();
       } else {  // the default agent: music on the timeline, said in two chunks and a final event
         {
@@ -165,7 +172,9 @@ FaultServer::FaultServer() : impl_(std::make_unique<Impl>()) {
                   sse_event(text_event("I made Lo-fi music for your video.", false))};
       }
       auto index = std::make_shared<size_t>(0);
-      res.set_chunked_content_provider("text/event-stream", [im, pieces, gap, drop, index](size_t, httplib::DataSink& sink) {
+      res.set_chunked_content_provider("text/event-stream", [im, pieces, gap, drop, repeat, index](size_t, httplib::DataSink& sink) {
+        if (im->stopping) return false;
+        if (repeat && !pieces.empty()) *index %= pieces.size();
         if (*index < pieces.size()) {
           if (*index > 0 && gap > 0) im->pause(gap);
           const std::string& p = pieces[(*index)++];

@@ -31,6 +31,8 @@ struct Canned {
   bool drop = false;                     // cut the connection after the pieces (or after half the download)
   int stall_ms = 0;                      // send nothing for this long first
   std::function<void()> then;            // runs after the answer was prepared (e.g. change the state)
+  int64_t endless = 0;                   // > 0: announce this many bytes and send zeros until the client leaves
+  bool repeat = false;                   // /run_sse: the pieces again and again, never ending the stream
 };
 
 struct Recorded {
