@@ -22,7 +22,7 @@ packages=(
   libfluidsynth-dev fluid-soundfont-gm timgm6mb-soundfont musescore-general-soundfont-small libebur128-dev fonts-dejavu-core
   libcurl4-openssl-dev nlohmann-json3-dev
   # sessions and `obs-bgm serve`: SQLite, the HTTP server, OpenSSL (token hashes, TLS)
-  libsqlite3-dev libcpp-httplib-dev libssl-dev
+  libsqlite3-dev libcpp-httplib-dev libssl-dev libboost-dev
   # the OBS plugin: the release's OBS, its headers and the Qt it was built with
   obs-studio obs-plugins libobs-dev "${obs_qt[@]}"
   # tests and benchmarks: GoogleTest, independent tools to measure outputs with, and a screen for the real OBS

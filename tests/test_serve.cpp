@@ -455,6 +455,7 @@ TEST(ServeCommand, ServesOverTlsWhenGivenACertificate) {
   auto p = test::run("curl -s -m 5 -X POST -H 'X-Client-Id: x' " + plain + "/api/auth/anonymous-token");
   EXPECT_EQ(p.out.find("\"code\":0"), std::string::npos) << "plain HTTP is not answered on the TLS port";
   ServeOptions bad = o;
+  bad.data_dir = dir / "data2";   // one server per data folder
   bad.tls_key = dir / "cert.pem";  // not a key
   NemoServer refused(bad);
   auto started = refused.start();

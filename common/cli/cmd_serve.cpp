@@ -24,7 +24,9 @@ constexpr const char* kHelp =
     "off unless --allow-anonymous: give clients tokens from --token-file (one per line: TOKEN [CREDITS]).\n"
     "--data (default ./obs-bgm-data) holds the database, uploads and renders; it survives restarts.\n"
     "--workers: renders and chat turns at once (default: the machine's cores); --rate: requests per minute per\n"
-    "token (default 300); --credits: credits of a new token (default 100).\n";
+    "token (default 300); --credits: credits of a new token (default 100).\n"
+    "--token-file is read at every start and on SIGHUP: a token removed from it stops working, a changed credit\n"
+    "count applies. One server per --data folder.\n";
 
 bool is_loopback(const std::string& host) { return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0; }
 
@@ -71,7 +73,14 @@ int run_serve(const std::vector<std::string>& argv) {
   std::printf("obs-bgm serve: listening on %s (data in %s%s)\n", server.url().c_str(), options.data_dir.c_str(),
               options.allow_anonymous ? "; anonymous tokens on" : "; tokens from --token-file only");
   std::fflush(stdout);
-  while (!stop.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  (void)take_hangup();  // installs the handler
+  while (!stop.cancelled()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!take_hangup()) continue;
+    auto reloaded = server.reload_tokens();
+    std::printf("obs-bgm serve: tokens reloaded: %s\n", reloaded ? reloaded->c_str() : reloaded.error().message.c_str());
+    std::fflush(stdout);
+  }
   std::printf("obs-bgm serve: stopping\n");
   std::fflush(stdout);
   server.stop();

@@ -10,4 +10,8 @@ namespace bgm::cli {
 // Installs the handlers (once) and returns the token they set.
 CancelToken& cancel_on_interrupt();
 
+// SIGHUP, for a server that reloads its configuration: true once per signal received since the last call.
+// Installs the handler on the first call.
+bool take_hangup();
+
 }  // namespace bgm::cli

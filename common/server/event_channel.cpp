@@ -20,7 +20,7 @@ void EventChannel::push(const json& event) {
     std::lock_guard lock(mutex_);
     lines_.push_back("data: " + json_text(event, -1) + "\n\n");
   }
-  cv_.notify_all();
+  notify();
 }
 
 void EventChannel::close() {
@@ -28,15 +28,31 @@ void EventChannel::close() {
     std::lock_guard lock(mutex_);
     closed_ = true;
   }
-  cv_.notify_all();
+  notify();
 }
 
-std::vector<std::string> EventChannel::wait_and_take(std::chrono::milliseconds wait, bool& finished) {
-  std::unique_lock lock(mutex_);
-  cv_.wait_for(lock, wait, [&] { return closed_ || !lines_.empty(); });
+void EventChannel::notify() {
+  std::function<void()> ready;
+  {
+    std::lock_guard lock(mutex_);
+    ready = ready_;
+  }
+  if (ready) ready();
+}
+
+void EventChannel::on_ready(std::function<void()> ready) {
+  {
+    std::lock_guard lock(mutex_);
+    ready_ = std::move(ready);
+  }
+  notify();  // what came before the listener
+}
+
+std::vector<std::string> EventChannel::take(bool& finished) {
+  std::lock_guard lock(mutex_);
   std::vector<std::string> out(lines_.begin(), lines_.end());
   lines_.clear();
-  finished = closed_;
+  finished = closed_ && out.empty();
   return out;
 }
 

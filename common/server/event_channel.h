@@ -1,12 +1,13 @@
 #pragma once
 // Events of one chat turn on their way from the worker that runs it to the connection that streams them
 // (Server-Sent Events in the agent framework's shape: partial text chunks, function calls and responses, then
-// the final event with turnComplete).
-// Thread: push from the worker, wait_and_take from the connection's thread.
+// the final event with turnComplete). The connection is told when there is something to write, so a waiting
+// stream holds no thread.
+// Thread: push and close from the worker; take and on_ready from the connection's thread.
 
 #include <chrono>
-#include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -19,15 +20,17 @@ class EventChannel {
  public:
   void push(const nlohmann::json& event);
   void close();  // the turn is over: the stream ends after what is queued
-  // Waits up to `wait` for events; returns them (maybe none: then a heartbeat is due) and whether the channel is
-  // closed and drained.
-  std::vector<std::string> wait_and_take(std::chrono::milliseconds wait, bool& finished);
+  // The events queued so far (maybe none), and whether the channel is closed and drained.
+  std::vector<std::string> take(bool& finished);
+  // `ready` is called (from the pushing thread) after each push and at close.
+  void on_ready(std::function<void()> ready);
 
  private:
+  void notify();
   std::mutex mutex_;
-  std::condition_variable cv_;
   std::deque<std::string> lines_;
   bool closed_ = false;
+  std::function<void()> ready_;
 };
 
 // The events of the agent-framework shape, as `data:` payloads.

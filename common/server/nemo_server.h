@@ -4,6 +4,8 @@
 // chat turns (SSE), uploads streamed to disk, state, render export with expiring unguessable download links.
 // Secure by default: loopback unless told otherwise, then no anonymous tokens unless allowed; every call but the
 // token request and the download link needs a token; bodies, uploads and queues are capped; 429 over a rate.
+// It holds against hostile clients (../../RELIABILITY.md, "The render server"): an event-driven HTTP front
+// (httpd/), one server per data folder, and what a killed process left is settled at the next start.
 // Thread: start() and stop() from one controlling thread; the server runs its own threads.
 
 #include <atomic>
@@ -31,6 +33,10 @@ struct ServeOptions {
   int credits_per_token = 100;
   double time_scale = 1.0;        // heartbeats every 10 s * scale (tests)
   int64_t link_lifetime_s = 24 * 3600;
+  // What download links start with ("https://music.studio.lan"); empty: the address the client reached.
+  std::string public_url;
+  size_t max_connections = 1024;            // open at once
+  size_t max_connections_per_address = 128;  // from one client address (behind a proxy: raise it)
   SynthOptions synth;
 };
 
@@ -46,6 +52,9 @@ class NemoServer {
   Status start();
   // The address it listens on ("http://127.0.0.1:8765").
   std::string url() const;
+  // Reads --token-file again (SIGHUP): removed tokens stop working, changed credits apply. Returns what changed,
+  // in words for the log. Thread: the controlling thread, while running.
+  Result<std::string> reload_tokens();
   // Stops accepting, fails waiting work, cancels running work (renders are resumed at the next start), joins.
   void stop();
 

@@ -27,6 +27,17 @@ CREATE TABLE IF NOT EXISTS renders(id TEXT PRIMARY KEY, session TEXT, owner TEXT
 CREATE INDEX IF NOT EXISTS renders_by_key ON renders(download_key);
 )sql";
 
+// What a data folder made by an earlier version lacks. Each step runs once; a step that is there already fails
+// with "duplicate column" and is skipped.
+constexpr const char* kMigrations[] = {
+    // Render ids became per token (serve-audit F22): the stored id is the owner's prefix and the client's id.
+    "UPDATE renders SET id = substr(owner, 1, 16) || '/' || id WHERE instr(id, '/') = 0",
+    // Exports are charged like generation (F8): what a render costs, frozen while it runs.
+    "ALTER TABLE renders ADD COLUMN credits INTEGER DEFAULT 0",
+    // --token-file is the truth at every start (F9): what it gave a token, to apply a change to it.
+    "ALTER TABLE tokens ADD COLUMN granted INTEGER DEFAULT -1",
+};
+
 RenderStatus status_from(const std::string& s) {
   if (s == "running") return RenderStatus::kRunning;
   if (s == "completed") return RenderStatus::kCompleted;
@@ -56,6 +67,7 @@ RenderRecord render_from(const Statement& s) {
   r.error = s.text(9);
   r.created_ms = s.integer(10);
   r.updated_ms = s.integer(11);
+  r.credits = s.integer(12);
   return r;
 }
 
@@ -88,7 +100,7 @@ Result<std::vector<T>> all_rows(Database& db, const std::string& sql, std::initi
   }
 }
 
-constexpr const char* kRenderColumns = "id, session, owner, status, draft, format, file, download_key, expires, error, created, updated";
+constexpr const char* kRenderColumns = "id, session, owner, status, draft, format, file, download_key, expires, error, created, updated, credits";
 
 }  // namespace
 
@@ -101,6 +113,8 @@ const char* render_status_name(RenderStatus status) {
   }
   return "queued";
 }
+
+std::string render_key(const std::string& owner, const std::string& client_id) { return owner.substr(0, 16) + "/" + client_id; }
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -115,6 +129,7 @@ Result<std::unique_ptr<SessionStore>> SessionStore::open(const fs::path& data_di
   auto db = Database::open(data_dir / "obs-bgm.db");
   if (!db) return db.error();
   if (auto ok = db->exec(kSchema); !ok) return ok.error();
+  for (const char* step : kMigrations) (void)db->exec(step);
   return std::unique_ptr<SessionStore>(new SessionStore(data_dir, std::move(db).value()));
 }
 
@@ -128,19 +143,20 @@ Result<std::string> SessionStore::media_file_for(const std::string& session, con
 
 Status SessionStore::put_token(const TokenRecord& t) {
   std::lock_guard lock(mutex_);
-  auto st = db_.prepare("INSERT OR REPLACE INTO tokens VALUES(?,?,?,?,?,?,?,?)");
+  auto st = db_.prepare("INSERT OR REPLACE INTO tokens(hash, client_id, anonymous, created, expires, total, available, frozen, granted) "
+                        "VALUES(?,?,?,?,?,?,?,?,?)");
   if (!st) return st.error();
   st->bind(1, t.hash).bind(2, t.client_id).bind(3, int64_t{t.anonymous}).bind(4, t.created_ms).bind(5, t.expires_ms);
-  st->bind(6, t.total).bind(7, t.available).bind(8, t.frozen);
+  st->bind(6, t.total).bind(7, t.available).bind(8, t.frozen).bind(9, t.granted);
   return st->run();
 }
 
 Result<std::optional<TokenRecord>> SessionStore::token(const std::string& hash) {
   std::lock_guard lock(mutex_);
-  return one_row<TokenRecord>(db_, "SELECT hash, client_id, anonymous, created, expires, total, available, frozen FROM tokens WHERE hash=?", {hash},
+  return one_row<TokenRecord>(db_, "SELECT hash, client_id, anonymous, created, expires, total, available, frozen, granted FROM tokens WHERE hash=?", {hash},
                               [](const Statement& st) {
                                 return TokenRecord{st.text(0), st.text(1), st.integer(2) != 0, st.integer(3), st.integer(4),
-                                                   st.integer(5), st.integer(6), st.integer(7)};
+                                                   st.integer(5), st.integer(6), st.integer(7), st.integer(8)};
                               });
 }
 
@@ -158,6 +174,50 @@ Status SessionStore::settle_credits(const std::string& hash, int64_t frozen, int
   auto st = db_.prepare("UPDATE tokens SET frozen=max(0, frozen-?1), available=available+?1-?2, total=total-?2 WHERE hash=?3");
   if (!st) return st.error();
   st->bind(1, frozen).bind(2, charged).bind(3, hash);
+  return st->run();
+}
+
+Result<int64_t> SessionStore::release_frozen_credits() {
+  std::lock_guard lock(mutex_);
+  auto sum = db_.prepare("SELECT coalesce(sum(frozen), 0) FROM tokens WHERE frozen > 0");
+  if (!sum) return sum.error();
+  auto row = sum->step();
+  if (!row) return row.error();
+  const int64_t frozen = *row ? sum->integer(0) : 0;
+  if (auto ok = db_.exec("UPDATE tokens SET available = available + frozen, frozen = 0 WHERE frozen > 0"); !ok) return ok.error();
+  return frozen;
+}
+
+Result<std::vector<TokenRecord>> SessionStore::tokens(bool anonymous) {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare("SELECT hash, client_id, anonymous, created, expires, total, available, frozen, granted FROM tokens WHERE anonymous=?");
+  if (!st) return st.error();
+  st->bind(1, int64_t{anonymous});
+  std::vector<TokenRecord> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(TokenRecord{st->text(0), st->text(1), st->integer(2) != 0, st->integer(3), st->integer(4), st->integer(5), st->integer(6),
+                              st->integer(7), st->integer(8)});
+  }
+}
+
+Status SessionStore::delete_token(const std::string& hash) {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare("DELETE FROM tokens WHERE hash=?");
+  if (!st) return st.error();
+  st->bind(1, hash);
+  return st->run();
+}
+
+Status SessionStore::set_token_grant(const std::string& hash, int64_t granted) {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare(
+      "UPDATE tokens SET available = max(0, available + CASE WHEN granted >= 0 THEN ?1 - granted ELSE 0 END), "
+      "total = max(0, available + CASE WHEN granted >= 0 THEN ?1 - granted ELSE 0 END) + frozen, granted = ?1 WHERE hash = ?2");
+  if (!st) return st.error();
+  st->bind(1, granted).bind(2, hash);
   return st->run();
 }
 
@@ -219,11 +279,11 @@ Status SessionStore::update_media_info(const std::string& id, const json& info) 
 
 Status SessionStore::put_render(const RenderRecord& r) {
   std::lock_guard lock(mutex_);
-  auto st = db_.prepare("INSERT OR REPLACE INTO renders VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+  auto st = db_.prepare("INSERT OR REPLACE INTO renders VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!st) return st.error();
   st->bind(1, r.id).bind(2, r.session).bind(3, r.owner).bind(4, render_status_name(r.status)).bind(5, json_text(r.draft, -1));
   st->bind(6, r.format).bind(7, r.file).bind(8, r.download_key).bind(9, r.expires_ms).bind(10, r.error);
-  st->bind(11, r.created_ms ? r.created_ms : now_ms()).bind(12, now_ms());
+  st->bind(11, r.created_ms ? r.created_ms : now_ms()).bind(12, now_ms()).bind(13, r.credits);
   return st->run();
 }
 
@@ -242,6 +302,30 @@ Result<std::vector<RenderRecord>> SessionStore::unfinished_renders() {
   std::lock_guard lock(mutex_);
   return all_rows<RenderRecord>(db_, std::string("SELECT ") + kRenderColumns + " FROM renders WHERE status IN ('queued','running') ORDER BY created",
                                 {}, render_from);
+}
+
+Result<std::vector<std::string>> SessionStore::expire_renders(int64_t now) {
+  std::lock_guard lock(mutex_);
+  auto st = db_.prepare("SELECT file FROM renders WHERE status='completed' AND file<>'' AND expires<?");
+  if (!st) return st.error();
+  st->bind(1, now);
+  std::vector<std::string> files;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    files.push_back(st->text(0));
+  }
+  auto end = db_.prepare("UPDATE renders SET file='' WHERE status='completed' AND file<>'' AND expires<?");
+  if (!end) return end.error();
+  end->bind(1, now);
+  if (auto ok = end->run(); !ok) return ok.error();
+  return files;
+}
+
+Result<std::vector<std::string>> SessionStore::render_files() {
+  std::lock_guard lock(mutex_);
+  return all_rows<std::string>(db_, "SELECT file FROM renders WHERE file<>''", {}, [](const Statement& s) { return s.text(0); });
 }
 
 }  // namespace bgm

@@ -27,7 +27,8 @@ struct TokenRecord {
   std::string client_id;  // the X-Client-Id it was issued to ("" for issued tokens)
   bool anonymous = true;
   int64_t created_ms = 0, expires_ms = 0;  // expires 0: never
-  int64_t total = 0, available = 0, frozen = 0;
+  int64_t total = 0, available = 0, frozen = 0;  // total = available + frozen
+  int64_t granted = -1;  // an issued token: the credits --token-file gives it (-1: not known)
 };
 
 struct SessionRecord {
@@ -49,7 +50,8 @@ enum class RenderStatus { kQueued, kRunning, kCompleted, kFailed };
 const char* render_status_name(RenderStatus status);
 
 struct RenderRecord {
-  std::string id, session, owner;
+  std::string id;  // render_key(owner, the client's id): a client's ids are its own
+  std::string session, owner;
   RenderStatus status = RenderStatus::kQueued;
   nlohmann::json draft = nlohmann::json::object();
   std::string format = "mp4";
@@ -58,7 +60,11 @@ struct RenderRecord {
   int64_t expires_ms = 0;    // the link's end
   std::string error;
   int64_t created_ms = 0, updated_ms = 0;
+  int64_t credits = 0;       // what it costs (frozen while it waits and runs, charged when it completes)
 };
+
+// The stored id of the render a token calls `client_id`: ids are per token, never shared.
+std::string render_key(const std::string& owner, const std::string& client_id);
 
 int64_t now_ms();
 
@@ -78,6 +84,14 @@ class SessionStore {
   Result<bool> freeze_credits(const std::string& hash, int64_t n);
   // Ends a freeze of `frozen`: `charged` of it is spent, the rest returns to available.
   Status settle_credits(const std::string& hash, int64_t frozen, int64_t charged);
+  // At start-up, when nothing runs: every freeze a stopped process left returns to available. Returns the credits.
+  Result<int64_t> release_frozen_credits();
+  // Issued (anonymous false) or anonymous tokens.
+  Result<std::vector<TokenRecord>> tokens(bool anonymous);
+  Status delete_token(const std::string& hash);
+  // --token-file now gives an issued token `granted` credits: the difference from what it gave before is added
+  // (or taken, down to 0); what was spent stays spent.
+  Status set_token_grant(const std::string& hash, int64_t granted);
 
   Result<SessionRecord> create_session(const std::string& owner, const std::string& language);
   Result<std::optional<SessionRecord>> session(const std::string& id);
@@ -93,6 +107,11 @@ class SessionStore {
   Result<std::optional<RenderRecord>> render_by_key(const std::string& key);
   // At start-up: renders left queued or running by a process that ended.
   Result<std::vector<RenderRecord>> unfinished_renders();
+  // Completed renders whose link expired before `now`: their files are returned (to delete); the rows stay, so an
+  // expired link is told apart from one that never was.
+  Result<std::vector<std::string>> expire_renders(int64_t now);
+  // Every file a render row names (relative to the data folder).
+  Result<std::vector<std::string>> render_files();
 
  private:
   SessionStore(std::filesystem::path dir, Database db) : dir_(std::move(dir)), db_(std::move(db)) {}

@@ -31,12 +31,43 @@ ServeProcess::ServeProcess(const std::filesystem::path& data_dir, const std::vec
   const std::string marker = "listening on ";
   for (int i = 0; i < 300 && url_.empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // it ended (refused to start): nothing to wait for
+      pid_ = -1;
+      break;
+    }
     const std::string text = log();
     const auto at = text.find(marker);
     if (at == std::string::npos) continue;
     const auto end = text.find_first_of(" \n", at + marker.size());
     url_ = text.substr(at + marker.size(), end - at - marker.size());
   }
+}
+
+bool ServeProcess::signal_and_wait(int signal, double seconds, int* status) {
+  if (pid_ <= 0) return true;
+  ::kill(pid_, signal);
+  int st = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  while (std::chrono::steady_clock::now() < until) {
+    if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+      pid_ = -1;
+      if (status) *status = st;
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+bool ServeProcess::running() {
+  if (pid_ <= 0) return false;
+  int st = 0;
+  if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+    pid_ = -1;
+    return false;
+  }
+  return true;
 }
 
 ServeProcess::~ServeProcess() {

@@ -17,6 +17,11 @@ class ServeProcess {
   ~ServeProcess();
   const std::string& url() const { return url_; }
   std::string log() const;  // what it printed
+  pid_t pid() const { return pid_; }
+  // Sends `signal`; then waits up to `seconds` for the process to end. Returns whether it ended (and its wait status).
+  bool signal_and_wait(int signal, double seconds, int* status = nullptr);
+  // Whether the process is still running.
+  bool running();
 
  private:
   pid_t pid_ = -1;

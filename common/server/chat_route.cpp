@@ -1,0 +1,95 @@
+// POST /run_sse: one chat turn, run on a worker, its events streamed back as Server-Sent Events. A turn waiting
+// for a worker holds no thread: its stream is woken when there is something to write.
+#include <cmath>
+#include <map>
+
+#include "core/json_field.h"
+#include "core/random_id.h"
+#include "server/event_channel.h"
+#include "server/server_core.h"
+#include "server/sse_source.h"
+#include "spec/prompt_parser.h"
+
+namespace bgm {
+using json = nlohmann::json;
+
+namespace {
+
+int sse_code(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::kQuota: return 2001;
+    case ErrorCode::kRateLimited: return 429;
+    case ErrorCode::kNotFoundRemote: return 1002;
+    default: return 500;
+  }
+}
+
+// The user's words: the text parts of new_message, joined.
+std::string message_of(const json& body) {
+  std::string message;
+  const auto m = body.find("new_message");
+  if (m == body.end() || !m->is_object() || !m->contains("parts") || !(*m)["parts"].is_array()) return message;
+  for (const auto& p : (*m)["parts"]) {
+    const std::string text = json_field<std::string>(p, "text", "");
+    if (!text.empty()) message += (message.empty() ? "" : "\n") + text;
+  }
+  return message;
+}
+
+}  // namespace
+
+void ServerCore::chat(ExchangePtr ex, const TokenRecord& token, const json& body) {
+  auto session = owned_session(json_field<std::string>(body, "session_id", ""), token);
+  if (!session) return reply_error(*ex, session.error());
+  const std::string message = message_of(body);
+  if (auto ok = check_prompt_length(message); !ok) return reply_error(*ex, ok.error());
+
+  auto channel = std::make_shared<EventChannel>();
+  const std::string invocation = random_id("inv_", 8);
+  const std::string sid = session->id, owner = token.hash;
+  auto submitted = queue->submit(owner, [this, channel, invocation, sid, owner, message](const CancelToken* cancel) {
+    int calls = 0;
+    std::map<const AgentCall*, std::string> ids;
+    auto call_id = [&](const AgentCall& c) {
+      auto it = ids.find(&c);
+      if (it == ids.end()) it = ids.emplace(&c, "call_" + std::to_string(++calls)).first;
+      return it->second;
+    };
+    int64_t frozen = 0;
+    ChatEvents ev;
+    ev.text = [&](const std::string& t) { channel->push(text_event(invocation, t, true)); };
+    ev.call = [&](const AgentCall& c) { channel->push(call_event(invocation, call_id(c), c.name, c.args)); };
+    ev.call_done = [&](const AgentCall& c, const json& r) { channel->push(response_event(invocation, call_id(c), c.name, r)); };
+    ev.before_render = [&](double seconds) -> Status {
+      const auto cost = static_cast<int64_t>(std::ceil(seconds / 10.0));  // one credit per started 10 s of music
+      auto ok = store->freeze_credits(owner, cost);
+      if (!ok) return ok.error();
+      if (!*ok) return Error(ErrorCode::kQuota, "Out of credits: this needs " + std::to_string(cost) + ".", 2001);
+      frozen = cost;
+      return {};
+    };
+    ev.after_render = [&](bool made) {
+      (void)store->settle_credits(owner, frozen, made ? frozen : 0);
+      frozen = 0;
+    };
+    try {
+      auto out = service->chat(sid, message, ev, cancel);
+      if (out) channel->push(text_event(invocation, out->reply, false));
+      else channel->push(error_event(invocation, sse_code(out.error()), out.error().message));
+    } catch (const std::exception& e) {
+      // A bug must not leave the stream waiting forever: it ends with the error, and the credits are released.
+      if (frozen) (void)store->settle_credits(owner, frozen, 0);
+      channel->push(error_event(invocation, 500, std::string("Something went wrong on the server: ") + e.what()));
+    }
+    channel->close();
+  });
+  if (!submitted) return reply_error(*ex, submitted.error());
+  ++streams;  // counted until its last event is written or its client is gone: stop() waits for that
+  httpd::Response head;
+  head.content_type = "text/event-stream";
+  head.headers = {{"Cache-Control", "no-cache"}};
+  const auto heartbeat = std::chrono::milliseconds(static_cast<int64_t>(10000 * options.time_scale));
+  ex->answer_stream(std::move(head), std::make_shared<SseSource>(channel, heartbeat, [this] { --streams; }));
+}
+
+}  // namespace bgm
