@@ -6,7 +6,10 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -197,6 +200,241 @@ TEST_F(Hostile, F25_ADraftNamingAnotherSessionsMediaIsRefusedAtTheCall) {
   auto r = b.start_export("r1", draft);
   EXPECT_EQ(r.http, 400) << r.body;
   EXPECT_NE(r.body.value("message", "").find("does not hold"), std::string::npos) << r.body;
+}
+
+// ---- the HTTP front against slow and hostile clients ----
+
+// The server process's resident memory, in MB.
+double rss_mb(pid_t pid) {
+  const std::string status = test::read_file("/proc/" + std::to_string(pid) + "/status");
+  const auto at = status.find("VmRSS:");
+  return at == std::string::npos ? 0 : std::atof(status.c_str() + at + 6) / 1024.0;
+}
+
+// Milliseconds one credits call takes.
+double credits_ms(NemoClient& c) {
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(c.credits().code(), 0);
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+TEST_F(Hostile, F2_AHeaderFloodIsCutAtItsCapWithoutATokenAndMemoryStaysFlat) {
+  const double before = rss_mb(server_->pid());
+  RawSocket s(port());
+  ASSERT_TRUE(s.ok());
+  s.send("GET / HTTP/1.1\r\n");
+  size_t sent = 0;
+  const std::string pad = "X-Pad: " + std::string(8000, 'v') + "\r\n";
+  for (int i = 0; i < 40000 && s.send(pad); ++i) sent += pad.size();  // 300 MB if nothing stops it
+  EXPECT_LT(sent, 8u << 20) << "the server stopped reading at its 16 KB cap";
+  const std::string answer = s.read(2);
+  if (!answer.empty()) EXPECT_EQ(answer.rfind("HTTP/1.1 431", 0), 0u) << answer.substr(0, 200);
+  EXPECT_LT(rss_mb(server_->pid()) - before, 20) << "memory grew with the flood";
+  expect_still_serving();
+}
+
+TEST_F(Hostile, F10_ARefusedChunkedBodyIsNeverReadAsRequests) {
+  NemoClient c = signed_in();
+  RawSocket s(port());
+  std::string smuggled;
+  while (smuggled.size() < (3u << 20)) smuggled += "GET /api/credits/balance/simple?smuggled=1 HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::string body;
+  for (size_t at = 0; at < smuggled.size(); at += 65536) {
+    const std::string piece = smuggled.substr(at, 65536);
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+    body += size + piece + "\r\n";
+  }
+  body += "0\r\n\r\n";
+  s.send("POST /api/tasks/me/with-session/nemo_agent HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + c.token +
+         "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+  s.send(body);
+  const std::string answers = s.read(5, 1 << 22);
+  size_t count = 0;
+  for (size_t at = 0; (at = answers.find("HTTP/1.1 ", at)) != std::string::npos; ++at) ++count;
+  EXPECT_EQ(count, 1u) << answers.substr(0, 400);
+  EXPECT_EQ(answers.rfind("HTTP/1.1 413", 0), 0u) << answers.substr(0, 200);
+  EXPECT_NE(answers.find("over 2 MB"), std::string::npos);
+  EXPECT_TRUE(s.closed_within(2)) << "the connection closes: the unread rest is never a request";
+}
+
+TEST_F(Hostile, F12_NoAnswerCarriesAPathOfTheServer) {
+  NemoClient c = signed_in();
+  std::ofstream(data_ / "empty.mp4");  // 0 bytes
+  std::ofstream(data_ / "garbage.mp4") << std::string(5000, 'g');
+  const std::string dir = fs::canonical(data_ / "data").string();
+  for (const char* name : {"empty.mp4", "garbage.mp4"}) {
+    auto a = c.upload(data_ / name);
+    EXPECT_EQ(a.http, 400) << a.body;
+    const std::string message = a.body.value("message", "");
+    EXPECT_NE(message.find(name), std::string::npos) << a.body;
+    EXPECT_EQ(a.body.dump().find(dir), std::string::npos) << a.body;
+    EXPECT_EQ(a.body.dump().find("/sessions/"), std::string::npos) << a.body;
+  }
+}
+
+TEST_F(Hostile, F13_SlowHeaderClientsStopNoOneAndSigtermEndsTheServerWithin2s) {
+  // 200 connections that drip a header, from other loopback addresses (a per-address cap would refuse most of
+  // them from one: that is the point of it, and not what this test measures).
+  std::vector<RawSocket> slow;
+  for (int i = 0; i < 200; ++i) {
+    RawSocket s(port(), "127.0.0." + std::to_string(2 + i % 50));
+    ASSERT_TRUE(s.ok());
+    s.send("GET / HTTP/1.1\r\nX-Slow: ");
+    slow.push_back(std::move(s));
+  }
+  NemoClient c = signed_in();
+  std::vector<double> ms;
+  for (int i = 0; i < 100; ++i) {
+    for (int k = 0; k < 2; ++k) slow[(i * 2 + k) % slow.size()].send("a");
+    ms.push_back(credits_ms(c));
+  }
+  std::sort(ms.begin(), ms.end());
+  EXPECT_LT(ms[98], 100) << "p99 of credits with 200 slow-header clients";
+  const auto t0 = std::chrono::steady_clock::now();
+  int status = 0;
+  ASSERT_TRUE(server_->signal_and_wait(SIGTERM, 5, &status)) << "still running 5 s after SIGTERM";
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+TEST_F(Hostile, F13_AHeaderThatNeverEndsIsCutAtItsDeadline) {
+  RawSocket s(port());
+  s.send("GET /api/credits/balance/simple HTTP/1.1\r\nX-Slow: ");
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 15; ++i) {
+    if (!s.send("a")) break;
+    if (s.closed_within(1)) break;
+  }
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_GT(took, 8);
+  EXPECT_LT(took, 12.5) << "the whole header must come in 10 s, however it drips";
+}
+
+TEST_F(Hostile, F13_ConnectionsFromOneAddressAreCappedAndOthersGoOn) {
+  server_.reset();
+  serve({"--max-connections-per-address", "20"});
+  std::vector<RawSocket> held;
+  for (int i = 0; i < 30; ++i) held.emplace_back(port(), "127.0.0.9");
+  int refused = 0;
+  for (auto& s : held) refused += s.closed_within(0.2) ? 1 : 0;
+  EXPECT_EQ(refused, 10);
+  expect_still_serving();
+}
+
+TEST_F(Hostile, F15_WaitingChatTurnsHoldNoThreadAndCreditsAnswerAtOnce) {
+  server_.reset();
+  serve({"--workers", "1"});
+  std::vector<std::thread> talkers;
+  std::atomic<int> streams{0};
+  for (int t = 0; t < 17; ++t) {
+    NemoClient c = signed_in("turn-client-" + std::to_string(t));
+    for (int k = 0; k < 4; ++k) {
+      talkers.emplace_back([this, token = c.token, session = c.session, &streams] {
+        NemoClient me(server_->url());
+        me.token = token, me.session = session;
+        ++streams;
+        me.chat("make 60 seconds of upbeat electronic music");
+      });
+    }
+  }
+  while (streams < 68) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  NemoClient other = signed_in("another-client");
+  std::vector<double> ms;
+  for (int i = 0; i < 100; ++i) ms.push_back(credits_ms(other));
+  std::sort(ms.begin(), ms.end());
+  EXPECT_LT(ms[98], 100) << "p99 of credits with 68 turns waiting";
+  EXPECT_LT(ms[99], 250);
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(server_->signal_and_wait(SIGTERM, 5));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2)) << "SIGTERM with 68 streams open";
+  for (auto& t : talkers) t.join();
+}
+
+TEST_F(Hostile, F16_AnonymousTokensAreLimitedPerClientAndPerAddress) {
+  NemoClient c(server_->url());
+  int given = 0;
+  for (int i = 0; i < 20; ++i) given += c.anonymous_token("one-client").code() == 0;
+  EXPECT_EQ(given, 5) << "a client keeps its token: five new ones an hour";
+  auto over = c.anonymous_token("one-client");
+  EXPECT_EQ(over.http, 429);
+  for (int i = 0; i < 40; ++i) given += c.anonymous_token("client-" + std::to_string(i)).code() == 0;
+  EXPECT_EQ(given, 30) << "thirty an hour from one address, whatever the client ids";
+}
+
+TEST_F(Hostile, F18_AChunkedBodyOverItsCapIsRefusedWhereverTheCapIs) {
+  NemoClient c = signed_in();
+  auto r = test::run("head -c 3000000 /dev/zero | tr '\\0' ' ' | curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer " + c.token +
+                     "' -H 'Transfer-Encoding: chunked' -H 'Content-Type: application/json' --data-binary @- " + server_->url() +
+                     "/api/tasks/me/with-session/nemo_agent");
+  EXPECT_EQ(r.out, "413");
+}
+
+TEST_F(Hostile, F20_DownloadLinksPointWhereTheClientReachedTheServer) {
+  server_.reset();
+  serve({"--listen", "0.0.0.0:0", "--allow-anonymous"});
+  ASSERT_EQ(server_->url().rfind("http://0.0.0.0:", 0), 0u) << server_->url();
+  const std::string reached = "http://127.0.0.1:" + std::to_string(port());
+  NemoClient c(reached);
+  ASSERT_EQ(c.anonymous_token("links").code(), 0);
+  ASSERT_EQ(c.new_session().code(), 0);
+  ASSERT_EQ(c.start_export("r1", hand_made_music(3)).code(), 0);
+  auto done = c.export_and_download("r1", data_ / "r1.m4a", 120, 50);
+  ASSERT_EQ(done.data()["status"], "completed") << done.body;
+  EXPECT_EQ(done.data()["output"]["url"].get<std::string>().rfind(reached + "/download/", 0), 0u) << done.body;
+  EXPECT_GT(fs::file_size(data_ / "r1.m4a"), 1000u);
+  // Behind a proxy, --public-url says what links start with.
+  const std::string token = c.token, session = c.session;
+  server_.reset();
+  serve({"--public-url", "https://music.studio.lan/"});
+  NemoClient p(server_->url());
+  p.token = token, p.session = session;
+  EXPECT_EQ(p.export_status("r1").data()["output"]["url"].get<std::string>().rfind("https://music.studio.lan/download/", 0), 0u);
+}
+
+TEST_F(Hostile, F21_UrlSourcesInsideTheNetworkAreRefusedInEveryForm) {
+  NemoClient c = signed_in();
+  for (const char* url : {"http://[::1]:8080/a.mp4", "http://[::ffff:127.0.0.1]/a.mp4", "http://[::7f00:1]/a.mp4", "http://[64:ff9b::a00:1]/a.mp4",
+                          "http://[2002:c0a8:101::1]/a.mp4", "http://198.18.0.1/a.mp4", "http://192.0.0.8/a.mp4", "http://[fe80::1]/a.mp4",
+                          "http://0.0.0.0/a.mp4"}) {
+    auto a = c.upload_urls(json::array({url}));
+    EXPECT_EQ(a.http, 400) << url << " " << a.body;
+    EXPECT_NE(a.body.value("message", "").find("inside this server's own network"), std::string::npos) << url << " " << a.body;
+  }
+}
+
+TEST_F(Hostile, F24_TheRateIsABucketAndCallsWithoutATokenCountToo) {
+  server_.reset();
+  serve({"--rate", "60"});
+  NemoClient c = signed_in();
+  int passed = 0;
+  for (int i = 0; i < 100; ++i) passed += c.credits().code() == 0;
+  EXPECT_GE(passed, 57);  // the session call took one, the clock refills a little
+  EXPECT_LE(passed, 62);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  passed = 0;
+  for (int i = 0; i < 20; ++i) passed += c.credits().code() == 0;
+  EXPECT_GE(passed, 1);
+  EXPECT_LE(passed, 4) << "about one a second comes back, not a new minute's worth";
+  NemoClient none(server_->url());
+  none.token = "nmt_wrong";
+  int refused_429 = 0;
+  for (int i = 0; i < 100; ++i) refused_429 += none.credits().http == 429;
+  EXPECT_GE(refused_429, 30) << "calls with a wrong token are limited per address";
+}
+
+TEST_F(Hostile, F26_BearerInAnyCaseAndFilesJudgedByContent) {
+  NemoClient c = signed_in();
+  NemoClient bare(server_->url());  // sends only the header given here
+  for (const std::string scheme : {"bearer", "BEARER", "Bearer"}) {
+    auto a = bare.call("GET", "/api/credits/balance/simple", "", {{"Authorization", scheme + " " + c.token}});
+    EXPECT_EQ(a.code(), 0) << scheme;
+  }
+  ASSERT_EQ(test::run("ffmpeg -v error -y -f lavfi -i testsrc2=s=160x90:r=15:d=1 -c:v libx264 -f mp4 " + test::quote(data_ / "movie.png")).exit_code, 0);
+  auto png = c.upload(data_ / "movie.png");
+  EXPECT_EQ(png.http, 400) << png.body;
+  EXPECT_NE(png.body.value("message", "").find("movie.png is named .png but does not contain a picture"), std::string::npos) << png.body;
 }
 
 }  // namespace

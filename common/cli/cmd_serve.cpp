@@ -1,4 +1,5 @@
 // obs-bgm serve: the NemoVideo API on this machine's engine, for a studio's OBS machines (README, "Serving").
+#include <algorithm>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -18,6 +19,7 @@ namespace {
 constexpr const char* kHelp =
     "Usage: obs-bgm serve [--listen 127.0.0.1:8765] [--data DIR] [--allow-anonymous] [--token-file FILE]\n"
     "                     [--tls-cert FILE --tls-key FILE] [--workers N] [--rate N] [--credits N]\n"
+    "                     [--public-url URL] [--max-connections N] [--max-connections-per-address N]\n"
     "\n"
     "Serves the NemoVideo API (tokens, sessions, chat over SSE, uploads, credits, state, render export) on the\n"
     "local engine until Ctrl+C or SIGTERM. --listen defaults to loopback; another address turns anonymous tokens\n"
@@ -26,7 +28,10 @@ constexpr const char* kHelp =
     "--workers: renders and chat turns at once (default: the machine's cores); --rate: requests per minute per\n"
     "token (default 300); --credits: credits of a new token (default 100).\n"
     "--token-file is read at every start and on SIGHUP: a token removed from it stops working, a changed credit\n"
-    "count applies. One server per --data folder.\n";
+    "count applies. One server per --data folder.\n"
+    "--public-url: what download links start with (e.g. https://music.studio.lan, behind a proxy); by default\n"
+    "the address the client reached. --max-connections (default 1024) and --max-connections-per-address\n"
+    "(default 128; raise it behind a proxy, where every client has the proxy's address) cap open connections.\n";
 
 bool is_loopback(const std::string& host) { return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0; }
 
@@ -34,7 +39,8 @@ bool is_loopback(const std::string& host) { return host == "127.0.0.1" || host =
 
 int run_serve(const std::vector<std::string>& argv) {
   ArgSpec spec;
-  spec.with_value = {"--listen", "--data", "--token-file", "--tls-cert", "--tls-key", "--workers", "--rate", "--credits"};
+  spec.with_value = {"--listen", "--data", "--token-file", "--tls-cert", "--tls-key", "--workers", "--rate", "--credits", "--public-url",
+                     "--max-connections", "--max-connections-per-address"};
   spec.flags = {"--allow-anonymous", "--help"};
   auto args = parse_args(argv, spec);
   if (!args) return report_failure(args.error(), false);
@@ -64,6 +70,19 @@ int run_serve(const std::vector<std::string>& argv) {
     auto n = args->whole(name);
     if (!n) return report_failure(n.error(), false);
     if (*n) *target = static_cast<int>(std::min<uint64_t>(**n, 1000000));
+  }
+  for (auto [name, target] : {std::pair{"--max-connections", &options.max_connections},
+                              std::pair{"--max-connections-per-address", &options.max_connections_per_address}}) {
+    auto n = args->whole(name);
+    if (!n) return report_failure(n.error(), false);
+    if (*n) *target = static_cast<size_t>(std::clamp<uint64_t>(**n, 1, 100000));
+  }
+  if (auto u = args->get("--public-url")) {
+    if (u->rfind("http://", 0) != 0 && u->rfind("https://", 0) != 0) {
+      return report_failure(make_error(ErrorCode::kInvalidArgument, "--public-url takes an http:// or https:// URL."), false);
+    }
+    options.public_url = *u;
+    while (!options.public_url.empty() && options.public_url.back() == '/') options.public_url.pop_back();
   }
   if (const char* scale = std::getenv("OBS_BGM_NEMO_TIME_SCALE")) options.time_scale = std::clamp(std::atof(scale), 0.001, 10.0);
 

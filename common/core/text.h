@@ -11,5 +11,7 @@ std::string ascii_lower(std::string_view s);
 std::string_view trim(std::string_view s);
 // `s` usable as a file name everywhere: path separators and characters Windows forbids become '-'.
 std::string file_safe(std::string_view s);
+// `s` with every `from` replaced by `to` (from empty: unchanged).
+std::string replace_all(std::string s, std::string_view from, std::string_view to);
 
 }  // namespace bgm

@@ -6,6 +6,7 @@
 #include "core/json_read.h"
 #include "core/json_text.h"
 #include "core/random_id.h"
+#include "core/text.h"
 #include "server/data_sweep.h"
 #include "server/server_core.h"
 #include "server/token_file.h"
@@ -55,10 +56,8 @@ ServerCore::ServerCore(ServeOptions o)
 httpd::Response ServerCore::envelope(int http, int code, const std::string& message, const json& data) const {
   std::string said = message;
   if (store) {  // a backstop: messages name files by what the client called them, never by where they are here
-    const std::string dir = store->data_dir().string() + "/";
-    for (size_t at; (at = said.find(dir)) != std::string::npos;) said.erase(at, dir.size());
-    const std::string bare = store->data_dir().string();
-    for (size_t at; !bare.empty() && (at = said.find(bare)) != std::string::npos;) said.replace(at, bare.size(), "the data folder");
+    said = replace_all(said, store->data_dir().string() + "/", "");
+    said = replace_all(said, store->data_dir().string(), "the data folder");
   }
   httpd::Response r;
   r.status = http;

@@ -37,6 +37,7 @@ struct ServeOptions {
   std::string public_url;
   size_t max_connections = 1024;            // open at once
   size_t max_connections_per_address = 128;  // from one client address (behind a proxy: raise it)
+  bool allow_local_url_sources = false;      // tests only (not on the command line): URL uploads from loopback
   SynthOptions synth;
 };
 

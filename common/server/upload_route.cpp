@@ -5,6 +5,7 @@
 
 #include "core/json_read.h"
 #include "core/random_id.h"
+#include "core/text.h"
 #include "httpd/multipart.h"
 #include "server/server_core.h"
 #include "server/upload_receiver.h"
@@ -17,13 +18,6 @@ using json = nlohmann::json;
 namespace {
 
 constexpr const char* kTooBig = "The file is over 500 MB. Compress or trim it, then upload again.";
-
-// `message` with every mention of `path` replaced by `name`.
-std::string said_as(std::string message, const fs::path& path, const std::string& name) {
-  const std::string p = path.string();
-  for (size_t at; !p.empty() && (at = message.find(p)) != std::string::npos;) message.replace(at, p.size(), name);
-  return message;
-}
 
 // The files of one upload, taken into the session one by one; the first failure ends it (the rest are removed).
 struct Intake {
@@ -59,7 +53,7 @@ void ServerCore::upload(ExchangePtr ex, const TokenRecord& token, const SessionR
       auto m = service->add_upload(sid, file, name, cancel);  // removes the file when it fails
       if (!m) {
         Error e = m.error();
-        e.message = said_as(e.message, file, name);
+        e.message = replace_all(e.message, file.string(), name);
         return refuse_error(e);
       }
       json item = m->info;
@@ -115,12 +109,12 @@ void ServerCore::upload(ExchangePtr ex, const TokenRecord& token, const SessionR
     for (const auto& u : urls)
       if (!u.is_string()) return reply(*ex, 400, 400, "Each URL must be a string.");
     // The fetches run on an I/O worker (two at once per token), cancelled when the server stops.
-    auto queued = io_queue->submit(owner, [part, urls, take_files, refuse_error](const CancelToken* cancel) {
+    auto queued = io_queue->submit(owner, [this, part, urls, take_files, refuse_error](const CancelToken* cancel) {
       Intake intake;
       for (size_t i = 0; i < urls.size(); ++i) {
         const fs::path to = part.string() + std::to_string(i);
         intake.files.emplace_back(to, "");
-        auto name = fetch_url(urls[i].get<std::string>(), to, kMaxUploadBytes, cancel);
+        auto name = fetch_url(urls[i].get<std::string>(), to, kMaxUploadBytes, cancel, options.allow_local_url_sources);
         if (!name) return refuse_error(name.error());
         intake.files.back().second = *name;
       }

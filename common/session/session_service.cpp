@@ -8,6 +8,7 @@
 #include "core/atomic_file.h"
 #include "core/json_field.h"
 #include "core/random_id.h"
+#include "core/text.h"
 #include "draft/draft_summary.h"
 #include "engine/generate.h"
 #include "engine/score.h"
@@ -115,7 +116,11 @@ Result<MediaRecord> SessionService::add_upload(const std::string& session, const
   if (ec) return make_error(ErrorCode::kIo, "The upload could not be stored: " + ec.message() + ".");
   cleanup.path = target;
   auto info = probe_media(target, cancel);
-  if (!info) return info.error();
+  if (!info) {  // said of the file the person sent, not of where it is stored
+    Error e = info.error();
+    e.message = replace_all(e.message, target.string(), fs::path(name).filename().string().substr(0, 200));
+    return e;
+  }
   MediaRecord m;
   m.id = id;
   m.session = session;
