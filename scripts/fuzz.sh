@@ -16,7 +16,7 @@ if [ ! -x "$build/tests/fuzz/fuzz_prompt" ]; then
   cmake --build "$build" --target fuzzers --parallel "$(nproc)"
 fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(prompt spec analysis features stores cli_args smf media draft agent sse nemo_turn json_read)
+[ ${#targets[@]} -gt 0 ] || targets=(prompt spec analysis features stores cli_args smf media draft agent sse nemo_turn json_read multipart)
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 summary=()

@@ -3,7 +3,11 @@
 // is what the studio would: the server still answers, nothing of it leaks, its data stays right.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -11,8 +15,10 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
+#include "server/nemo_server.h"
 #include "support/nemo_client.h"
 #include "support/raw_socket.h"
 #include "support/serve_process.h"
@@ -435,6 +441,114 @@ TEST_F(Hostile, F26_BearerInAnyCaseAndFilesJudgedByContent) {
   auto png = c.upload(data_ / "movie.png");
   EXPECT_EQ(png.http, 400) << png.body;
   EXPECT_NE(png.body.value("message", "").find("movie.png is named .png but does not contain a picture"), std::string::npos) << png.body;
+}
+
+// ---- URL sources that misbehave (in process: a source on loopback needs the SSRF guard off, which only a test can) ----
+
+// An HTTP server on loopback that answers every request with `head`, then trickles one byte every `every`.
+class TricklingSource {
+ public:
+  TricklingSource(std::string head, std::chrono::milliseconds every) : head_(std::move(head)), every_(every) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(fd_, 128);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    accepter_ = std::thread([this] {
+      for (;;) {
+        const int c = ::accept(fd_, nullptr, nullptr);
+        if (c < 0) return;
+        std::lock_guard lock(mutex_);
+        if (stop_) return void(::close(c));
+        senders_.emplace_back([this, c] {
+          char buf[4096];
+          (void)::recv(c, buf, sizeof buf, 0);
+          bool ok = ::send(c, head_.data(), head_.size(), MSG_NOSIGNAL) > 0;
+          while (ok && !stop_) {
+            const auto next = std::chrono::steady_clock::now() + every_;
+            while (!stop_ && std::chrono::steady_clock::now() < next) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            ok = !stop_ && ::send(c, "v", 1, MSG_NOSIGNAL) == 1;
+          }
+          ::close(c);
+        });
+      }
+    });
+  }
+  ~TricklingSource() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    accepter_.join();
+    for (auto& t : senders_) t.join();
+  }
+  std::string url(const std::string& name = "clip.mp4") const { return "http://127.0.0.1:" + std::to_string(port_) + "/" + name; }
+
+ private:
+  std::string head_;
+  std::chrono::milliseconds every_;
+  int fd_ = -1, port_ = 0;
+  std::mutex mutex_;
+  std::atomic<bool> stop_{false};
+  std::thread accepter_;
+  std::vector<std::thread> senders_;
+};
+
+std::unique_ptr<NemoServer> local_sources_server(const fs::path& data) {
+  ServeOptions o;
+  o.port = 0;
+  o.data_dir = data;
+  o.allow_local_url_sources = true;
+  auto server = std::make_unique<NemoServer>(o);
+  EXPECT_TRUE(server->start());
+  return server;
+}
+
+TEST(HostileSources, F14_ATricklingUrlSourceNeitherHangsOthersNorTheStop) {
+  test::TempDir dir;
+  TricklingSource slow("HTTP/1.1 200 OK\r\nContent-Length: 100000000\r\n\r\n", std::chrono::milliseconds(500));
+  auto server = local_sources_server(dir / "data");
+  NemoClient c(server->url());
+  ASSERT_EQ(c.anonymous_token("slow-source").code(), 0);
+  ASSERT_EQ(c.new_session().code(), 0);
+  std::thread uploading([&] {
+    NemoClient u(server->url());
+    u.token = c.token, u.session = c.session;
+    u.upload_urls(json::array({slow.url()}));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::vector<double> ms;
+  for (int i = 0; i < 50; ++i) ms.push_back(credits_ms(c));
+  std::sort(ms.begin(), ms.end());
+  EXPECT_LT(ms[49], 100) << "credits while a source trickles";
+  const auto t0 = std::chrono::steady_clock::now();
+  server->stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2)) << "the stop cancels the fetch";
+  uploading.join();
+}
+
+TEST(HostileSources, F21_RedirectsAreSaidPlainlyAndProxiesInTheEnvironmentAreNotUsed) {
+  test::TempDir dir;
+  TricklingSource redirect("HTTP/1.1 302 Found\r\nLocation: http://169.254.169.254/latest/meta-data\r\nContent-Length: 0\r\n\r\n",
+                           std::chrono::hours(1));
+  auto server = local_sources_server(dir / "data");
+  NemoClient c(server->url());
+  ASSERT_EQ(c.anonymous_token("redirects").code(), 0);
+  ASSERT_EQ(c.new_session().code(), 0);
+  ::setenv("http_proxy", "http://127.0.0.1:1", 1);  // nothing listens there: used, it would fail to connect
+  ::setenv("HTTP_PROXY", "http://127.0.0.1:1", 1);
+  // The test's own call goes without the proxy (curl --noproxy); the server's fetch is what is being checked.
+  auto a = test::run("curl -s --noproxy '*' -H 'Authorization: Bearer " + c.token + "' -H 'Content-Type: application/json' -d '{\"urls\":[\"" +
+                     redirect.url() + "\"]}' " + server->url() + "/api/upload-video/nemo_agent/me/" + c.session);
+  ::unsetenv("http_proxy");
+  ::unsetenv("HTTP_PROXY");
+  EXPECT_NE(a.out.find("redirects are not followed"), std::string::npos) << a.out;
 }
 
 }  // namespace
