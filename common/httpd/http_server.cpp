@@ -566,6 +566,7 @@ void HttpServer::Impl::accept() {
     }
     beast::error_code pe;
     std::string address = socket.remote_endpoint(pe).address().to_string();
+    socket.set_option(tcp::no_delay(true), pe);  // small answers go out at once, not after a delayed ACK
     auto id = self->admit(address);
     if (!id) {
       socket.close(pe);  // over a cap: refused at once, costing nothing

@@ -44,14 +44,19 @@ bool plain_host(const std::string& host) {
          host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == std::string::npos;
 }
 
+// A protocol time, scaled as the tests ask (OBS_BGM_NEMO_TIME_SCALE).
+std::chrono::milliseconds scaled(const ServeOptions& o, std::chrono::milliseconds t) {
+  return std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(t.count()) * o.time_scale));
+}
+
 }  // namespace
 
 ServerCore::ServerCore(ServeOptions o)
     : options(std::move(o)),
-      token_rate(options.requests_per_minute, std::chrono::minutes(1)),
-      address_rate(options.requests_per_minute, std::chrono::minutes(1)),
-      anonymous_per_client(5, std::chrono::hours(1)),
-      anonymous_per_address(30, std::chrono::hours(1)) {}
+      token_rate(options.requests_per_minute, scaled(options, std::chrono::minutes(1))),
+      address_rate(options.requests_per_minute, scaled(options, std::chrono::minutes(1))),
+      anonymous_per_client(5, scaled(options, std::chrono::hours(1))),
+      anonymous_per_address(30, scaled(options, std::chrono::hours(1))) {}
 
 httpd::Response ServerCore::envelope(int http, int code, const std::string& message, const json& data) const {
   std::string said = message;

@@ -31,7 +31,7 @@ struct ServeOptions {
   int workers = 0;                // 0: the machine's cores
   int requests_per_minute = 300;  // per token; over it: 429
   int credits_per_token = 100;
-  double time_scale = 1.0;        // heartbeats every 10 s * scale (tests)
+  double time_scale = 1.0;        // heartbeats every 10 s, rate windows of a minute, sweeps every 10 min: * scale (tests)
   int64_t link_lifetime_s = 24 * 3600;
   // What download links start with ("https://music.studio.lan"); empty: the address the client reached.
   std::string public_url;

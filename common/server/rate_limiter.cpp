@@ -5,35 +5,36 @@
 namespace bgm {
 
 RateLimiter::RateLimiter(double per_window, std::chrono::milliseconds window, size_t max_keys)
-    : capacity_(std::max(1.0, per_window)), per_ms_(std::max(1.0, per_window) / std::max<double>(1, window.count())), max_keys_(max_keys) {}
+    : limit_(std::max(1.0, per_window)), window_(std::max(window, std::chrono::milliseconds(1))), max_keys_(max_keys) {}
 
 bool RateLimiter::allow(const std::string& key) {
-  const auto now = std::chrono::steady_clock::now();
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  const int64_t window = now / window_.count();
+  const double into = static_cast<double>(now % window_.count()) / static_cast<double>(window_.count());
   std::lock_guard lock(mutex_);
-  auto it = buckets_.find(key);
-  if (it == buckets_.end()) {
-    if (buckets_.size() >= max_keys_) prune(now);
-    it = buckets_.emplace(key, Bucket{capacity_, now}).first;
+  auto it = keys_.find(key);
+  if (it == keys_.end()) {
+    if (keys_.size() >= max_keys_) prune(window);
+    it = keys_.emplace(key, Counts{window, 0, 0}).first;
   }
-  Bucket& b = it->second;
-  const double ms = std::chrono::duration<double, std::milli>(now - b.at).count();
-  b.tokens = std::min(capacity_, b.tokens + ms * per_ms_);
-  b.at = now;
-  if (b.tokens < 1.0) return false;
-  b.tokens -= 1.0;
+  Counts& c = it->second;
+  if (c.window != window) {
+    c.previous = c.window == window - 1 ? c.current : 0;
+    c.current = 0;
+    c.window = window;
+  }
+  // The calls of the last full window's length: all of this one's, and the part of the last one still inside it.
+  if (c.previous * (1.0 - into) + c.current + 1.0 > limit_) return false;
+  c.current += 1.0;
   return true;
 }
 
-void RateLimiter::prune(std::chrono::steady_clock::time_point now) {
-  // A bucket that would be full again is the same as no bucket.
-  for (auto it = buckets_.begin(); it != buckets_.end();) {
-    const double ms = std::chrono::duration<double, std::milli>(now - it->second.at).count();
-    it = it->second.tokens + ms * per_ms_ >= capacity_ ? buckets_.erase(it) : std::next(it);
-  }
-  // Still full of busy keys: half of them go (they start full again when they come back).
-  if (buckets_.size() >= max_keys_) {
-    auto it = buckets_.begin();
-    for (size_t i = 0; i < max_keys_ / 2 && it != buckets_.end(); ++i) it = buckets_.erase(it);
+void RateLimiter::prune(int64_t window) {
+  for (auto it = keys_.begin(); it != keys_.end();) it = it->second.window < window - 1 ? keys_.erase(it) : std::next(it);
+  // Still full of busy keys: half of them go (they start afresh when they come back).
+  if (keys_.size() >= max_keys_) {
+    auto it = keys_.begin();
+    for (size_t i = 0; i < max_keys_ / 2 && it != keys_.end(); ++i) it = keys_.erase(it);
   }
 }
 

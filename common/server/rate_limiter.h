@@ -1,7 +1,8 @@
 #pragma once
-// Rates per key (a token, a client's address, a client id) as token buckets: `per_window` calls a window at most,
-// refilled smoothly, so no burst at a window's edge lets twice the rate through (a fixed window per minute let 600
-// calls pass in 3 s). Memory is bounded: full buckets are forgotten when the table grows.
+// Rates per key (a token, a client's address, a client id) as sliding windows: a call counts while it is less than
+// a window old, estimated from this window's count and the last one's, weighted by how much of it still overlaps
+// (so no burst at a window's edge lets twice the rate through, as a fixed window per minute did: 600 calls in 3 s).
+// Memory is bounded: two counters per key, keys idle for two windows forgotten when the table grows.
 // Thread: every member may be called from any thread.
 
 #include <chrono>
@@ -15,20 +16,21 @@ namespace bgm {
 class RateLimiter {
  public:
   RateLimiter(double per_window, std::chrono::milliseconds window, size_t max_keys = 100000);
-  // Takes one call for `key`; false when its bucket is empty (the call is over the rate).
+  // Counts one call for `key`; false (and not counted) when the last window already holds `per_window` calls.
   bool allow(const std::string& key);
 
  private:
-  struct Bucket {
-    double tokens;
-    std::chrono::steady_clock::time_point at;
+  struct Counts {
+    int64_t window = 0;  // which window `current` counts (time / window length)
+    double previous = 0, current = 0;
   };
-  void prune(std::chrono::steady_clock::time_point now);
+  void prune(int64_t window);
 
-  double capacity_, per_ms_;
+  double limit_;
+  std::chrono::milliseconds window_;
   size_t max_keys_;
   std::mutex mutex_;
-  std::map<std::string, Bucket> buckets_;
+  std::map<std::string, Counts> keys_;
 };
 
 }  // namespace bgm
