@@ -503,5 +503,24 @@ TEST(HostileSources, F21_RedirectsAreSaidPlainlyAndProxiesInTheEnvironmentAreNot
   EXPECT_NE(a.out.find("redirects are not followed"), std::string::npos) << a.out;
 }
 
+TEST(HostileSources, F26_AnUnknownHostIsTheClientsMistakeNot500) {
+  // Looking an unknown name up would ask the machine's DNS servers: this runs where nothing can leave, a private
+  // network namespace with only loopback (the lookup then fails at once, as an unknown name does).
+  if (test::run("unshare -n true").exit_code != 0) GTEST_FAIL() << "unshare -n is needed (root, or user namespaces)";
+  test::TempDir dir;
+  const std::string script =
+      "ip link set lo up; " + test::cli_path() + " serve --listen 127.0.0.1:0 --data " + test::quote(dir / "data") + " > " +
+      test::quote(dir / "log") + " 2>&1 & pid=$!; for i in $(seq 100); do grep -q 'listening on' " + test::quote(dir / "log") +
+      " && break; sleep 0.05; done; url=$(grep -o 'http://[0-9.:]*' " + test::quote(dir / "log") + " | head -1); "
+      "tok=$(curl -s -X POST -H 'X-Client-Id: dns' $url/api/auth/anonymous-token | grep -o '\"token\":\"[^\"]*' | cut -d'\"' -f4); "
+      "sid=$(curl -s -X POST -H \"Authorization: Bearer $tok\" -H 'Content-Type: application/json' -d '{}' "
+      "$url/api/tasks/me/with-session/nemo_agent | grep -o '\"session_id\":\"[^\"]*' | cut -d'\"' -f4); "
+      "curl -s -w ' %{http_code}' -H \"Authorization: Bearer $tok\" -H 'Content-Type: application/json' "
+      "-d '{\"urls\":[\"https://no-such-host.invalid/clip.mp4\"]}' $url/api/upload-video/nemo_agent/me/$sid; kill $pid; wait $pid";
+  auto r = test::run("unshare -n sh -c " + test::quote(script));
+  EXPECT_NE(r.out.find("Could not find the host no-such-host.invalid"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find(" 400"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace bgm
