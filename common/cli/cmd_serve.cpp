@@ -1,4 +1,6 @@
 // obs-bgm serve: the NemoVideo API on this machine's engine, for a studio's OBS machines (README, "Serving").
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <csignal>
 #include <cstdint>
@@ -86,6 +88,11 @@ int run_serve(const std::vector<std::string>& argv) {
   }
   if (const char* scale = std::getenv("OBS_BGM_NEMO_TIME_SCALE")) options.time_scale = std::clamp(std::atof(scale), 0.001, 10.0);
 
+  // Each open connection is a file descriptor: the soft limit (often 1024) is raised as far as the hard one allows.
+  if (rlimit files{}; ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = std::min<rlim_t>(files.rlim_max, 65536);
+    (void)::setrlimit(RLIMIT_NOFILE, &files);
+  }
   CancelToken& stop = cancel_on_interrupt();
   NemoServer server(options);
   if (auto ok = server.start(); !ok) return report_failure(ok.error(), false);

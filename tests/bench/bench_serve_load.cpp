@@ -1,7 +1,10 @@
 // `obs-bgm serve` under hostile load (BENCHMARKS.md, "serve under hostile load"): credits and state latency, the
 // server's memory and how long a stop takes, on an idle server (the baseline) and with 200 slow-header connections
 // dripping a byte a second and 70 URL uploads whose sources trickle, all open at once, measured in one run.
-// The server runs in this process (URL sources on loopback need its test switch); the figures are its own.
+// (1) The server in this process (URL sources on loopback need its test switch): latency, memory, stop().
+// (2) `obs-bgm serve` as its own process with the 200 slow-header connections and 68 chat turns waiting for its one
+//     worker: latency, its resident memory, and SIGTERM to exit.
+#include <signal.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -14,6 +17,7 @@
 #include "server/nemo_server.h"
 #include "support/nemo_client.h"
 #include "support/raw_socket.h"
+#include "support/serve_process.h"
 #include "support/test_support.h"
 #include "support/trickling_source.h"
 
@@ -128,6 +132,57 @@ int main() {
   std::printf("| idle (the baseline) | %zu | %.2f | %.2f | 1.00x | %.0f |\n", idle.ms.size(), percentile(idle.ms, 0.5), p99_idle, rss_idle);
   std::printf("| 200 slow-header connections + 70 trickling URL uploads | %zu | %.2f | %.2f | %.2fx | %.0f |\n", loaded.ms.size(),
               percentile(loaded.ms, 0.5), percentile(loaded.ms, 0.99), percentile(loaded.ms, 0.99) / std::max(p99_idle, 1e-9), rss_loaded);
-  std::printf("\nstop with all of them open: %.2f s\n", stop_s);
-  return 0;
+  std::printf("\nstop() with all of them open: %.2f s\n", stop_s);
+
+  // (2) The process.
+  test::ServeProcess proc(dir / "proc-data", {"--workers", "1", "--rate", "1000000"});
+  if (proc.url().empty()) return 1;
+  const int pport = test::port_of(proc.url());
+  auto proc_rss = [&] {
+    const std::string st = test::read_file("/proc/" + std::to_string(proc.pid()) + "/status");
+    const auto at = st.find("VmRSS:");
+    return at == std::string::npos ? 0.0 : std::atof(st.c_str() + at + 6) / 1024.0;
+  };
+  std::vector<std::pair<std::string, std::string>> pclients;
+  for (int i = 0; i < 4; ++i) {
+    test::NemoClient c(proc.url());
+    c.anonymous_token("p-measure-" + std::to_string(i));
+    c.new_session();
+    pclients.emplace_back(c.token, c.session);
+  }
+  const Latency pidle = measure(proc.url(), pclients, 5);
+  const double prss_idle = proc_rss();
+  std::vector<test::RawSocket> pslow;
+  for (int i = 0; i < 200; ++i) {
+    pslow.emplace_back(pport, "127.0.0." + std::to_string(2 + i % 50));
+    pslow.back().send("GET / HTTP/1.1\r\nX-Slow: ");
+  }
+  std::vector<std::thread> turns;
+  for (int t = 0; t < 17; ++t) {
+    test::NemoClient c(proc.url());
+    c.anonymous_token("p-turns-" + std::to_string(t));
+    c.new_session();
+    for (int k = 0; k < 4; ++k) {
+      turns.emplace_back([url = proc.url(), token = c.token, session = c.session] {
+        test::NemoClient me(url);
+        me.token = token, me.session = session;
+        me.chat("make 60 seconds of upbeat electronic music");
+      });
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const Latency pload = measure(proc.url(), pclients, 8);
+  const double prss_load = proc_rss();
+  const auto s0 = Clock::now();
+  const bool ended = proc.signal_and_wait(SIGTERM, 10);
+  const double sigterm_s = std::chrono::duration<double>(Clock::now() - s0).count();
+  for (auto& t : turns) t.join();
+  std::printf("\n`obs-bgm serve` as its own process (--workers 1)\n\n");
+  std::printf("| server | requests | p50 ms | p99 ms | p99 x idle | its memory MB |\n|---|---|---|---|---|---|\n");
+  std::printf("| idle (the baseline) | %zu | %.2f | %.2f | 1.00x | %.0f |\n", pidle.ms.size(), percentile(pidle.ms, 0.5),
+              percentile(pidle.ms, 0.99), prss_idle);
+  std::printf("| 200 slow-header connections + 68 chat turns waiting | %zu | %.2f | %.2f | %.2fx | %.0f |\n", pload.ms.size(),
+              percentile(pload.ms, 0.5), percentile(pload.ms, 0.99), percentile(pload.ms, 0.99) / std::max(percentile(pidle.ms, 0.99), 1e-9), prss_load);
+  std::printf("\nSIGTERM to exit with all of them open: %.2f s%s\n", sigterm_s, ended ? "" : " (did not end in 10 s)");
+  return ended ? 0 : 1;
 }
