@@ -522,5 +522,36 @@ TEST(HostileSources, F26_AnUnknownHostIsTheClientsMistakeNot500) {
   EXPECT_NE(r.out.find(" 400"), std::string::npos) << r.out;
 }
 
+TEST(HostileState, F18_TheFilesOfExpiredLinksAreDeletedAndTheLinkSaysSo) {
+  test::TempDir dir;
+  ServeOptions o;
+  o.port = 0;
+  o.data_dir = dir / "data";
+  o.link_lifetime_s = 1;
+  auto server = std::make_unique<NemoServer>(o);
+  ASSERT_TRUE(server->start());
+  NemoClient c(server->url());
+  ASSERT_EQ(c.anonymous_token("expiry").code(), 0);
+  ASSERT_EQ(c.new_session().code(), 0);
+  ASSERT_EQ(c.start_export("r1", hand_made_music(3)).code(), 0);
+  auto done = c.export_and_download("r1", dir / "r1.m4a", 120, 50);
+  ASSERT_EQ(done.data()["status"], "completed") << done.body;
+  auto files = [&] {
+    size_t n = 0;
+    for (const auto& e : fs::directory_iterator(dir / "data" / "renders")) n += e.is_regular_file();
+    return n;
+  };
+  EXPECT_EQ(files(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  server.reset();  // the next start sweeps (a running server does every 10 minutes)
+  server = std::make_unique<NemoServer>(o);
+  ASSERT_TRUE(server->start());
+  EXPECT_EQ(files(), 0u) << "the expired render's file is gone";
+  const std::string url = done.data()["output"]["url"];
+  const std::string port = server->url().substr(server->url().rfind(':'));
+  const std::string again = "http://127.0.0.1" + port + url.substr(url.find("/download/"));
+  EXPECT_EQ(test::run("curl -s -o /dev/null -w '%{http_code}' " + test::quote(again)).out, "410");
+}
+
 }  // namespace
 }  // namespace bgm
