@@ -21,12 +21,14 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev
   libfluidsynth-dev fluid-soundfont-gm timgm6mb-soundfont musescore-general-soundfont-small libebur128-dev fonts-dejavu-core
   libcurl4-openssl-dev nlohmann-json3-dev
-  # sessions and `obs-bgm serve`: SQLite, the HTTP server, OpenSSL (token hashes, TLS)
-  libsqlite3-dev libcpp-httplib-dev libssl-dev libboost-dev
+  # sessions and `obs-bgm serve`: SQLite, the HTTP front (Boost.Beast, headers only), OpenSSL (token hashes, TLS);
+  # cpp-httplib for the tests' scripted fault server
+  libsqlite3-dev libboost-dev libssl-dev libcpp-httplib-dev
   # the OBS plugin: the release's OBS, its headers and the Qt it was built with
   obs-studio obs-plugins libobs-dev "${obs_qt[@]}"
   # tests and benchmarks: GoogleTest, independent tools to measure outputs with, and a screen for the real OBS
-  libgtest-dev libgmock-dev ffmpeg fluidsynth espeak-ng curl openssl
+  # (iproute2 and util-linux: the tests that must not reach any network run in a private one, `unshare -n`)
+  libgtest-dev libgmock-dev ffmpeg fluidsynth espeak-ng curl openssl iproute2 util-linux
   xvfb xauth imagemagick libgl1-mesa-dri libegl-mesa0 libglx-mesa0 libx11-dev
   # reliability checks: clang with libFuzzer and the sanitizer runtimes, a symbolizer for readable reports, gdb for
   # the stacks of a hung OBS in the end-to-end tests
