@@ -615,7 +615,20 @@ Status HttpServer::start() {
   if (ec) return make_error(ErrorCode::kIo, "Could not listen on " + where + " (in use, or not an address of this machine).");
   s.port = s.acceptor->local_endpoint().port();
   s.accept();
-  for (int i = 0; i < std::max(1, s.options.limits.threads); ++i) s.threads.emplace_back([impl = impl_] { impl->ioc.run(); });
+  for (int i = 0; i < std::max(1, s.options.limits.threads); ++i) {
+    s.threads.emplace_back([impl = impl_] {
+      // A handler that throws must not end the thread (and with it the process): the connection it served is lost,
+      // the others go on.
+      for (;;) {
+        try {
+          impl->ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "obs-bgm serve: a request failed: %s\n", e.what());
+        }
+      }
+    });
+  }
   return {};
 }
 
