@@ -20,17 +20,7 @@ namespace fs = std::filesystem;
 
 // A 4 GB address-space limit, so an allocation a timestamp asks for fails loudly. Not under ASan, which reserves
 // terabytes of address space for its shadow memory (and reports any allocation failure itself).
-#if defined(__SANITIZE_ADDRESS__)
-constexpr const char* kMemoryLimit = "";
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr const char* kMemoryLimit = "";
-#else
-constexpr const char* kMemoryLimit = "ulimit -v 4000000; ";
-#endif
-#else
-constexpr const char* kMemoryLimit = "ulimit -v 4000000; ";
-#endif
+constexpr const char* kMemoryLimit = test::kUnderAsan ? "" : "ulimit -v 4000000; ";
 
 class Hostile : public ::testing::Test {
  protected:

@@ -671,7 +671,8 @@ TEST_F(NemoClient, F17_AnEndlessAnswerIsCutAtItsCapAndMemoryStaysFlat) {
   ASSERT_FALSE(c);
   EXPECT_NE(c.error().message.find("over 16 MB"), std::string::npos) << c.error().message;
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(30));
-  EXPECT_LT(peak_rss_mb() - before, 100) << "a 10 GB answer is never held";
+  // Under ASan freed memory stays in quarantine (256 MB): the peak then says little more than "not 10 GB".
+  EXPECT_LT(peak_rss_mb() - before, test::kUnderAsan ? 400 : 100) << "a 10 GB answer is never held";
 }
 
 TEST_F(NemoClient, F17_AnEventWithoutEndOrAStreamWithoutEndStopsTheTurn) {
@@ -694,7 +695,7 @@ TEST_F(NemoClient, F17_AnEventWithoutEndOrAStreamWithoutEndStopsTheTurn) {
   turn = conv.say("make music", Language::kEnglish, {}, nullptr);
   ASSERT_FALSE(turn);
   EXPECT_NE(turn.error().message.find("64 MB"), std::string::npos) << turn.error().message;
-  EXPECT_LT(peak_rss_mb() - before, 200);
+  EXPECT_LT(peak_rss_mb() - before, test::kUnderAsan ? 500 : 200);
 }
 
 TEST_F(NemoClient, F17_HeartbeatsForEverEndTheTurnAtItsTimeCap) {

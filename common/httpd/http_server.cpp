@@ -164,8 +164,10 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void after_write(bool keep);
   void pump();
   void shutdown();
+  // Whether the connection can take another request: the client wants it, and this one was read to its end (a
+  // header that was refused or never finished, or an unread body, closes it).
   bool keep_alive() const {
-    return !server_->stopping && parser_ && parser_->keep_alive() && (!has_body_ || body_done_) && !body_broken_;
+    return !server_->stopping && !body_broken_ && parser_ && parser_->is_header_done() && parser_->keep_alive() && (!has_body_ || body_done_);
   }
 
   std::shared_ptr<HttpServer::Impl> server_;

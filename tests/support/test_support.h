@@ -7,7 +7,22 @@
 
 #include "audio/audio_buffer.h"
 
+// Whether this build runs under AddressSanitizer (which keeps freed memory in quarantine, 256 MB by default, and
+// reserves terabytes of address space): memory figures and address-space limits mean something else there.
+#if defined(__SANITIZE_ADDRESS__)
+#define OBS_BGM_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define OBS_BGM_UNDER_ASAN 1
+#endif
+#endif
+#ifndef OBS_BGM_UNDER_ASAN
+#define OBS_BGM_UNDER_ASAN 0
+#endif
+
 namespace bgm::test {
+
+inline constexpr bool kUnderAsan = OBS_BGM_UNDER_ASAN != 0;
 
 class TempDir {
  public:
