@@ -8,6 +8,8 @@
 namespace bgm {
 
 std::string ascii_lower(std::string_view s);
+// Whether `a` and `b` are equal ignoring ASCII case (header names, "Bearer", "100-continue").
+bool ascii_iequals(std::string_view a, std::string_view b);
 std::string_view trim(std::string_view s);
 // `s` usable as a file name everywhere: path separators and characters Windows forbids become '-'.
 std::string file_safe(std::string_view s);

@@ -35,11 +35,9 @@ bool body_is_the_file(const Transfer& t) {
   const int64_t from = t.request->resume_from;
   if (status == 200) return from == 0;
   if (status != 206) return false;
-  const auto range = t.headers->find("content-range");  // "bytes 300000-599999/600000"
-  if (range == t.headers->end() || range->second.rfind("bytes ", 0) != 0) return false;
-  char* end = nullptr;
-  const long long first = std::strtoll(range->second.c_str() + 6, &end, 10);
-  return end && *end == '-' && first == from;
+  const auto range = t.headers->find("content-range");
+  const auto parsed = range == t.headers->end() ? std::nullopt : parse_content_range(range->second);
+  return parsed && parsed->first == from;
 }
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
@@ -103,6 +101,24 @@ int on_progress(void* user, curl_off_t dl_total, curl_off_t dl_now, curl_off_t u
 }
 
 }  // namespace
+
+std::optional<ContentRange> parse_content_range(std::string_view value) {
+  if (value.substr(0, 6) != "bytes ") return std::nullopt;
+  const std::string spec(value.substr(6));
+  const size_t slash = spec.find('/');
+  ContentRange r;
+  if (spec.compare(0, 2, "*/") != 0) {  // "first-last/total"
+    char* end = nullptr;
+    r.first = std::strtoll(spec.c_str(), &end, 10);
+    if (end == spec.c_str() || *end != '-' || r.first < 0) return std::nullopt;
+  }
+  if (slash != std::string::npos && spec.compare(slash + 1, 1, "*") != 0) {
+    char* end = nullptr;
+    r.total = std::strtoll(spec.c_str() + slash + 1, &end, 10);
+    if (end == spec.c_str() + slash + 1 || r.total < 0) return std::nullopt;
+  }
+  return r;
+}
 
 struct HttpClient::Impl {
   CurlEasy curl;

@@ -50,6 +50,13 @@ struct HttpResponse {
   std::map<std::string, std::string> headers;  // names lower-cased
 };
 
+// A Content-Range header ("bytes 500-999/1000" of a 206, "bytes */1000" of a 416): the first byte sent (-1 for "*")
+// and the whole size (-1 for "*"); nullopt when it is not one.
+struct ContentRange {
+  int64_t first = -1, total = -1;
+};
+std::optional<ContentRange> parse_content_range(std::string_view value);
+
 class HttpClient {
  public:
   HttpClient();

@@ -13,6 +13,7 @@
 #include <regex>
 #include <thread>
 
+#include "core/text.h"
 #include "httpd/byte_range.h"
 
 namespace bgm::httpd {
@@ -28,13 +29,6 @@ using tcp = boost::asio::ip::tcp;
 bool parse_error(const boost::system::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_target).category() && ec != http::error::end_of_stream &&
          ec != http::error::partial_message;
-}
-
-bool same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
 }
 
 std::string text(beast::string_view s) { return std::string(s.data(), s.size()); }
@@ -55,7 +49,7 @@ class Connection {
 
 std::string Request::header(std::string_view name) const {
   for (const auto& [n, v] : headers)
-    if (same_name(n, name)) return v;
+    if (ascii_iequals(n, name)) return v;
   return {};
 }
 
@@ -341,7 +335,7 @@ void Session<Stream>::on_header(beast::error_code ec) {
   has_body_ = parser_->chunked() || (parser_->content_length() && *parser_->content_length() > 0);
   body_done_ = !has_body_;
   r.has_body = has_body_;
-  expect_continue_ = same_name(text(req[http::field::expect]), "100-continue");
+  expect_continue_ = ascii_iequals(text(req[http::field::expect]), "100-continue");
   bool path_known = false;
   const Route* route = r.path.empty() || r.path.front() != '/' ? nullptr : server_->match(r.method, r.path, r.params, path_known);
   if (!route) return write_answer(server_->error(path_known ? 405 : 404, path_known ? "That method is not allowed here." : "No such endpoint."));
@@ -365,7 +359,7 @@ void Session<Stream>::want_body(uint64_t limit, bool whole, std::function<bool(s
   const auto length = parser_->content_length();
   if (length && *length > limit_) {
     body_broken_ = true;
-    return body_finished(make_error(ErrorCode::kInvalidArgument, "over the limit"));
+    return body_finished(make_error(ErrorCode::kInvalidArgument, kBodyOverLimit));
   }
   reading_ = true;
   if (expect_continue_) {
@@ -399,7 +393,7 @@ void Session<Stream>::read_body_some() {
     self->delivered_ += got;
     if (self->delivered_ > self->limit_) {
       self->body_broken_ = true;
-      return self->body_finished(make_error(ErrorCode::kInvalidArgument, "over the limit"));
+      return self->body_finished(make_error(ErrorCode::kInvalidArgument, kBodyOverLimit));
     }
     if (got > 0) {
       const std::string_view bytes(self->body_buf_, got);

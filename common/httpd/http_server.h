@@ -18,6 +18,11 @@
 
 namespace bgm::httpd {
 
+// The error read_body and stream_body give for a body over its limit (kInvalidArgument with this message), and
+// the test for it: a malformed body is kInvalidArgument too, with another message.
+inline constexpr const char* kBodyOverLimit = "The request's body is over its limit.";
+inline bool body_over_limit(const Error& e) { return e.code == ErrorCode::kInvalidArgument && e.message == kBodyOverLimit; }
+
 // One request on its way. Answer it exactly once (any thread); a handler that wants the body asks for it first.
 class Exchange {
  public:
@@ -25,8 +30,8 @@ class Exchange {
   const Request& request() const { return request_; }
 
   // The whole body, at most `limit` bytes, then `done` on the connection's thread (quick work: answer, or hand off).
-  // Errors given to `done`: kInvalidArgument (over the limit: the connection closes after the answer), kNetwork
-  // (the client went away or stalled: there is no one to answer). Call at most once, from the handler.
+  // Errors given to `done`: body_over_limit (the connection closes after the answer), kInvalidArgument (malformed,
+  // e.g. a broken chunk), kNetwork (the client went away or stalled: there is no one to answer). Call at most once, from the handler.
   virtual void read_body(uint64_t limit, std::function<void(Result<std::string> body)> done) = 0;
   // The body in pieces as they arrive (connection's thread; quick work such as writing to a file). `piece` returns
   // false to stop (answer then). `done` comes once: ok when the whole body came, else as for read_body.

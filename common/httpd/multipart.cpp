@@ -1,28 +1,17 @@
 #include "httpd/multipart.h"
 
 #include <algorithm>
-#include <cctype>
+
+#include "core/text.h"
 
 namespace bgm::httpd {
 namespace {
 
 constexpr size_t kMaxPartHeaders = 8 * 1024;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The value of `key` in a header's parameters (name="files"; filename="a.mp4"), unquoted.
 std::string parameter(std::string_view header, std::string_view key) {
-  const std::string low = lower(header);
+  const std::string low = ascii_lower(header);
   size_t at = 0;
   while ((at = low.find(key, at)) != std::string::npos) {
     const bool starts = at == 0 || low[at - 1] == ';' || low[at - 1] == ' ' || low[at - 1] == '\t';
@@ -50,7 +39,7 @@ std::string parameter(std::string_view header, std::string_view key) {
 }  // namespace
 
 std::optional<std::string> multipart_boundary(std::string_view content_type) {
-  if (lower(content_type.substr(0, 19)) != "multipart/form-data") return std::nullopt;
+  if (ascii_lower(content_type.substr(0, 19)) != "multipart/form-data") return std::nullopt;
   std::string b = parameter(content_type, "boundary");
   if (b.empty() || b.size() > 70) return std::nullopt;  // RFC 2046: 1-70 characters
   return b;
@@ -76,7 +65,7 @@ bool MultipartReader::parse_headers(std::string_view block) {
     block = end == std::string_view::npos ? std::string_view() : block.substr(end + 2);
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    const std::string name = lower(trim(line.substr(0, colon)));
+    const std::string name = ascii_lower(trim(line.substr(0, colon)));
     const std::string_view value = trim(line.substr(colon + 1));
     if (name == "content-disposition") {
       part.name = parameter(value, "name");

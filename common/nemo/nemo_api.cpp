@@ -332,13 +332,16 @@ Result<long> NemoApi::stream(const std::string& path, const json& body, const st
 
 namespace {
 
+// The whole file's size a Content-Range announces (a 206's, a 416's), -1 when none or unknown.
+int64_t range_total(const HttpResponse& res) {
+  const auto range = res.headers.find("content-range");
+  const auto parsed = range == res.headers.end() ? std::nullopt : parse_content_range(range->second);
+  return parsed ? parsed->total : -1;
+}
+
 // The whole file's size a 200 or 206 announces (Content-Range's total, else Content-Length), -1 when unknown.
 int64_t announced_size(const HttpResponse& res) {
-  if (res.status == 206) {
-    const auto range = res.headers.find("content-range");
-    const auto slash = range == res.headers.end() ? std::string::npos : range->second.find('/');
-    return slash == std::string::npos || range->second[slash + 1] == '*' ? -1 : std::atoll(range->second.c_str() + slash + 1);
-  }
+  if (res.status == 206) return range_total(res);
   const auto length = res.headers.find("content-length");
   return length == res.headers.end() ? -1 : std::atoll(length->second.c_str());
 }
@@ -381,9 +384,7 @@ Status NemoApi::download(const std::string& url, const fs::path& part, const std
       return {};
     }
     if (res && res->status == 416 && have > 0) {  // nothing left to fetch, when the server's size is what we have
-      const auto range = res->headers.find("content-range");  // "bytes */600000"
-      const auto slash = range == res->headers.end() ? std::string::npos : range->second.find('/');
-      if (slash != std::string::npos && std::atoll(range->second.c_str() + slash + 1) == have) return {};
+      if (range_total(*res) == have) return {};
       fs::remove(part, ec);
       if (attempt++ < config_.network_retries) continue;
       return make_error(ErrorCode::kNetwork, "The download could not be resumed: the server refused the part asked for.");

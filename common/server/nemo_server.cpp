@@ -21,17 +21,10 @@ constexpr int64_t kTokenLifetimeMs = 7LL * 24 * 3600 * 1000;
 constexpr size_t kMaxWaitingPerToken = 4;
 constexpr size_t kMaxWaiting = 64;
 
-bool starts_with_nocase(const std::string& s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(s[i])) != std::tolower(static_cast<unsigned char>(prefix[i]))) return false;
-  return true;
-}
-
 // "Bearer <token>", the scheme in any case (RFC 9110).
 std::string bearer(const httpd::Request& req) {
   std::string h = req.header("Authorization");
-  if (!starts_with_nocase(h, "bearer ")) return {};
+  if (!ascii_iequals(std::string_view(h).substr(0, 7), "bearer ")) return {};
   h = h.substr(7);
   while (!h.empty() && h.front() == ' ') h.erase(0, 1);
   while (!h.empty() && h.back() == ' ') h.pop_back();
@@ -117,16 +110,23 @@ std::string ServerCore::link_base(const httpd::Request& req) const {
   return bind_url();
 }
 
+void ServerCore::read_json_body(ExchangePtr ex, std::function<void(json)> fn) {
+  ex->read_body(kMaxJsonBody, [this, ex, fn](Result<std::string> body) {
+    if (!body && httpd::body_over_limit(body.error())) return reply(*ex, 413, 400, "The request body is over 2 MB.");
+    if (!body) return reply_error(*ex, body.error());
+    auto j = read_json(*body, "The request body", {kMaxJsonBody, 64});
+    if (!j) return reply_error(*ex, j.error());
+    fn(std::move(j).value());
+  });
+}
+
 void ServerCore::json_route(const std::string& pattern, std::function<void(ExchangePtr, TokenRecord, json)> fn) {
   http->route("POST", pattern, [this, fn](ExchangePtr ex) {
     auto token = authenticate(ex->request());
     if (!token) return reply_error(*ex, token.error());
-    ex->read_body(kMaxJsonBody, [this, ex, fn, t = *token](Result<std::string> body) {
-      if (!body) return reply(*ex, body.error().code == ErrorCode::kInvalidArgument ? 413 : 400, 400, "The request body is over 2 MB.");
-      auto j = read_json(*body, "The request body", {kMaxJsonBody, 64});
-      if (!j) return reply_error(*ex, j.error());
-      if (!j->is_object()) return reply(*ex, 400, 400, "The request body must be a JSON object, in UTF-8.");
-      fn(ex, t, std::move(j).value());
+    read_json_body(ex, [this, ex, fn, t = *token](json body) {
+      if (!body.is_object()) return reply(*ex, 400, 400, "The request body must be a JSON object, in UTF-8.");
+      fn(ex, t, std::move(body));
     });
   });
 }

@@ -60,6 +60,9 @@ struct ServerCore {
   std::string link_base(const httpd::Request& req) const;
   std::string bind_url() const;
 
+  // The request's JSON body (2 MB, 64 levels at most), then `fn` on the connection's thread. Over the cap: 413;
+  // malformed or not JSON: 400; a client that went away: no answer.
+  void read_json_body(ExchangePtr ex, std::function<void(nlohmann::json)> fn);
   // A route that needs a token (checked before the body is read) and a JSON object body of at most 2 MB.
   void json_route(const std::string& pattern, std::function<void(ExchangePtr, TokenRecord, nlohmann::json)> fn);
   void get_route(const std::string& pattern, std::function<void(ExchangePtr, TokenRecord)> fn);

@@ -3,7 +3,6 @@
 // session. Messages name a file by what the client called it, never by where it is on this server.
 #include <string>
 
-#include "core/json_read.h"
 #include "core/random_id.h"
 #include "core/text.h"
 #include "httpd/multipart.h"
@@ -87,7 +86,7 @@ void ServerCore::upload(ExchangePtr ex, const TokenRecord& token, const SessionR
         },
         [this, ex, receiver, refuse, take_all](Status st) {
           if (!st) {
-            if (st.error().code == ErrorCode::kInvalidArgument && st.error().message == "over the limit") return reply(*ex, 413, 4002, kTooBig);
+            if (httpd::body_over_limit(st.error())) return reply(*ex, 413, 4002, kTooBig);
             return reply_error(*ex, st.error());  // cut off: no one is there to read it; the files go with the receiver
           }
           if (auto o = receiver->finish(); o != UploadReceiver::Outcome::kOk) return refuse(o);
@@ -98,11 +97,8 @@ void ServerCore::upload(ExchangePtr ex, const TokenRecord& token, const SessionR
         });
     return;
   }
-  ex->read_body(kMaxJsonBody, [this, ex, part, owner, take_files, refuse_error](Result<std::string> body) {
-    if (!body) return reply(*ex, 413, 400, "The request body is over 2 MB.");
-    auto j = read_json(*body, "The request body", {kMaxJsonBody, 64});
-    if (!j) return reply_error(*ex, j.error());
-    const json urls = j->is_object() && j->contains("urls") ? (*j)["urls"] : json();
+  read_json_body(ex, [this, ex, part, owner, take_files, refuse_error](json body) {
+    const json urls = body.is_object() && body.contains("urls") ? body["urls"] : json();
     if (!urls.is_array() || urls.empty() || urls.size() > 16) {
       return reply(*ex, 400, 400, "Send a multipart field \"files\", or JSON {\"urls\": [\"https://...\"]}.");
     }
