@@ -212,13 +212,6 @@ TEST_F(Hostile, F25_ADraftNamingAnotherSessionsMediaIsRefusedAtTheCall) {
 
 // ---- the HTTP front against slow and hostile clients ----
 
-// The server process's resident memory, in MB.
-double rss_mb(pid_t pid) {
-  const std::string status = test::read_file("/proc/" + std::to_string(pid) + "/status");
-  const auto at = status.find("VmRSS:");
-  return at == std::string::npos ? 0 : std::atof(status.c_str() + at + 6) / 1024.0;
-}
-
 // Milliseconds one credits call takes.
 double credits_ms(NemoClient& c) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -227,7 +220,7 @@ double credits_ms(NemoClient& c) {
 }
 
 TEST_F(Hostile, F2_AHeaderFloodIsCutAtItsCapWithoutATokenAndMemoryStaysFlat) {
-  const double before = rss_mb(server_->pid());
+  const double before = test::resident_mb(server_->pid());
   RawSocket s(port());
   ASSERT_TRUE(s.ok());
   s.send("GET / HTTP/1.1\r\n");
@@ -237,7 +230,7 @@ TEST_F(Hostile, F2_AHeaderFloodIsCutAtItsCapWithoutATokenAndMemoryStaysFlat) {
   EXPECT_LT(sent, 8u << 20) << "the server stopped reading at its 16 KB cap";
   const std::string answer = s.read(2);
   if (!answer.empty()) EXPECT_EQ(answer.rfind("HTTP/1.1 431", 0), 0u) << answer.substr(0, 200);
-  EXPECT_LT(rss_mb(server_->pid()) - before, 20) << "memory grew with the flood";
+  EXPECT_LT(test::resident_mb(server_->pid()) - before, 20) << "memory grew with the flood";
   expect_still_serving();
 }
 

@@ -37,13 +37,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-double rss_mb() {
-  std::ifstream statm("/proc/self/statm");
-  long pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / 1048576.0;
-}
-
 // OBS's log, watched for what it says when audio goes wrong.
 std::atomic<int> g_buffering{0}, g_timestamps{0};
 std::atomic<bool> g_counting{false};
@@ -229,7 +222,7 @@ int run_offline(double hours, const char* only) {
     if (done >= next_report) {
       const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       std::printf("%9.0fm %12.1f %10.1f\n", static_cast<double>(done) / rate / 60.0, wall > 0 ? static_cast<double>(done) / rate / wall : 0.0,
-                  rss_mb());
+                  bgm::test::resident_mb());
       std::fflush(stdout);
       next_report += 1200LL * rate;
     }
@@ -237,7 +230,7 @@ int run_offline(double hours, const char* only) {
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("\n%.1f hours of music in %.0f s (x%.1f real time, %.1f%% of one core for real-time playback); RSS %.1f MB at the end; "
               "the longest render of a 1024-frame block %.1f ms (it took 21.3 ms of music)\n",
-              hours, wall, hours * 3600.0 / wall, 100.0 * (bgm::test::process_cpu_seconds() - c0) / (hours * 3600.0), rss_mb(),
+              hours, wall, hours * 3600.0 / wall, 100.0 * (bgm::test::process_cpu_seconds() - c0) / (hours * 3600.0), bgm::test::resident_mb(),
               engine.status().longest_render_ms);
   std::printf("continuity: %zu silent 100 ms windows; %zu chapter and mood lines looked at, %zu with a step within 10 ms sharper "
               "than any in the 2 s before and after them (a click)\n",

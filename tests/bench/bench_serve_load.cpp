@@ -27,12 +27,6 @@ using namespace bgm;
 using Clock = std::chrono::steady_clock;
 using json = nlohmann::json;
 
-double rss_mb() {
-  const std::string status = test::read_file("/proc/self/status");
-  const auto at = status.find("VmRSS:");
-  return at == std::string::npos ? 0 : std::atof(status.c_str() + at + 6) / 1024.0;
-}
-
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -85,7 +79,7 @@ int main() {
     c.new_session();
     clients.emplace_back(c.token, c.session);
   }
-  const double rss_idle = rss_mb();
+  const double rss_idle = test::resident_mb();
   const Latency idle = measure(url, clients, 5);
 
   // The attack: 200 slow-header connections from 50 loopback addresses, 70 URL uploads from 35 tokens whose
@@ -118,7 +112,7 @@ int main() {
   }
   std::this_thread::sleep_for(std::chrono::seconds(1));
   const Latency loaded = measure(url, clients, 8);
-  const double rss_loaded = rss_mb();
+  const double rss_loaded = test::resident_mb();
   const auto t0 = Clock::now();
   server->stop();
   const double stop_s = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -138,11 +132,6 @@ int main() {
   test::ServeProcess proc(dir / "proc-data", {"--workers", "1", "--rate", "1000000"});
   if (proc.url().empty()) return 1;
   const int pport = test::port_of(proc.url());
-  auto proc_rss = [&] {
-    const std::string st = test::read_file("/proc/" + std::to_string(proc.pid()) + "/status");
-    const auto at = st.find("VmRSS:");
-    return at == std::string::npos ? 0.0 : std::atof(st.c_str() + at + 6) / 1024.0;
-  };
   std::vector<std::pair<std::string, std::string>> pclients;
   for (int i = 0; i < 4; ++i) {
     test::NemoClient c(proc.url());
@@ -151,7 +140,7 @@ int main() {
     pclients.emplace_back(c.token, c.session);
   }
   const Latency pidle = measure(proc.url(), pclients, 5);
-  const double prss_idle = proc_rss();
+  const double prss_idle = test::resident_mb(proc.pid());
   std::vector<test::RawSocket> pslow;
   for (int i = 0; i < 200; ++i) {
     pslow.emplace_back(pport, "127.0.0." + std::to_string(2 + i % 50));
@@ -172,7 +161,7 @@ int main() {
   }
   std::this_thread::sleep_for(std::chrono::seconds(1));
   const Latency pload = measure(proc.url(), pclients, 8);
-  const double prss_load = proc_rss();
+  const double prss_load = test::resident_mb(proc.pid());
   const auto s0 = Clock::now();
   const bool ended = proc.signal_and_wait(SIGTERM, 10);
   const double sigterm_s = std::chrono::duration<double>(Clock::now() - s0).count();

@@ -107,4 +107,11 @@ double process_cpu_seconds() {
   return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
+double resident_mb(int pid) {
+  std::ifstream statm(pid ? "/proc/" + std::to_string(pid) + "/statm" : std::string("/proc/self/statm"));
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / 1048576.0;
+}
+
 }  // namespace bgm::test

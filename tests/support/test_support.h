@@ -79,5 +79,7 @@ class SmallDisk {
 std::string read_file(const std::filesystem::path& file);
 // The CPU time this process has used so far (user + system), in seconds: for benchmarks.
 double process_cpu_seconds();
+// The resident memory of process `pid` (0: this one) now, in MB (/proc/PID/statm): for benchmarks and memory bounds.
+double resident_mb(int pid = 0);
 
 }  // namespace bgm::test
