@@ -87,6 +87,40 @@ TEST(Draft, RefusesFieldsOfTheWrongTypeWithWhere) {
   }
 }
 
+TEST(Draft, AServicesDraftIsReadForWhatItIsAndKeptAsSent) {
+  // A sound recording (no picture) and music, neither marked; numbers as strings; no d; a percentage volume.
+  const json sent = json::parse(R"({"t": [{"tt": "1", "sg": [{"st": "0", "d": "12000", "src": "up-1"}]},
+      {"tt": 1, "sg": [{"st": 0, "d": 6000.4, "src": "gen-1", "vol": 40}, {"st": "6000", "d": 6000, "src": "gen-1"}]},
+      {"tt": 42, "sg": "not a list"}, "not a track"]})");
+  DraftMedia media;
+  media.uploads = {"up-1"};
+  auto d = Draft::from_service(sent, media);
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->as_json(), sent) << "nothing added by reading";
+  EXPECT_EQ(d->duration_ms(), 12000);
+  ASSERT_TRUE(d->video());
+  EXPECT_TRUE(d->video()->audio);
+  EXPECT_EQ(d->video()->source, "up-1");
+  ASSERT_TRUE(d->music());
+  EXPECT_EQ(d->music()->source, "gen-1");
+  EXPECT_EQ(d->music()->duration_ms, 12000) << "both segments";
+  EXPECT_DOUBLE_EQ(d->music()->volume, 0.4);
+  EXPECT_EQ(summarize_draft(*d), "Timeline (4 tracks): 1. Audio: audio (0-12s) 2. BGM: music (0-12s, 40%) 3. Track (type 42) 4. Track (type -1)");
+  EXPECT_FALSE(d->only_recording());
+  ASSERT_TRUE(d->set_music_mix(0.3, false));
+  json expected = sent;
+  expected["t"][1]["sg"][0]["vol"] = 0.3;
+  expected["t"][1]["sg"][1]["vol"] = 0.3;
+  EXPECT_EQ(d->as_json(), expected) << "only the volume changed; no duck flag on a track that is not ours";
+  // Without any list, the first of two unmarked audio tracks is the recording, the second the music.
+  auto bare = Draft::from_service(json::parse(R"({"t": [{"tt": 1, "sg": [{"src": "a"}]}, {"tt": 1, "sg": [{"src": "b"}]}]})"));
+  ASSERT_TRUE(bare && bare->music());
+  EXPECT_EQ(bare->music()->source, "b");
+  EXPECT_FALSE(Draft::from_service(json::array()));
+  auto only = Draft::from_service(json::parse(R"({"t": [{"tt": 0, "sg": [{"src": "v"}]}]})"));
+  EXPECT_TRUE(only && only->only_recording() && !only->music());
+}
+
 TEST(MessageWords, NormalizedToLowerCaseSingleSpacesAndStraightApostrophes) {
   EXPECT_EQ(normalize_message("  Don\xE2\x80\x99t\tSTOP  the\n\nMusic \xE2\x80\x99"), "don't stop the music '");
   EXPECT_EQ(normalize_message("\xE2\x80"), "\xE2\x80") << "a cut-off character stays as it was";

@@ -595,6 +595,103 @@ TEST_F(NemoClient, TheBackendScoresAVideoAndCanContinueItsSession) {
   EXPECT_EQ(exported_again->output, dir / "clip-bgm-3.mp4");
 }
 
+// ---- drafts a service we did not write makes (issue 23): the seed's shape and nothing of ours ----
+
+struct ForeignShape {
+  const char* name;
+  json before;  // the state when the session starts
+  json after;   // the state the service's turn leaves
+  size_t music_track;  // which track of `after` is the music
+  bool drop;           // the turn's stream drops (the change is found in the state)
+};
+
+std::vector<ForeignShape> foreign_shapes() {
+  const json video = {{"tt", 0}, {"sg", json::array({{{"st", 0}, {"d", 8000}, {"src", "vid-1"}}})}};
+  const json uploads = json::array({{{"id", "vid-1"}, {"name", "clip.mp4"}}});
+  std::vector<ForeignShape> shapes;
+  // The issue's case: music on a plain audio track (no role), its source in generated_media, after a dropped stream.
+  shapes.push_back({"plain audio track, generated source, dropped stream",
+                    {{"draft", {{"t", json::array({video})}, {"d", 8000}}}, {"video_infos", uploads}, {"generated_media", json::array()}},
+                    {{"draft", {{"t", json::array({video, {{"tt", 1}, {"sg", json::array({{{"st", 0}, {"d", 8000}, {"src", "aud-7"}, {"vol", 0.5}}})}}})}, {"d", 8000}}},
+                     {"video_infos", uploads}, {"generated_media", json::array({{{"id", "aud-7"}, {"type", "music"}}})}},
+                    1, true});
+  // Numbers as strings, no `d`, segments without `m`, a track type we do not know, and music whose source is an
+  // address nobody listed but the turn added; a voice-over the user sent on a second audio track.
+  const json stringy_video = {{"tt", "0"}, {"sg", json::array({{{"st", "0"}, {"d", "8000"}, {"src", "vid-1"}}})}};
+  const json voice = {{"tt", 1}, {"name", "narration"}, {"sg", json::array({{{"st", 0}, {"d", "6000"}, {"src", "voice-2"}}})}};
+  const json stickers = {{"tt", 3}, {"sg", json::array({{{"st", 1000}, {"d", 2000}, {"sticker", "star"}}})}};
+  const json more_uploads = json::array({{{"media_id", "vid-1"}}, {{"media_id", "voice-2"}}});
+  shapes.push_back({"strings for numbers, no d, unknown track type, music added by the turn",
+                    {{"draft", {{"t", json::array({stringy_video, voice})}}}, {"video_infos", more_uploads}},
+                    {{"draft", {{"t", json::array({stringy_video, voice, stickers,
+                                                   {{"tt", "1"}, {"sg", json::array({{{"st", "0"}, {"d", "8000"}, {"src", "https://cdn.example/m/81.mp3"}, {"vol", "0.6"}}})}}})}}},
+                     {"video_infos", more_uploads}},
+                    3, false});
+  // Several audio tracks and music in two segments; generated_media keyed by id; a sound effect that was there before.
+  const json sfx = {{"tt", 1}, {"m", {{"label", "whoosh"}}}, {"sg", json::array({{{"st", 500}, {"d", 700}, {"src", "sfx-1"}}})}};
+  shapes.push_back({"several audio tracks, music in two segments, media keyed by id",
+                    {{"draft", {{"t", json::array({video, sfx})}, {"d", 8000}}}, {"video_infos", {{"vid-1", {{"duration", 8}}}}}},
+                    {{"draft", {{"t", json::array({video, sfx,
+                                                   {{"tt", 1}, {"m", {{"kind", "score"}}},
+                                                    {"sg", json::array({{{"st", 0}, {"d", 4000}, {"src", "g-3"}}, {{"st", 4000}, {"d", 4000}, {"src", "g-3"}, {"fade_out", 800}}})}}})},
+                                 {"d", 8000}, {"canvas", {{"w", 1920}, {"h", 1080}}}}},
+                     {"video_infos", {{"vid-1", {{"duration", 8}}}}}, {"generated_media", {{"g-3", {{"prompt", "lofi"}}}}}},
+                    2, false});
+  return shapes;
+}
+
+TEST_F(NemoClient, ForeignDraftsAreReadExportedAndSentBackUntouched) {
+  server.file_body = media_bytes();
+  for (const auto& shape : foreign_shapes()) {
+    SCOPED_TRACE(shape.name);
+    server.set_state(shape.before);
+    Canned turn;
+    if (shape.drop) {
+      turn.sse = {FaultServer::sse_event(FaultServer::text_event("Adding music ", true))};
+      turn.drop = true;
+    } else {
+      turn.sse = {FaultServer::sse_event(FaultServer::text_event("Done: I added music.", false))};
+    }
+    const json after = shape.after;
+    turn.then = [this, after] { server.set_state(after); };
+    server.script(Route::kChat, turn);
+    const int renders = server.count(Route::kRender);
+    CloudBackend backend(config());
+    JobRequest job;
+    job.input = video();
+    job.music_volume = 0.25;
+    JobEvents events;
+    events.transcript = [&](const TranscriptLine& l) { seen(l.text); };
+    auto r = backend.run(job, events, nullptr);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(test::read_file(r->output), media_bytes()) << "downloaded";
+    EXPECT_TRUE(r->has_video);
+    EXPECT_NE(r->summary.find("BGM: music"), std::string::npos) << r->summary;
+    ASSERT_EQ(server.count(Route::kRender), renders + 1);
+    // What went back is the service's draft, with only the job's volume on the music's segments.
+    json expected = shape.after["draft"];
+    for (auto& sg : expected["t"][shape.music_track]["sg"]) sg["vol"] = 0.25;
+    const json sent = json::parse(server.requests(Route::kRender).back().body)["draft"];
+    EXPECT_EQ(sent, expected) << sent.dump();
+    fs::remove(r->output);
+  }
+}
+
+TEST_F(NemoClient, ADraftWithNothingButTheRecordingIsNotExported) {
+  const json track = {{"tt", 0}, {"sg", json::array({{{"st", 0}, {"d", 8000}, {"src", "vid-1"}}})}};
+  server.set_state({{"draft", {{"t", json::array({track})}}}});
+  Canned turn;
+  turn.sse = {FaultServer::sse_event(FaultServer::text_event("Sorry, I could not.", false))};
+  server.script(Route::kChat, turn);
+  CloudBackend backend(config());
+  JobRequest job;
+  job.input = video();
+  auto r = backend.run(job, {}, nullptr);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("did not put music on the timeline"), std::string::npos) << r.error().message;
+  EXPECT_EQ(server.count(Route::kRender), 0);
+}
+
 // ---- a server that attacks the client (serve-audit F3, F4, F17): OBS runs this code, so nothing may crash it ----
 
 // The peak resident memory of this process, in MB.

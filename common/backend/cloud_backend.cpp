@@ -11,6 +11,7 @@
 #include "media/muxer.h"
 #include "media/smaller_copy.h"
 #include "nemo/nemo_conversation.h"
+#include "nemo/nemo_state.h"
 #include "spec/style_catalog.h"
 
 namespace bgm {
@@ -113,7 +114,7 @@ Result<JobResult> CloudBackend::run(const JobRequest& job, const JobEvents& even
     if (auto up = upload_recording(conv, job, events, cancel); !up) return up.error();
   }
 
-  json state;
+  json state, before;
   if (!job.export_only) {
     const StylePreset* style = job.style.empty() ? nullptr : StyleCatalog::builtin().find(job.style);
     const std::string message = follow_up ? job.prompt : cloud_job_message(job, style ? style->name : job.style);
@@ -124,25 +125,28 @@ Result<JobResult> CloudBackend::run(const JobRequest& job, const JobEvents& even
     if (!turn) return turn.error();
     if (!turn->reply.empty()) say(events, "AgentReply", {turn->reply}, turn->reply);
     state = turn->state;
+    before = turn->before;
   }
   if (!state.is_object() || !state.contains("draft")) {
     auto s = conv.state(cancel);
     if (!s) return s.error();
     state = *s;
   }
-  auto draft = Draft::from_json(state.contains("draft") ? state["draft"] : json::object());
-  if (!draft) return make_error(ErrorCode::kNetwork, "The service sent a timeline this version cannot read: " + draft.error().message);
-  auto music = draft->music();
-  if (!music) return make_error(ErrorCode::kInvalidArgument, lang == Language::kChinese ? "服务没有在时间线上加入音乐，无法导出。换个说法再试？"
-                                                                                         : "The service did not put music on the timeline, so there is nothing to export. Try asking another way?");
-  if (!follow_up) {  // the job's mix settings, on the draft the export renders
-    music->volume = job.music_volume;
-    music->duck = job.duck;
-    draft->set_music(*music);
+  // The draft is exported as the service made it; only the job's mix settings are ours to change.
+  auto draft = draft_of_state(state, before.is_null() ? nullptr : &before);
+  if (!draft) return draft.error();
+  if (draft->only_recording()) {
+    return make_error(ErrorCode::kInvalidArgument, lang == Language::kChinese ? "服务没有在时间线上加入音乐，无法导出。换个说法再试？"
+                                                                              : "The service did not put music on the timeline, so there is nothing to export. Try asking another way?");
   }
+  auto music = draft->music();
+  if (!follow_up && music) draft->set_music_mix(job.music_volume, job.duck);
+  if (!music) say(events, "", {}, lang == Language::kChinese ? "时间线上没有能认出的音乐轨道，按服务做好的样子导出。"
+                                                             : "No track on the timeline is recognisably the music; exporting it as the service made it.");
 
   fs::path dir = job.output_dir;
-  std::string stem = "AI Music - " + (music->style_name.empty() ? std::string("NemoVideo") : music->style_name);
+  const std::string style_name = music && !music->style_name.empty() ? music->style_name : std::string();
+  std::string stem = "AI Music - " + (style_name.empty() ? std::string("NemoVideo") : style_name);
   if (job.input) {
     if (dir.empty()) dir = fs::absolute(*job.input).parent_path();
     stem = job.input->stem().string() + (job.output == JobOutput::kVideoWithMusic ? "-bgm" : "-music");
@@ -158,7 +162,8 @@ Result<JobResult> CloudBackend::run(const JobRequest& job, const JobEvents& even
   fs::path destination = job.output_file.empty() ? unused_path(dir, stem, video_out ? "mp4" : "m4a") : job.output_file;
   if (auto ok = check_writable_output(destination); !ok) return ok.error();
 
-  const json about = {{"style_id", music->style}, {"style_name", music->style_name}, {"duration_s", music->duration_ms / 1000.0},
+  const double seconds = static_cast<double>(music ? music->duration_ms : draft->duration_ms()) / 1000.0;
+  const json about = {{"style_id", music ? music->style : std::string()}, {"style_name", style_name}, {"duration_s", seconds},
                       {"session", conv.session()}, {"summary", summarize_draft(*draft, lang)}};
   say(events, "Exporting", {}, "Rendering on the server...");
   auto file = conv.export_draft(draft->as_json(), destination, !job.output_file.empty(), video_out ? "mp4" : "m4a", about, events.progress, cancel);

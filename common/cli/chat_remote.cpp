@@ -9,6 +9,7 @@
 #include "cli/progress_bar.h"
 #include "core/json_field.h"
 #include "draft/draft_summary.h"
+#include "nemo/nemo_state.h"
 #include "nemo/nemo_conversation.h"
 
 namespace bgm::cli {
@@ -63,7 +64,7 @@ class RemoteChat final : public ChatEnd {
   void state(Language lang) override {
     auto s = conv_.state(&cancel_);
     if (!s) return say(s.error().message);
-    auto d = Draft::from_json(s->contains("draft") ? (*s)["draft"] : nlohmann::json::object());
+    auto d = draft_of_state(*s);
     say(d ? summarize_draft(*d, lang) : d.error().message);
   }
 
@@ -76,9 +77,9 @@ class RemoteChat final : public ChatEnd {
     const bool zh = lang == Language::kChinese;
     auto s = conv_.state(&cancel_);
     if (!s) return say(s.error().message);
-    auto draft = Draft::from_json(s->contains("draft") ? (*s)["draft"] : nlohmann::json::object());
+    auto draft = draft_of_state(*s);  // exported as the service made it: music found or not, only the height is ours
     if (!draft) return say(draft.error().message);
-    if (!draft->music()) return say(zh ? "还没有可导出的内容：先告诉我你想要什么音乐。" : "Nothing to export yet: ask for music first.");
+    if (draft->only_recording()) return say(zh ? "还没有可导出的内容：先告诉我你想要什么音乐。" : "Nothing to export yet: ask for music first.");
     if (r.height) draft->set_export_height(*r.height);
     const bool video = draft->video() && !draft->video()->audio;
     const fs::path target = export_target(r, output_, last_upload_, video ? "mp4" : "m4a");

@@ -4,6 +4,8 @@
 // Thread: pure function; any thread.
 
 #include <cmath>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <type_traits>
 
@@ -21,5 +23,15 @@ T json_field(const nlohmann::json& j, const char* key, T fallback) {
   else if constexpr (std::is_integral_v<T>) return it->is_number_integer() ? it->template get<T>() : fallback;
   else return it->is_number() && std::isfinite(it->template get<double>()) ? it->template get<T>() : fallback;
 }
+
+}  // namespace bgm
+
+namespace bgm {
+
+// A number as a service we did not write may send it: a JSON number, or a string holding one ("1500", "0.35").
+// nullopt when it is neither, or not finite.
+std::optional<double> loose_number(const nlohmann::json& value);
+// The same, rounded to a whole number (1500.4 ms is 1500 ms).
+std::optional<int64_t> loose_integer(const nlohmann::json& value);
 
 }  // namespace bgm

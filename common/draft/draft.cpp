@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/json_field.h"
+#include "core/text.h"
 
 namespace bgm {
 
@@ -81,29 +82,153 @@ Status check(const json& j) {
   return {};
 }
 
-const char* role_of(const json& track) {
-  if (track.contains("m") && track["m"].is_object() && track["m"].contains("role") && track["m"]["role"].is_string()) {
-    const auto& r = track["m"]["role"].get_ref<const std::string&>();
-    if (r == "bgm") return "bgm";
-    if (r == "title") return "title";
-    if (r == "recording") return "recording";
-  }
-  return "";
+const json& empty_array() {
+  static const json a = json::array();
+  return a;
 }
+
+const json& empty_object() {
+  static const json o = json::object();
+  return o;
+}
+
+const json& array_at(const json& j, const char* key) {
+  if (!j.is_object()) return empty_array();
+  const auto it = j.find(key);
+  return it != j.end() && it->is_array() ? *it : empty_array();
+}
+
+const json& object_at(const json& j, const char* key) {
+  if (!j.is_object()) return empty_object();
+  const auto it = j.find(key);
+  return it != j.end() && it->is_object() ? *it : empty_object();
+}
+
+std::string text_at(const json& j, const char* key) {
+  if (!j.is_object()) return {};
+  const auto it = j.find(key);
+  if (it == j.end()) return {};
+  if (it->is_string()) return it->get<std::string>().substr(0, kMaxText);
+  if (it->is_number_integer()) return it->dump();  // an id sent as a number
+  return {};
+}
+
+int64_t ms_at(const json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key)) return 0;
+  return std::clamp<int64_t>(loose_integer(j[key]).value_or(0), 0, kMaxMs);
+}
+
+std::optional<double> volume_at(const json& sg) {
+  if (!sg.is_object() || !sg.contains("vol")) return std::nullopt;
+  auto v = loose_number(sg["vol"]);
+  if (!v || *v < 0) return std::nullopt;
+  if (*v > 1 && *v <= 100) *v /= 100;  // a percentage
+  return std::min(*v, 1.0);
+}
+
+std::optional<bool> flag_at(const json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key)) return std::nullopt;
+  const json& v = j[key];
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number()) return v.get<double>() != 0;
+  if (v.is_string()) {
+    const std::string t = ascii_lower(v.get_ref<const std::string&>());
+    if (t == "true" || t == "1" || t == "yes") return true;
+    if (t == "false" || t == "0" || t == "no") return false;
+  }
+  return std::nullopt;
+}
+
+bool is_one_of(const std::string& s, std::initializer_list<const char*> words) {
+  return std::any_of(words.begin(), words.end(), [&](const char* w) { return s == w; });
+}
+
+bool named_music(const std::string& role) { return is_one_of(role, {"bgm", "music", "background_music", "backgroundmusic", "background music"}); }
+bool named_recording(const std::string& role) { return is_one_of(role, {"recording", "voice", "voiceover", "voice-over", "narration", "dialogue"}); }
 
 json& first_segment(json& track) {
   if (!track.contains("sg") || !track["sg"].is_array()) track["sg"] = json::array();
   if (track["sg"].empty()) track["sg"].push_back(json::object());
+  if (!track["sg"][0].is_object()) track["sg"][0] = json::object();
   return track["sg"][0];
 }
 
-const json* first_segment(const json& track) {
-  if (!track.contains("sg") || !track["sg"].is_array() || track["sg"].empty()) return nullptr;
-  return &track["sg"][0];
+const json& first_segment(const json& track) {
+  const json& sg = array_at(track, "sg");
+  return sg.empty() ? empty_object() : sg[0];
 }
 
+DraftTrack read_track(const json& t, size_t index) {
+  DraftTrack track;
+  track.index = index;
+  const auto type = t.is_object() && t.contains("tt") ? loose_integer(t["tt"]) : std::nullopt;
+  track.type = type && *type >= 0 && *type < 1000 ? static_cast<int>(*type) : -1;
+  const json& m = object_at(t, "m");
+  track.role = ascii_lower(text_at(m, "role"));
+  track.name = text_at(m, "name");
+  const json& segments = array_at(t, "sg");
+  for (size_t i = 0; i < segments.size() && i < kMaxDraftSegments; ++i) {
+    const json& sg = segments[i];
+    track.segments.push_back({ms_at(sg, "st"), ms_at(sg, "d"), text_at(sg, "src"), volume_at(sg), text_at(sg, "text")});
+  }
+  if (track.type == kTrackVideo) track.kind = TrackKind::kVideo;
+  else if (track.type == kTrackText) track.kind = track.role == "title" ? TrackKind::kTitle : TrackKind::kText;
+  else if (track.type == kTrackAudio) track.kind = named_music(track.role) ? TrackKind::kMusic : named_recording(track.role) ? TrackKind::kRecording : TrackKind::kAudio;
+  return track;
+}
+
+bool any_source_in(const DraftTrack& t, const std::set<std::string>& ids) {
+  return std::any_of(t.segments.begin(), t.segments.end(), [&](const DraftSegment& s) { return !s.source.empty() && ids.count(s.source); });
+}
+
+bool any_new_source(const DraftTrack& t, const std::set<std::string>& earlier) {
+  return std::any_of(t.segments.begin(), t.segments.end(), [&](const DraftSegment& s) { return !s.source.empty() && !earlier.count(s.source); });
+}
+
+// Which of the plain audio tracks are the recording and the music, when the draft does not say.
+void classify_audio(std::vector<DraftTrack>& tracks, const DraftMedia& media) {
+  const auto has = [&](TrackKind k) { return std::any_of(tracks.begin(), tracks.end(), [&](const DraftTrack& t) { return t.kind == k; }); };
+  std::vector<DraftTrack*> plain;
+  for (auto& t : tracks)
+    if (t.kind == TrackKind::kAudio) plain.push_back(&t);
+  if (plain.empty()) return;
+  if (!has(TrackKind::kVideo) && !has(TrackKind::kRecording)) {
+    // No picture: the sound the user sent is what the music goes under; unknown uploads: the first of several.
+    auto it = std::find_if(plain.begin(), plain.end(), [&](DraftTrack* t) { return any_source_in(*t, media.uploads); });
+    if (it == plain.end() && media.uploads.empty() && plain.size() > 1) it = plain.begin();
+    if (it != plain.end()) {
+      (*it)->kind = TrackKind::kRecording;
+      plain.erase(it);
+    }
+  }
+  if (has(TrackKind::kMusic)) return;
+  // The music: a generated source, else the source the turn added, else any source that is not an upload.
+  DraftTrack* best = nullptr;
+  int best_score = 0;
+  for (DraftTrack* t : plain) {
+    int score = 0;
+    if (any_source_in(*t, media.generated)) score = 3;
+    else if (any_source_in(*t, media.uploads)) score = 0;
+    else if (!media.earlier.empty() && any_new_source(*t, media.earlier)) score = 2;
+    else score = 1;
+    if (score > best_score) best = t, best_score = score;
+  }
+  if (best) best->kind = TrackKind::kMusic;
+}
 
 }  // namespace
+
+int64_t DraftTrack::start_ms() const {
+  int64_t start = segments.empty() ? 0 : segments[0].start_ms;
+  for (const auto& s : segments) start = std::min(start, s.start_ms);
+  return start;
+}
+
+int64_t DraftTrack::end_ms() const {
+  int64_t end = 0;
+  for (const auto& s : segments) end = std::max(end, s.start_ms + s.duration_ms);
+  return end;
+}
 
 Draft::Draft() : json_{{"t", json::array()}, {"d", 0}, {"m", json::object()}} {}
 
@@ -117,114 +242,141 @@ Result<Draft> Draft::from_json(const json& j) {
   return d;
 }
 
-int64_t Draft::duration_ms() const { return json_field<int64_t>(json_, "d", 0); }
-
-json* Draft::find_track(int type, const char* role) {
-  return const_cast<json*>(static_cast<const Draft*>(this)->find_track(type, role));
+Result<Draft> Draft::from_service(const json& j, DraftMedia media) {
+  if (!j.is_object()) return bad("the top level", "must be an object");
+  Draft d;
+  d.json_ = j;
+  d.media_ = std::move(media);
+  return d;
 }
 
-const json* Draft::find_track(int type, const char* role) const {
-  // A track of that role; for video the first video track.
-  for (const auto& t : json_["t"]) {
-    if (json_field<int>(t, "tt", -1) != type) continue;
-    if (type == kTrackVideo || std::string(role_of(t)) == role) return &t;
-  }
-  return nullptr;
+std::vector<DraftTrack> Draft::tracks() const {
+  std::vector<DraftTrack> out;
+  const json& t = array_at(json_, "t");
+  for (size_t i = 0; i < t.size() && i < kMaxDraftTracks; ++i) out.push_back(read_track(t[i], i));
+  classify_audio(out, media_);
+  return out;
 }
 
-void Draft::remove_track(int type, const char* role) {
-  auto& tracks = json_["t"];
-  for (auto it = tracks.begin(); it != tracks.end(); ++it) {
-    if (json_field<int>(*it, "tt", -1) == type && std::string(role_of(*it)) == role) {
-      tracks.erase(it);
-      break;
-    }
+bool Draft::empty() const { return array_at(json_, "t").empty(); }
+
+bool Draft::only_recording() const {
+  const auto all = tracks();
+  return std::all_of(all.begin(), all.end(), [](const DraftTrack& t) { return t.kind == TrackKind::kVideo || t.kind == TrackKind::kRecording; });
+}
+
+int64_t Draft::duration_ms() const {
+  if (json_.contains("d")) {
+    if (const auto d = loose_integer(json_["d"]); d && *d >= 0) return std::min(*d, kMaxMs);
   }
+  int64_t end = 0;
+  for (const auto& t : tracks()) end = std::max(end, t.end_ms());
+  return end;
+}
+
+std::optional<size_t> Draft::track_of(TrackKind kind) const {
+  for (const auto& t : tracks())
+    if (t.kind == kind) return t.index;
+  return std::nullopt;
+}
+
+json& Draft::tracks_json() {
+  if (!json_.contains("t") || !json_["t"].is_array()) json_["t"] = json::array();
+  return json_["t"];
+}
+
+void Draft::remove_track(TrackKind kind) {
+  if (const auto i = track_of(kind)) tracks_json().erase(tracks_json().begin() + static_cast<std::ptrdiff_t>(*i));
   update_duration();
 }
 
 void Draft::update_duration() {
   int64_t end = 0;
-  for (const auto& t : json_["t"]) {
-    if (!t.contains("sg") || !t["sg"].is_array()) continue;
-    for (const auto& sg : t["sg"]) end = std::max(end, json_field<int64_t>(sg, "st", 0) + json_field<int64_t>(sg, "d", 0));
-  }
+  for (const auto& t : tracks()) end = std::max(end, t.end_ms());
   json_["d"] = end;
 }
 
 std::optional<DraftVideo> Draft::video() const {
-  const json* t = find_track(kTrackVideo, "");
-  const bool audio = !t;
-  if (!t) t = find_track(kTrackAudio, "recording");
-  if (!t) return std::nullopt;
-  const json* sg = first_segment(*t);
+  auto i = track_of(TrackKind::kVideo);
+  const bool audio = !i;
+  if (!i) i = track_of(TrackKind::kRecording);
+  if (!i) return std::nullopt;
+  const DraftTrack t = read_track(array_at(json_, "t")[*i], *i);
   DraftVideo v;
   v.audio = audio;
-  v.name = t->contains("m") ? json_field<std::string>((*t)["m"], "name", "") : "";
-  if (sg) {
-    v.source = json_field<std::string>(*sg, "src", "");
-    v.start_ms = json_field<int64_t>(*sg, "st", 0);
-    v.duration_ms = json_field<int64_t>(*sg, "d", 0);
+  v.name = t.name;
+  if (!t.segments.empty()) {
+    v.source = t.segments[0].source;
+    v.start_ms = t.segments[0].start_ms;
+    v.duration_ms = t.segments[0].duration_ms;
   }
   return v;
 }
 
 std::optional<DraftMusic> Draft::music() const {
-  const json* t = find_track(kTrackAudio, "bgm");
-  if (!t) return std::nullopt;
-  const json* sg = first_segment(*t);
-  if (!sg) return std::nullopt;
+  const auto i = track_of(TrackKind::kMusic);
+  if (!i) return std::nullopt;
+  const json& track = array_at(json_, "t")[*i];
+  const DraftTrack t = read_track(track, *i);
+  if (t.segments.empty()) return std::nullopt;
+  const json& sg = first_segment(track);
   DraftMusic m;
-  m.source = json_field<std::string>(*sg, "src", "");
-  m.start_ms = json_field<int64_t>(*sg, "st", 0);
-  m.duration_ms = json_field<int64_t>(*sg, "d", 0);
-  m.volume = json_field<double>(*sg, "vol", 0.35);
-  const json meta = sg->contains("m") ? (*sg)["m"] : json::object();
-  m.duck = json_field<bool>(meta, "duck", true);
-  m.prompt = json_field<std::string>(meta, "prompt", "");
-  m.style = json_field<std::string>(meta, "style", "");
-  m.style_name = json_field<std::string>(meta, "style_name", m.style);
-  if (meta.contains("mood")) m.mood = json_field<std::string>(meta, "mood", "");
-  if (meta.contains("energy")) m.energy = json_field<double>(meta, "energy", 0.5);
-  if (meta.contains("key")) m.key = json_field<std::string>(meta, "key", "");
-  if (meta.contains("exclude") && meta["exclude"].is_array())
-    for (const auto& e : meta["exclude"])
-      if (e.is_string()) m.exclude.push_back(e.get<std::string>());
-  m.seed = json_field<uint64_t>(meta, "seed", 0);
-  if (meta.contains("ranges") && meta["ranges"].is_array()) {
-    for (const auto& r : meta["ranges"]) {
-      const double st = json_field<int64_t>(r, "st", 0) / 1000.0;
-      m.ranges.push_back({st, st + json_field<int64_t>(r, "d", 0) / 1000.0, json_field<double>(r, "energy", 0)});
-    }
+  m.source = t.segments[0].source;
+  m.start_ms = t.start_ms();
+  m.duration_ms = t.end_ms() - m.start_ms;
+  m.volume = t.segments[0].volume.value_or(0.35);
+  const json& meta = object_at(sg, "m");
+  m.duck = flag_at(meta, "duck").value_or(true);
+  m.prompt = text_at(meta, "prompt");
+  m.style = text_at(meta, "style");
+  m.style_name = text_at(meta, "style_name");
+  if (m.style_name.empty()) m.style_name = m.style;
+  if (meta.contains("mood")) m.mood = text_at(meta, "mood");
+  if (meta.contains("energy"))
+    if (const auto e = loose_number(meta["energy"])) m.energy = std::clamp(*e, 0.0, 1.0);
+  if (meta.contains("key")) m.key = text_at(meta, "key");
+  for (const auto& e : array_at(meta, "exclude"))
+    if (e.is_string() && m.exclude.size() < 64) m.exclude.push_back(e.get<std::string>());
+  if (meta.contains("seed"))
+    if (const auto seed = loose_integer(meta["seed"]); seed && *seed >= 0) m.seed = static_cast<uint64_t>(*seed);
+  for (const auto& r : array_at(meta, "ranges")) {
+    if (m.ranges.size() >= kMaxDraftRanges) break;
+    const double st = static_cast<double>(ms_at(r, "st")) / 1000.0;
+    const double delta = std::clamp(r.is_object() && r.contains("energy") ? loose_number(r["energy"]).value_or(0) : 0.0, -1.0, 1.0);
+    m.ranges.push_back({st, st + static_cast<double>(ms_at(r, "d")) / 1000.0, delta});
   }
   return m;
 }
 
 std::optional<DraftTitle> Draft::title() const {
-  const json* t = find_track(kTrackText, "title");
-  if (!t) return std::nullopt;
-  const json* sg = first_segment(*t);
-  if (!sg) return std::nullopt;
-  return DraftTitle{json_field<std::string>(*sg, "text", ""), json_field<int64_t>(*sg, "st", 0), json_field<int64_t>(*sg, "d", 0)};
+  const auto i = track_of(TrackKind::kTitle);
+  if (!i) return std::nullopt;
+  const DraftTrack t = read_track(array_at(json_, "t")[*i], *i);
+  if (t.segments.empty()) return std::nullopt;
+  return DraftTitle{t.segments[0].text, t.segments[0].start_ms, t.segments[0].duration_ms};
 }
 
 std::optional<int> Draft::export_height() const {
-  const json& m = json_["m"];
-  if (!m.contains("export") || !m["export"].contains("height")) return std::nullopt;
-  return json_field<int>(m["export"], "height", 0);
+  const json& e = object_at(object_at(json_, "m"), "export");
+  if (!e.contains("height")) return std::nullopt;
+  const auto h = loose_integer(e["height"]);
+  if (!h || *h < 144 || *h > 4320) return std::nullopt;
+  return static_cast<int>(*h);
 }
 
 void Draft::set_video(const DraftVideo& v) {
-  json* t = v.audio ? find_track(kTrackAudio, "recording") : find_track(kTrackVideo, "");
-  if (!t) {
+  auto i = track_of(v.audio ? TrackKind::kRecording : TrackKind::kVideo);
+  json& list = tracks_json();
+  if (!i) {
     json track = v.audio ? json{{"tt", kTrackAudio}, {"m", {{"role", "recording"}}}, {"sg", json::array()}}
                          : json{{"tt", kTrackVideo}, {"m", json::object()}, {"sg", json::array()}};
-    json_["t"].insert(json_["t"].begin(), std::move(track));
-    t = &json_["t"][0];
+    list.insert(list.begin(), std::move(track));
+    i = 0;
   }
-  if (!t->contains("m") || !(*t)["m"].is_object()) (*t)["m"] = json::object();
-  (*t)["m"]["name"] = v.name;
-  json& sg = first_segment(*t);
+  json& t = list[*i];
+  if (!t.contains("m") || !t["m"].is_object()) t["m"] = json::object();
+  t["m"]["name"] = v.name;
+  json& sg = first_segment(t);
   sg["src"] = v.source;
   sg["st"] = v.start_ms;
   sg["d"] = v.duration_ms;
@@ -233,17 +385,17 @@ void Draft::set_video(const DraftVideo& v) {
 }
 
 void Draft::set_music(const DraftMusic& m) {
-  json* t = find_track(kTrackAudio, "bgm");
-  if (!t) {
+  auto i = track_of(TrackKind::kMusic);
+  if (!i) {
     // After the recording (video or sound), before text tracks: the order a person reads.
-    auto& tracks = json_["t"];
-    auto at = std::find_if(tracks.begin(), tracks.end(), [](const json& x) {
-      return json_field<int>(x, "tt", -1) != kTrackVideo && std::string(role_of(x)) != "recording";
-    });
-    at = tracks.insert(at, json{{"tt", kTrackAudio}, {"m", {{"role", "bgm"}}}, {"sg", json::array()}});
-    t = &*at;
+    size_t at = 0;
+    for (const auto& t : tracks())
+      if (t.kind == TrackKind::kVideo || t.kind == TrackKind::kRecording) at = t.index + 1;
+    json& list = tracks_json();
+    list.insert(list.begin() + static_cast<std::ptrdiff_t>(at), json{{"tt", kTrackAudio}, {"m", {{"role", "bgm"}}}, {"sg", json::array()}});
+    i = at;
   }
-  json& sg = first_segment(*t);
+  json& sg = first_segment(tracks_json()[*i]);
   sg["src"] = m.source;
   sg["st"] = m.start_ms;
   sg["d"] = m.duration_ms;
@@ -271,27 +423,48 @@ void Draft::set_music(const DraftMusic& m) {
   update_duration();
 }
 
-void Draft::remove_music() { remove_track(kTrackAudio, "bgm"); }
+bool Draft::set_music_mix(double volume, bool duck) {
+  const auto i = track_of(TrackKind::kMusic);
+  if (!i) return false;
+  json& track = tracks_json()[*i];
+  const DraftTrack read = read_track(track, *i);
+  if (read.segments.empty()) return false;
+  const bool ours = read.role == "bgm";
+  if (track.contains("sg") && track["sg"].is_array()) {
+    for (auto& sg : track["sg"])
+      if (sg.is_object()) sg["vol"] = std::clamp(volume, 0.0, 1.0);
+  }
+  if (ours) {
+    json& sg = first_segment(track);
+    if (!sg.contains("m") || !sg["m"].is_object()) sg["m"] = json::object();
+    sg["m"]["duck"] = duck;
+  }
+  return true;
+}
+
+void Draft::remove_music() { remove_track(TrackKind::kMusic); }
 
 void Draft::set_title(const DraftTitle& title) {
-  json* t = find_track(kTrackText, "title");
-  if (!t) {
-    json_["t"].push_back(json{{"tt", kTrackText}, {"m", {{"role", "title"}}}, {"sg", json::array()}});
-    t = &json_["t"].back();
+  auto i = track_of(TrackKind::kTitle);
+  json& list = tracks_json();
+  if (!i) {
+    list.push_back(json{{"tt", kTrackText}, {"m", {{"role", "title"}}}, {"sg", json::array()}});
+    i = list.size() - 1;
   }
-  json& sg = first_segment(*t);
+  json& sg = first_segment(list[*i]);
   sg["text"] = title.text;
   sg["st"] = title.start_ms;
   sg["d"] = title.duration_ms;
   update_duration();
 }
 
-void Draft::remove_title() { remove_track(kTrackText, "title"); }
+void Draft::remove_title() { remove_track(TrackKind::kTitle); }
 
 void Draft::set_export_height(std::optional<int> height) {
+  if (!json_.contains("m") || !json_["m"].is_object()) json_["m"] = json::object();
   json& m = json_["m"];
   if (!height) {
-    if (m.contains("export")) m["export"].erase("height");
+    if (m.contains("export") && m["export"].is_object()) m["export"].erase("height");
     return;
   }
   if (!m.contains("export") || !m["export"].is_object()) m["export"] = json::object();

@@ -3,10 +3,15 @@
 // with `tt` (0 video, 1 audio, 7 text), `sg` segments and `m` metadata; `d` durations in ms. The draft keeps the
 // JSON it was given: a client that sends back a draft it received loses nothing we do not understand, and our
 // edits change only the fields they name.
+// Two doors: `from_json` checks a draft sent to us (our server's export route, our own sessions) field by field;
+// `from_service` reads a draft a service made the way we find it: numbers may be strings, `d` or `m` may be
+// missing, tracks may be of types we do not know, and the music is found by what it is (our `m.role` marker, a
+// generated source, the track the turn added), not by our markers alone.
 // Thread: a plain value; any thread, one at a time.
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,6 +58,44 @@ struct DraftMusic {
   std::vector<EnergyRange> ranges;  // in seconds
 };
 
+// What the session holds, as the service's state lists it: tells the recording from the music on a draft without
+// our roles.
+struct DraftMedia {
+  std::set<std::string> uploads;    // ids in video_infos: what the user sent
+  std::set<std::string> generated;  // ids in generated_media: what the service made
+  std::set<std::string> earlier;    // the sources on the timeline before the turn: a new one is what it added
+};
+
+enum class TrackKind {
+  kVideo,      // a picture track (tt 0)
+  kRecording,  // a sound recording the music goes under (no picture in the session)
+  kMusic,      // the background music
+  kAudio,      // any other sound
+  kTitle,      // our title (a text track with m.role "title")
+  kText,       // any other text
+  kOther,      // a track type we do not know: kept, shown by its number
+};
+
+// One segment as read (liberally): what is missing or unreadable is 0 or empty.
+struct DraftSegment {
+  int64_t start_ms = 0;
+  int64_t duration_ms = 0;
+  std::string source;
+  std::optional<double> volume;
+  std::string text;
+};
+
+struct DraftTrack {
+  size_t index = 0;  // in `t`
+  int type = -1;     // tt, -1 when unreadable
+  TrackKind kind = TrackKind::kOther;
+  std::string role;  // m.role as sent
+  std::string name;  // m.name as sent
+  std::vector<DraftSegment> segments;
+  int64_t start_ms() const;  // of the earliest segment
+  int64_t end_ms() const;    // of the latest segment
+};
+
 struct DraftTitle {
   std::string text;
   int64_t start_ms = 0;
@@ -65,9 +108,16 @@ class Draft {
   // Checks the fields we read (types, ranges, counts); everything else is kept as it came.
   // Errors: kInvalidArgument with what is wrong ("t[1].sg[0].d must be a whole number of ms >= 0").
   static Result<Draft> from_json(const nlohmann::json& json);
+  // A draft a service made, read liberally; kept byte for byte as sent (no field is added until an edit).
+  // Errors: kInvalidArgument only when it is not a JSON object.
+  static Result<Draft> from_service(const nlohmann::json& json, DraftMedia media = {});
 
   const nlohmann::json& as_json() const { return json_; }
-  int64_t duration_ms() const;
+  int64_t duration_ms() const;  // d, or the end of the latest segment when d is missing or unreadable
+  // Every track, in order, with what it is.
+  std::vector<DraftTrack> tracks() const;
+  bool empty() const;  // no tracks
+  bool only_recording() const;  // nothing on it but the recording (or nothing at all): nothing to export
 
   std::optional<DraftVideo> video() const;  // the recording: the first video track, else the audio recording
   std::optional<DraftMusic> music() const;
@@ -78,18 +128,22 @@ class Draft {
   // rest; `d` follows the longest track.
   void set_video(const DraftVideo& video);
   void set_music(const DraftMusic& music);
+  // Only the mix: `vol` on every segment of the music track, and `duck` where the track is ours (role "bgm").
+  // Returns false when the draft has no music track.
+  bool set_music_mix(double volume, bool duck);
   void remove_music();
   void set_title(const DraftTitle& title);
   void remove_title();
   void set_export_height(std::optional<int> height);
 
  private:
-  nlohmann::json* find_track(int type, const char* role);
-  const nlohmann::json* find_track(int type, const char* role) const;
-  void remove_track(int type, const char* role);
+  std::optional<size_t> track_of(TrackKind kind) const;  // the first track of that kind
+  nlohmann::json& tracks_json();  // `t`, made an array when missing
+  void remove_track(TrackKind kind);
   void update_duration();
 
   nlohmann::json json_;
+  DraftMedia media_;
 };
 
 }  // namespace bgm

@@ -4,13 +4,10 @@
 #include <cstdint>
 #include <sstream>
 
-#include "core/json_field.h"
 #include "spec/style_catalog.h"
 
 namespace bgm {
 namespace {
-
-using json = nlohmann::json;
 
 std::string number(int64_t ms) {
   if (ms % 1000 == 0) return std::to_string(ms / 1000);
@@ -32,44 +29,41 @@ std::string seconds_text(int64_t ms) { return number(ms) + "s"; }
 
 std::string summarize_draft(const Draft& draft, Language lang) {
   const bool zh = lang == Language::kChinese;
-  const json& tracks = draft.as_json()["t"];
+  const auto tracks = draft.tracks();
+  const auto music = draft.music();
   std::string out = zh ? "时间线（" + std::to_string(tracks.size()) + " 条轨道）：" : "Timeline (" + std::to_string(tracks.size()) + " tracks):";
   if (tracks.empty()) return out + (zh ? "空" : " empty");
   int index = 0;
   for (const auto& t : tracks) {
-    const int type = t.contains("tt") && t["tt"].is_number_integer() ? t["tt"].get<int>() : -1;
-    const json meta = t.contains("m") ? t["m"] : json::object();
-    const json sg = t.contains("sg") && t["sg"].is_array() && !t["sg"].empty() ? t["sg"][0] : json::object();
-    const int64_t st = json_field<int64_t>(sg, "st", 0), d = json_field<int64_t>(sg, "d", 0);
+    const DraftSegment first = t.segments.empty() ? DraftSegment{} : t.segments[0];
+    const std::string when = span(t.start_ms(), t.end_ms() - t.start_ms(), lang);
+    const std::string close = zh ? "）" : ")";
+    const auto named = [&](const char* en, const char* zh_word, const char* en_none, const char* zh_none) {
+      return std::string(zh ? zh_word : en) + (t.name.empty() ? (zh ? zh_none : en_none) : t.name) + when + close;
+    };
     std::string line;
-    const std::string role = json_field<std::string>(meta, "role", "");
-    if (type == kTrackVideo) {
-      const std::string name = json_field<std::string>(meta, "name", "");
-      line = (zh ? "视频：" : "Video: ") + (name.empty() ? (zh ? "视频" : "video") : name) + span(st, d, lang) + (zh ? "）" : ")");
-    } else if (type == kTrackAudio && role == "bgm") {
-      const json m = sg.contains("m") ? sg["m"] : json::object();
-      std::string name = json_field<std::string>(m, "style_name", "");
-      if (zh) {
-        const StylePreset* style = StyleCatalog::builtin().find(json_field<std::string>(m, "style", ""));
-        if (style && !style->name_zh.empty()) name = style->name_zh;
+    switch (t.kind) {
+      case TrackKind::kVideo: line = named("Video: ", "视频：", "video", "视频"); break;
+      case TrackKind::kRecording:
+      case TrackKind::kAudio: line = named("Audio: ", "音频：", "audio", "音频"); break;
+      case TrackKind::kMusic: {
+        std::string name = music ? music->style_name : "";
+        if (zh && music) {
+          const StylePreset* style = StyleCatalog::builtin().find(music->style);
+          if (style && !style->name_zh.empty()) name = style->name_zh;
+        }
+        if (name.empty()) name = t.name.empty() ? (zh ? "音乐" : "music") : t.name;
+        const std::string pct = std::to_string(static_cast<int>(std::lround(first.volume.value_or(0.35) * 100))) + "%";
+        line = (zh ? "背景音乐：" : "BGM: ") + name + when + (zh ? "，" : ", ") + pct + close;
+        break;
       }
-      if (name.empty()) name = zh ? "音乐" : "music";
-      const double vol = sg.contains("vol") && sg["vol"].is_number() ? sg["vol"].get<double>() : 0.35;
-      const std::string pct = std::to_string(static_cast<int>(std::lround(vol * 100))) + "%";
-      line = (zh ? "背景音乐：" : "BGM: ") + name + span(st, d, lang) + (zh ? "，" : ", ") + pct + (zh ? "）" : ")");
-    } else if (type == kTrackAudio) {
-      const std::string name = json_field<std::string>(meta, "name", "");
-      line = (zh ? "音频：" : "Audio: ") + (name.empty() ? (zh ? "音频" : "audio") : name) + span(st, d, lang) + (zh ? "）" : ")");
-    } else if (type == kTrackText) {
-      const std::string text = json_field<std::string>(sg, "text", "");
-      line = role == "title" ? (zh ? "标题：“" + text + "”" : "Title: \"" + text + "\"") : (zh ? "文字：“" + text + "”" : "Text: \"" + text + "\"");
-      line += span(st, d, lang) + (zh ? "）" : ")");
-    } else {
-      line = (zh ? "轨道（类型 " : "Track (type ") + std::to_string(type) + ")";
+      case TrackKind::kTitle: line = (zh ? "标题：“" + first.text + "”" : "Title: \"" + first.text + "\"") + when + close; break;
+      case TrackKind::kText: line = (zh ? "文字：“" + first.text + "”" : "Text: \"" + first.text + "\"") + when + close; break;
+      case TrackKind::kOther: line = (zh ? "轨道（类型 " : "Track (type ") + std::to_string(t.type) + ")"; break;
     }
-    const bool first = index == 0;
+    const bool first_line = index == 0;
     ++index;
-    out += (zh ? (first ? "" : " ") : " ") + std::to_string(index) + ". " + line;
+    out += (zh ? (first_line ? "" : " ") : " ") + std::to_string(index) + ". " + line;
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include "core/json_field.h"
 #include "draft/draft_diff.h"
 #include "draft/draft_summary.h"
+#include "nemo/nemo_state.h"
 #include "http/sse_parser.h"
 #include "nemo/turn_reader.h"
 
@@ -11,13 +12,7 @@ namespace {
 
 using json = nlohmann::json;
 
-Draft draft_of(const json& state) {
-  if (state.is_object() && state.contains("draft")) {
-    auto d = Draft::from_json(state["draft"]);
-    if (d) return *d;
-  }
-  return Draft();
-}
+Draft draft_of(const json& state, const json* before = nullptr) { return draft_of_state(state, before).value_or(Draft()); }
 
 std::string trimmed(std::string s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\n')) s.pop_back();
@@ -59,6 +54,7 @@ Result<TurnOutcome> run_nemo_turn(NemoApi& api, const std::string& session, cons
   if (reader.error_code()) return api.error_for(reader.error_code(), 200, reader.error_message());
 
   TurnOutcome out;
+  out.before = *before;
   out.reply = reader.reply();
   out.offer_export = reader.offer_export();
   const Draft was = draft_of(*before);
@@ -75,7 +71,7 @@ Result<TurnOutcome> run_nemo_turn(NemoApi& api, const std::string& session, cons
       if (*now != *before) {
         out.state = *now;
         out.recovered = true;
-        const std::string change = describe_draft_change(was, draft_of(*now), lang);
+        const std::string change = describe_draft_change(was, draft_of(*now, &*before), lang);
         out.reply = trimmed(out.reply);
         out.reply += (out.reply.empty() ? "" : "\n") + (change.empty() ? (zh ? "已完成。" : "Done.") : change);
         if (events.text) events.text(change);
@@ -92,10 +88,10 @@ Result<TurnOutcome> run_nemo_turn(NemoApi& api, const std::string& session, cons
     out.state = *now;
     std::string add;
     if (trimmed(out.reply).empty()) {
-      add = describe_draft_change(was, draft_of(*now), lang);
+      add = describe_draft_change(was, draft_of(*now, &*before), lang);
       if (add.empty()) add = zh ? "服务没有回复文字，时间线也没有变化。换个说法试试？" : "The service finished without a word, and the timeline did not change. Try saying it another way?";
     }
-    if (reader.show_timeline()) add += (add.empty() ? "" : "\n") + summarize_draft(draft_of(*now), lang);
+    if (reader.show_timeline()) add += (add.empty() ? "" : "\n") + summarize_draft(draft_of(*now, &*before), lang);
     out.reply = trimmed(out.reply);
     out.reply += (out.reply.empty() ? "" : "\n") + add;
     if (events.text) events.text(add);

@@ -26,6 +26,7 @@ struct TurnEvents {
 struct TurnOutcome {
   std::string reply;        // the whole answer as shown, the added summary or change included
   nlohmann::json state;     // the session's state after the turn ({"draft", "video_infos", "generated_media"})
+  nlohmann::json before;    // and before it: what the turn added (draft_of_state)
   bool offer_export = false;  // the agent spoke of exporting: the caller offers its export
   bool recovered = false;     // the stream dropped and the change was found in the state
 };

@@ -1,5 +1,6 @@
 // A draft as a client sends it (any JSON, or not JSON): refused with a message or taken; a taken draft reads back,
-// survives our own edits, stays valid and unchanged when not edited, and summarises.
+// survives our own edits, stays valid and unchanged when not edited, and summarises. The same bytes as a service's
+// draft (read liberally): read without a change, summarised, and its mix edited without touching the rest.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,6 +16,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Through the door the server reads a request with: nesting past 64 is refused before anything is built.
   auto j = bgm::read_json(std::string_view(reinterpret_cast<const char*>(data), size), "The draft", {2u << 20, 64});
   if (!j) return 0;
+  if (auto service = bgm::Draft::from_service(*j, {{"a"}, {"b"}, {"c"}})) {
+    FUZZ_CHECK(service->as_json() == *j);
+    (void)bgm::summarize_draft(*service, bgm::Language::kEnglish);
+    (void)service->video();
+    (void)service->duration_ms();
+    const bool had_music = service->music().has_value();
+    FUZZ_CHECK(service->set_music_mix(0.5, true) == had_music);
+    if (auto m = service->music()) FUZZ_CHECK(m->volume >= 0 && m->volume <= 1);
+  }
   auto d = bgm::Draft::from_json(*j);
   if (!d) {
     FUZZ_CHECK(!d.error().message.empty());
