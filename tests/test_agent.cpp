@@ -130,14 +130,14 @@ TEST(MessageWords, NormalizedToLowerCaseSingleSpacesAndStraightApostrophes) {
 TEST(MessageWords, TimesPercentsQuotesAndHeights) {
   auto r = find_time_range(normalize_message("Make 0:30 to 0:45 more intense"));
   ASSERT_TRUE(r);
-  EXPECT_DOUBLE_EQ(r->start_s, 30);
-  EXPECT_DOUBLE_EQ(r->end_s, 45);
+  EXPECT_DOUBLE_EQ(r->start, 30);
+  EXPECT_DOUBLE_EQ(r->end, 45);
   r = find_time_range(normalize_message("把30秒到45秒变得更激烈"));
   ASSERT_TRUE(r);
-  EXPECT_DOUBLE_EQ(r->end_s, 45);
+  EXPECT_DOUBLE_EQ(r->end, 45);
   r = find_time_range(normalize_message("from 1:05 - 1:20 calmer"));
   ASSERT_TRUE(r);
-  EXPECT_DOUBLE_EQ(r->start_s, 65);
+  EXPECT_DOUBLE_EQ(r->start, 65);
   EXPECT_FALSE(find_time_range(normalize_message("music at 20 to 30 percent")));
   EXPECT_EQ(find_percent(normalize_message("music at 20%")), 20);
   EXPECT_EQ(find_percent(normalize_message("音乐音量20%")), 20);

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/time_span.h"
+
 namespace bgm {
 
 // The message lower-cased (ASCII only) with runs of spaces made one, for matching words.
@@ -23,11 +25,6 @@ std::optional<double> find_percent(const std::string& normalized);
 
 // Text in quotes: '...', "...", “...”, ‘...’, 「...」, 《...》. The first one, at most 200 bytes.
 std::optional<std::string> find_quoted(std::string_view message);
-
-struct TimeSpan {
-  double start_s = 0;
-  double end_s = 0;
-};
 
 // "0:30 to 0:45", "0:30-0:45", "from 30s to 45s", "30秒到45秒", "1:05 - 1:20".
 std::optional<TimeSpan> find_time_range(const std::string& normalized);

@@ -54,13 +54,6 @@ const Words kExport = {"export", "render", "download", "导出", "下载", "渲�
 
 std::string pct(double v) { return std::to_string(static_cast<int>(std::lround(v * 100))) + "%"; }
 
-std::string clock_text(double s) {
-  const int total = static_cast<int>(std::lround(s));
-  std::ostringstream out;
-  out << total / 60 << ':' << (total % 60 < 10 ? "0" : "") << total % 60;
-  return out.str();
-}
-
 struct Reply {
   Language lang;
   std::vector<std::string> lines;
@@ -239,19 +232,19 @@ AgentTurn run_agent_turn(const Draft& draft, std::string_view message, const Age
     }
     if ((calmer || energetic) && range) {
       const double total = m.duration_ms / 1000.0;
-      if (range->start_s >= total) {
-        reply.say("The music is only " + clock_text(total) + " long: " + clock_text(range->start_s) + " is past its end, so I changed nothing there.",
-                  "音乐只有 " + clock_text(total) + " 长，" + clock_text(range->start_s) + " 已超出结尾，所以那里没有改动。");
+      if (range->start >= total) {
+        reply.say("The music is only " + clock_text(total) + " long: " + clock_text(range->start) + " is past its end, so I changed nothing there.",
+                  "音乐只有 " + clock_text(total) + " 长，" + clock_text(range->start) + " 已超出结尾，所以那里没有改动。");
       } else if (m.ranges.size() >= kMaxDraftRanges) {
         reply.say("That is the most changes of single parts I keep; ask for a new piece to start over.",
                   "单段修改已达上限；可以说“换一首”重新开始。");
       } else {
-        const double end = std::min(range->end_s, total);
-        m.ranges.push_back({range->start_s, end, calmer ? -kRangeStep : kRangeStep});
-        turn.calls.push_back({"change_part", {{"from_s", range->start_s}, {"to_s", end}, {"energy", calmer ? -kRangeStep : kRangeStep}}});
-        reply.say("Made " + clock_text(range->start_s) + " to " + clock_text(end) + (calmer ? " calmer" : " more intense") +
+        const double end = std::min(range->end, total);
+        m.ranges.push_back({range->start, end, calmer ? -kRangeStep : kRangeStep});
+        turn.calls.push_back({"change_part", {{"from_s", range->start}, {"to_s", end}, {"energy", calmer ? -kRangeStep : kRangeStep}}});
+        reply.say("Made " + clock_text(range->start) + " to " + clock_text(end) + (calmer ? " calmer" : " more intense") +
                       "; the rest of the piece stays note for note the same.",
-                  "已把 " + clock_text(range->start_s) + " 到 " + clock_text(end) + (calmer ? " 变得更平静" : " 变得更激烈") + "，其余部分一个音符都不变。");
+                  "已把 " + clock_text(range->start) + " 到 " + clock_text(end) + (calmer ? " 变得更平静" : " 变得更激烈") + "，其余部分一个音符都不变。");
       }
     } else if (calmer || energetic) {
       const double before = m.energy.value_or(0.5);
@@ -267,8 +260,8 @@ AgentTurn run_agent_turn(const Draft& draft, std::string_view message, const Age
                   std::string(calmer ? "已让音乐更平静" : "已让音乐更有活力") + "（能量 " + pct(before) + " → " + pct(after) + "），同一首曲子、同一种子。");
       }
     } else if (range) {
-      reply.say("Tell me what to do with " + clock_text(range->start_s) + " to " + clock_text(range->end_s) + ": more intense, or calmer?",
-                "请告诉我 " + clock_text(range->start_s) + " 到 " + clock_text(range->end_s) + " 要怎么改：更激烈，还是更平静？");
+      reply.say("Tell me what to do with " + clock_text(range->start) + " to " + clock_text(range->end) + ": more intense, or calmer?",
+                "请告诉我 " + clock_text(range->start) + " 到 " + clock_text(range->end) + " 要怎么改：更激烈，还是更平静？");
     }
     d.set_music(m);
     music = m;

@@ -304,4 +304,24 @@ Status fit_analysis_to_recording(VideoAnalysis& a, const std::filesystem::path& 
   return {};
 }
 
+VideoAnalysis slice_analysis(const VideoAnalysis& a, double start_s, double end_s) {
+  VideoAnalysis out = a;
+  start_s = std::clamp(start_s, 0.0, a.duration_s);
+  end_s = std::clamp(end_s, start_s, a.duration_s);
+  out.duration_s = end_s - start_s;
+  for (auto* times : {&out.cuts, &out.scene_switches}) {
+    std::vector<double> kept;
+    for (double t : *times)
+      if (t > start_s && t < end_s) kept.push_back(t - start_s);
+    *times = std::move(kept);
+  }
+  const auto first = static_cast<size_t>(std::floor(start_s / kCurveIntervalS));
+  const auto last = static_cast<size_t>(std::ceil(end_s / kCurveIntervalS));
+  for (auto* c : {&out.motion, &out.brightness, &out.warmth, &out.saturation}) {
+    const size_t a0 = std::min(first, c->size()), b0 = std::min(last, c->size());
+    *c = std::vector<float>(c->begin() + static_cast<std::ptrdiff_t>(a0), c->begin() + static_cast<std::ptrdiff_t>(b0));
+  }
+  return out;
+}
+
 }  // namespace bgm

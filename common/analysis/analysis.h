@@ -77,6 +77,10 @@ Result<VideoAnalysis> read_analysis_file(const std::filesystem::path& path);
 // written for this file (its recorded identity, when it has one, matches), and a length measured from the file
 // (origin "decoder") must agree within a second. The analysis is then fitted to `length_s` (the file's length
 // wins; times past it are dropped). Errors: kInvalidArgument saying why it does not belong.
+// The part of an analysis from `start_s` to `end_s`, its times counted from `start_s` (a range exported alone;
+// the mood stays the whole recording's).
+VideoAnalysis slice_analysis(const VideoAnalysis& analysis, double start_s, double end_s);
+
 Status fit_analysis_to_recording(VideoAnalysis& analysis, const std::filesystem::path& recording, double length_s);
 
 }  // namespace bgm

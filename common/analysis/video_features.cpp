@@ -7,88 +7,27 @@
 #include <limits>
 
 #include "analysis/feature_tracker.h"
+#include "analysis/thumbnail.h"
 #include "media/video_input.h"
 
-extern "C" {
-#include <libavutil/pixdesc.h>
-#include <libswscale/swscale.h>
-}
 
 namespace bgm {
 namespace {
 
 constexpr int kThumbW = kThumbWidth, kThumbH = kThumbHeight;
 
-struct SwsDeleter {
-  void operator()(SwsContext* s) const { sws_freeContext(s); }
-};
-
-using Thumb = std::array<float, kThumbW * kThumbH>;
-
-// Mean of each cell of a plane, sampling every `step`th pixel in both directions.
-void cell_means(const uint8_t* data, int stride, int w, int h, int cols, int rows, int step, float* out) {
-  for (int cy = 0; cy < rows; ++cy) {
-    const int y0 = cy * h / rows, y1 = std::max(y0 + 1, (cy + 1) * h / rows);
-    for (int cx = 0; cx < cols; ++cx) {
-      const int x0 = cx * w / cols, x1 = std::max(x0 + 1, (cx + 1) * w / cols);
-      uint32_t sum = 0, n = 0;
-      for (int y = y0; y < y1; y += step) {
-        const uint8_t* row = data + static_cast<ptrdiff_t>(y) * stride;
-        for (int x = x0; x < x1; x += step) sum += row[x], ++n;
-      }
-      out[cy * cols + cx] = n ? static_cast<float>(sum) / static_cast<float>(n) / 255.0f : 0.0f;
-    }
-  }
-}
-
-bool planar_yuv8(AVPixelFormat f) {
-  switch (f) {
-    case AV_PIX_FMT_YUV420P: case AV_PIX_FMT_YUVJ420P: case AV_PIX_FMT_YUV422P: case AV_PIX_FMT_YUVJ422P:
-    case AV_PIX_FMT_YUV444P: case AV_PIX_FMT_YUVJ444P: return true;
-    default: return false;
-  }
-}
-
 class FeatureMaker {
  public:
   FrameFeature make(const AVFrame* frame, double t) {
-    const AVFrame* src = frame;
-    if (!planar_yuv8(static_cast<AVPixelFormat>(frame->format))) src = convert(frame);
-    if (!src) return {};
-    const auto* desc = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(src->format));
-    const int w = src->width, h = src->height;
-    const int step = w >= 640 ? 2 : 1;
-    Thumb thumb;
-    cell_means(src->data[0], src->linesize[0], w, h, kThumbW, kThumbH, step, thumb.data());
-    const int cw = AV_CEIL_RSHIFT(w, desc->log2_chroma_w), ch = AV_CEIL_RSHIFT(h, desc->log2_chroma_h);
-    std::array<float, 32 * 18> u{}, v{};
-    cell_means(src->data[1], src->linesize[1], cw, ch, 32, 18, step, u.data());
-    cell_means(src->data[2], src->linesize[2], cw, ch, 32, 18, step, v.data());
-
+    std::array<float, kThumbW * kThumbH> thumb;
+    std::array<float, kChromaThumbWidth * kChromaThumbHeight> u{}, v{};
+    if (!thumbnailer_.make(frame, thumb.data(), u.data(), v.data())) return {};
     return tracker_.next(t, thumb.data(), u.data(), v.data(), u.size());
   }
 
  private:
-  // Frames not in planar 8-bit YUV (NV12, RGB, 10-bit...) are scaled down to a small 4:2:0 frame first.
-  const AVFrame* convert(const AVFrame* frame) {
-    const int w = kThumbW * 4, h = kThumbH * 4;
-    sws_.reset(sws_getCachedContext(sws_.release(), frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), w, h,
-                                    AV_PIX_FMT_YUV420P, SWS_AREA, nullptr, nullptr, nullptr));
-    if (!sws_) return nullptr;
-    if (!converted_) {
-      converted_.reset(av_frame_alloc());
-      converted_->format = AV_PIX_FMT_YUV420P;
-      converted_->width = w;
-      converted_->height = h;
-      if (av_frame_get_buffer(converted_.get(), 0) < 0) return nullptr;
-    }
-    sws_scale(sws_.get(), frame->data, frame->linesize, 0, frame->height, converted_->data, converted_->linesize);
-    return converted_.get();
-  }
-
   FeatureTracker tracker_;
-  std::unique_ptr<SwsContext, SwsDeleter> sws_;
-  ff::FramePtr converted_;
+  Thumbnailer thumbnailer_;
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "cli/remote_job.h"
 #include "core/atomic_file.h"
 #include "core/json_text.h"
+#include "agent/message_words.h"
 #include "engine/engine_json.h"
 #include "engine/score.h"
 #include "spec/spec_format.h"
@@ -39,6 +40,11 @@ constexpr const char* kHelp =
     "      --title TEXT       draw a title over the first seconds (re-encodes the video: H.264, VP9 for WebM)\n"
     "      --title-duration S how long the title shows (default 3)\n"
     "      --max-height PX    scale the video down to this height, e.g. 1080 (re-encodes only when it is taller)\n"
+    "      --preset NAME      a platform's export (.mp4): youtube, shorts, tiktok, douyin, reels, x, x-vertical,\n"
+    "                         bilibili (frame, frame rate, length cap, H.264 settings, AAC, -14 LUFS, faststart)\n"
+    "      --reframe fit|crop a 16:9 picture in a vertical frame: the whole picture over a blurred copy (fit,\n"
+    "                         default), or a window that follows the action, shot by shot (crop)\n"
+    "      --range A-B        only this part, e.g. 1:20-2:50, with music composed for it (ends on its last frame)\n"
     "      --duration S       for a still picture (jpg png gif webp): the length of the video it becomes (default 30)\n"
     "      --analysis FILE    the analysis the OBS filter wrote (<recording>.bgm.json): no second decode\n"
     "      --stems DIR        the music's parts as WAV files, after ducking\n"
@@ -49,7 +55,8 @@ constexpr const char* kHelp =
 
 // The job for a remote backend: the options it understands; the engine's own options are refused by name.
 Result<JobRequest> remote_score_job(const Args& args) {
-  for (const char* local_only : {"--analysis", "--stems", "--soundfont", "--keep-tracks", "--title", "--title-duration", "--max-height", "--mode", "--duration"}) {
+  for (const char* local_only : {"--analysis", "--stems", "--soundfont", "--keep-tracks", "--title", "--title-duration", "--max-height", "--mode", "--duration",
+                                 "--preset", "--reframe", "--range"}) {
     if (args.has(local_only)) return make_error(ErrorCode::kInvalidArgument, std::string(local_only) + " works with the local engine only (leave out --backend).");
   }
   JobRequest job;
@@ -76,12 +83,51 @@ Result<JobRequest> remote_score_job(const Args& args) {
   return job;
 }
 
+// --preset, --reframe and --range.
+Status read_export_options(const Args& args, ScoreRequest& req) {
+  if (auto name = args.get("--preset")) {
+    const ExportPreset* preset = find_export_preset(*name);
+    if (!preset) return make_error(ErrorCode::kInvalidArgument, "No preset called '" + *name + "'. The presets: " + export_preset_ids() + ".");
+    req.preset = *preset;
+  }
+  if (auto r = args.get("--reframe")) {
+    const auto reframe = parse_reframe(*r);
+    if (!reframe) return make_error(ErrorCode::kInvalidArgument, "--reframe is fit or crop, not '" + *r + "'.");
+    if (!req.preset) return make_error(ErrorCode::kInvalidArgument, "--reframe goes with a --preset of another shape (e.g. --preset shorts).");
+    req.reframe = *reframe;
+  }
+  if (auto r = args.get("--range")) {
+    const auto span = find_time_range(normalize_message(*r));
+    if (!span) return make_error(ErrorCode::kInvalidArgument, "--range is a start and an end, e.g. 1:20-2:50 or 80s-170s.");
+    req.range = *span;
+  }
+  return {};
+}
+
+std::string describe_reframe(const ReframePlan& plan) {
+  size_t cropped = 0;
+  for (const auto& shot : plan.shots) cropped += shot.crop ? 1 : 0;
+  return std::to_string(plan.shots.size()) + (plan.shots.size() == 1 ? " shot" : " shots") + ", " + std::to_string(cropped) + " cropped to follow the action, " +
+         std::to_string(plan.shots.size() - cropped) + " fitted whole";
+}
+
+nlohmann::json reframe_to_json(const ReframePlan& plan) {
+  nlohmann::json shots = nlohmann::json::array();
+  for (const auto& shot : plan.shots) {
+    nlohmann::json path = nlohmann::json::array();
+    for (const auto& p : shot.path) path.push_back({p.t, p.centre});
+    shots.push_back({{"start_s", shot.start}, {"end_s", shot.end}, {"crop", shot.crop}, {"coverage", shot.coverage}, {"path", path}});
+  }
+  return {{"window", plan.window}, {"shots", shots}};
+}
+
 }  // namespace
 
 int run_score(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.with_value = {"--output", "--prompt", "--style", "--music-volume", "--duck", "--mode", "--analysis", "--stems", "--duration",
-                     "--seed", "--soundfont", "--title", "--title-duration", "--max-height", "--backend", "--api-base"};
+                     "--seed", "--soundfont", "--title", "--title-duration", "--max-height", "--backend", "--api-base",
+                     "--preset", "--reframe", "--range"};
   spec.flags = {"--keep-tracks", "--json", "--quiet", "--help", "--smaller-copy"};
   spec.aliases = {{"-o", "--output"}, {"-p", "--prompt"}, {"-s", "--style"}, {"-q", "--quiet"}, {"-h", "--help"}};
   Args parsed;
@@ -139,6 +185,7 @@ int run_score(const std::vector<std::string>& argv) {
     if (**max_height < 144 || **max_height > 4320) return report_failure(make_error(ErrorCode::kInvalidArgument, "--max-height is a height in pixels from 144 to 4320."), json);
     req.max_height = static_cast<int>(**max_height);
   }
+  if (auto ok = read_export_options(*args, req); !ok) return report_failure(ok.error(), json);
   auto still = args->number("--duration");
   if (!still) return report_failure(still.error(), json);
   if (*still) req.still_duration_s = **still;
@@ -170,6 +217,8 @@ int run_score(const std::vector<std::string>& argv) {
                           {"stems", stems},
                           {"master", master_to_json(r.master)},
                           {"statement", statement_to_json(r.statement)}};
+    if (req.preset) out["preset"] = req.preset->id;
+    if (r.reframe) out["reframe"] = reframe_to_json(*r.reframe);
     std::printf("%s\n", json_text(out).c_str());
     return kExitOk;
   }
@@ -177,6 +226,10 @@ int run_score(const std::vector<std::string>& argv) {
     std::printf("%s", describe_spec(r.spec).c_str());
     std::printf("Cuts followed: %zu, speech segments: %zu, music at %.0f%%\n", r.analysis.cuts.size(), r.audio.speech.size(), r.music_volume * 100);
     std::printf("%s\n", describe_statement(r.statement).c_str());
+    if (req.preset) {
+      std::printf("For %s%s%s\n", req.preset->name.c_str(), r.reframe ? ": " : (r.video_copied ? ": video copied as it is" : ""),
+                  r.reframe ? describe_reframe(*r.reframe).c_str() : "");
+    }
     std::printf("Wrote %s (%.3f s%s)\n", r.output.c_str(), r.duration_s, r.video_copied ? ", video copied" : "");
   }
   return kExitOk;

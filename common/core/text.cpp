@@ -1,6 +1,7 @@
 #include "core/text.h"
 
 #include <cctype>
+#include <cmath>
 
 namespace bgm {
 
@@ -39,6 +40,12 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
   if (from.empty()) return s;
   for (size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) s.replace(at, from.size(), to);
   return s;
+}
+
+std::string clock_text(double seconds) {
+  const long total = seconds > 0 ? std::lround(seconds) : 0;
+  const long rest = total % 60;
+  return std::to_string(total / 60) + (rest < 10 ? ":0" : ":") + std::to_string(rest);
 }
 
 }  // namespace bgm

@@ -16,4 +16,7 @@ std::string file_safe(std::string_view s);
 // `s` with every `from` replaced by `to` (from empty: unchanged).
 std::string replace_all(std::string s, std::string_view from, std::string_view to);
 
+// Seconds as a clock: 75 -> "1:15", 3600 -> "60:00" (rounded to the second).
+std::string clock_text(double seconds);
+
 }  // namespace bgm

@@ -5,16 +5,19 @@
 #include <memory>
 #include <optional>
 
+#include "analysis/column_activity.h"
 #include "audio/audio_store.h"
 #include "audio/ducking.h"
 #include "compose/composer.h"
 #include "compose/form.h"
 #include "midi/smf.h"
 #include "core/atomic_file.h"
+#include "core/text.h"
 #include "engine/music_render.h"
 #include "media/audio_decoder.h"
 #include "media/audio_encoder.h"
 #include "engine/statement.h"
+#include "media/keyframe_gap.h"
 #include "media/muxer.h"
 #include "media/still_video.h"
 #include "media/video_transcode.h"
@@ -52,12 +55,103 @@ void rest_lead_during(Score& score, const std::vector<TimeSpan>& speech) {
 
 }  // namespace
 
-fs::path default_score_output(const MediaInfo& input) {
+fs::path default_score_output(const MediaInfo& input, const ExportPreset* preset) {
+  if (preset) return input.path.parent_path() / (input.path.stem().string() + "-" + preset->id + ".mp4");
   std::string ext = lower_extension(input.path);
   if (input.kind == MediaKind::kAudio) ext = "m4a";
   else if (!is_supported_video_output_extension(ext)) ext = "mp4";
   return input.path.parent_path() / (input.path.stem().string() + "-bgm." + ext);
 }
+
+Error longer_than_preset(const fs::path& input, double length_s, const ExportPreset& preset) {
+  const std::string cap = clock_text(preset.max_seconds);
+  return make_error(ErrorCode::kInvalidArgument,
+                    input.filename().string() + " is " + clock_text(length_s) + " long; " + preset.name + " takes at most " + cap +
+                        ". Nothing was cut: export the first part (--range 0:00-" + cap + "), or any part up to " + cap +
+                        " (e.g. --range 1:20-2:50); it gets music composed for that part, ending on its last frame.");
+}
+
+namespace {
+
+// What a preset or a range asks of the recording, checked before anything is decoded.
+Status check_export(const ScoreRequest& req, const MediaInfo& info, const std::string& out_ext) {
+  if (req.preset) {
+    if (info.kind == MediaKind::kAudio) return make_error(ErrorCode::kUnsupported, req.input.string() + " has no picture: a platform export is a video.");
+    if (out_ext != "mp4") return make_error(ErrorCode::kUnsupported, "A " + req.preset->name + " export is an .mp4 file; choose an output ending in .mp4.");
+  }
+  if (req.range) {
+    if (info.kind == MediaKind::kImage) return make_error(ErrorCode::kUnsupported, "A picture has no parts to choose: score it without --range.");
+    const double a = req.range->start, b = req.range->end;
+    if (!(a >= 0) || !(b > a)) return make_error(ErrorCode::kInvalidArgument, "A range runs from an earlier time to a later one (e.g. 1:20-2:50).");
+    if (info.duration_s > 0 && a >= info.duration_s) {
+      return make_error(ErrorCode::kInvalidArgument, req.input.filename().string() + " is only " + clock_text(info.duration_s) + " long: the range starts after its end.");
+    }
+  }
+  const double whole = info.duration_s;
+  const double length = req.range ? std::min(req.range->end, whole > 0 ? whole : req.range->end) - req.range->start : whole;
+  if (req.preset && req.preset->max_seconds > 0 && length > req.preset->max_seconds + 0.05) return longer_than_preset(req.input, length, *req.preset);
+  return {};
+}
+
+// How the video is re-encoded for a preset (its frame, rate, bitrate, GOP; fitted or cropped), a range, a title,
+// a lower height or a container that cannot hold the codec. nullopt: it can be copied as it is.
+struct VideoPlan {
+  bool copy = true;
+  VideoTransform transform;
+};
+
+Result<VideoPlan> plan_video(const ScoreRequest& req, const MediaInfo& info, const VideoAnalysis& analysis, const std::string& out_ext,
+                             double duration, ScoreResult& result, const CancelToken* cancel) {
+  VideoPlan plan;
+  VideoTransform& t = plan.transform;
+  t.title = req.title;
+  t.title_duration_s = req.title_duration_s;
+  if (req.max_height && info.video && *req.max_height < info.video->height) t.max_height = req.max_height;
+  t.vp9 = out_ext == "webm";
+  const bool foreign = info.video && !container_holds_codec(out_ext, info.video->codec);
+  plan.copy = !t.title && !t.max_height && !foreign && !req.range;
+  if (req.range) t.start_s = req.range->start;
+  if (!req.preset || !info.video) return plan;
+
+  const ExportPreset& p = *req.preset;
+  const double source_fps = info.video->fps > 0 ? info.video->fps : analysis.fps;
+  const double fps = export_fps(p, source_fps);
+  if (p.source_frame()) {
+    const bool fits = info.video->codec == "h264" && info.video->height <= p.max_height && std::fabs(fps - source_fps) < 0.01;
+    if (plan.copy && p.copy_when_fits && fits && p.max_keyframe_gap_s > 0) {
+      auto gap = longest_keyframe_gap(req.input, cancel);
+      if (!gap) return gap.error();
+      plan.copy = *gap <= p.max_keyframe_gap_s;
+    } else {
+      plan.copy = plan.copy && p.copy_when_fits && fits;
+    }
+    if (info.video->height > p.max_height) t.max_height = p.max_height;
+  } else {
+    plan.copy = false;
+    t.width = p.width;
+    t.height = p.height;
+    t.crop_window = crop_window(info.video->width, info.video->height, p.width, p.height);
+    if (req.reframe == Reframe::kCrop && t.crop_window < 0.999) {
+      auto activity = measure_column_activity(req.input, t.start_s, duration, cancel);
+      if (!activity) return activity.error();
+      std::vector<double> cuts = analysis.cuts;
+      cuts.insert(cuts.end(), analysis.scene_switches.begin(), analysis.scene_switches.end());
+      std::sort(cuts.begin(), cuts.end());
+      result.reframe = plan_reframe(Reframe::kCrop, t.crop_window, duration, cuts, *activity);
+      t.crop_left = [plan_copy = *result.reframe](double at) { return plan_copy.crop_left_at(at); };
+    } else {
+      result.reframe = plan_reframe(Reframe::kFit, t.crop_window, duration, {}, {});
+    }
+  }
+  if (plan.copy) return plan;
+  t.fps = fps;
+  t.video_kbps = export_video_kbps(p, fps);
+  t.max_video_kbps = p.max_video_kbps;
+  t.keyframe_s = p.keyframe_s;
+  return plan;
+}
+
+}  // namespace
 
 Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* cancel, const ProgressFn& progress) {
   auto report = [&](Stage s, double f) {
@@ -67,7 +161,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   auto info = probe_media(req.input, cancel);
   if (!info) return info.error();
   result.input = *info;
-  const fs::path output = req.output.empty() ? default_score_output(*info) : req.output;
+  const fs::path output = req.output.empty() ? default_score_output(*info, req.preset ? &*req.preset : nullptr) : req.output;
   if (same_file(req.input, output)) {
     return make_error(ErrorCode::kInvalidArgument, "The output would replace the recording itself. Choose another output file.");
   }
@@ -84,6 +178,8 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
 
   // Known from the container already: an over-long file is refused before anything is decoded.
   if (info->duration_s > kMaxDurationS + 1.0) return longer_than_limit(req.input);
+  if (auto ok = check_export(req, *info, out_ext); !ok) return ok.error();
+  const double range_start = req.range ? req.range->start : 0.0;
   const fs::path work_dir = output.parent_path();
   sweep_leftovers(work_dir);  // what a killed run left beside its output
 
@@ -118,10 +214,11 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
       if (decoded->frames() + n > most) return longer_than_limit(req.input);
       return decoded->append(l, r, n);
     };
-    const double offset = info->video && info->kind == MediaKind::kVideo ? info->audio->start_s - info->video->start_s : 0.0;
+    const double offset = (info->video && info->kind == MediaKind::kVideo ? info->audio->start_s - info->video->start_s : 0.0) - range_start;
     if (auto ok = decode_audio(req.input, kSampleRate, append, cancel, offset); !ok) return ok.error();
     if (auto ok = decoded->finish(); !ok) return ok.error();
     if (info->kind == MediaKind::kAudio) result.analysis.duration_s = decoded->seconds();
+    if (info->kind == MediaKind::kAudio && req.range) result.analysis.duration_s = std::min(decoded->seconds(), req.range->end - req.range->start);
   }
   if (sidecar) {
     // The length is the recording's own; the analysis must belong to it.
@@ -129,6 +226,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     if (auto ok = fit_analysis_to_recording(*sidecar, req.input, length); !ok) return ok.error();
     result.analysis = std::move(*sidecar);
   }
+  if (req.range && info->kind == MediaKind::kVideo) result.analysis = slice_analysis(result.analysis, req.range->start, req.range->end);
   const double duration = result.analysis.duration_s;
   if (!(duration >= kMinDurationS)) {
     return make_error(ErrorCode::kInvalidArgument, req.input.string() + " is too short to score (" + std::to_string(duration).substr(0, 4) +
@@ -227,6 +325,11 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     result.output = *written;
   } else {
     std::vector<MuxAudioTrack> tracks{{&final_mix, "Mix"}};
+    MuxOptions mux_options;
+    mux_options.keep_existing = req.keep_existing;
+    mux_options.metadata = licence_tags;
+    mux_options.faststart = req.preset.has_value();
+    if (req.preset) mux_options.audio_bit_rate = req.preset->audio_kbps * 1000;
     if (req.keep_tracks) {
       tracks.push_back({&music_bed, "Music"});
       if (info->audio) tracks.push_back({&original, "Original audio"});
@@ -236,31 +339,28 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
       auto still = WorkFile::create(work_dir, output.stem().string(), ".still.mkv");
       if (!still) return still.error();
       if (auto ok = encode_still_video(req.input, still->path(), duration, cancel); !ok) return ok.error();
-      auto written = mux_copied_video(still->path(), output, tracks, duration, cancel, progress, req.keep_existing, licence_tags);
+      auto written = mux_copied_video(still->path(), output, tracks, duration, cancel, progress, mux_options);
       if (!written) return written.error();
       result.output = *written;
     } else {
-      // The video is copied unless it must change: a title, a lower height, or a codec the container cannot hold.
-      VideoTransform transform;
-      transform.title = req.title;
-      transform.title_duration_s = req.title_duration_s;
-      if (req.max_height && info->video && *req.max_height < info->video->height) transform.max_height = req.max_height;
-      transform.vp9 = out_ext == "webm";
-      const bool foreign = info->video && !container_holds_codec(out_ext, info->video->codec);
-      if (transform.title || transform.max_height || foreign) {
-        auto video = WorkFile::create(work_dir, output.stem().string(), ".video.mkv");
-        if (!video) return video.error();
-        if (auto ok = transcode_video(req.input, video->path(), transform, duration, cancel, progress); !ok) return ok.error();
-        auto written = mux_copied_video(video->path(), output, tracks, duration, cancel, progress, req.keep_existing, licence_tags);
-        if (!written) return written.error();
-        result.output = *written;
-        result.video_reencoded = true;
-      } else {
-        auto written = mux_copied_video(req.input, output, tracks, duration, cancel, progress, req.keep_existing, licence_tags);
-        if (!written) return written.error();
-        result.output = *written;
-        result.video_copied = true;
+      // The video is copied unless it must change: a title, a lower height, a range, a preset's frame, rate or
+      // keyframes, or a codec the container cannot hold.
+      auto plan = plan_video(req, *info, result.analysis, out_ext, duration, result, cancel);
+      if (!plan) return plan.error();
+      fs::path video_source = req.input;
+      std::optional<WorkFile> video;
+      if (!plan->copy) {
+        auto work = WorkFile::create(work_dir, output.stem().string(), ".video.mkv");
+        if (!work) return work.error();
+        video.emplace(std::move(work).value());
+        if (auto ok = transcode_video(req.input, video->path(), plan->transform, duration, cancel, progress); !ok) return ok.error();
+        video_source = video->path();
       }
+      auto written = mux_copied_video(video_source, output, tracks, duration, cancel, progress, mux_options);
+      if (!written) return written.error();
+      result.output = *written;
+      result.video_copied = plan->copy;
+      result.video_reencoded = !plan->copy;
     }
   }
   report(Stage::kDone, 1);

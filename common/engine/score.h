@@ -17,7 +17,10 @@
 #include "core/cancel.h"
 #include "core/progress.h"
 #include "core/result.h"
+#include "core/time_span.h"
+#include "engine/reframe_plan.h"
 #include "engine/statement.h"
+#include "media/export_preset.h"
 #include "media/media_probe.h"
 #include "spec/music_spec.h"
 #include "synth/soundfont_synth.h"
@@ -42,6 +45,9 @@ struct ScoreRequest {
   std::optional<std::string> title;                  // drawn over the first seconds (re-encodes the video)
   double title_duration_s = 3;
   std::optional<int> max_height;                     // scale down to this height (re-encodes when lower)
+  std::optional<ExportPreset> preset;                // a platform's frame, rate, caps and encoding (MP4 only)
+  Reframe reframe = Reframe::kFit;                   // how a picture of another shape fills the preset's frame
+  std::optional<TimeSpan> range;                     // only this part (seconds), with music composed for it
   SynthOptions synth;
   FeatureOptions features;
   bool keep_existing = false;                        // a file at `output` stays: the result takes the next free name
@@ -62,12 +68,17 @@ struct ScoreResult {
   double duration_s = 0;
   double music_volume = 0.35;
   bool video_copied = false;
-  bool video_reencoded = false;  // a title, a lower height or a codec the container cannot hold
+  bool video_reencoded = false;  // a title, a lower height, a preset's frame or a codec the container cannot hold
+  std::optional<ReframePlan> reframe;  // how each shot was framed for a preset of another shape
   RenderStatement statement;     // measured on the final mix
 };
 
-// The default output: <name>-bgm.<ext> beside the input (video kept in its container where possible).
-std::filesystem::path default_score_output(const MediaInfo& input);
+// The default output: <name>-bgm.<ext> beside the input (video kept in its container where possible);
+// with a preset <name>-<preset>.mp4.
+std::filesystem::path default_score_output(const MediaInfo& input, const ExportPreset* preset = nullptr);
+
+// The refusal for a recording longer than a preset takes, with the parts it can take ("--range 0:00-3:00").
+Error longer_than_preset(const std::filesystem::path& input, double length_s, const ExportPreset& preset);
 
 // Errors: every ErrorCode; nothing is written on failure, and the input is never written to.
 Result<ScoreResult> score_recording(const ScoreRequest& request, const CancelToken* cancel, const ProgressFn& progress);

@@ -149,8 +149,7 @@ bool container_holds_codec(const std::string& ext, const std::string& codec_name
 
 Result<std::filesystem::path> mux_copied_video(const std::filesystem::path& source, const std::filesystem::path& output,
                                                const std::vector<MuxAudioTrack>& tracks, double duration_s, const CancelToken* cancel,
-                                               const ProgressFn& progress, bool keep_existing,
-                                               const std::map<std::string, std::string>& metadata) {
+                                               const ProgressFn& progress, const MuxOptions& options) {
   const Container* container = container_for(lower_extension(output));
   if (!container) {
     return make_error(ErrorCode::kUnsupported, "Cannot write a video as '" + output.extension().string() + "'. Use one of: " +
@@ -164,7 +163,7 @@ Result<std::filesystem::path> mux_copied_video(const std::filesystem::path& sour
   AVStream* vin = input->stream;
   int err = 0;
 
-  AtomicOutput atomic(output, OutputPolicy{keep_existing, false});
+  AtomicOutput atomic(output, OutputPolicy{options.keep_existing, false});
   AVFormatContext* oraw = nullptr;
   avformat_alloc_output_context2(&oraw, nullptr, container->muxer, atomic.temp_path().c_str());
   if (!oraw) return make_error(ErrorCode::kMedia, std::string("FFmpeg has no ") + container->muxer + " muxer.");
@@ -183,13 +182,19 @@ Result<std::filesystem::path> mux_copied_video(const std::filesystem::path& sour
   std::vector<std::unique_ptr<TrackEncoder>> encoders;
   for (size_t i = 0; i < tracks.size(); ++i) {
     auto enc = std::make_unique<TrackEncoder>();
-    if (auto ok = enc->open(container->audio_encoder, container->audio_bit_rate, out.get(), tracks[i], static_cast<int>(i)); !ok) return ok.error();
+    const int bit_rate = options.audio_bit_rate > 0 ? options.audio_bit_rate : container->audio_bit_rate;
+    if (auto ok = enc->open(container->audio_encoder, bit_rate, out.get(), tracks[i], static_cast<int>(i)); !ok) return ok.error();
     encoders.push_back(std::move(enc));
   }
   av_dict_set(&out->metadata, "encoder", "obs-bgm", 0);
-  for (const auto& [key, value] : metadata) av_dict_set(&out->metadata, key.c_str(), value.c_str(), 0);
+  for (const auto& [key, value] : options.metadata) av_dict_set(&out->metadata, key.c_str(), value.c_str(), 0);
   if ((err = avio_open(&out->pb, ff::file_url(atomic.temp_path()).c_str(), AVIO_FLAG_WRITE)) < 0) return ff::write_failure(output, err);
-  if ((err = avformat_write_header(out.get(), nullptr)) < 0) return ff::write_failure(output, err);
+  AVDictionary* header_options = nullptr;
+  if (options.faststart && (std::string(container->muxer) == "mp4" || std::string(container->muxer) == "mov"))
+    av_dict_set(&header_options, "movflags", "+faststart", 0);
+  err = avformat_write_header(out.get(), &header_options);
+  av_dict_free(&header_options);
+  if (err < 0) return ff::write_failure(output, err);
 
   const double tb = av_q2d(vin->time_base);
   const int64_t start = vin->start_time != AV_NOPTS_VALUE ? vin->start_time : 0;
