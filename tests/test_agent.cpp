@@ -217,8 +217,46 @@ TEST(Agent, RefinementsKeepTheSeedAndChangeOnlyWhatWasAsked) {
   EXPECT_TRUE(fresh.render_music);
 
   AgentTurn hd = run_agent_turn(d, "export 1080p", with_video());
-  EXPECT_EQ(hd.draft.export_height(), 1080);
+  EXPECT_EQ(hd.draft.export_settings().height, 1080);
   EXPECT_FALSE(hd.render_music);
+}
+
+TEST(Agent, PlatformExportsInEnglishAndChinese) {
+  const Draft d = generated();
+  AgentTurn vertical = run_agent_turn(d, "make it vertical", with_video());
+  EXPECT_EQ(vertical.draft.export_settings().preset, "shorts");
+  EXPECT_FALSE(vertical.render_music);
+  EXPECT_NE(vertical.reply.find("YouTube Shorts (1080x1920, the whole picture over a blurred copy)"), std::string::npos) << vertical.reply;
+  AgentTurn crop = run_agent_turn(vertical.draft, "crop it to follow the action", with_video());
+  EXPECT_EQ(crop.draft.export_settings().reframe, "crop");
+  EXPECT_EQ(crop.draft.export_settings().preset, "shorts");
+  AgentTurn zh = run_agent_turn(d, "竖屏", with_video());
+  EXPECT_EQ(zh.draft.export_settings().preset, "shorts");
+  EXPECT_NE(zh.reply.find("导出设置"), std::string::npos) << zh.reply;
+  EXPECT_EQ(run_agent_turn(d, "9:16", with_video()).draft.export_settings().preset, "shorts");
+  EXPECT_EQ(run_agent_turn(d, "改成抖音的格式", with_video()).draft.export_settings().preset, "douyin");
+  // Longer than the platform takes: nothing is cut; the reply offers a part, and a part named is the export's.
+  const Draft long_draft = generated();
+  AgentContext five_minutes = with_video(300000);
+  Draft long_video = long_draft;
+  long_video.set_video({"m_01", "city timelapse", 0, 300000});
+  AgentTurn too_long = run_agent_turn(long_video, "for shorts", five_minutes);
+  EXPECT_NE(too_long.reply.find("Your recording is 5:00 and YouTube Shorts takes at most 3:00"), std::string::npos) << too_long.reply;
+  EXPECT_NE(too_long.reply.find("\"export 0:00 to 3:00 for shorts\""), std::string::npos) << too_long.reply;
+  AgentTurn part = run_agent_turn(long_video, "use 1:20 to 2:50 for Shorts", five_minutes);
+  ASSERT_TRUE(part.draft.export_settings().range);
+  EXPECT_DOUBLE_EQ(part.draft.export_settings().range->start, 80);
+  EXPECT_DOUBLE_EQ(part.draft.export_settings().range->end, 170);
+  EXPECT_TRUE(part.draft.music()->ranges.empty()) << "a part to export, not a music edit";
+  EXPECT_EQ(part.reply.find("takes at most"), std::string::npos) << part.reply;
+  // The words of an export line, before the agent.
+  const RoutedLine line = route_line("导出抖音");
+  EXPECT_EQ(line.intent, Intent::kExport);
+  ASSERT_TRUE(line.want.preset);
+  EXPECT_EQ(line.want.preset->id, "douyin");
+  const RoutedLine ranged = route_line("export 1:20 to 2:50 for Shorts");
+  ASSERT_TRUE(ranged.want.range);
+  EXPECT_DOUBLE_EQ(ranged.want.range->end, 170);
 }
 
 TEST(Agent, ARangeEditNamesOnlyThatRange) {
@@ -297,7 +335,7 @@ TEST(IntentRouter, RoutesTheSeedsWordsBeforeTheAgent) {
   EXPECT_EQ(route_line("导出").intent, Intent::kExport);
   EXPECT_EQ(route_line("download it").intent, Intent::kExport);
   EXPECT_EQ(route_line("send me the video").intent, Intent::kExport);
-  EXPECT_EQ(route_line("export 1080p").height, 1080);
+  EXPECT_EQ(route_line("export 1080p").want.height, 1080);
   EXPECT_EQ(route_line("export to /tmp/out.mp4").path, "/tmp/out.mp4");
   EXPECT_EQ(route_line("credits").intent, Intent::kCredits);
   EXPECT_EQ(route_line("我的积分").intent, Intent::kCredits);

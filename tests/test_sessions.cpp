@@ -184,6 +184,23 @@ TEST(ChatCommand, ATerminalConversationFromUploadToExport) {
 namespace bgm {
 namespace {
 
+TEST(ChatCommand, ExportsForAPlatformAskedInWords) {
+  test::TempDir dir;
+  ASSERT_EQ(test::run("ffmpeg -v error -y -f lavfi -i testsrc2=s=320x180:r=30:d=5 -f lavfi -i sine=f=330:r=48000:d=5 -c:v libx264 "
+                      "-preset ultrafast -c:a aac -shortest " + test::quote(dir / "clip.mp4")).exit_code, 0);
+  std::string lines;
+  for (const std::string& l : std::vector<std::string>{"generate background music for my video", "make it vertical", "export", "导出抖音"})
+    lines += " " + test::quote(l);
+  auto r = test::run("printf '%s\\n'" + lines + " | " + test::cli_path() + " chat " + test::quote(dir / "clip.mp4") + " --data " +
+                     test::quote(dir / "data") + " --output " + test::quote(dir.path()));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Exports will be for YouTube Shorts"), std::string::npos) << r.out;
+  for (const char* name : {"clip-bgm.mp4", "clip-bgm-2.mp4"}) {
+    const auto size = test::run("ffprobe -v error -select_streams v -show_entries stream=width,height -of csv=p=0 " + test::quote(dir / name)).out;
+    EXPECT_EQ(size, "1080,1920\n") << name << "\n" << r.out;
+  }
+}
+
 TEST(ChatCommand, AVoiceOverGetsMusicUnderIt) {
   test::TempDir dir;
   ASSERT_EQ(test::run("ffmpeg -v error -y -f lavfi -i sine=f=180:r=48000:d=6 " + test::quote(dir / "voice.wav")).exit_code, 0);

@@ -45,7 +45,7 @@ RoutedLine route_line(std::string_view line) {
   const std::string n = normalize_message(line);
   if (has_any(n, {"export", "导出", "download", "下载", "send me the video", "render it"})) {
     out.intent = Intent::kExport;
-    out.height = find_height(n);
+    out.want = read_export_words(n, true);
     out.path = find_path(line);
     return out;
   }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "agent/export_words.h"
 #include "agent/message_words.h"
 #include "core/text.h"
 #include "draft/draft_summary.h"
@@ -104,8 +105,10 @@ AgentTurn run_agent_turn(const Draft& draft, std::string_view message, const Age
   Draft& d = turn.draft;
   std::optional<DraftMusic> music = d.music();
 
-  // What the message asks for.
-  const auto range = find_time_range(n);
+  // What the message asks for. A range named with a platform is the part to export, not a music edit.
+  const ExportWords export_words = read_export_words(n, has_any(n, kExport) && d.export_settings().preset.has_value());
+  std::optional<TimeSpan> range = find_time_range(n);
+  if (export_words.range) range.reset();
   const bool calmer = has_any(n, kCalmer);
   const bool energetic = !calmer && has_any(n, kEnergetic);
   const bool duck_off = has_any(n, kDuckOff);
@@ -115,7 +118,7 @@ AgentTurn run_agent_turn(const Draft& draft, std::string_view message, const Age
   const bool add_title = !remove_title && has_any(n, kTitle) && quoted.has_value();
   const bool remove_music = has_any(n, kRemoveMusic);
   const bool new_piece = has_any(n, kNewPiece);
-  const auto height = find_height(n);
+  const bool export_edit = export_words.height || export_words.preset || ((export_words.reframe || export_words.range) && d.export_settings().preset);
   const auto percent = find_percent(n);
   const bool volume_set = percent && (has_any(n, kVolumeWords) || n.size() <= 8);
   const bool quieter = !volume_set && has_any(n, kQuieter), louder = !volume_set && !quieter && has_any(n, kLouder);
@@ -128,10 +131,10 @@ AgentTurn run_agent_turn(const Draft& draft, std::string_view message, const Age
   const bool generate_words = has_any(n, kGenerate);
   const bool music_edit = calmer || energetic || style_switch || !excluded.empty() || !wanted.empty() || new_piece || range;
   const bool mix_edit = volume_set || quieter || louder || duck_off || duck_on;
-  const bool other_edit = add_title || remove_title || height || remove_music;
+  const bool other_edit = add_title || remove_title || export_edit || remove_music;
 
   // No music yet: this message is what the music is asked for (the seed: "just tell me what you're thinking").
-  const bool export_only = height && has_any(n, kExport) && !music_edit && !mix_edit && !generate_words;
+  const bool export_only = export_edit && (has_any(n, kExport) || export_words.preset) && !music_edit && !mix_edit && !generate_words;
   // A length asked for outside what the engine makes: said at once, nothing changes.
   if (facts.duration_s && !music && !ctx.video && !d.video() && !(*facts.duration_s >= kMinDurationS && *facts.duration_s <= kMaxDurationS)) {
     turn.reply = zh ? "音乐长度需在 2 秒到 60 分钟之间。" : "Music can be from 2 seconds to 60 minutes long; say a length in that range.";
@@ -308,11 +311,27 @@ AgentTurn run_agent_turn(const Draft& draft, std::string_view message, const Age
       reply.say("There is no title to remove.", "没有可删除的标题。");
     }
   }
-  if (height) {
-    d.set_export_height(*height);
-    turn.calls.push_back({"set_export", {{"height", *height}}});
-    reply.say("Exports will be " + std::to_string(*height) + "p" + (music ? ": say \"export\" when you are ready." : "."),
-              "导出将为 " + std::to_string(*height) + "p" + (music ? "，准备好后说“导出”。" : "。"));
+  if (export_edit) {
+    const DraftExport settings = apply_export_words(d.export_settings(), export_words);
+    d.set_export_settings(settings);
+    json call = json::object();
+    if (settings.height) call["height"] = *settings.height;
+    if (settings.preset) call["preset"] = *settings.preset;
+    if (settings.reframe) call["reframe"] = *settings.reframe;
+    if (settings.range) call["range"] = {settings.range->start, settings.range->end};
+    turn.calls.push_back({"set_export", call});
+    const std::string what = describe_export(settings, turn.language);
+    reply.say("Exports will be for " + what + (music ? ": say \"export\" when you are ready." : "."),
+              "导出设置：" + what + (music ? "。准备好后说“导出”。" : "。"));
+    // A recording longer than the platform takes is not cut silently: the reply offers a part.
+    const ExportPreset* preset = settings.preset ? find_export_preset(*settings.preset) : nullptr;
+    const double length = settings.range ? settings.range->end - settings.range->start : (d.video() ? d.video()->duration_ms / 1000.0 : 0.0);
+    if (preset && preset->max_seconds > 0 && length > preset->max_seconds + 0.05) {
+      const std::string cap = clock_text(preset->max_seconds);
+      reply.say("Your recording is " + clock_text(length) + " and " + preset->name + " takes at most " + cap + ". Say which part, e.g. \"export 0:00 to " +
+                    cap + " for " + preset->id + "\"; it gets music of its own, ending with that part.",
+                "录像长 " + clock_text(length) + "，" + preset->name + " 最多 " + cap + "。请说要哪一段，例如“导出 0:00 到 " + cap + "”，那一段会有自己的配乐和结尾。");
+    }
   }
 
   turn.understood = !turn.calls.empty();

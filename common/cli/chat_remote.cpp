@@ -80,7 +80,7 @@ class RemoteChat final : public ChatEnd {
     auto draft = draft_of_state(*s);  // exported as the service made it: music found or not, only the height is ours
     if (!draft) return say(draft.error().message);
     if (draft->only_recording()) return say(zh ? "还没有可导出的内容：先告诉我你想要什么音乐。" : "Nothing to export yet: ask for music first.");
-    if (r.height) draft->set_export_height(*r.height);
+    draft->set_export_settings(apply_export_words(draft->export_settings(), r.want));
     const bool video = draft->video() && !draft->video()->audio;
     const fs::path target = export_target(r, output_, last_upload_, video ? "mp4" : "m4a");
     std::error_code ec;

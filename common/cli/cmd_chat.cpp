@@ -97,7 +97,7 @@ class Chat final : public ChatEnd {
     if (!s || !*s) return say("The session is gone.");
     Draft draft = (*s)->draft;
     if (!draft.music()) return say(zh ? "还没有可导出的内容：先告诉我你想要什么音乐。" : "Nothing to export yet: ask for music first.");
-    if (r.height) draft.set_export_height(*r.height);
+    draft.set_export_settings(apply_export_words(draft.export_settings(), r.want));
     const std::string ext = service_.export_extension(draft, "mp4");
     const fs::path target = export_target(r, output_, last_upload_, ext);
     std::error_code ec;

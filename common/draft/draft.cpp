@@ -64,7 +64,13 @@ Status check(const json& j) {
     const json& e = j["m"]["export"];
     if (!e.is_object() || (e.contains("height") && !(e["height"].is_number_integer() && e["height"].get<int64_t>() >= 144 &&
                                                      e["height"].get<int64_t>() <= 4320)))
-      return bad("m.export", "must be {\"height\": 144..4320}");
+      return bad("m.export", "must be {\"height\": 144..4320, \"preset\": id, \"reframe\": \"fit\" or \"crop\", \"range\": {\"st\", \"d\"}}");
+    if (e.contains("preset") && !(e["preset"].is_string() && e["preset"].get_ref<const std::string&>().size() <= 64))
+      return bad("m.export.preset", "must be a preset's id (\"shorts\")");
+    if (e.contains("reframe") && !(e["reframe"] == "fit" || e["reframe"] == "crop")) return bad("m.export.reframe", "must be \"fit\" or \"crop\"");
+    if (e.contains("range") && !(e["range"].is_object() && is_ms(e["range"].value("st", json())) && is_ms(e["range"].value("d", json())) &&
+                                 e["range"]["d"].get<int64_t>() > 0))
+      return bad("m.export.range", "must be {\"st\": ms, \"d\": ms above 0}");
   }
   if (!j.contains("t")) return {};
   if (!j["t"].is_array() || j["t"].size() > kMaxDraftTracks) return bad("t", "must be a list of at most 32 tracks");
@@ -356,12 +362,19 @@ std::optional<DraftTitle> Draft::title() const {
   return DraftTitle{t.segments[0].text, t.segments[0].start_ms, t.segments[0].duration_ms};
 }
 
-std::optional<int> Draft::export_height() const {
+DraftExport Draft::export_settings() const {
   const json& e = object_at(object_at(json_, "m"), "export");
-  if (!e.contains("height")) return std::nullopt;
-  const auto h = loose_integer(e["height"]);
-  if (!h || *h < 144 || *h > 4320) return std::nullopt;
-  return static_cast<int>(*h);
+  DraftExport out;
+  if (e.contains("height"))
+    if (const auto h = loose_integer(e["height"]); h && *h >= 144 && *h <= 4320) out.height = static_cast<int>(*h);
+  if (const std::string preset = ascii_lower(text_at(e, "preset")); !preset.empty()) out.preset = preset;
+  if (const std::string reframe = ascii_lower(text_at(e, "reframe")); reframe == "fit" || reframe == "crop") out.reframe = reframe;
+  const json& range = object_at(e, "range");
+  if (range.contains("st") && range.contains("d")) {
+    const double st = static_cast<double>(ms_at(range, "st")) / 1000.0, d = static_cast<double>(ms_at(range, "d")) / 1000.0;
+    if (d > 0) out.range = TimeSpan{st, st + d};
+  }
+  return out;
 }
 
 void Draft::set_video(const DraftVideo& v) {
@@ -460,15 +473,26 @@ void Draft::set_title(const DraftTitle& title) {
 
 void Draft::remove_title() { remove_track(TrackKind::kTitle); }
 
-void Draft::set_export_height(std::optional<int> height) {
+void Draft::set_export_settings(const DraftExport& settings) {
+  if (settings.empty() && object_at(object_at(json_, "m"), "export").empty()) return;  // nothing to say: the draft stays as sent
   if (!json_.contains("m") || !json_["m"].is_object()) json_["m"] = json::object();
   json& m = json_["m"];
-  if (!height) {
-    if (m.contains("export") && m["export"].is_object()) m["export"].erase("height");
-    return;
-  }
   if (!m.contains("export") || !m["export"].is_object()) m["export"] = json::object();
-  m["export"]["height"] = *height;
+  json& e = m["export"];
+  const auto put = [&](const char* key, auto&& value, bool present) {
+    if (present) e[key] = value;
+    else e.erase(key);
+  };
+  put("height", settings.height.value_or(0), settings.height.has_value());
+  put("preset", settings.preset.value_or(""), settings.preset.has_value());
+  put("reframe", settings.reframe.value_or(""), settings.reframe.has_value());
+  if (settings.range) {
+    const auto st = static_cast<int64_t>(std::llround(settings.range->start * 1000));
+    e["range"] = {{"st", st}, {"d", static_cast<int64_t>(std::llround(settings.range->end * 1000)) - st}};
+  } else {
+    e.erase("range");
+  }
+  if (e.empty()) m.erase("export");
 }
 
 }  // namespace bgm

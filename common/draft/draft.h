@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compose/range_edit.h"
+#include "core/time_span.h"
 #include "core/result.h"
 
 namespace bgm {
@@ -102,6 +103,16 @@ struct DraftTitle {
   int64_t duration_ms = 3000;
 };
 
+// How the draft is exported (`m.export`): a height, a platform preset and how a picture of another shape fills its
+// frame, and a part of the recording. The preset is kept as its id; the exporter knows the table.
+struct DraftExport {
+  std::optional<int> height;          // 144..4320: scaled down to at most this ("export 1080p")
+  std::optional<std::string> preset;  // "shorts", "tiktok"... (media/export_preset.h)
+  std::optional<std::string> reframe; // "fit" or "crop"
+  std::optional<TimeSpan> range;      // seconds of the recording ("export 1:20 to 2:50 for Shorts")
+  bool empty() const { return !height && !preset && !reframe && !range; }
+};
+
 class Draft {
  public:
   Draft();  // empty: no tracks, d = 0
@@ -122,7 +133,7 @@ class Draft {
   std::optional<DraftVideo> video() const;  // the recording: the first video track, else the audio recording
   std::optional<DraftMusic> music() const;
   std::optional<DraftTitle> title() const;
-  std::optional<int> export_height() const;  // m.export.height
+  DraftExport export_settings() const;  // m.export
 
   // Each edit changes the fields it names in the existing track and segment (added when missing) and keeps the
   // rest; `d` follows the longest track.
@@ -134,7 +145,8 @@ class Draft {
   void remove_music();
   void set_title(const DraftTitle& title);
   void remove_title();
-  void set_export_height(std::optional<int> height);
+  // Sets m.export's height, preset, reframe and range as given (an unset one is removed); other fields stay.
+  void set_export_settings(const DraftExport& settings);
 
  private:
   std::optional<size_t> track_of(TrackKind kind) const;  // the first track of that kind

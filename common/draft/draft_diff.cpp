@@ -53,9 +53,11 @@ std::string describe_draft_change(const Draft& before, const Draft& after, Langu
   if (ta && tb && (ta->text != tb->text || ta->duration_ms != tb->duration_ms || ta->start_ms != tb->start_ms)) {
     out.push_back((zh ? "标题改为“" : "the title is now \"") + tb->text + (zh ? "”（" : "\" (") + span_text(tb->start_ms, tb->duration_ms) + (zh ? "）" : ")"));
   }
-  if (before.export_height() != after.export_height() && after.export_height()) {
-    out.push_back((zh ? "导出 " : "export at ") + std::to_string(*after.export_height()) + "p");
-  }
+  const DraftExport ea = before.export_settings(), eb = after.export_settings();
+  if (eb.height != ea.height && eb.height) out.push_back((zh ? "导出 " : "export at ") + std::to_string(*eb.height) + "p");
+  if (eb.preset != ea.preset && eb.preset) out.push_back((zh ? "导出为 " : "export for ") + *eb.preset);
+  if (eb.reframe != ea.reframe && eb.reframe) out.push_back(*eb.reframe == "crop" ? (zh ? "画面跟随动作裁剪" : "cropped to follow the action")
+                                                                               : (zh ? "完整画面" : "the whole picture"));
   const auto va = before.video(), vb = after.video();
   if ((va.has_value() != vb.has_value()) || (va && vb && va->source != vb->source)) out.push_back(zh ? "视频已更换" : "the video changed");
   if (out.empty() && before.as_json() != after.as_json()) out.push_back(zh ? "时间线有改动" : "the timeline changed");

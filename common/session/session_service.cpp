@@ -314,9 +314,22 @@ Result<SessionRecord> SessionService::adopt(const AdoptedResult& made) {
   return s;
 }
 
+Status apply_export_settings(const DraftExport& e, ScoreRequest& req) {
+  req.max_height = e.height;
+  if (e.preset) {
+    const ExportPreset* preset = find_export_preset(*e.preset);
+    if (!preset) return make_error(ErrorCode::kInvalidArgument, "No export preset called '" + *e.preset + "'. The presets: " + export_preset_ids() + ".");
+    req.preset = *preset;
+  }
+  if (e.reframe) req.reframe = parse_reframe(*e.reframe).value_or(Reframe::kFit);
+  req.range = e.range;
+  return {};
+}
+
 std::string SessionService::export_extension(const Draft& draft, const std::string& format) const {
   const auto video = draft.video();
   if (!video || video->source.empty() || video->audio) return "m4a";
+  if (draft.export_settings().preset) return "mp4";
   if (format == "mov" || format == "mkv" || format == "webm") return format;
   return "mp4";
 }
@@ -335,7 +348,7 @@ Result<fs::path> SessionService::export_draft(const std::string& session, const 
       req.title = title->text;
       req.title_duration_s = std::max(0.5, title->duration_ms / 1000.0);
     }
-    req.max_height = draft.export_height();
+    if (auto ok = apply_export_settings(draft.export_settings(), req); !ok) return ok.error();
     auto r = score_recording(req, cancel, progress);
     if (!r) return r.error();
     return r->output;

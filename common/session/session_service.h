@@ -20,6 +20,7 @@
 #include "core/cancel.h"
 #include "core/progress.h"
 #include "core/result.h"
+#include "engine/score.h"
 #include "session/session_store.h"
 #include "spec/music_spec.h"
 #include "synth/soundfont_synth.h"
@@ -69,6 +70,10 @@ struct ServiceOptions {
   SynthOptions synth;
   double text_duration_s = 60;
 };
+
+// A draft's export settings (m.export) on a score request: height, preset, reframe, range. Errors:
+// kInvalidArgument for a preset this version does not know. Thread: pure; any thread.
+Status apply_export_settings(const DraftExport& settings, ScoreRequest& request);
 
 class SessionService {
  public:
