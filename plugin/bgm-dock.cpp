@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QProgressBar>
@@ -30,6 +31,7 @@
 #include "settings-keys.h"
 #include "live-panel.h"
 #include "media-import.h"
+#include "media/export_preset.h"
 #include "spec/prompt_parser.h"
 #include "spec/style_catalog.h"
 
@@ -311,7 +313,18 @@ void BgmDock::build_ui()
 	layout->addWidget(export_);
 	connect(refine_, &QPushButton::clicked, this, [this] { guarded("Refine", [this] { refine(false); }); });
 	connect(refine_text_, &QLineEdit::returnPressed, this, [this] { guarded("Refine", [this] { refine(false); }); });
-	connect(export_, &QPushButton::clicked, this, [this] { guarded("Export", [this] { refine(true); }); });
+	auto *export_menu = new QMenu(export_);
+	export_menu->addAction(text("ObsBgm.Export.AsIs"), this, [this] { guarded("Export", [this] { export_for({}); }); });
+	export_menu->addSeparator();
+	for (const auto &preset : bgm::export_presets()) {
+		const std::string key = "ObsBgm.Export.Preset." + preset.id;
+		const std::string id = preset.id;
+		export_menu->addAction(text(key.c_str()), this, [this, id] { guarded("Export", [this, id] { export_for(id); }); });
+	}
+	export_menu->addSeparator();
+	crop_ = export_menu->addAction(text("ObsBgm.Export.Crop"));
+	crop_->setCheckable(true);
+	export_->setMenu(export_menu);
 	select_session({}, QString(), {});
 
 	layout->addWidget(new QLabel(text("ObsBgm.Results.Label")));
@@ -615,6 +628,17 @@ void BgmDock::refine(bool export_only)
 		return;
 	if (start_job(BgmController::get().make_session_request(session_id_, message, export_only, session_folder_)) && !export_only)
 		refine_text_->clear();
+}
+
+void BgmDock::export_for(const std::string &preset)
+{
+	if (job_id_ || session_id_.empty())
+		return;
+	bgm::JobRequest request = BgmController::get().make_session_request(session_id_, {}, true, session_folder_);
+	request.export_preset = preset;
+	if (!preset.empty())
+		request.export_reframe = crop_->isChecked() ? "crop" : "fit";
+	start_job(std::move(request));
 }
 
 void BgmDock::set_busy(bool busy)

@@ -25,6 +25,7 @@ class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
 class QProgressBar;
+class QAction;
 class QPushButton;
 class QSlider;
 
@@ -57,6 +58,8 @@ private:
 	/* Submits a job and follows it here; false (with the reason in the transcript) when it was refused. */
 	bool start_job(bgm::JobRequest request);
 	void refine(bool export_only);
+	/* Exports the session's timeline, for a platform when `preset` names one (crop when the menu's box is on). */
+	void export_for(const std::string &preset);
 	void select_session(const std::string &session_id, const QString &summary, const std::filesystem::path &folder);
 	void add_selected_to_scene();
 	void show_selected_in_folder();
@@ -91,7 +94,8 @@ private:
 	QLabel *summary_ = nullptr;       /* the timeline of the session being refined */
 	QLineEdit *refine_text_ = nullptr; /* "make it calmer", "music at 20%" */
 	QPushButton *refine_ = nullptr;
-	QPushButton *export_ = nullptr;
+	QPushButton *export_ = nullptr;  /* a menu: the timeline as it is, or for a platform */
+	QAction *crop_ = nullptr;        /* in that menu: a wide picture cropped to follow the action, not fitted */
 	std::string session_id_;               /* the session the refine box talks to */
 	std::filesystem::path session_folder_; /* where its last version was written */
 

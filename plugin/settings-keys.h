@@ -41,7 +41,7 @@ inline constexpr const char *kReqListResults = "ListResults";
 inline constexpr const char *kReqAddResultToScene = "AddResultToScene";
 inline constexpr const char *kReqListJobs = "ListJobs";
 inline constexpr const char *kReqRefineResult = "RefineResult";   /* {sessionId, message} -> {jobId} */
-inline constexpr const char *kReqExportSession = "ExportSession"; /* {sessionId} -> {jobId} */
+inline constexpr const char *kReqExportSession = "ExportSession"; /* {sessionId, preset?, reframe?} -> {jobId} */
 inline constexpr const char *kReqLiveStart = "LiveStart";
 inline constexpr const char *kReqLiveStop = "LiveStop";
 inline constexpr const char *kReqLiveSetMood = "LiveSetMood"; /* {mood} or {prompt} */
@@ -53,6 +53,8 @@ inline constexpr const char *kFieldJobId = "jobId";
 inline constexpr const char *kFieldPath = "path";
 inline constexpr const char *kFieldSessionId = "sessionId";
 inline constexpr const char *kFieldMessage = "message";
+inline constexpr const char *kFieldPreset = "preset";
+inline constexpr const char *kFieldReframe = "reframe";
 inline constexpr const char *kFieldSummary = "summary";
 inline constexpr const char *kFieldActionUrl = "actionUrl";
 

@@ -84,7 +84,10 @@ void session_job(obs_data_t *request, obs_data_t *response, bool export_only)
 			beside = r.output.parent_path();
 			break;
 		}
-	const auto id = c.submit(c.make_session_request(session, message, export_only, beside));
+	bgm::JobRequest req = c.make_session_request(session, message, export_only, beside);
+	req.export_preset = obs_data_get_string(request, keys::kFieldPreset);
+	req.export_reframe = obs_data_get_string(request, keys::kFieldReframe);
+	const auto id = c.submit(std::move(req));
 	if (!id) {
 		fail(response, id.error().message);
 		return;

@@ -184,6 +184,16 @@ TEST(ObsEndToEnd, RecordScoreAndAddTheResultToTheScene) {
   EXPECT_EQ(answered.value("state", ""), "failed");
   EXPECT_NE(answered.value("error", "").find("I can't do that yet"), std::string::npos) << answered.dump();
   EXPECT_EQ(ws.vendor("obs-bgm", "ListResults", {})["results"].size(), 2u);
+  // Exported for a platform, as the dock's Export menu does: YouTube Shorts, 1080x1920, a result of its own.
+  const auto shorts = ws.vendor("obs-bgm", "ExportSession", {{"sessionId", session}, {"preset", "shorts"}});
+  ASSERT_TRUE(shorts.value("success", false)) << shorts.dump();
+  const auto vertical = wait_for_job(ws, shorts["jobId"]);
+  ASSERT_EQ(vertical.value("state", ""), "done") << vertical.dump();
+  const std::filesystem::path shorts_file = vertical.value("outputPath", "");
+  EXPECT_NE(shorts_file.filename().string().find("-bgm-shorts"), std::string::npos) << shorts_file;
+  EXPECT_EQ(test::run("ffprobe -v error -select_streams v -show_entries stream=width,height -of csv=p=0 " + test::quote(shorts_file)).out, "1080,1920\n");
+  EXPECT_NEAR(seconds_of(shorts_file), seconds_of(recording), 0.1);
+  EXPECT_EQ(ws.vendor("obs-bgm", "ListResults", {})["results"].size(), 3u);
 
   // In studio mode a result goes into the preview scene, where the user is preparing the next shot.
   ASSERT_TRUE(ok(ws.request("SetStudioModeEnabled", {{"studioModeEnabled", true}})));

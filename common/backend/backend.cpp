@@ -1,5 +1,7 @@
 #include "backend/backend.h"
 
+#include "media/export_preset.h"
+
 namespace bgm {
 
 void say(const JobEvents& events, std::string id, std::vector<std::string> args, std::string text) {
@@ -13,6 +15,22 @@ std::filesystem::path unused_path(const std::filesystem::path& dir, const std::s
     const auto path = dir / name;
     if (!std::filesystem::exists(path, ec)) return path;
   }
+}
+
+Result<std::string> apply_job_export(const JobRequest& job, Draft& draft) {
+  DraftExport settings = draft.export_settings();
+  if (!job.export_preset.empty()) {
+    const ExportPreset* preset = find_export_preset(job.export_preset);
+    if (!preset) return make_error(ErrorCode::kInvalidArgument, "No export preset called '" + job.export_preset + "'. The presets: " + export_preset_ids() + ".");
+    settings.preset = preset->id;
+  }
+  if (!job.export_reframe.empty()) {
+    const auto reframe = parse_reframe(job.export_reframe);
+    if (!reframe) return make_error(ErrorCode::kInvalidArgument, "A reframe is fit or crop, not '" + job.export_reframe + "'.");
+    settings.reframe = reframe_name(*reframe);
+  }
+  if (!job.export_preset.empty() || !job.export_reframe.empty()) draft.set_export_settings(settings);
+  return settings.preset ? "-" + *settings.preset : std::string();
 }
 
 }  // namespace bgm

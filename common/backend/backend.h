@@ -15,6 +15,7 @@
 #include "core/cancel.h"
 #include "core/progress.h"
 #include "core/result.h"
+#include "draft/draft.h"
 
 namespace bgm {
 
@@ -40,6 +41,10 @@ struct JobRequest {
   // result is a new version beside the earlier ones. With export_only the session's timeline is rendered as it is.
   std::string session_id;
   bool export_only = false;
+  // A platform's export for this job's timeline (media/export_preset.h ids: "shorts", "tiktok"...; empty: as it
+  // is set in the draft) and how a wide picture fills a tall frame ("fit", "crop"; empty: the draft's, else fit).
+  std::string export_preset;
+  std::string export_reframe;
   // A service with a size limit (the NemoVideo cloud: 500 MB): a recording over it is sent as a 720p copy. Off
   // until the user agrees (the job fails with the offer, remote code 4002).
   bool smaller_copy = false;
@@ -102,5 +107,10 @@ class Backend {
 // A path in `dir` for `stem` + `ext` that does not exist yet ("name.mp4", else "name-2.mp4", ...): a new result
 // never replaces an earlier one.
 std::filesystem::path unused_path(const std::filesystem::path& dir, const std::string& stem, const std::string& ext);
+
+// The job's export preset and reframe (when it names them) on the draft's export settings; returns what the
+// result's name gains ("-shorts"; "" without a preset). Errors: kInvalidArgument for a preset or reframe this
+// version does not know (the message lists the presets). Thread: any.
+Result<std::string> apply_job_export(const JobRequest& job, Draft& draft);
 
 }  // namespace bgm

@@ -141,6 +141,8 @@ Result<JobResult> CloudBackend::run(const JobRequest& job, const JobEvents& even
   }
   auto music = draft->music();
   if (!follow_up && music) draft->set_music_mix(job.music_volume, job.duck);
+  auto suffix = apply_job_export(job, *draft);
+  if (!suffix) return suffix.error();
   if (!music) say(events, "", {}, lang == Language::kChinese ? "时间线上没有能认出的音乐轨道，按服务做好的样子导出。"
                                                              : "No track on the timeline is recognisably the music; exporting it as the service made it.");
 
@@ -149,9 +151,9 @@ Result<JobResult> CloudBackend::run(const JobRequest& job, const JobEvents& even
   std::string stem = "AI Music - " + (style_name.empty() ? std::string("NemoVideo") : style_name);
   if (job.input) {
     if (dir.empty()) dir = fs::absolute(*job.input).parent_path();
-    stem = job.input->stem().string() + (job.output == JobOutput::kVideoWithMusic ? "-bgm" : "-music");
+    stem = job.input->stem().string() + (job.output == JobOutput::kVideoWithMusic ? "-bgm" + *suffix : "-music");
   } else if (const auto video = draft->video(); video && !video->name.empty()) {
-    stem = file_safe(video->name) + "-bgm";  // a follow-up: named after the recording, as its first version
+    stem = file_safe(video->name) + "-bgm" + *suffix;  // a follow-up: named after the recording, as its first version
   }
   if (dir.empty()) return make_error(ErrorCode::kInvalidArgument, "Choose an output folder for the result.");
   const bool video_out = draft->video() && !draft->video()->audio && job.output == JobOutput::kVideoWithMusic;

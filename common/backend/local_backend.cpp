@@ -230,6 +230,8 @@ Result<JobResult> LocalBackend::continue_session(const JobRequest& job, const Jo
   }
   const auto music = draft.music();
   if (!music) return make_error(ErrorCode::kInvalidArgument, lang == Language::kChinese ? "时间线上没有音乐，无法导出。" : "The timeline has no music to export.");
+  auto suffix = apply_job_export(job, draft);
+  if (!suffix) return suffix.error();
   const auto video = draft.video();
   fs::path dir = job.output_dir;
   std::string stem = "AI Music - " + music->style_name;
@@ -237,7 +239,7 @@ Result<JobResult> LocalBackend::continue_session(const JobRequest& job, const Jo
     auto input = s->service->source_path(job.session_id, video->source);
     if (!input) return input.error();
     if (dir.empty()) dir = input->parent_path();
-    stem = input->stem().string() + "-bgm";
+    stem = input->stem().string() + "-bgm" + *suffix;
   }
   if (dir.empty()) return make_error(ErrorCode::kInvalidArgument, "Choose an output folder for music made from text alone.");
   const std::string ext = s->service->export_extension(draft, "mp4");
