@@ -97,6 +97,78 @@ TEST_F(Sessions, MakeOnlyTheRangeMoreIntenseTheRestNoteForNote) {
   EXPECT_GT(v1, v0) << "more intense inside the range: more notes or louder ones (" << n0 << " -> " << n1 << " notes)";
 }
 
+TEST_F(Sessions, SeveralRecordingsEachGetTheirOwnTimelineAddressedByOrderNameAndAll) {
+  auto s = store_->create_session("local", "en");
+  ASSERT_TRUE(s);
+  const std::vector<std::pair<std::string, int>> files = {{"beach.mp4", 4}, {"intro.mp4", 3}, {"outro.mp4", 5}};
+  for (const auto& [name, seconds] : files) {
+    const fs::path f = dir_ / ("upload-" + name);
+    ASSERT_EQ(test::run("ffmpeg -v error -y -f lavfi -i testsrc2=s=160x90:r=15:d=" + std::to_string(seconds) + " -f lavfi -i sine=f=330:d=" +
+                        std::to_string(seconds) + " -c:v libx264 -preset ultrafast -c:a aac -shortest " + test::quote(f)).exit_code, 0);
+    auto up = service_->add_upload(s->id, f, name, nullptr);
+    ASSERT_TRUE(up) << up.error().message;
+  }
+  auto music_of = [&](const std::string& media) {
+    const auto state = service_->state(s->id);
+    for (const auto& t : (*state)["timelines"])
+      if (t["name"] == media && !t["draft"].is_null()) return Draft::from_json(t["draft"]).value_or(Draft()).music();
+    return std::optional<DraftMusic>();
+  };
+  // Nothing named: the first recording.
+  auto first = service_->chat(s->id, "calm lo-fi", {}, nullptr);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->reply.rfind("beach.mp4: ", 0), 0u) << first->reply;
+  ASSERT_TRUE(music_of("beach.mp4"));
+  EXPECT_EQ(music_of("beach.mp4")->duration_ms, 4000);
+  EXPECT_FALSE(music_of("intro.mp4"));
+  // By order, in English and in Chinese.
+  auto second = service_->chat(s->id, "for the second clip: energetic rock", {}, nullptr);
+  ASSERT_TRUE(second) << second.error().message;
+  ASSERT_TRUE(music_of("intro.mp4"));
+  EXPECT_EQ(music_of("intro.mp4")->style, "rock");
+  EXPECT_EQ(music_of("intro.mp4")->duration_ms, 3000);
+  EXPECT_EQ(music_of("beach.mp4")->style, "lofi") << "the first keeps its own";
+  auto third = service_->chat(s->id, "第三个视频用欢快的音乐", {}, nullptr);
+  ASSERT_TRUE(third) << third.error().message;
+  EXPECT_EQ(third->reply.rfind("outro.mp4：", 0), 0u) << third->reply;
+  ASSERT_TRUE(music_of("outro.mp4"));
+  EXPECT_EQ(music_of("outro.mp4")->duration_ms, 5000);
+  // By name; then the focus stays there.
+  const uint64_t intro_seed = music_of("intro.mp4")->seed;
+  auto named = service_->chat(s->id, "now do intro.mp4 calmer", {}, nullptr);
+  ASSERT_TRUE(named) << named.error().message;
+  EXPECT_LT(*music_of("intro.mp4")->energy, 0.6);
+  EXPECT_EQ(music_of("intro.mp4")->seed, intro_seed) << "the same piece, calmer";
+  auto quieter = service_->chat(s->id, "music at 20%", {}, nullptr);
+  ASSERT_TRUE(quieter);
+  EXPECT_DOUBLE_EQ(music_of("intro.mp4")->volume, 0.2) << "the recording in focus";
+  EXPECT_DOUBLE_EQ(music_of("beach.mp4")->volume, 0.35);
+  // The same music under every one, each at its own length.
+  auto same = service_->chat(s->id, "same music for all of them", {}, nullptr);
+  ASSERT_TRUE(same) << same.error().message;
+  for (const auto& [name, seconds] : files) {
+    const auto m = music_of(name);
+    ASSERT_TRUE(m) << name;
+    EXPECT_EQ(m->style, "rock") << name;
+    EXPECT_EQ(m->seed, intro_seed) << name;
+    EXPECT_EQ(m->duration_ms, seconds * 1000) << name;
+  }
+  // Each timeline exports on its own: its own recording, its own length.
+  const auto state = service_->state(s->id);
+  ASSERT_EQ((*state)["video_infos"].size(), 3u);
+  ASSERT_EQ((*state)["timelines"].size(), 3u);
+  for (const auto& t : (*state)["timelines"]) {
+    auto draft = Draft::from_json(t["draft"]);
+    ASSERT_TRUE(draft);
+    EXPECT_EQ(draft->video()->source, t["media_id"]);
+    const fs::path out = dir_ / ("export-" + t["name"].get<std::string>());
+    auto written = service_->export_draft(s->id, *draft, out, nullptr, {});
+    ASSERT_TRUE(written) << written.error().message;
+    const auto& file = std::find_if(files.begin(), files.end(), [&](const auto& f) { return f.first == t["name"]; });
+    EXPECT_NEAR(test::decoded_samples(*written) / 48000.0, file->second, 0.05) << *written;
+  }
+}
+
 TEST_F(Sessions, BytesThatAreNotUtf8AreKeptAsReplacementCharacters) {
   auto s = store_->create_session("local", "en");
   ASSERT_TRUE(s);

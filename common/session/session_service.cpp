@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <sstream>
 
+#include "agent/clip_words.h"
+#include "agent/message_words.h"
 #include "analysis/live_analysis.h"
 #include "core/atomic_file.h"
 #include "core/json_field.h"
@@ -201,17 +203,9 @@ Result<MediaRecord> SessionService::make_music(const std::string& session, Draft
   return store_.add_media(media);
 }
 
-Result<ChatOutcome> SessionService::chat(const std::string& session, std::string_view message, const ChatEvents& ev,
-                                         const CancelToken* cancel, const ChatOptions& options) {
-  auto s = store_.session(session);
-  if (!s) return s.error();
-  if (!*s) return make_error(ErrorCode::kNotFoundRemote, "No such session.");
-  auto media = store_.media(session);
-  if (!media) return media.error();
-  AgentContext ctx;
-  ctx.text_duration_s = options_.text_duration_s;
-  ctx.fresh_seed = random_u64() % 1000000;
-  for (const auto& m : *media) {
+std::vector<SessionClip> SessionService::clips(const std::vector<MediaRecord>& media) {
+  std::vector<SessionClip> out;
+  for (const auto& m : media) {
     if (m.kind != "upload" && m.kind != "linked") continue;
     const bool picture = json_field<bool>(m.info, "has_video", false), sound = json_field<bool>(m.info, "has_audio", false);
     if (!picture && !sound) continue;
@@ -221,9 +215,37 @@ Result<ChatOutcome> SessionService::chat(const std::string& session, std::string
     v.name = fs::path(m.name).stem().string();
     v.duration_ms = json_field<int64_t>(m.info, "duration_ms", 0);
     if (v.duration_ms == 0) v.duration_ms = 30000;  // a picture: 30 s of video
-    ctx.video = v;  // the latest
+    out.push_back({m.id, m.name, v});
   }
-  AgentTurn turn = run_agent_turn((*s)->draft, message, ctx);
+  return out;
+}
+
+namespace {
+
+// "Same music for all of them": the piece of `source` under another clip, at that clip's length (its own ending).
+AgentTurn same_music_turn(const Draft& draft, const DraftMusic& source, const DraftVideo& clip, Language lang) {
+  AgentTurn turn;
+  turn.language = lang;
+  turn.draft = draft;
+  if (!turn.draft.video()) turn.draft.set_video(clip);
+  DraftMusic music = source;
+  music.source.clear();
+  music.start_ms = 0;
+  music.duration_ms = clip.duration_ms;
+  music.ranges.clear();  // a part of another clip's music has no place here
+  turn.draft.set_music(music);
+  turn.understood = turn.render_music = true;
+  turn.calls.push_back({"generate_music", {{"same_as", source.source}, {"style", music.style}, {"seed", music.seed}}});
+  const std::string name = music.style_name.empty() ? music.style : music.style_name;
+  turn.reply = lang == Language::kChinese ? "用同样的音乐（" + name + "）配这段视频，按它的长度收尾。"
+                                          : "The same music (" + name + ") goes under this one, ending with it.";
+  return turn;
+}
+
+}  // namespace
+
+Result<ChatOutcome> SessionService::run_turn(const std::string& session, AgentTurn turn, const ChatEvents& ev, const CancelToken* cancel,
+                                             const ChatOptions& options) {
   ChatOutcome out;
   out.understood = turn.understood;
   out.reply = turn.reply;
@@ -253,7 +275,6 @@ Result<ChatOutcome> SessionService::chat(const std::string& session, std::string
     const std::string summary = (turn.language == Language::kChinese ? "" : " ") + summarize_draft(turn.draft, turn.language);
     out.reply += summary;
     if (ev.text) ev.text(summary);
-    if (auto ok = store_.save_draft(session, turn.draft); !ok) return ok.error();
   }
   for (const auto& c : turn.calls) {
     if (!ev.call_done) break;
@@ -263,6 +284,89 @@ Result<ChatOutcome> SessionService::chat(const std::string& session, std::string
   }
   out.draft = turn.draft;
   return out;
+}
+
+Result<ChatOutcome> SessionService::chat(const std::string& session, std::string_view message, const ChatEvents& ev,
+                                         const CancelToken* cancel, const ChatOptions& options) {
+  auto s = store_.session(session);
+  if (!s) return s.error();
+  if (!*s) return make_error(ErrorCode::kNotFoundRemote, "No such session.");
+  auto media = store_.media(session);
+  if (!media) return media.error();
+  const std::vector<SessionClip> all = clips(*media);
+  AgentContext ctx;
+  ctx.text_duration_s = options_.text_duration_s;
+  ctx.fresh_seed = random_u64() % 1000000;
+  if (all.size() <= 1) {  // one recording (or none): the session's one timeline
+    if (!all.empty()) ctx.video = all.back().video;
+    auto out = run_turn(session, run_agent_turn((*s)->draft, message, ctx), ev, cancel, options);
+    if (!out) return out.error();
+    if (out->understood) {
+      auto saved = all.empty() || !(*s)->focus.empty() ? store_.save_draft(session, out->draft) : store_.focus(session, all.back().id, out->draft);
+      if (!saved) return saved.error();
+    }
+    return out;
+  }
+
+  // Several recordings, each with its own timeline: the ones the message names, else the one in focus.
+  std::vector<std::string> names;
+  for (const auto& c : all) names.push_back(c.name);
+  const ClipChoice choice = choose_clips(normalize_message(message), names);
+  std::vector<size_t> targets = choice.clips;
+  if (choice.all) {
+    targets.clear();
+    for (size_t i = 0; i < all.size(); ++i) targets.push_back(i);
+  }
+  const auto focused = std::find_if(all.begin(), all.end(), [&](const SessionClip& c) { return c.id == (*s)->focus; });
+  const size_t focus_index = focused == all.end() ? 0 : static_cast<size_t>(focused - all.begin());
+  if (targets.empty()) targets.push_back(focus_index);
+  auto timeline_of = [&](size_t i) -> Result<Draft> {
+    if (all[i].id == (*s)->focus) return (*s)->draft;
+    auto t = store_.timeline(session, all[i].id);
+    if (!t) return t.error();
+    return t->value_or(Draft());
+  };
+  // "The same music for all of them": the piece in focus (else the first clip that has music).
+  std::optional<DraftMusic> same;
+  std::string same_from;
+  const auto take_music_of = [&](size_t i) {
+    auto d = timeline_of(i);
+    if (d && d->music() && !d->music()->source.empty()) same = d->music(), same_from = all[i].id;
+  };
+  if (choice.same_music) take_music_of(focus_index);
+  for (size_t i = 0; choice.same_music && i < all.size() && !same; ++i) take_music_of(i);
+  const Language lang = detect_language(message);
+  const bool zh = lang == Language::kChinese;
+  if (choice.same_music && !same) {
+    ChatOutcome out;
+    out.reply = zh ? "先为其中一段视频做好音乐，再说“所有视频用一样的音乐”。" : "Make music for one clip first, then say \"same music for all of them\".";
+    out.draft = (*s)->draft;
+    if (ev.text) ev.text(out.reply);
+    return out;
+  }
+  ChatOutcome combined;
+  for (size_t i : targets) {
+    if (same && all[i].id == same_from) continue;  // it has that music already
+    auto draft = timeline_of(i);
+    if (!draft) return draft.error();
+    const std::string lead = (zh ? "" : combined.reply.empty() ? "" : " ") + all[i].name + (zh ? "：" : ": ");
+    combined.reply += lead;
+    if (ev.text) ev.text(lead);
+    ctx.video = all[i].video;
+    AgentTurn turn = same ? same_music_turn(*draft, *same, all[i].video, lang) : run_agent_turn(*draft, message, ctx);
+    auto out = run_turn(session, std::move(turn), ev, cancel, options);
+    if (!out) return out.error();
+    combined.reply += out->reply;
+    combined.understood = combined.understood || out->understood;
+    if (out->generated) combined.generated = out->generated;
+    if (out->understood) {
+      if (auto ok = store_.focus(session, all[i].id, out->draft); !ok) return ok.error();
+      combined.draft = out->draft;
+    } else if (combined.draft.empty()) {
+      combined.draft = out->draft;
+    }
+  }
+  return combined;
 }
 
 Result<json> SessionService::state(const std::string& session) {
@@ -279,8 +383,21 @@ Result<json> SessionService::state(const std::string& session) {
     item["name"] = m.name;
     (m.kind == "generated" ? generated : videos).push_back(item);
   }
-  return json{{"draft", (*s)->draft.as_json()}, {"video_infos", videos}, {"generated_media", generated},
-              {"summary", summarize_draft((*s)->draft, language_from_code((*s)->language))}};
+  const Language lang = language_from_code((*s)->language);
+  json out = {{"draft", (*s)->draft.as_json()}, {"video_infos", videos}, {"generated_media", generated}, {"summary", summarize_draft((*s)->draft, lang)}};
+  const auto all = clips(*media);
+  if (all.size() > 1) {
+    json timelines = json::array();
+    for (const auto& c : all) {
+      std::optional<Draft> d;
+      if (c.id == (*s)->focus) d = (*s)->draft;
+      else if (auto t = store_.timeline(session, c.id); t && *t) d = **t;
+      timelines.push_back({{"media_id", c.id}, {"name", c.name}, {"focus", c.id == (*s)->focus}, {"draft", d ? d->as_json() : json(nullptr)},
+                           {"summary", d ? summarize_draft(*d, lang) : std::string()}});
+    }
+    out["timelines"] = std::move(timelines);
+  }
+  return out;
 }
 
 Result<SessionRecord> SessionService::adopt(const AdoptedResult& made) {

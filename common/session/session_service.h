@@ -66,6 +66,13 @@ struct ChatOutcome {
   std::optional<MediaRecord> generated;
 };
 
+// One of a session's recordings (uploads, or recordings used in place), in upload order.
+struct SessionClip {
+  std::string id;    // its media id
+  std::string name;  // its file name ("intro.mp4")
+  DraftVideo video;  // as a timeline holds it
+};
+
 struct ServiceOptions {
   SynthOptions synth;
   double text_duration_s = 60;
@@ -86,15 +93,20 @@ class SessionService {
   // kMedia (not decodable); the file is removed on error.
   Result<MediaRecord> add_upload(const std::string& session, const std::filesystem::path& file, const std::string& name,
                                  const CancelToken* cancel);
-  // One turn of the conversation. Errors: those of the engine, and of before_render; the draft is saved only
-  // when the turn succeeded.
+  // One turn of the conversation. With several recordings, each has its own timeline: the turn goes to the ones
+  // the message names ("the second clip", "intro.mp4", "第二个视频", "all of them"), else to the one in focus,
+  // which becomes the last one named; "same music for all of them" puts the focused piece under each at its own
+  // length. Errors: those of the engine, and of before_render; a timeline is saved only when its turn succeeded.
   Result<ChatOutcome> chat(const std::string& session, std::string_view message, const ChatEvents& events, const CancelToken* cancel,
                            const ChatOptions& options = {});
   // A new session ("local") whose draft is what was made: the same piece again from it, refinable.
   Result<SessionRecord> adopt(const AdoptedResult& made);
   // The file the session's media id names (an upload, generated music, or a recording used in place).
   Result<std::filesystem::path> source_path(const std::string& session, const std::string& media_id);
-  // {"draft", "video_infos", "generated_media"}
+  // The session's recordings, in upload order.
+  static std::vector<SessionClip> clips(const std::vector<MediaRecord>& media);
+  // {"draft", "video_infos", "generated_media", "summary"}, and with several recordings "timelines" (one per
+  // recording: its media id, name, draft and summary; "draft" is the one in focus).
   Result<nlohmann::json> state(const std::string& session);
   // Renders `draft` to `output` (absolute; its extension picks the container). Errors: kInvalidArgument when
   // the draft has no music, or names media the session does not hold; those of the engine.
@@ -104,6 +116,8 @@ class SessionService {
   std::string export_extension(const Draft& draft, const std::string& format) const;
 
  private:
+  Result<ChatOutcome> run_turn(const std::string& session, AgentTurn turn, const ChatEvents& events, const CancelToken* cancel,
+                               const ChatOptions& options);
   Result<MediaRecord> make_music(const std::string& session, Draft& draft, const CancelToken* cancel, const ProgressFn& progress);
   std::optional<std::filesystem::path> cached_analysis(const std::string& session, const std::string& media_id);
 

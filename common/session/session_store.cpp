@@ -25,6 +25,7 @@ CREATE INDEX IF NOT EXISTS media_by_session ON media(session, created);
 CREATE TABLE IF NOT EXISTS renders(id TEXT PRIMARY KEY, session TEXT, owner TEXT, status TEXT, draft TEXT,
   format TEXT, file TEXT, download_key TEXT, expires INTEGER, error TEXT, created INTEGER, updated INTEGER);
 CREATE INDEX IF NOT EXISTS renders_by_key ON renders(download_key);
+CREATE TABLE IF NOT EXISTS timelines(session TEXT, media TEXT, draft TEXT, PRIMARY KEY(session, media));
 )sql";
 
 // What a data folder made by an earlier version lacks. Each step runs once; a step that is there already fails
@@ -36,6 +37,8 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE renders ADD COLUMN credits INTEGER DEFAULT 0",
     // --token-file is the truth at every start (F9): what it gave a token, to apply a change to it.
     "ALTER TABLE tokens ADD COLUMN granted INTEGER DEFAULT -1",
+    // Several uploads in one session, each with its own timeline (issue 23): the one a turn talks to.
+    "ALTER TABLE sessions ADD COLUMN focus TEXT DEFAULT ''",
 };
 
 RenderStatus status_from(const std::string& s) {
@@ -222,9 +225,9 @@ Status SessionStore::set_token_grant(const std::string& hash, int64_t granted) {
 }
 
 Result<SessionRecord> SessionStore::create_session(const std::string& owner, const std::string& language) {
-  SessionRecord s{random_id("s_"), owner, random_id("t_", 8), language, now_ms(), Draft()};
+  SessionRecord s{random_id("s_"), owner, random_id("t_", 8), language, now_ms(), Draft(), {}};
   std::lock_guard lock(mutex_);
-  auto st = db_.prepare("INSERT INTO sessions VALUES(?,?,?,?,?,?)");
+  auto st = db_.prepare("INSERT INTO sessions(id, owner, task_id, language, created, draft) VALUES(?,?,?,?,?,?)");
   if (!st) return st.error();
   st->bind(1, s.id).bind(2, s.owner).bind(3, s.task_id).bind(4, s.language).bind(5, s.created_ms).bind(6, json_text(s.draft.as_json(), -1));
   if (auto ok = st->run(); !ok) return ok.error();
@@ -233,9 +236,10 @@ Result<SessionRecord> SessionStore::create_session(const std::string& owner, con
 
 Result<std::optional<SessionRecord>> SessionStore::session(const std::string& id) {
   std::lock_guard lock(mutex_);
-  return one_row<SessionRecord>(db_, "SELECT id, owner, task_id, language, created, draft FROM sessions WHERE id=?", {id}, [](const Statement& st) {
+  return one_row<SessionRecord>(db_, "SELECT id, owner, task_id, language, created, draft, focus FROM sessions WHERE id=?", {id},
+                                 [](const Statement& st) {
     auto draft = Draft::from_json(parse_or_empty(st.text(5)));
-    return SessionRecord{st.text(0), st.text(1), st.text(2), st.text(3), st.integer(4), draft ? std::move(draft).value() : Draft()};
+    return SessionRecord{st.text(0), st.text(1), st.text(2), st.text(3), st.integer(4), draft ? std::move(draft).value() : Draft(), st.text(6)};
   });
 }
 
@@ -244,7 +248,31 @@ Status SessionStore::save_draft(const std::string& session, const Draft& draft) 
   auto st = db_.prepare("UPDATE sessions SET draft=? WHERE id=?");
   if (!st) return st.error();
   st->bind(1, json_text(draft.as_json(), -1)).bind(2, session);
-  return st->run();
+  if (auto ok = st->run(); !ok) return ok;
+  // The focused upload's own timeline follows.
+  auto keep = db_.prepare("INSERT OR REPLACE INTO timelines(session, media, draft) SELECT id, focus, draft FROM sessions WHERE id=? AND focus != ''");
+  if (!keep) return keep.error();
+  keep->bind(1, session);
+  return keep->run();
+}
+
+Status SessionStore::focus(const std::string& session, const std::string& media, const Draft& draft) {
+  {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare("UPDATE sessions SET focus=? WHERE id=?");
+    if (!st) return st.error();
+    st->bind(1, media).bind(2, session);
+    if (auto ok = st->run(); !ok) return ok;
+  }
+  return save_draft(session, draft);
+}
+
+Result<std::optional<Draft>> SessionStore::timeline(const std::string& session, const std::string& media) {
+  std::lock_guard lock(mutex_);
+  return one_row<Draft>(db_, "SELECT draft FROM timelines WHERE session=? AND media=?", {session, media}, [](const Statement& st) {
+    auto draft = Draft::from_json(parse_or_empty(st.text(0)));
+    return draft ? std::move(draft).value() : Draft();
+  });
 }
 
 Result<MediaRecord> SessionStore::add_media(MediaRecord m) {

@@ -34,7 +34,8 @@ struct TokenRecord {
 struct SessionRecord {
   std::string id, owner, task_id, language;  // owner: the token's hash ("local" in-process)
   int64_t created_ms = 0;
-  Draft draft;
+  Draft draft;        // the timeline a turn talks to: the focused upload's
+  std::string focus;  // that upload's media id ("" before any)
 };
 
 struct MediaRecord {
@@ -95,7 +96,12 @@ class SessionStore {
 
   Result<SessionRecord> create_session(const std::string& owner, const std::string& language);
   Result<std::optional<SessionRecord>> session(const std::string& id);
+  // Saves the focused timeline (the session's draft, and the focused upload's own copy).
   Status save_draft(const std::string& session, const Draft& draft);
+  // Several uploads, each with its own timeline: `media` becomes the one turns talk to, with `draft`.
+  Status focus(const std::string& session, const std::string& media, const Draft& draft);
+  // An upload's own timeline, if it has one yet.
+  Result<std::optional<Draft>> timeline(const std::string& session, const std::string& media);
 
   Result<MediaRecord> add_media(MediaRecord media);  // media.id must be set (made by the caller with random_id)
   Result<std::vector<MediaRecord>> media(const std::string& session);
