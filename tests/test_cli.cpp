@@ -35,6 +35,37 @@ TEST(Cli, GeneratesFromAPromptAndReportsJson) {
   EXPECT_TRUE(r.err.empty()) << "no progress bar when standard error is not a terminal: " << r.err;
 }
 
+TEST(Cli, ScoresSeveralRecordingsGoesOnPastABrokenOneAndSaysWhichFailed) {
+  TempDir dir;
+  for (const auto& [name, seconds] : std::vector<std::pair<std::string, int>>{{"a.mp4", 4}, {"c.mkv", 3}}) {
+    ASSERT_EQ(test::run("ffmpeg -v error -y -f lavfi -i testsrc2=s=160x90:r=15:d=" + std::to_string(seconds) + " -f lavfi -i sine=f=330:d=" +
+                        std::to_string(seconds) + " -c:v libx264 -preset ultrafast -c:a aac -shortest " + quote(dir / name)).exit_code, 0);
+  }
+  { std::ofstream(dir / "b.mp4") << "not a video"; }
+  const auto r = run_cli("score " + quote(dir / "a.mp4") + " " + quote(dir / "b.mp4") + " " + quote(dir / "c.mkv") + " --seed 2");
+  EXPECT_EQ(r.exit_code, 6) << "not 0 when one failed: " << r.out << r.err;
+  EXPECT_NE(r.out.find("[1/3] a.mp4"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[3/3] c.mkv"), std::string::npos) << "went on past the broken one: " << r.out;
+  EXPECT_NE(r.out.find("b.mp4      FAILED"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 of 3 scored, 1 failed"), std::string::npos) << r.out;
+  EXPECT_NEAR(test::decoded_samples(dir / "a-bgm.mp4") / 48000.0, 4.0, 0.05);
+  EXPECT_NEAR(test::decoded_samples(dir / "c-bgm.mkv") / 48000.0, 3.0, 0.05);
+  EXPECT_FALSE(std::filesystem::exists(dir / "b-bgm.mp4"));
+  // A folder: its recordings, not the results already beside them; JSON lists each.
+  const auto folder = run_cli("score " + quote(dir.path()) + " --seed 2 --json");
+  EXPECT_EQ(folder.exit_code, 6) << folder.err;
+  const auto j = nlohmann::json::parse(folder.out);
+  ASSERT_EQ(j["results"].size(), 3u) << folder.out;
+  EXPECT_EQ(j["scored"], 2);
+  EXPECT_EQ(j["failed"], 1);
+  EXPECT_EQ(std::filesystem::path(j["results"][1]["input"].get<std::string>()).filename(), "b.mp4");
+  EXPECT_FALSE(j["results"][1]["ok"].get<bool>());
+  EXPECT_EQ(std::filesystem::path(j["results"][0]["output"].get<std::string>()).filename(), "a-bgm-2.mp4") << "never over the first run's";
+  // With every recording readable the batch succeeds.
+  std::filesystem::remove(dir / "b.mp4");
+  EXPECT_EQ(run_cli("score " + quote(dir / "a.mp4") + " " + quote(dir / "c.mkv") + " -q").exit_code, 0);
+}
+
 TEST(Cli, PrintsHowItUnderstoodThePrompt) {
   TempDir dir;
   const auto r = run_cli("generate -p " + quote("史诗电影配乐，D小调，每分钟90拍，10秒") + " --seed 1 -o " + quote(dir / "epic.wav") +

@@ -267,10 +267,32 @@ TEST(ChatCommand, ExportsForAPlatformAskedInWords) {
                      test::quote(dir / "data") + " --output " + test::quote(dir.path()));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("Exports will be for YouTube Shorts"), std::string::npos) << r.out;
-  for (const char* name : {"clip-bgm.mp4", "clip-bgm-2.mp4"}) {
+  for (const char* name : {"clip-bgm-shorts.mp4", "clip-bgm-douyin.mp4"}) {
     const auto size = test::run("ffprobe -v error -select_streams v -show_entries stream=width,height -of csv=p=0 " + test::quote(dir / name)).out;
     EXPECT_EQ(size, "1080,1920\n") << name << "\n" << r.out;
   }
+}
+
+TEST(ChatCommand, SeveralFilesInOneSessionEachWithItsOwnMusicAndRender) {
+  test::TempDir dir;
+  for (const auto& [name, seconds] : std::vector<std::pair<std::string, int>>{{"intro.mp4", 3}, {"main.mp4", 5}}) {
+    ASSERT_EQ(test::run("ffmpeg -v error -y -f lavfi -i testsrc2=s=160x90:r=15:d=" + std::to_string(seconds) + " -f lavfi -i sine=f=330:d=" +
+                        std::to_string(seconds) + " -c:v libx264 -preset ultrafast -c:a aac -shortest " + test::quote(dir / name)).exit_code, 0);
+  }
+  std::string lines;
+  for (const std::string& l : std::vector<std::string>{"for the second clip: calm piano", "第一个视频用欢快的音乐", "now do intro.mp4 calmer", "export all"})
+    lines += " " + test::quote(l);
+  auto r = test::run("cd " + test::quote(dir.path()) + "/.. && printf '%s\\n'" + lines + " | " + test::cli_path() + " chat " + test::quote(dir / "intro.mp4") +
+                     " " + test::quote(dir / "main.mp4") + " --data " + test::quote(dir / "data") + " --output " + test::quote(dir / "out"));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Uploaded intro.mp4 (3.0 s)."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Uploaded main.mp4 (5.0 s)."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("main.mp4: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("intro.mp4："), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("No such file"), std::string::npos) << "a recording's name is not an upload: " << r.out;
+  // Each recording's own render, at its own length.
+  EXPECT_NEAR(test::decoded_samples(dir / "out" / "intro-bgm.mp4") / 48000.0, 3.0, 0.05) << r.out;
+  EXPECT_NEAR(test::decoded_samples(dir / "out" / "main-bgm.mp4") / 48000.0, 5.0, 0.05) << r.out;
 }
 
 TEST(ChatCommand, AVoiceOverGetsMusicUnderIt) {

@@ -46,6 +46,7 @@ RoutedLine route_line(std::string_view line) {
   if (has_any(n, {"export", "导出", "download", "下载", "send me the video", "render it"})) {
     out.intent = Intent::kExport;
     out.want = read_export_words(n, true);
+    out.every = has_any(n, {"all", "each", "every", "all of them", "both", "全部", "所有", "每个", "都导出"});
     out.path = find_path(line);
     return out;
   }
@@ -60,6 +61,7 @@ RoutedLine route_line(std::string_view line) {
   const std::string path = find_path(line);
   if (has_any(n, {"upload", "上传"}) || !path.empty()) {
     out.intent = Intent::kUpload;
+    out.said_upload = has_any(n, {"upload", "上传"});
     out.path = path;
     return out;
   }

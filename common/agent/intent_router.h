@@ -19,6 +19,8 @@ struct RoutedLine {
   Intent intent = Intent::kChat;
   std::string path;             // upload: the file; export: where to write it ("" = the default place)
   ExportWords want;             // export: "export 1080p", "export for Shorts", "导出抖音", "export 1:20 to 2:50 for Shorts"
+  bool every = false;           // export: every recording's timeline ("export all", "导出全部")
+  bool said_upload = false;     // upload: the line says "upload" (else a file name alone, which may name a recording)
 };
 
 RoutedLine route_line(std::string_view line);

@@ -11,6 +11,7 @@
 #include "agent/intent_router.h"
 #include "agent/language.h"
 #include "core/cancel.h"
+#include "draft/draft.h"
 #include "nemo/nemo_config.h"
 
 namespace bgm::cli {
@@ -26,9 +27,10 @@ class ChatEnd {
 };
 
 void say(const std::string& text);
-// Where an export goes: the path asked for, or a new name in the folder asked for (else `output`).
-std::filesystem::path export_target(const RoutedLine& routed, const std::filesystem::path& output, const std::string& upload,
-                                    const std::string& ext);
+// Where an export of `draft` goes: the path asked for, or a new name in the folder asked for (else `output`),
+// named after the draft's recording (else the last upload): "clip-bgm.mp4", "clip-bgm-shorts.mp4".
+std::filesystem::path export_target(const RoutedLine& routed, const std::filesystem::path& output, const Draft& draft,
+                                    const std::string& last_upload, const std::string& ext);
 
 // Connects ("Connecting..." then ready with credits) and returns the end, or prints why not and returns null.
 std::unique_ptr<ChatEnd> connect_remote_chat(const NemoConfig& config, const std::optional<std::string>& session,

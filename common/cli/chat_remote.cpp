@@ -79,10 +79,25 @@ class RemoteChat final : public ChatEnd {
     if (!s) return say(s.error().message);
     auto draft = draft_of_state(*s);  // exported as the service made it: music found or not, only the height is ours
     if (!draft) return say(draft.error().message);
+    if (r.every && s->contains("timelines") && (*s)["timelines"].is_array()) {  // a server that keeps one per recording
+      for (const auto& t : (*s)["timelines"]) {
+        nlohmann::json state = *s;
+        state["draft"] = t.is_object() && t.contains("draft") ? t["draft"] : nlohmann::json();
+        if (auto d = draft_of_state(state); d && !d->only_recording()) export_one(*d, r, lang);
+      }
+      return;
+    }
     if (draft->only_recording()) return say(zh ? "还没有可导出的内容：先告诉我你想要什么音乐。" : "Nothing to export yet: ask for music first.");
+    export_one(*draft, r, lang);
+  }
+
+ private:
+  void export_one(Draft draft_value, const RoutedLine& r, Language lang) {
+    const bool zh = lang == Language::kChinese;
+    Draft* draft = &draft_value;
     draft->set_export_settings(apply_export_words(draft->export_settings(), r.want));
     const bool video = draft->video() && !draft->video()->audio;
-    const fs::path target = export_target(r, output_, last_upload_, video ? "mp4" : "m4a");
+    const fs::path target = export_target(r, output_, *draft, last_upload_, video ? "mp4" : "m4a");
     std::error_code ec;
     if (fs::exists(target, ec)) return say((zh ? "文件已存在，不会覆盖：" : "That file exists and is never replaced: ") + target.string());
     ProgressBar bar(isatty(STDERR_FILENO));

@@ -95,11 +95,26 @@ class Chat final : public ChatEnd {
     const bool zh = lang == Language::kChinese;
     auto s = service_.store().session(session_);
     if (!s || !*s) return say("The session is gone.");
-    Draft draft = (*s)->draft;
-    if (!draft.music()) return say(zh ? "还没有可导出的内容：先告诉我你想要什么音乐。" : "Nothing to export yet: ask for music first.");
+    std::vector<Draft> drafts{(*s)->draft};
+    if (r.every) {  // every recording's own timeline, each its own file
+      auto state = service_.state(session_);
+      if (!state) return say(state.error().message);
+      if (state->contains("timelines")) {
+        drafts.clear();
+        for (const auto& t : (*state)["timelines"])
+          if (auto d = Draft::from_json(t["draft"]); d && d->music()) drafts.push_back(*d);
+      }
+    }
+    if (drafts.empty() || !drafts.front().music()) return say(zh ? "还没有可导出的内容：先告诉我你想要什么音乐。" : "Nothing to export yet: ask for music first.");
+    for (auto& draft : drafts) export_one(draft, r, lang);
+  }
+
+ private:
+  void export_one(Draft draft, const RoutedLine& r, Language lang) {
+    const bool zh = lang == Language::kChinese;
     draft.set_export_settings(apply_export_words(draft.export_settings(), r.want));
     const std::string ext = service_.export_extension(draft, "mp4");
-    const fs::path target = export_target(r, output_, last_upload_, ext);
+    const fs::path target = export_target(r, output_, draft, last_upload_, ext);
     std::error_code ec;
     if (fs::exists(target, ec)) return say((zh ? "文件已存在，不会覆盖：" : "That file exists and is never replaced: ") + target.string());
     ProgressBar bar(isatty(STDERR_FILENO));
@@ -110,7 +125,6 @@ class Chat final : public ChatEnd {
     say((zh ? "已导出：" : "Exported to ") + out->string() + (zh ? "" : "."));
   }
 
- private:
   void reset_cancel() {
     if (cancel_.cancelled()) say("Cancelled.");
   }
@@ -128,11 +142,14 @@ void say(const std::string& text) {
   std::fflush(stdout);
 }
 
-fs::path export_target(const RoutedLine& r, const fs::path& output, const std::string& upload, const std::string& ext) {
+fs::path export_target(const RoutedLine& r, const fs::path& output, const Draft& draft, const std::string& last_upload, const std::string& ext) {
   std::error_code ec;
-  if (!r.path.empty() && !fs::is_directory(r.path, ec)) return r.path;
-  const fs::path dir = r.path.empty() ? output : fs::path(r.path);
-  const std::string stem = upload.empty() ? "AI Music" : fs::path(upload).stem().string() + "-bgm";
+  if (!r.path.empty() && !r.every && !fs::is_directory(r.path, ec)) return r.path;
+  const fs::path dir = r.path.empty() || !fs::is_directory(r.path, ec) ? output : fs::path(r.path);
+  const auto video = draft.video();
+  const std::string name = video && !video->name.empty() ? file_safe(video->name) : last_upload.empty() ? "" : fs::path(last_upload).stem().string();
+  const auto preset = draft.export_settings().preset;
+  const std::string stem = name.empty() ? "AI Music" : name + "-bgm" + (preset ? "-" + *preset : "");
   return unused_path(dir, stem, ext);
 }
 
@@ -150,6 +167,10 @@ int run_chat(const std::vector<std::string>& argv) {
   if (!remote) return report_failure(remote.error(), false);
   CancelToken& cancel = cancel_on_interrupt();
   const fs::path output = args->get("--output").value_or(".");
+  if (std::error_code ec; !fs::is_directory(output, ec)) {
+    fs::create_directories(output, ec);  // the folder asked for exports: made, like a download folder
+    if (ec) return report_failure(make_error(ErrorCode::kIo, "Could not create " + output.string() + ": " + ec.message() + "."), false);
+  }
   std::unique_ptr<SessionStore> store;
   std::unique_ptr<SessionService> service;
   std::unique_ptr<ChatEnd> end;
@@ -186,7 +207,11 @@ int run_chat(const std::vector<std::string>& argv) {
     const Language lang = detect_language(text);
     const RoutedLine r = route_line(text);
     switch (r.intent) {
-      case Intent::kUpload: chat.upload(r.path, lang); break;
+      case Intent::kUpload:
+        // "now do intro.mp4": a file name that is not a file here names one of the session's recordings.
+        if (!r.said_upload && !fs::exists(r.path)) chat.chat(std::string(text));
+        else chat.upload(r.path, lang);
+        break;
       case Intent::kCredits: chat.credits(lang); break;
       case Intent::kState: chat.state(lang); break;
       case Intent::kExport: chat.export_to(r, lang); break;

@@ -11,6 +11,9 @@
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
 #include "cli/remote_job.h"
+#include "cli/score_batch.h"
+#include "backend/cloud_backend.h"
+#include "music/theory.h"
 #include "core/atomic_file.h"
 #include "core/json_text.h"
 #include "agent/message_words.h"
@@ -23,11 +26,15 @@ namespace {
 
 constexpr const char* kHelp =
     "Usage: obs-bgm score INPUT [options]\n"
+    "       obs-bgm score INPUT INPUT... | FOLDER [options]\n"
     "\n"
     "Scores a recording (mp4 mov avi webm mkv; mp3 wav m4a aac; or a still picture: jpg png gif webp) with music\n"
     "that fits its mood, cuts and length, mixes it under the recording's sound (ducked while someone talks), and\n"
     "writes a new file: the video stream is copied, not re-encoded, unless a title, a lower height or the container\n"
     "asks for it. The recording itself is never written to.\n"
+    "Several recordings (or a folder's) are scored one after another with the same options, each result beside\n"
+    "its recording; one that fails is reported and the rest go on; a table ends it, and the exit code is 0 only\n"
+    "when every one was scored.\n"
     "\n"
     "  -o, --output OUT       the result (.mp4 .mov .mkv .webm, or .m4a .wav .mp3 for sound only);\n"
     "                         default: <name>-bgm.<ext> beside the input\n"
@@ -54,13 +61,13 @@ constexpr const char* kHelp =
     "  -q, --quiet            no progress bar and no summary\n";
 
 // The job for a remote backend: the options it understands; the engine's own options are refused by name.
-Result<JobRequest> remote_score_job(const Args& args) {
+Result<JobRequest> remote_score_job(const Args& args, const std::filesystem::path& input) {
   for (const char* local_only : {"--analysis", "--stems", "--soundfont", "--keep-tracks", "--title", "--title-duration", "--max-height", "--mode", "--duration",
                                  "--preset", "--reframe", "--range"}) {
     if (args.has(local_only)) return make_error(ErrorCode::kInvalidArgument, std::string(local_only) + " works with the local engine only (leave out --backend).");
   }
   JobRequest job;
-  job.input = args.positionals[0];
+  job.input = input;
   job.prompt = args.get("--prompt").value_or("");
   job.style = args.get("--style").value_or("");
   auto volume = args.number("--music-volume");
@@ -121,6 +128,94 @@ nlohmann::json reframe_to_json(const ReframePlan& plan) {
   return {{"window", plan.window}, {"shots", shots}};
 }
 
+// The engine's request for `input` from the command line.
+Result<ScoreRequest> score_request_from(const Args& args, const std::filesystem::path& input) {
+  ScoreRequest req;
+  req.input = input;
+  if (auto o = args.get("--output")) req.output = *o;
+  req.spec.prompt = args.get("--prompt").value_or("");
+  req.spec.style = args.get("--style");
+  auto seed = args.whole("--seed");
+  if (!seed) return seed.error();
+  req.spec.seed = *seed;
+  auto volume = args.number("--music-volume");
+  if (!volume) return volume.error();
+  if (*volume) {
+    if (**volume < 0 || **volume > 100) return make_error(ErrorCode::kInvalidArgument, "--music-volume is a percentage from 0 to 100.");
+    req.music_volume = **volume / 100.0;
+  }
+  if (auto d = args.get("--duck")) {
+    if (*d == "off" || *d == "0") {
+      req.duck_db.reset();
+    } else {
+      auto db = args.number("--duck");
+      if (!db || !*db || **db < 0 || **db > 40) return make_error(ErrorCode::kInvalidArgument, "--duck is a number of dB from 0 to 40, or off.");
+      req.duck_db = **db;
+    }
+  }
+  if (auto m = args.get("--mode")) {
+    if (*m == "mix") req.mode = MixMode::kMix;
+    else if (*m == "replace") req.mode = MixMode::kReplace;
+    else return make_error(ErrorCode::kInvalidArgument, "--mode is mix or replace, not '" + *m + "'.");
+  }
+  req.keep_tracks = args.has("--keep-tracks");
+  req.title = args.get("--title");
+  auto title_duration = args.number("--title-duration");
+  auto max_height = args.whole("--max-height");
+  if (!title_duration) return title_duration.error();
+  if (!max_height) return max_height.error();
+  if (*title_duration) {
+    if (**title_duration <= 0) return make_error(ErrorCode::kInvalidArgument, "--title-duration is a number of seconds above 0.");
+    req.title_duration_s = **title_duration;
+  }
+  if (*max_height) {
+    if (**max_height < 144 || **max_height > 4320) return make_error(ErrorCode::kInvalidArgument, "--max-height is a height in pixels from 144 to 4320.");
+    req.max_height = static_cast<int>(**max_height);
+  }
+  if (auto ok = read_export_options(args, req); !ok) return ok.error();
+  auto still = args.number("--duration");
+  if (!still) return still.error();
+  if (*still) req.still_duration_s = **still;
+  if (auto a = args.get("--analysis")) req.analysis_file = *a;
+  if (auto s = args.get("--stems")) req.stems_dir = *s;
+  if (auto sf = args.get("--soundfont")) req.synth.soundfont = *sf;
+  req.synth.cpu_cores = static_cast<int>(std::clamp<unsigned>(std::thread::hardware_concurrency(), 1, 2));
+
+  return req;
+}
+
+// "Lo-fi, A minor, 92 BPM"
+std::string music_line(const MusicSpec& spec) {
+  return spec.style_name + ", " + key_name(spec.key) + ", " + std::to_string(static_cast<int>(std::lround(spec.tempo_bpm))) + " BPM";
+}
+
+int score_batch_local(const Args& args, const std::vector<std::filesystem::path>& inputs, bool json) {
+  CancelToken& cancel = cancel_on_interrupt();
+  return run_score_batch(inputs, [&](const std::filesystem::path& input, const ProgressFn& progress) -> Result<BatchItem> {
+    auto req = score_request_from(args, input);
+    if (!req) return req.error();
+    req->keep_existing = true;  // a result from an earlier run stays: this one takes the next free name
+    auto r = score_recording(*req, &cancel, progress);
+    if (!r) return r.error();
+    return BatchItem{r->output, r->duration_s, music_line(r->spec)};
+  }, json, args.has("--quiet"));
+}
+
+// Each recording is its own job on the service (a service need not hold several uploads in one session).
+int score_batch_remote(const NemoConfig& config, const Args& args, const std::vector<std::filesystem::path>& inputs, bool json) {
+  CloudBackend backend(config);
+  CancelToken& cancel = cancel_on_interrupt();
+  return run_score_batch(inputs, [&](const std::filesystem::path& input, const ProgressFn& progress) -> Result<BatchItem> {
+    auto job = remote_score_job(args, input);
+    if (!job) return job.error();
+    JobEvents events;
+    events.progress = progress;
+    auto r = backend.run(*job, events, &cancel);
+    if (!r) return r.error();
+    return BatchItem{r->output, r->duration_s, r->style_name.empty() ? config.name : r->style_name};
+  }, json, args.has("--quiet"));
+}
+
 }  // namespace
 
 int run_score(const std::vector<std::string>& argv) {
@@ -135,65 +230,24 @@ int run_score(const std::vector<std::string>& argv) {
   if (auto done = parse_command(argv, spec, help.c_str(), parsed)) return *done;
   const Args* args = &parsed;
   const bool json = args->has("--json");
-  if (args->positionals.size() != 1) return report_failure(make_error(ErrorCode::kInvalidArgument, "Give one recording: obs-bgm score INPUT [-o OUT]."), json);
+  if (args->positionals.empty()) return report_failure(make_error(ErrorCode::kInvalidArgument, "Give a recording (or several, or a folder): obs-bgm score INPUT [-o OUT]."), json);
   auto remote = remote_backend_from(*args);
   if (!remote) return report_failure(remote.error(), json);
+  std::error_code ec;
+  if (args->positionals.size() > 1 || std::filesystem::is_directory(args->positionals[0], ec)) {
+    if (args->has("--output")) return report_failure(make_error(ErrorCode::kInvalidArgument, "--output names one file: with several recordings each result goes beside its own."), json);
+    auto inputs = collect_inputs(args->positionals);
+    if (!inputs) return report_failure(inputs.error(), json);
+    return *remote ? score_batch_remote(**remote, *args, *inputs, json) : score_batch_local(*args, *inputs, json);
+  }
   if (*remote) {
-    auto job = remote_score_job(*args);
+    auto job = remote_score_job(*args, args->positionals[0]);
     if (!job) return report_failure(job.error(), json);
     return run_remote_job(**remote, *job, json, args->has("--quiet"));
   }
-  ScoreRequest req;
-  req.input = args->positionals[0];
-  if (auto o = args->get("--output")) req.output = *o;
-  req.spec.prompt = args->get("--prompt").value_or("");
-  req.spec.style = args->get("--style");
-  auto seed = args->whole("--seed");
-  if (!seed) return report_failure(seed.error(), json);
-  req.spec.seed = *seed;
-  auto volume = args->number("--music-volume");
-  if (!volume) return report_failure(volume.error(), json);
-  if (*volume) {
-    if (**volume < 0 || **volume > 100) return report_failure(make_error(ErrorCode::kInvalidArgument, "--music-volume is a percentage from 0 to 100."), json);
-    req.music_volume = **volume / 100.0;
-  }
-  if (auto d = args->get("--duck")) {
-    if (*d == "off" || *d == "0") {
-      req.duck_db.reset();
-    } else {
-      auto db = args->number("--duck");
-      if (!db || !*db || **db < 0 || **db > 40) return report_failure(make_error(ErrorCode::kInvalidArgument, "--duck is a number of dB from 0 to 40, or off."), json);
-      req.duck_db = **db;
-    }
-  }
-  if (auto m = args->get("--mode")) {
-    if (*m == "mix") req.mode = MixMode::kMix;
-    else if (*m == "replace") req.mode = MixMode::kReplace;
-    else return report_failure(make_error(ErrorCode::kInvalidArgument, "--mode is mix or replace, not '" + *m + "'."), json);
-  }
-  req.keep_tracks = args->has("--keep-tracks");
-  req.title = args->get("--title");
-  auto title_duration = args->number("--title-duration");
-  auto max_height = args->whole("--max-height");
-  if (!title_duration) return report_failure(title_duration.error(), json);
-  if (!max_height) return report_failure(max_height.error(), json);
-  if (*title_duration) {
-    if (**title_duration <= 0) return report_failure(make_error(ErrorCode::kInvalidArgument, "--title-duration is a number of seconds above 0."), json);
-    req.title_duration_s = **title_duration;
-  }
-  if (*max_height) {
-    if (**max_height < 144 || **max_height > 4320) return report_failure(make_error(ErrorCode::kInvalidArgument, "--max-height is a height in pixels from 144 to 4320."), json);
-    req.max_height = static_cast<int>(**max_height);
-  }
-  if (auto ok = read_export_options(*args, req); !ok) return report_failure(ok.error(), json);
-  auto still = args->number("--duration");
-  if (!still) return report_failure(still.error(), json);
-  if (*still) req.still_duration_s = **still;
-  if (auto a = args->get("--analysis")) req.analysis_file = *a;
-  if (auto s = args->get("--stems")) req.stems_dir = *s;
-  if (auto sf = args->get("--soundfont")) req.synth.soundfont = *sf;
-  req.synth.cpu_cores = static_cast<int>(std::clamp<unsigned>(std::thread::hardware_concurrency(), 1, 2));
-
+  auto request = score_request_from(*args, args->positionals[0]);
+  if (!request) return report_failure(request.error(), json);
+  const ScoreRequest& req = *request;
   CancelToken& cancel = cancel_on_interrupt();
   ProgressBar bar(!args->has("--quiet") && !json);
   auto result = score_recording(req, &cancel, [&](Stage s, double f) { bar.update(s, f); });
