@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "support/serve_process.h"
@@ -116,6 +118,26 @@ TEST_F(NemoEndToEnd, GenerateCreditsAndChatWorkAgainstTheServer) {
   EXPECT_NE(chat.out.find("credits ("), std::string::npos);
   EXPECT_NE(chat.out.find("Exported to "), std::string::npos) << chat.out;
   EXPECT_EQ(probe(dir / "clip-bgm.mp4").types, "video,audio");
+}
+
+TEST_F(NemoEndToEnd, SeveralRecordingsInOneServerSessionEachGetTheirOwnRender) {
+  const fs::path second = dir / "second.mp4", broken = dir / "broken.mp4";
+  ASSERT_EQ(test::run("ffmpeg -loglevel error -f lavfi -i testsrc2=s=320x180:r=25:d=4 -f lavfi -i sine=f=330:d=4 -c:v libx264 -pix_fmt yuv420p "
+                      "-c:a aac -shortest " + test::quote(second.string())).exit_code, 0);
+  { std::ofstream(broken) << "not a video at all"; }
+  const auto chat = tool("chat --backend nemovideo --api-base " + server.url() + " --output " + test::quote((dir / "out").string()) + " " +
+                             test::quote(clip.string()) + " " + test::quote(broken.string()) + " " + test::quote(second.string()),
+                         "for the second clip: calm piano\n第一个视频用欢快的音乐\nstatus\nexport all\n");
+  ASSERT_EQ(chat.exit_code, 0) << chat.out << chat.err;
+  EXPECT_NE(chat.out.find("Uploaded clip.mp4."), std::string::npos) << chat.out;
+  EXPECT_NE(chat.out.find("broken.mp4"), std::string::npos) << "the broken one is named: " << chat.out;
+  EXPECT_NE(chat.out.find("Uploaded second.mp4."), std::string::npos) << chat.out;
+  EXPECT_NE(chat.out.find("second.mp4: "), std::string::npos) << "the second readable recording: " << chat.out;
+  EXPECT_NE(chat.out.find("clip.mp4："), std::string::npos) << chat.out;
+  // Each timeline rendered on its own by the server, at its own length.
+  EXPECT_NEAR(probe(dir / "out" / "clip-bgm.mp4").duration, 6.0, 0.1) << chat.out;
+  EXPECT_NEAR(probe(dir / "out" / "second-bgm.mp4").duration, 4.0, 0.1) << chat.out;
+  EXPECT_EQ(probe(dir / "out" / "second-bgm.mp4").types, "video,audio");
 }
 
 TEST_F(NemoEndToEnd, ACommandLineFailureIsClearAndWritesNothing) {
