@@ -1,5 +1,6 @@
 #include "bgm-controller.h"
 
+#include <obs-frontend-api.h>
 #include <obs-module.h>
 
 #include <ctime>
@@ -7,6 +8,7 @@
 #include "backend/backend_switch.h"
 #include "backend/cloud_backend.h"
 #include "backend/local_backend.h"
+#include "media/recording_files.h"
 #include "settings-keys.h"
 #include "spec/prompt_parser.h"
 
@@ -152,6 +154,20 @@ std::optional<std::filesystem::path> BgmController::last_recording() const
 	return last_recording_;
 }
 
+std::vector<std::filesystem::path> BgmController::recent_recordings(size_t n) const
+{
+	std::filesystem::path folder;
+	if (const auto last = last_recording())
+		folder = last->parent_path();
+	if (folder.empty()) {
+		char *path = obs_frontend_get_current_record_output_path();
+		if (path)
+			folder = path;
+		bfree(path);
+	}
+	return folder.empty() ? std::vector<std::filesystem::path>{} : bgm::newest_recordings(folder, n);
+}
+
 std::optional<std::filesystem::path> BgmController::last_replay() const
 {
 	std::lock_guard lock(mutex_);
@@ -209,6 +225,15 @@ bgm::Result<std::uint64_t> BgmController::submit(bgm::JobRequest request)
 	if (!r)
 		return bgm::make_error(bgm::ErrorCode::kCancelled, "obs-bgm is shutting down.");
 	return r->submit(std::move(request));
+}
+
+std::vector<std::pair<std::filesystem::path, bgm::Result<std::uint64_t>>>
+BgmController::submit_batch(const std::vector<std::filesystem::path> &inputs, const std::string &prompt, const std::string &style)
+{
+	std::vector<std::pair<std::filesystem::path, bgm::Result<std::uint64_t>>> out;
+	for (const auto &input : inputs)
+		out.emplace_back(input, submit(make_request(input, prompt, style)));
+	return out;
 }
 
 bool BgmController::is_result(const std::filesystem::path &path) const

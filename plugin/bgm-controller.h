@@ -44,6 +44,8 @@ public:
 	double last_recording_seconds() const;
 	void set_last_replay(const std::string &path);
 	std::optional<std::filesystem::path> last_recording() const;
+	/* The `n` newest recordings in OBS's recording folder (or the last recording's folder), newest first. */
+	std::vector<std::filesystem::path> recent_recordings(size_t n) const;
 	std::optional<std::filesystem::path> last_replay() const;
 
 	/* A job with the current settings: `input` empty means text alone. */
@@ -57,6 +59,10 @@ public:
 	/* The job's id (an earlier one's for a recording already queued or running). Errors: the prompt is too long,
 	 * the queue is full, or obs-bgm is shutting down (the message says which). */
 	bgm::Result<std::uint64_t> submit(bgm::JobRequest request);
+	/* Several recordings with the same prompt and style, queued in order (the runner does one at a time); each
+	 * input with its job's id or why it was refused. */
+	std::vector<std::pair<std::filesystem::path, bgm::Result<std::uint64_t>>>
+	submit_batch(const std::vector<std::filesystem::path> &inputs, const std::string &prompt, const std::string &style);
 	bool cancel(std::uint64_t id);
 	std::optional<bgm::JobSnapshot> job(std::uint64_t id) const;
 	/* The jobs the runner still knows: queued, running and the most recent finished ones. */

@@ -8,6 +8,7 @@
 #include <QDesktopServices>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -37,7 +38,7 @@
 
 namespace {
 
-enum Target { kLastRecording, kLastReplay, kFile, kTextOnly };
+enum Target { kLastRecording, kLastReplay, kFile, kTextOnly, kLastRecordings };
 
 QString text(const char *key)
 {
@@ -220,13 +221,24 @@ void BgmDock::build_ui()
 	target_->setMinimumContentsLength(12);
 	layout->addWidget(target_);
 	connect(target_, QOverload<int>::of(&QComboBox::activated), this, [this](int index) {
+		if (target_->itemData(index).toInt() == kLastRecordings) {
+			bool ok = false;
+			const int n = QInputDialog::getInt(this, text("ObsBgm.Target.LastRecordings"), text("ObsBgm.Target.HowMany"), last_count_, 1, 32, 1, &ok);
+			if (ok)
+				last_count_ = n;
+			refresh_targets();
+			return;
+		}
 		if (target_->itemData(index).toInt() != kFile)
 			return;
-		const QString file = QFileDialog::getOpenFileName(
+		const QStringList files = QFileDialog::getOpenFileNames(
 			this, text("ObsBgm.FileDialog.Title"), QString(),
 			text("ObsBgm.FileDialog.Filter") + " (*.mp4 *.mov *.avi *.webm *.mkv *.jpg *.png *.gif *.webp *.mp3 *.wav *.m4a *.aac)");
-		if (!file.isEmpty())
-			chosen_file_ = file.toStdString();
+		if (!files.isEmpty()) {
+			chosen_files_.clear();
+			for (const QString &f : files)
+				chosen_files_.emplace_back(f.toStdString());
+		}
 		refresh_targets();
 	});
 
@@ -487,8 +499,11 @@ void BgmDock::refresh_targets()
 	target_->setItemData(0, rec ? QString::fromStdString(rec->string()) : QString(), Qt::ToolTipRole);
 	if (const auto replay = c.last_replay())
 		target_->addItem(text("ObsBgm.Target.LastReplay") + ": " + file_label(*replay), kLastReplay);
-	target_->addItem(chosen_file_.empty() ? text("ObsBgm.Target.File") : text("ObsBgm.Target.File") + " " + file_label(chosen_file_),
-			 kFile);
+	const QString chosen = chosen_files_.size() == 1 ? " " + file_label(chosen_files_[0])
+				: chosen_files_.size() > 1 ? " " + text("ObsBgm.Target.FileCount").arg(static_cast<qulonglong>(chosen_files_.size()))
+							   : QString();
+	target_->addItem(text("ObsBgm.Target.File") + chosen, kFile);
+	target_->addItem(text("ObsBgm.Target.LastN").arg(last_count_), kLastRecordings);
 	target_->addItem(text("ObsBgm.Target.TextOnly"), kTextOnly);
 	const int index = target_->findData(current);
 	target_->setCurrentIndex(index < 0 ? 0 : index);
@@ -560,6 +575,7 @@ void BgmDock::generate()
 		return; /* one at a time from the dock */
 	auto &c = BgmController::get();
 	std::optional<std::filesystem::path> input;
+	std::vector<std::filesystem::path> several;
 	switch (target_->currentData().toInt()) {
 	case kLastRecording:
 		input = c.last_recording();
@@ -572,11 +588,20 @@ void BgmDock::generate()
 		input = c.last_replay();
 		break;
 	case kFile:
-		if (chosen_file_.empty()) {
+		if (chosen_files_.empty()) {
 			transcript_->appendPlainText(text("ObsBgm.Error.NoFile"));
 			return;
 		}
-		input = chosen_file_;
+		input = chosen_files_[0];
+		several = chosen_files_;
+		break;
+	case kLastRecordings:
+		several = c.recent_recordings(static_cast<size_t>(last_count_));
+		if (several.empty()) {
+			transcript_->appendPlainText(text("ObsBgm.Error.NoRecording"));
+			return;
+		}
+		input = several[0];
 		break;
 	default:
 		break;
@@ -589,7 +614,52 @@ void BgmDock::generate()
 		return;
 	}
 	save_settings_from_ui();
-	start_job(c.make_request(input, prompt, style_->currentData().toString().toStdString()));
+	const std::string style = style_->currentData().toString().toStdString();
+	if (several.size() > 1)
+		start_batch(several, prompt, style);
+	else
+		start_job(c.make_request(input, prompt, style));
+}
+
+void BgmDock::start_batch(const std::vector<std::filesystem::path> &inputs, const std::string &prompt, const std::string &style)
+{
+	batch_.clear();
+	batch_ended_ = 0;
+	batch_scored_ = 0;
+	batch_failed_.clear();
+	transcript_->clear();
+	transcript_shown_ = 0;
+	for (const auto &[input, id] : BgmController::get().submit_batch(inputs, prompt, style)) {
+		if (id) {
+			batch_.push_back(*id);
+			continue;
+		}
+		batch_failed_ << file_label(input) + ": " + QString::fromStdString(id.error().message);
+	}
+	transcript_->appendPlainText(text("ObsBgm.Batch.Queued").arg(static_cast<qulonglong>(batch_.size())));
+	if (batch_.empty())
+		return;
+	job_id_ = batch_.front();
+	set_busy(true);
+}
+
+void BgmDock::batch_job_ended(const bgm::JobSnapshot &s)
+{
+	if (std::find(batch_.begin(), batch_.end(), s.id) == batch_.end())
+		return;
+	++batch_ended_;
+	if (s.state == bgm::JobState::kDone)
+		++batch_scored_;
+	else {
+		const QString why = s.error ? QString::fromStdString(s.error->message) : text("ObsBgm.Job.Cancelled");
+		batch_failed_ << (s.request.input ? file_label(*s.request.input) : QString()) + ": " + why;
+	}
+	if (batch_ended_ < batch_.size())
+		return;
+	transcript_->appendPlainText(text("ObsBgm.Batch.Done").arg(static_cast<qulonglong>(batch_scored_)).arg(static_cast<qulonglong>(batch_.size())));
+	for (const QString &line : batch_failed_)
+		transcript_->appendPlainText(text("ObsBgm.Batch.Failed").arg(line));
+	batch_.clear();
 }
 
 bool BgmDock::start_job(bgm::JobRequest request)
@@ -659,13 +729,19 @@ void BgmDock::on_job(const bgm::JobSnapshot &s)
 	if (s.state == bgm::JobState::kDone)
 		refresh_results();
 	if (!job_id_ && s.state == bgm::JobState::kRunning) {
-		/* A job started elsewhere (obs-websocket, the hotkey): follow it here too. */
+		/* A job started elsewhere (obs-websocket, the hotkey) or the next of a queue: follow it here too. */
 		job_id_ = s.id;
 		transcript_->clear();
 		transcript_shown_ = 0;
 		set_busy(true);
+		const auto at = std::find(batch_.begin(), batch_.end(), s.id);
+		if (at != batch_.end() && s.request.input)
+			transcript_->appendPlainText(QString("[%1/%2] %3").arg(at - batch_.begin() + 1).arg(batch_.size()).arg(file_label(*s.request.input)));
 	}
 	if (s.id != job_id_) {
+		const bool ended = s.state == bgm::JobState::kDone || s.state == bgm::JobState::kFailed || s.state == bgm::JobState::kCancelled;
+		if (ended)
+			batch_job_ended(s); /* a queued one cancelled before it ran */
 		return;
 	}
 	for (; transcript_shown_ < s.transcript.size(); ++transcript_shown_)
@@ -703,6 +779,7 @@ void BgmDock::on_job(const bgm::JobSnapshot &s)
 	}
 	job_id_ = 0;
 	set_busy(false);
+	batch_job_ended(s);
 }
 
 void BgmDock::add_selected_to_scene()

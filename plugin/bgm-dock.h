@@ -57,6 +57,10 @@ private:
 	void offer_action(const bgm::Error *error, const bgm::JobRequest *request = nullptr);
 	/* Submits a job and follows it here; false (with the reason in the transcript) when it was refused. */
 	bool start_job(bgm::JobRequest request);
+	/* Queues several recordings and follows them one by one; a summary names the ones that failed. */
+	void start_batch(const std::vector<std::filesystem::path> &inputs, const std::string &prompt, const std::string &style);
+	/* A job of the queue ended: counted, and at the queue's end the summary. */
+	void batch_job_ended(const bgm::JobSnapshot &s);
 	void refine(bool export_only);
 	/* Exports the session's timeline, for a platform when `preset` names one (crop when the menu's box is on). */
 	void export_for(const std::string &preset);
@@ -99,7 +103,13 @@ private:
 	std::string session_id_;               /* the session the refine box talks to */
 	std::filesystem::path session_folder_; /* where its last version was written */
 
-	std::filesystem::path chosen_file_;
+	std::vector<std::filesystem::path> chosen_files_; /* "Files...": one or several, queued in order */
+	int last_count_ = 3;                              /* "The last N recordings" */
+	/* A queue of recordings started here: the jobs, how many ended, and the ones that failed (by name). */
+	std::vector<std::uint64_t> batch_;
+	size_t batch_ended_ = 0;
+	size_t batch_scored_ = 0;
+	QStringList batch_failed_;
 	std::uint64_t job_id_ = 0;
 	size_t transcript_shown_ = 0; /* lines of the job's transcript already shown */
 	unsigned results_generation_ = 0; /* which refresh a background presence check belongs to */

@@ -43,7 +43,7 @@ void fail(obs_data_t *response, const std::string &message)
 void *g_vendor = nullptr;
 const char *const kRequests[] = {keys::kReqScoreLastRecording, keys::kReqGetJob, keys::kReqListResults,
 				 keys::kReqAddResultToScene, keys::kReqListJobs, keys::kReqRefineResult,
-				 keys::kReqExportSession, keys::kReqLiveStart, keys::kReqLiveStop, keys::kReqLiveSetMood,
+				 keys::kReqExportSession, keys::kReqScoreFiles, keys::kReqLiveStart, keys::kReqLiveStop, keys::kReqLiveSetMood,
 				 keys::kReqLiveStatus};
 
 void score_last_recording(obs_data_t *request, obs_data_t *response, void *)
@@ -64,6 +64,42 @@ void score_last_recording(obs_data_t *request, obs_data_t *response, void *)
 	obs_data_set_bool(response, "success", true);
 	obs_data_set_int(response, keys::kFieldJobId, static_cast<long long>(*id));
 	obs_data_set_string(response, "input", recording->string().c_str());
+}
+
+/* Several recordings queued, as the dock's file list or "the last N recordings": each gets its own job (one
+ * runs at a time); a refused one says why, by name. */
+void score_files(obs_data_t *request, obs_data_t *response, void *)
+{
+	std::vector<std::filesystem::path> inputs;
+	obs_data_array_t *files = obs_data_get_array(request, keys::kFieldFiles);
+	for (size_t i = 0; files && i < obs_data_array_count(files); ++i) {
+		obs_data_t *item = obs_data_array_item(files, i);
+		inputs.emplace_back(obs_data_get_string(item, keys::kFieldPath));
+		obs_data_release(item);
+	}
+	obs_data_array_release(files);
+	const long long last = obs_data_get_int(request, keys::kFieldLastRecordings);
+	if (last > 0)
+		inputs = BgmController::get().recent_recordings(static_cast<size_t>(std::min(last, 32LL)));
+	if (inputs.empty()) {
+		fail(response, "Give files: [{\"path\": ...}] or lastRecordings: N (no recording was found).");
+		return;
+	}
+	obs_data_array_t *jobs = obs_data_array_create();
+	for (const auto &[input, id] : BgmController::get().submit_batch(inputs, obs_data_get_string(request, keys::kFieldPrompt),
+									  obs_data_get_string(request, keys::kFieldStyle))) {
+		obs_data_t *item = obs_data_create();
+		obs_data_set_string(item, keys::kFieldPath, input.string().c_str());
+		if (id)
+			obs_data_set_int(item, keys::kFieldJobId, static_cast<long long>(*id));
+		else
+			obs_data_set_string(item, "error", id.error().message.c_str());
+		obs_data_array_push_back(jobs, item);
+		obs_data_release(item);
+	}
+	obs_data_set_array(response, keys::kFieldJobs, jobs);
+	obs_data_array_release(jobs);
+	obs_data_set_bool(response, "success", true);
 }
 
 /* A follow-up ("music at 20%") or an export in a result's session: a new version, written beside the one it
@@ -322,6 +358,7 @@ bool register_websocket_vendor(void)
 			register_request(ph, vendor, keys::kReqListJobs, guarded_request<list_jobs>) &&
 			register_request(ph, vendor, keys::kReqRefineResult, guarded_request<refine_result>) &&
 			register_request(ph, vendor, keys::kReqExportSession, guarded_request<export_session>) &&
+			register_request(ph, vendor, keys::kReqScoreFiles, guarded_request<score_files>) &&
 			register_request(ph, vendor, keys::kReqLiveStart, guarded_request<live_start>) &&
 			register_request(ph, vendor, keys::kReqLiveStop, guarded_request<live_stop>) &&
 			register_request(ph, vendor, keys::kReqLiveSetMood, guarded_request<live_set_mood>) &&

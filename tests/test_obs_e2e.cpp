@@ -195,6 +195,30 @@ TEST(ObsEndToEnd, RecordScoreAndAddTheResultToTheScene) {
   EXPECT_NEAR(seconds_of(shorts_file), seconds_of(recording), 0.1);
   EXPECT_EQ(ws.vendor("obs-bgm", "ListResults", {})["results"].size(), 3u);
 
+  // A queue of three recordings, one of them broken, as the dock's file list queues them: two results, each with
+  // its own music at its own length, and the broken one named in its failure.
+  const auto batch_dir = dir.path() / "batch";
+  std::filesystem::create_directories(batch_dir);
+  for (const auto& [name, seconds] : std::vector<std::pair<std::string, int>>{{"one.mp4", 3}, {"three.mkv", 4}}) {
+    ASSERT_EQ(test::run("ffmpeg -v error -y -f lavfi -i testsrc2=s=320x180:r=30:d=" + std::to_string(seconds) + " -f lavfi -i sine=f=330:d=" +
+                        std::to_string(seconds) + " -c:v libx264 -preset ultrafast -c:a aac -shortest " + quote(batch_dir / name)).exit_code, 0);
+  }
+  { std::ofstream(batch_dir / "two.mp4") << "this is not a video"; }
+  const auto queued = ws.vendor("obs-bgm", "ScoreFiles", {{"files", {{{"path", (batch_dir / "one.mp4").string()}}, {{"path", (batch_dir / "two.mp4").string()}},
+                                                                     {{"path", (batch_dir / "three.mkv").string()}}}}, {"prompt", "calm piano"}});
+  ASSERT_TRUE(queued.value("success", false)) << queued.dump();
+  ASSERT_EQ(queued["jobs"].size(), 3u) << queued.dump();
+  std::vector<nlohmann::json> ended;
+  for (const auto& j : queued["jobs"]) ended.push_back(wait_for_job(ws, j["jobId"]));
+  ASSERT_EQ(ended[0].value("state", ""), "done") << ended[0].dump();
+  ASSERT_EQ(ended[2].value("state", ""), "done") << ended[2].dump();
+  EXPECT_EQ(ended[1].value("state", ""), "failed") << ended[1].dump();
+  EXPECT_NE(ended[1].value("error", "").find("two.mp4"), std::string::npos) << "the failure names the file: " << ended[1].dump();
+  EXPECT_NEAR(seconds_of(ended[0].value("outputPath", "")), 3.0, 0.1);
+  EXPECT_NEAR(seconds_of(ended[2].value("outputPath", "")), 4.0, 0.1);
+  EXPECT_EQ(std::filesystem::path(ended[2].value("outputPath", "")).filename(), "three-bgm.mkv");
+  EXPECT_EQ(ws.vendor("obs-bgm", "ListResults", {})["results"].size(), 5u);
+
   // In studio mode a result goes into the preview scene, where the user is preparing the next shot.
   ASSERT_TRUE(ok(ws.request("SetStudioModeEnabled", {{"studioModeEnabled", true}})));
   // OBS switches modes and preview scenes on its UI thread: wait until it has, however busy the machine is.

@@ -10,32 +10,17 @@
 #include "core/atomic_file.h"
 #include "core/json_text.h"
 #include "media/media_probe.h"
+#include "media/recording_files.h"
 
 namespace bgm::cli {
 namespace fs = std::filesystem;
-
-namespace {
-
-// Files this tool writes beside recordings: never taken as recordings to score.
-bool looks_like_our_result(const fs::path& file) {
-  const std::string stem = file.stem().string();
-  if (stem.find("-bgm") != std::string::npos || stem.find("-music") != std::string::npos) return true;
-  return file.filename().string().find(".bgm.json") != std::string::npos;
-}
-
-}  // namespace
 
 Result<std::vector<fs::path>> collect_inputs(const std::vector<std::string>& paths) {
   std::vector<fs::path> out;
   for (const auto& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      std::vector<fs::path> found;
-      for (const auto& entry : fs::directory_iterator(p, ec)) {
-        if (!entry.is_regular_file(ec) || !is_supported_input_extension(lower_extension(entry.path())) || looks_like_our_result(entry.path())) continue;
-        found.push_back(entry.path());
-      }
-      std::sort(found.begin(), found.end());
+      const std::vector<fs::path> found = recordings_in(p);
       if (found.empty()) return make_error(ErrorCode::kInvalidArgument, p + " holds nothing to score (" + supported_input_extensions() + ").");
       out.insert(out.end(), found.begin(), found.end());
     } else if (fs::exists(p, ec)) {

@@ -46,7 +46,7 @@ class JobRunner {
  public:
   using Listener = std::function<void(const JobSnapshot&)>;
 
-  static constexpr size_t kMaxQueued = 4;     // jobs waiting behind the running one
+  static constexpr size_t kMaxQueued = 32;    // jobs waiting behind the running one (a batch of recordings)
   static constexpr size_t kMaxFinished = 50;  // finished jobs kept for get() and list(); older ones are forgotten
 
   explicit JobRunner(std::shared_ptr<Backend> backend, Listener listener = {});
