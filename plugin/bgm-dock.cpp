@@ -157,14 +157,14 @@ void BgmDock::offer_action(const bgm::Error *error, const bgm::JobRequest *reque
 {
 	action_url_ = error ? QString::fromStdString(error->action_url) : QString();
 	action_retry_.reset();
-	if (error && error->remote_code == 4002 && request && request->input && !request->smaller_copy) {
+	if (error && error->action == bgm::ErrorAction::kSmallerCopy && request && request->input && !request->smaller_copy) {
 		action_retry_ = *request;
 		action_retry_->smaller_copy = true;
 		action_->setText(text("ObsBgm.Action.SmallerCopy"));
 		action_->setVisible(true);
 		return;
 	}
-	const bool registration = error && error->remote_code == 2001 && action_url_.contains("bind=");
+	const bool registration = error && error->action == bgm::ErrorAction::kRegister;
 	action_->setText(registration ? text("ObsBgm.Action.Register") : text("ObsBgm.Action.OpenPage"));
 	action_->setVisible(!action_url_.isEmpty());
 }

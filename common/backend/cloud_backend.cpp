@@ -53,7 +53,8 @@ Status upload_recording(NemoConversation& conv, const JobRequest& job, const Job
   if (!job.smaller_copy) {
     return Error(ErrorCode::kInvalidArgument,
                  name + " is over the service's " + std::to_string(limit / (1024 * 1024)) + " MB limit. Send a 720p copy instead (the dock "
-                 "offers it; the tool: --smaller-copy), trim it, or use the local engine, which has no limit.", 4002);
+                 "offers it; the tool: --smaller-copy), trim it, or use the local engine, which has no limit.", nemo::code_value(nemo::Code::kTooLarge))
+        .with(ErrorAction::kSmallerCopy);
   }
   const fs::path dir = job.output_dir.empty() ? fs::absolute(input).parent_path() : job.output_dir;
   auto copy = WorkFile::create(dir, input.stem().string(), ".720p.mp4");
@@ -61,7 +62,8 @@ Status upload_recording(NemoConversation& conv, const JobRequest& job, const Job
   say(events, "SmallerCopy", {name}, "Making a 720p copy of " + name + " to send...");
   if (auto ok = make_smaller_copy(input, copy->path(), 720, cancel, events.progress); !ok) return ok;
   if (fs::file_size(copy->path(), ec) > limit) {
-    return Error(ErrorCode::kInvalidArgument, "Even a 720p copy of " + name + " is over the service's limit. Trim it, or use the local engine.", 4002);
+    return Error(ErrorCode::kInvalidArgument, "Even a 720p copy of " + name + " is over the service's limit. Trim it, or use the local engine.",
+                 nemo::code_value(nemo::Code::kTooLarge));
   }
   say(events, "Uploading", {name}, "Uploading " + name + " (720p copy)...");
   auto up = conv.upload(copy->path(), progress, cancel, input.stem().string() + ".mp4");

@@ -29,6 +29,14 @@ enum class ErrorCode {
 // Human-readable name of a code, for logs and --json output.
 const char* error_code_name(ErrorCode code);
 
+// What the user can do about an error, for a UI to offer (the dock's button).
+enum class ErrorAction {
+  kNone,
+  kRegister,     // a free account keeps the credits going: open action_url (it binds this client)
+  kTopUp,        // buy credits or a plan: open action_url
+  kSmallerCopy,  // the file is over the service's limit: send a 720p copy instead
+};
+
 struct Error {
   Error() = default;
   Error(ErrorCode c, std::string m, int remote = 0, std::string url = {})
@@ -37,6 +45,11 @@ struct Error {
   std::string message;  // what happened and what to do, in plain words
   int remote_code = 0;  // a remote backend's own code (1001, 2001, 429...), 0 when none
   std::string action_url;  // where the user can act (a registration or top-up page), empty when none
+  ErrorAction action = ErrorAction::kNone;
+  Error&& with(ErrorAction a) && {
+    action = a;
+    return std::move(*this);
+  }
 };
 
 // Result<T>: either a T or an Error. Result<void> carries only success or an Error.

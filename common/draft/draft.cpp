@@ -486,9 +486,10 @@ void Draft::set_export_settings(const DraftExport& settings) {
   put("height", settings.height.value_or(0), settings.height.has_value());
   put("preset", settings.preset.value_or(""), settings.preset.has_value());
   put("reframe", settings.reframe.value_or(""), settings.reframe.has_value());
-  if (settings.range) {
-    const auto st = static_cast<int64_t>(std::llround(settings.range->start * 1000));
-    e["range"] = {{"st", st}, {"d", static_cast<int64_t>(std::llround(settings.range->end * 1000)) - st}};
+  if (settings.range && settings.range->end > settings.range->start && settings.range->start >= 0) {
+    const auto st = std::min<int64_t>(static_cast<int64_t>(std::llround(settings.range->start * 1000)), kMaxMs - 1);
+    const auto end = std::min<int64_t>(static_cast<int64_t>(std::llround(settings.range->end * 1000)), kMaxMs);
+    e["range"] = {{"st", st}, {"d", std::max<int64_t>(1, end - st)}};
   } else {
     e.erase("range");
   }

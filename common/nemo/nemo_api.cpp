@@ -120,7 +120,7 @@ NemoApi::NemoApi(NemoConfig config, std::shared_ptr<NemoCredentials> credentials
 
 std::vector<std::pair<std::string, std::string>> NemoApi::headers(bool json_body) const {
   std::vector<std::pair<std::string, std::string>> h = {
-      {"X-Skill-Source", config_.skill_source}, {"X-Skill-Version", config_.skill_version}, {"X-Skill-Platform", config_.skill_platform}};
+      {nemo::kHeaderSkillSource, config_.skill_source}, {nemo::kHeaderSkillVersion, config_.skill_version}, {nemo::kHeaderSkillPlatform, config_.skill_platform}};
   if (const std::string t = credentials_->token(); !t.empty()) h.emplace_back("Authorization", "Bearer " + t);
   if (json_body) h.emplace_back("Content-Type", "application/json");
   h.emplace_back("Accept", "application/json");
@@ -137,26 +137,29 @@ std::string NemoApi::registration_url() {
 }
 
 Error NemoApi::error_for(int code, long http, const std::string& server_message) {
-  switch (code) {
-    case 1001:
+  using nemo::Code;
+  switch (static_cast<Code>(code)) {
+    case Code::kBadToken:
       return credentials_->anonymous()
-                 ? Error(ErrorCode::kAuth, "The service did not accept a new free token. Try again later, or set a token of your own.", 1001)
-                 : Error(ErrorCode::kAuth, "Your NemoVideo token has expired or is not valid: set a new one in the settings (or NEMO_TOKEN).", 1001);
-    case 1002: return Error(ErrorCode::kNotFoundRemote, "The session ended on the server.", 1002);
-    case 2001:
+                 ? Error(ErrorCode::kAuth, "The service did not accept a new free token. Try again later, or set a token of your own.", code)
+                 : Error(ErrorCode::kAuth, "Your NemoVideo token has expired or is not valid: set a new one in the settings (or NEMO_TOKEN).", code);
+    case Code::kNoSession: return Error(ErrorCode::kNotFoundRemote, "The session ended on the server.", code);
+    case Code::kNoCredits:
       if (credentials_->anonymous()) {
         const std::string link = registration_url();
-        return Error(ErrorCode::kQuota, "You have used your free credits. Register (free) to keep going: " + link, 2001, link);
+        return Error(ErrorCode::kQuota, "You have used your free credits. Register (free) to keep going: " + link, code, link).with(ErrorAction::kRegister);
       }
-      return Error(ErrorCode::kQuota, "Your account is out of credits. Top up to keep going: " + config_.top_up_url, 2001, config_.top_up_url);
-    case 4001: return Error(ErrorCode::kUnsupported, std::string("The service does not accept this file type. It accepts: ") + kNemoFormats + ".", 4001);
-    case 4002:
-      return Error(ErrorCode::kInvalidArgument,
-                   "The file is over the service's 500 MB limit. Trim it, or make a smaller copy (720p) and use that.", 4002);
-    case 402:
-      return Error(ErrorCode::kQuota, "Exporting needs a paid NemoVideo plan; this is not about credits.", 402, config_.top_up_url);
-    case 429: return Error(ErrorCode::kRateLimited, "The service is busy (too many requests). Wait a minute, then try again.", 429);
-    case 400: return Error(ErrorCode::kInvalidArgument, "The service refused the request" + server_words(server_message) + ".", 400);
+      return Error(ErrorCode::kQuota, "Your account is out of credits. Top up to keep going: " + config_.top_up_url, code, config_.top_up_url)
+          .with(ErrorAction::kTopUp);
+    case Code::kUnsupportedType:
+      return Error(ErrorCode::kUnsupported, std::string("The service does not accept this file type. It accepts: ") + nemo::kFormats + ".", code);
+    case Code::kTooLarge:
+      return Error(ErrorCode::kInvalidArgument, "The file is over the service's 500 MB limit. Trim it, or make a smaller copy (720p) and use that.", code)
+          .with(ErrorAction::kSmallerCopy);
+    case Code::kPaidPlan:
+      return Error(ErrorCode::kQuota, "Exporting needs a paid NemoVideo plan; this is not about credits.", code, config_.top_up_url).with(ErrorAction::kTopUp);
+    case Code::kRateLimited: return Error(ErrorCode::kRateLimited, "The service is busy (too many requests). Wait a minute, then try again.", code);
+    case Code::kBadRequest: return Error(ErrorCode::kInvalidArgument, "The service refused the request" + server_words(server_message) + ".", code);
     default: break;
   }
   if (http >= 500 || code >= 500) {
@@ -169,10 +172,10 @@ Status NemoApi::new_anonymous_token(const CancelToken* cancel) {
   for (int attempt = 0;; ++attempt) {
     HttpRequest req;
     req.method = "POST";
-    req.url = config_.api_base + "/api/auth/anonymous-token";
-    req.headers = {{"X-Client-Id", credentials_->client_id()}, {"Content-Type", "application/json"},
-                   {"X-Skill-Source", config_.skill_source}, {"X-Skill-Version", config_.skill_version},
-                   {"X-Skill-Platform", config_.skill_platform}};
+    req.url = config_.api_base + nemo::kRouteAnonymousToken;
+    req.headers = {{nemo::kHeaderClientId, credentials_->client_id()}, {"Content-Type", "application/json"},
+                   {nemo::kHeaderSkillSource, config_.skill_source}, {nemo::kHeaderSkillVersion, config_.skill_version},
+                   {nemo::kHeaderSkillPlatform, config_.skill_platform}};
     req.body = "{}";
     req.connect_timeout_s = config_.connect_timeout_s;
     req.silence_timeout_s = config_.silence_timeout_s;
@@ -188,10 +191,11 @@ Status NemoApi::new_anonymous_token(const CancelToken* cancel) {
       continue;
     }
     if (res->status >= 500 && attempt < config_.network_retries && cancel_sleep(cancel, backoff(attempt))) continue;
-    if (code == 429 && attempt == 0 && cancel_sleep(cancel, config_.wait(30))) continue;
+    if (code == nemo::code_value(nemo::Code::kRateLimited) && attempt == 0 && cancel_sleep(cancel, config_.wait(30))) continue;
     if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
     if (code != 0 || res->status >= 400) {
-      if (code == 1001 || code == 403) return Error(ErrorCode::kAuth, "This server gives no free tokens: set a token of your own in the settings.", 1001);
+      if (code == nemo::code_value(nemo::Code::kBadToken) || code == 403)
+        return Error(ErrorCode::kAuth, "This server gives no free tokens: set a token of your own in the settings.", nemo::code_value(nemo::Code::kBadToken));
       return error_for(code, res->status, body.is_object() ? json_field<std::string>(body, "message", "") : "");
     }
     const std::string token = body.contains("data") ? json_field<std::string>(body["data"], "token", "") : "";
@@ -215,13 +219,13 @@ bool cancel_sleep(const CancelToken* cancel, std::chrono::milliseconds d) {
 }
 
 Result<bool> NemoApi::recover(int code, Recovery& done, const CancelToken* cancel) {
-  if (code == 1001 && !done.renewed && credentials_->anonymous()) {  // the kept token expired: a new one, one retry
+  if (code == nemo::code_value(nemo::Code::kBadToken) && !done.renewed && credentials_->anonymous()) {  // the kept token expired: a new one, one retry
     done.renewed = true;
     credentials_->forget_token();
     if (auto t = new_anonymous_token(cancel); !t) return t.error();
     return true;
   }
-  if (code == 429 && !done.waited) {  // rate limited: wait 30 s, one retry
+  if (code == nemo::code_value(nemo::Code::kRateLimited) && !done.waited) {  // rate limited: wait 30 s, one retry
     done.waited = true;
     if (!cancel_sleep(cancel, config_.wait(30))) return make_error(ErrorCode::kCancelled, "Cancelled.");
     return true;
@@ -257,8 +261,8 @@ Result<json> NemoApi::call(const NemoCall& c, const CancelToken* cancel) {
     const json body = parsed ? std::move(parsed).value() : json();
     const bool envelope = body.is_object() && body.contains("code");
     int code = envelope ? json_field<int>(body, "code", -1) : 0;
-    if (!envelope && res->status == 401) code = 1001;
-    if (!envelope && res->status == 429) code = 429;
+    if (!envelope && res->status == 401) code = nemo::code_value(nemo::Code::kBadToken);
+    if (!envelope && res->status == 429) code = nemo::code_value(nemo::Code::kRateLimited);
     if (code == 0 && res->status < 400) {
       if (!envelope) {
         return make_error(ErrorCode::kNetwork, config_.name + " answered something that is not JSON obs-bgm reads (HTTP " + std::to_string(res->status) + ")" +
@@ -321,7 +325,7 @@ Result<long> NemoApi::stream(const std::string& path, const json& body, const st
     const json answer = read_json(error_body, "The server's answer").value_or(json());
     const bool envelope = answer.is_object() && answer.contains("code");
     int code = envelope ? json_field<int>(answer, "code", -1) : static_cast<int>(status);
-    if (!envelope && status == 401) code = 1001;
+    if (!envelope && status == 401) code = nemo::code_value(nemo::Code::kBadToken);
     if (code == 0 && status < 400) return status;  // an empty stream
     auto again = recover(code, recovery, cancel);
     if (!again) return again.error();

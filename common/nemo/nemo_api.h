@@ -23,6 +23,7 @@
 #include "core/result.h"
 #include "http/http_client.h"
 #include "nemo/nemo_config.h"
+#include "nemo/nemo_protocol.h"
 
 namespace bgm {
 
@@ -102,8 +103,7 @@ class NemoApi {
   HttpClient http_;
 };
 
-// The formats the service accepts (the seed's list).
-inline constexpr const char* kNemoFormats = "mp4, mov, avi, webm, mkv, jpg, png, gif, webp, mp3, wav, m4a, aac";
+// Whether the service accepts a file of this type (nemo::kFormats, the seed's list).
 bool nemo_accepts_extension(std::string_view lower_extension);
 
 // Waits `duration` unless cancelled (false then); no token: just waits.

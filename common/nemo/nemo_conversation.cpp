@@ -17,7 +17,7 @@ NemoConversation::NemoConversation(NemoConfig config, std::shared_ptr<NemoCreden
 Status NemoConversation::new_session(const CancelToken* cancel) {
   NemoCall c;
   c.method = "POST";
-  c.path = "/api/tasks/me/with-session/nemo_agent";
+  c.path = nemo::kRouteSession;
   c.body = json{{"task_name", "project"}, {"language", api_.config().language}};
   auto data = api_.call(c, cancel);
   if (!data) return data.error();
@@ -37,7 +37,7 @@ auto NemoConversation::with_session(const CancelToken* cancel, Fn fn) -> decltyp
     if (auto s = new_session(cancel); !s) return s.error();
   }
   auto first = fn();
-  if (first || first.error().code != ErrorCode::kNotFoundRemote || first.error().remote_code != 1002) return first;
+  if (first || first.error().code != ErrorCode::kNotFoundRemote || first.error().remote_code != nemo::code_value(nemo::Code::kNoSession)) return first;
   if (auto s = new_session(cancel); !s) return s.error();
   const auto files = uploaded_;
   uploaded_.clear();
@@ -49,7 +49,7 @@ auto NemoConversation::with_session(const CancelToken* cancel, Fn fn) -> decltyp
 
 Result<Credits> NemoConversation::credits(const CancelToken* cancel) {
   NemoCall c;
-  c.path = "/api/credits/balance/simple";
+  c.path = nemo::kRouteCredits;
   auto data = api_.call(c, cancel);
   if (!data) return data.error();
   Credits out;
@@ -65,17 +65,18 @@ Result<json> NemoConversation::upload(const fs::path& file, const std::function<
   if (!fs::is_regular_file(file, ec)) return make_error(ErrorCode::kNotFound, "No such file: " + file.string() + ".");
   if (!nemo_accepts_extension(lower_extension(file))) {
     return Error(ErrorCode::kUnsupported, std::string("The service does not accept ") + (file.extension().empty() ? "files without a type" : file.extension().string() + " files") +
-                                              ". It accepts: " + kNemoFormats + ".", 4001);
+                                              ". It accepts: " + nemo::kFormats + ".", nemo::code_value(nemo::Code::kUnsupportedType));
   }
   if (fs::file_size(file, ec) > api_.config().max_upload_bytes) {
     return Error(ErrorCode::kInvalidArgument,
                  "The file is over the service's 500 MB limit. Trim it, or make a smaller copy (720p, e.g. with OBS's remux or any editor) "
-                 "and use that; the local engine has no such limit.", 4002);
+                 "and use that; the local engine has no such limit.", nemo::code_value(nemo::Code::kTooLarge))
+        .with(ErrorAction::kSmallerCopy);
   }
   return with_session(cancel, [&]() -> Result<json> {
     NemoCall c;
     c.method = "POST";
-    c.path = "/api/upload-video/nemo_agent/me/" + session_;
+    c.path = nemo::kRouteUpload + session_;
     c.file = file;
     c.file_name = name.empty() ? file.filename().string() : name;
     c.progress = progress;

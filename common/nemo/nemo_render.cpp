@@ -134,7 +134,7 @@ Result<fs::path> start_nemo_render(NemoApi& api, RenderJournal& journal, Pending
   if (progress) progress(Stage::kWaiting, kIndeterminate);
   NemoCall c;
   c.method = "POST";
-  c.path = "/api/render/proxy/lambda";
+  c.path = nemo::kRouteRender;
   c.body = json{{"id", render.id}, {"sessionId", render.session}, {"draft", draft}, {"output", {{"format", format}, {"quality", "high"}}}};
   // Remembered first: a render that the server took while we were cut off is still delivered later.
   if (auto ok = journal.put(render); !ok) return ok.error();
@@ -152,7 +152,7 @@ Result<fs::path> deliver_nemo_render(NemoApi& api, RenderJournal& journal, const
   for (int poll = 0;; ++poll) {
     if (poll > 0 && !cancel_sleep(cancel, api.config().wait(30))) return make_error(ErrorCode::kCancelled, "Cancelled.");
     NemoCall c;
-    c.path = "/api/render/proxy/lambda/" + render.id;
+    c.path = std::string(nemo::kRouteRender) + "/" + render.id;
     auto st = api.call(c, cancel);
     if (!st) {
       if (st.error().code == ErrorCode::kNotFoundRemote) (void)journal.remove(render.id);  // the server forgot it

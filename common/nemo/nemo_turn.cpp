@@ -23,7 +23,7 @@ std::string trimmed(std::string s) {
 
 Result<json> read_nemo_state(NemoApi& api, const std::string& session, const CancelToken* cancel) {
   NemoCall c;
-  c.path = "/api/state/nemo_agent/me/" + session + "/latest";
+  c.path = nemo::kRouteState + session + nemo::kStateSuffix;
   auto data = api.call(c, cancel);
   if (!data) return data.error();
   return data->contains("state") && (*data)["state"].is_object() ? (*data)["state"] : json::object();
@@ -39,7 +39,7 @@ Result<TurnOutcome> run_nemo_turn(NemoApi& api, const std::string& session, cons
   TurnReader reader(events, lang, api.config().wait(120));
   SseParser parser([&](const SseEvent& e) { return reader.event(e); }, [&] { reader.heartbeat(); });
   uint64_t received = 0;
-  auto streamed = api.stream("/run_sse", body, [&](std::string_view bytes) {
+  auto streamed = api.stream(nemo::kRouteChat, body, [&](std::string_view bytes) {
     received += bytes.size();
     return received <= api.config().max_turn_bytes && parser.feed(bytes);
   }, [&] { reader.tick(); }, cancel);

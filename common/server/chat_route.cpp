@@ -15,13 +15,13 @@ using json = nlohmann::json;
 
 namespace {
 
+// A turn's error event: the protocol's code where the client has a recovery for it (credits, rate, session), else
+// a server error.
 int sse_code(const Error& e) {
-  switch (e.code) {
-    case ErrorCode::kQuota: return 2001;
-    case ErrorCode::kRateLimited: return 429;
-    case ErrorCode::kNotFoundRemote: return 1002;
-    default: return 500;
-  }
+  using nemo::Code;
+  const Code c = nemo::code_for(e);
+  return c == Code::kNoCredits || c == Code::kPaidPlan || c == Code::kRateLimited || c == Code::kNoSession ? nemo::code_value(c)
+                                                                                                           : nemo::code_value(Code::kServerError);
 }
 
 // The user's words: the text parts of new_message, joined.
@@ -64,7 +64,7 @@ void ServerCore::chat(ExchangePtr ex, const TokenRecord& token, const json& body
       const auto cost = static_cast<int64_t>(std::ceil(seconds / 10.0));  // one credit per started 10 s of music
       auto ok = store->freeze_credits(owner, cost);
       if (!ok) return ok.error();
-      if (!*ok) return Error(ErrorCode::kQuota, "Out of credits: this needs " + std::to_string(cost) + ".", 2001);
+      if (!*ok) return Error(ErrorCode::kQuota, "Out of credits: this needs " + std::to_string(cost) + ".", nemo::code_value(nemo::Code::kNoCredits));
       frozen = cost;
       return {};
     };

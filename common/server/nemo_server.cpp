@@ -63,17 +63,7 @@ httpd::Response ServerCore::envelope(int http, int code, const std::string& mess
   return r;
 }
 
-void ServerCore::reply_error(httpd::Exchange& ex, const Error& e) const {
-  switch (e.code) {
-    case ErrorCode::kAuth: return reply(ex, 401, 1001, e.message);
-    case ErrorCode::kNotFoundRemote: return reply(ex, 404, 1002, e.message);
-    case ErrorCode::kQuota: return reply(ex, 402, e.remote_code ? e.remote_code : 2001, e.message);
-    case ErrorCode::kRateLimited: return reply(ex, 429, 429, e.message);
-    case ErrorCode::kUnsupported: return reply(ex, 415, 4001, e.message);
-    case ErrorCode::kInvalidArgument: case ErrorCode::kMedia: return reply(ex, 400, 400, e.message);
-    default: return reply(ex, 500, 500, e.message);
-  }
-}
+void ServerCore::reply_error(httpd::Exchange& ex, const Error& e) const { reply(ex, nemo::code_for(e), e.message); }
 
 Result<TokenRecord> ServerCore::authenticate(const httpd::Request& req) {
   const std::string token = bearer(req);
@@ -125,7 +115,7 @@ void ServerCore::json_route(const std::string& pattern, std::function<void(Excha
     auto token = authenticate(ex->request());
     if (!token) return reply_error(*ex, token.error());
     read_json_body(ex, [this, ex, fn, t = *token](json body) {
-      if (!body.is_object()) return reply(*ex, 400, 400, "The request body must be a JSON object, in UTF-8.");
+      if (!body.is_object()) return reply(*ex, nemo::Code::kBadRequest, "The request body must be a JSON object, in UTF-8.");
       fn(ex, t, std::move(body));
     });
   });
@@ -140,16 +130,16 @@ void ServerCore::get_route(const std::string& pattern, std::function<void(Exchan
 }
 
 void ServerCore::add_routes() {
-  http->route("POST", "/api/auth/anonymous-token", [this](ExchangePtr ex) {
+  http->route("POST", nemo::kRouteAnonymousToken, [this](ExchangePtr ex) {
     const httpd::Request& req = ex->request();
-    const std::string client = req.header("X-Client-Id");
-    if (!address_rate.allow("addr:" + req.peer)) return reply(*ex, 429, 429, "Too many requests: wait a minute, then try again.");
-    if (client.empty() || client.size() > 128) return reply(*ex, 400, 400, "Send X-Client-Id: <a UUID you keep> to get a token.");
-    if (!options.allow_anonymous) return reply(*ex, 403, 1001, "This server does not give anonymous tokens; ask its operator for a token.");
+    const std::string client = req.header(nemo::kHeaderClientId);
+    if (!address_rate.allow("addr:" + req.peer)) return reply(*ex, nemo::Code::kRateLimited, "Too many requests: wait a minute, then try again.");
+    if (client.empty() || client.size() > 128) return reply(*ex, nemo::Code::kBadRequest, "Send X-Client-Id: <a UUID you keep> to get a token.");
+    if (!options.allow_anonymous) return reply(*ex, 403, nemo::code_value(nemo::Code::kBadToken), "This server does not give anonymous tokens; ask its operator for a token.");
     // A client keeps its token for a week: a few new ones an hour are plenty, and a flood makes the caps per token
     // (waiting work, rate, credits) meaningless.
     if (!anonymous_per_client.allow(client) || !anonymous_per_address.allow(req.peer)) {
-      return reply(*ex, 429, 429, "Too many new tokens: keep the one you have, or wait an hour.");
+      return reply(*ex, nemo::Code::kRateLimited, "Too many new tokens: keep the one you have, or wait an hour.");
     }
     const std::string token = random_id("nmt_", 24);
     TokenRecord t{sha256_hex(token), client, true, now_ms(), now_ms() + kTokenLifetimeMs, options.credits_per_token, options.credits_per_token, 0};
@@ -157,16 +147,16 @@ void ServerCore::add_routes() {
     reply(*ex, 200, 0, "ok", {{"token", token}, {"credits", t.available}, {"expires_at", t.expires_ms / 1000}, {"client_id", client}});
   });
 
-  json_route("/api/tasks/me/with-session/nemo_agent", [this](ExchangePtr ex, TokenRecord token, json body) {
+  json_route(nemo::kRouteSession, [this](ExchangePtr ex, TokenRecord token, json body) {
     const std::string language = json_field<std::string>(body, "language", "en").substr(0, 16);
     auto session = store->create_session(token.hash, language);
     if (!session) return reply_error(*ex, session.error());
     reply(*ex, 200, 0, "ok", {{"task_id", session->task_id}, {"session_id", session->id}});
   });
 
-  json_route("/run_sse", [this](ExchangePtr ex, TokenRecord token, json body) { chat(ex, token, body); });
+  json_route(nemo::kRouteChat, [this](ExchangePtr ex, TokenRecord token, json body) { chat(ex, token, body); });
 
-  http->route("POST", R"(/api/upload-video/nemo_agent/me/([^/]+))", [this](ExchangePtr ex) {
+  http->route("POST", std::string(nemo::kRouteUpload) + "([^/]+)", [this](ExchangePtr ex) {
     auto token = authenticate(ex->request());
     if (!token) return reply_error(*ex, token.error());
     auto session = owned_session(ex->request().params[0], *token);
@@ -174,11 +164,11 @@ void ServerCore::add_routes() {
     upload(ex, *token, *session);
   });
 
-  get_route("/api/credits/balance/simple", [this](ExchangePtr ex, TokenRecord token) {
+  get_route(nemo::kRouteCredits, [this](ExchangePtr ex, TokenRecord token) {
     reply(*ex, 200, 0, "ok", {{"available", token.available}, {"frozen", token.frozen}, {"total", token.total}});
   });
 
-  get_route(R"(/api/state/nemo_agent/me/([^/]+)/latest)", [this](ExchangePtr ex, TokenRecord token) {
+  get_route(std::string(nemo::kRouteState) + "([^/]+)" + nemo::kStateSuffix, [this](ExchangePtr ex, TokenRecord token) {
     auto session = owned_session(ex->request().params[0], token);
     if (!session) return reply_error(*ex, session.error());
     auto state = service->state(session->id);
@@ -186,13 +176,13 @@ void ServerCore::add_routes() {
     reply(*ex, 200, 0, "ok", {{"state", *state}});
   });
 
-  json_route("/api/render/proxy/lambda", [this](ExchangePtr ex, TokenRecord token, json body) { start_render(ex, token, body); });
+  json_route(nemo::kRouteRender, [this](ExchangePtr ex, TokenRecord token, json body) { start_render(ex, token, body); });
 
-  get_route(R"(/api/render/proxy/lambda/([A-Za-z0-9_\-]{1,64}))", [this](ExchangePtr ex, TokenRecord token) {
+  get_route(std::string(nemo::kRouteRender) + R"(/([A-Za-z0-9_\-]{1,64}))", [this](ExchangePtr ex, TokenRecord token) {
     const std::string id = ex->request().params[0];
     auto r = store->render(render_key(token.hash, id));
     if (!r) return reply_error(*ex, r.error());
-    if (!*r || (*r)->owner != token.hash) return reply(*ex, 404, 1002, "No such render.");
+    if (!*r || (*r)->owner != token.hash) return reply(*ex, nemo::Code::kNoSession, "No such render.");
     json data = {{"id", id}, {"status", render_status_name((*r)->status)}};
     if ((*r)->status == RenderStatus::kCompleted && !(*r)->file.empty()) {
       const std::string name = fs::path((*r)->file).filename().string();
@@ -206,7 +196,7 @@ void ServerCore::add_routes() {
 
   // The download link is its own key: unguessable, and it expires.
   http->route("GET", R"(/download/([0-9a-f]{48})/[^/]*)", [this](ExchangePtr ex) {
-    if (!address_rate.allow("dl:" + ex->request().peer)) return reply(*ex, 429, 429, "Too many requests: wait a minute, then try again.");
+    if (!address_rate.allow("dl:" + ex->request().peer)) return reply(*ex, nemo::Code::kRateLimited, "Too many requests: wait a minute, then try again.");
     auto r = store->render_by_key(ex->request().params[0]);
     if (!r || !*r) return reply(*ex, 404, 404, "No such file.");
     if ((*r)->expires_ms < now_ms() || (*r)->file.empty()) return reply(*ex, 410, 410, "The download link has expired: export again.");

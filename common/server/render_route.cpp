@@ -58,14 +58,14 @@ void ServerCore::run_render(RenderRecord r, const CancelToken* cancel) {
 
 void ServerCore::start_render(ExchangePtr ex, const TokenRecord& token, const json& body) {
   const httpd::Request& req = ex->request();
-  if (req.header("X-Skill-Source").empty() || req.header("X-Skill-Version").empty() || req.header("X-Skill-Platform").empty()) {
-    return reply(*ex, 402, 402, "Export needs the attribution headers X-Skill-Source, X-Skill-Version and X-Skill-Platform.");
+  if (req.header(nemo::kHeaderSkillSource).empty() || req.header(nemo::kHeaderSkillVersion).empty() || req.header(nemo::kHeaderSkillPlatform).empty()) {
+    return reply(*ex, nemo::Code::kPaidPlan, "Export needs the attribution headers X-Skill-Source, X-Skill-Version and X-Skill-Platform.");
   }
   auto session = owned_session(json_field<std::string>(body, "sessionId", ""), token);
   if (!session) return reply_error(*ex, session.error());
   const std::string id = json_field<std::string>(body, "id", "");
   if (id.empty() || id.size() > 64 || id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
-    return reply(*ex, 400, 400, "The render id must be 1-64 letters, digits, '_' or '-' (e.g. render_1733000000).");
+    return reply(*ex, nemo::Code::kBadRequest, "The render id must be 1-64 letters, digits, '_' or '-' (e.g. render_1733000000).");
   }
   auto existing = store->render(render_key(token.hash, id));
   if (existing && *existing) return reply(*ex, 200, 0, "ok", {{"id", id}, {"status", render_status_name((*existing)->status)}});
@@ -73,14 +73,14 @@ void ServerCore::start_render(ExchangePtr ex, const TokenRecord& token, const js
   auto draft = Draft::from_json(draft_json);
   if (!draft) return reply_error(*ex, draft.error());
   const auto music = draft->music();
-  if (!music) return reply(*ex, 400, 400, "Nothing to export yet: ask for music first.");
+  if (!music) return reply(*ex, nemo::Code::kBadRequest, "Nothing to export yet: ask for music first.");
   // Every media id the draft names must be this session's: refused now, not failed later.
   const auto video = draft->video();
   for (const std::string& source : {video ? video->source : std::string(), music->source}) {
     if (source.empty()) continue;
     auto m = store->media_by_id(session->id, source);
     if (!m) return reply_error(*ex, m.error());
-    if (!*m) return reply(*ex, 400, 400, "The draft names media this session does not hold (" + source.substr(0, 64) + "): upload it here first.");
+    if (!*m) return reply(*ex, nemo::Code::kBadRequest, "The draft names media this session does not hold (" + source.substr(0, 64) + "): upload it here first.");
   }
   RenderRecord r;
   r.credits = export_cost(session->id, *music);
@@ -88,7 +88,7 @@ void ServerCore::start_render(ExchangePtr ex, const TokenRecord& token, const js
     auto frozen = store->freeze_credits(token.hash, r.credits);
     if (!frozen) return reply_error(*ex, frozen.error());
     if (!*frozen) {
-      return reply(*ex, 402, 2001, "Out of credits: this export makes " + std::to_string(music->duration_ms / 1000) + " s of new music and needs " +
+      return reply(*ex, nemo::Code::kNoCredits, "Out of credits: this export makes " + std::to_string(music->duration_ms / 1000) + " s of new music and needs " +
                                        std::to_string(r.credits) + ".");
     }
   }

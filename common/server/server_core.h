@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "httpd/http_server.h"
+#include "nemo/nemo_protocol.h"
 #include "server/data_lock.h"
 #include "server/nemo_server.h"
 #include "server/rate_limiter.h"
@@ -50,6 +51,10 @@ struct ServerCore {
   httpd::Response envelope(int http, int code, const std::string& message, const nlohmann::json& data = nlohmann::json::object()) const;
   void reply(httpd::Exchange& ex, int http, int code, const std::string& message, const nlohmann::json& data = nlohmann::json::object()) const {
     ex.answer(envelope(http, code, message, data));
+  }
+  // An answer with one of the protocol's codes, at the HTTP status that goes with it.
+  void reply(httpd::Exchange& ex, nemo::Code code, const std::string& message) const {
+    reply(ex, nemo::http_status(code), nemo::code_value(code), message);
   }
   void reply_error(httpd::Exchange& ex, const Error& e) const;
 

@@ -32,17 +32,14 @@ struct Intake {
 void ServerCore::upload(ExchangePtr ex, const TokenRecord& token, const SessionRecord& session) {
   const httpd::Request& req = ex->request();
   const std::string length = req.header("Content-Length");
-  if (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > kMaxUploadBytes + kMultipartSlack) return reply(*ex, 413, 4002, kTooBig);
+  if (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > kMaxUploadBytes + kMultipartSlack) return reply(*ex, nemo::Code::kTooLarge, kTooBig);
   auto folder = store->media_file_for(session.id, random_id("part_"), ".upload");
   if (!folder) return reply_error(*ex, folder.error());
   const fs::path part = store->absolute(*folder);
   const std::string sid = session.id, owner = token.hash;
 
   // An upload's failure: over the size is 413, the rest as any error.
-  auto refuse_error = [this, ex](const Error& e) {
-    if (e.code == ErrorCode::kInvalidArgument && e.message.find("over 500 MB") != std::string::npos) return reply(*ex, 413, 4002, e.message);
-    reply_error(*ex, e);
-  };
+  auto refuse_error = [this, ex](const Error& e) { reply_error(*ex, e); };
   // Takes the files into the session (probing reads them: an I/O worker's job) and answers.
   auto take_files = [this, ex, sid, refuse_error](Intake& intake, const CancelToken* cancel) {
     json uploaded = json::array();
@@ -71,10 +68,10 @@ void ServerCore::upload(ExchangePtr ex, const TokenRecord& token, const SessionR
     auto receiver = std::make_shared<UploadReceiver>(*boundary, part, kMaxUploadBytes);
     auto refuse = [this, ex](UploadReceiver::Outcome o) {
       switch (o) {
-        case UploadReceiver::Outcome::kTooBig: return reply(*ex, 413, 4002, kTooBig);
-        case UploadReceiver::Outcome::kTooMany: return reply(*ex, 400, 400, "At most 16 files go in one upload.");
+        case UploadReceiver::Outcome::kTooBig: return reply(*ex, nemo::Code::kTooLarge, kTooBig);
+        case UploadReceiver::Outcome::kTooMany: return reply(*ex, nemo::Code::kBadRequest, "At most 16 files go in one upload.");
         case UploadReceiver::Outcome::kWriteFailed: return reply(*ex, 500, 500, "The server could not store the upload (its disk may be full).");
-        default: return reply(*ex, 400, 400, "The upload was cut off or is not multipart/form-data this server reads.");
+        default: return reply(*ex, nemo::Code::kBadRequest, "The upload was cut off or is not multipart/form-data this server reads.");
       }
     };
     ex->stream_body(
@@ -86,13 +83,13 @@ void ServerCore::upload(ExchangePtr ex, const TokenRecord& token, const SessionR
         },
         [this, ex, receiver, refuse, take_all](Status st) {
           if (!st) {
-            if (httpd::body_over_limit(st.error())) return reply(*ex, 413, 4002, kTooBig);
+            if (httpd::body_over_limit(st.error())) return reply(*ex, nemo::Code::kTooLarge, kTooBig);
             return reply_error(*ex, st.error());  // cut off: no one is there to read it; the files go with the receiver
           }
           if (auto o = receiver->finish(); o != UploadReceiver::Outcome::kOk) return refuse(o);
           auto intake = std::make_shared<Intake>();
           intake->files = receiver->take_files();
-          if (intake->files.empty()) return reply(*ex, 400, 400, "Send the file in a multipart field named \"files\".");
+          if (intake->files.empty()) return reply(*ex, nemo::Code::kBadRequest, "Send the file in a multipart field named \"files\".");
           take_all(intake);
         });
     return;
@@ -100,10 +97,10 @@ void ServerCore::upload(ExchangePtr ex, const TokenRecord& token, const SessionR
   read_json_body(ex, [this, ex, part, owner, take_files, refuse_error](json body) {
     const json urls = body.is_object() && body.contains("urls") ? body["urls"] : json();
     if (!urls.is_array() || urls.empty() || urls.size() > 16) {
-      return reply(*ex, 400, 400, "Send a multipart field \"files\", or JSON {\"urls\": [\"https://...\"]}.");
+      return reply(*ex, nemo::Code::kBadRequest, "Send a multipart field \"files\", or JSON {\"urls\": [\"https://...\"]}.");
     }
     for (const auto& u : urls)
-      if (!u.is_string()) return reply(*ex, 400, 400, "Each URL must be a string.");
+      if (!u.is_string()) return reply(*ex, nemo::Code::kBadRequest, "Each URL must be a string.");
     // The fetches run on an I/O worker (two at once per token), cancelled when the server stops.
     auto queued = io_queue->submit(owner, [this, part, urls, take_files, refuse_error](const CancelToken* cancel) {
       Intake intake;

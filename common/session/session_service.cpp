@@ -11,6 +11,7 @@
 #include "core/json_field.h"
 #include "core/random_id.h"
 #include "core/text.h"
+#include "nemo/nemo_protocol.h"
 #include "draft/draft_summary.h"
 #include "engine/generate.h"
 #include "engine/score.h"
@@ -109,7 +110,9 @@ Result<MediaRecord> SessionService::add_upload(const std::string& session, const
   }
   const auto size = fs::file_size(file, ec);
   if (ec) return make_error(ErrorCode::kIo, "The upload could not be read: " + ec.message() + ".");
-  if (size > kMaxUploadBytes) return make_error(ErrorCode::kInvalidArgument, "The file is over 500 MB. Compress or trim it, then upload again.");
+  if (size > kMaxUploadBytes) {
+    return Error(ErrorCode::kInvalidArgument, "The file is over 500 MB. Compress or trim it, then upload again.", nemo::code_value(nemo::Code::kTooLarge));
+  }
   const std::string id = random_id("m_");
   auto rel = store_.media_file_for(session, id, "." + ext);
   if (!rel) return rel.error();

@@ -27,7 +27,7 @@
 
 namespace bgm {
 
-inline constexpr uint64_t kMaxUploadBytes = 500ull * 1024 * 1024;
+inline constexpr uint64_t kMaxUploadBytes = 500ull * 1024 * 1024;  // the protocol's (nemo::kMaxUploadBytes)
 
 struct ChatEvents {
   std::function<void(const std::string& text)> text;  // a chunk of the answer, as it is known

@@ -1,9 +1,12 @@
-// The music agent on any message (raw bytes, English, Chinese, times, quotes, percents): never crashes, stays
-// linear, always answers, and leaves a draft that is valid, with the volume and ranges in bounds.
+// The music agent on any message (raw bytes, English, Chinese, times, quotes, percents, platforms, recordings named
+// by order or name): never crashes, stays linear, always answers, and leaves a draft that is valid (its export
+// settings too), with the volume and ranges in bounds.
 #include <cstdint>
 #include <string_view>
 
+#include "agent/clip_words.h"
 #include "agent/intent_router.h"
+#include "agent/message_words.h"
 #include "agent/music_agent.h"
 #include "fuzz_check.h"
 
@@ -24,5 +27,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& r : m->ranges) FUZZ_CHECK(r.end_s > r.start_s && r.delta >= -1 && r.delta <= 1);
   }
   (void)bgm::route_line(message);
+  // Which of three recordings it names: always in range, never twice.
+  const auto choice = bgm::choose_clips(bgm::normalize_message(message), {"intro.mp4", "main part.mkv", "第三.mov"});
+  for (size_t i = 0; i < choice.clips.size(); ++i) {
+    FUZZ_CHECK(choice.clips[i] < 3);
+    for (size_t j = 0; j < i; ++j) FUZZ_CHECK(choice.clips[i] != choice.clips[j]);
+  }
   return 0;
 }
