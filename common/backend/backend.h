@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/cancel.h"
+#include "core/credits.h"
 #include "core/progress.h"
 #include "core/result.h"
 #include "draft/draft.h"
@@ -60,9 +61,6 @@ struct JobResult {
   std::string summary;     // its timeline: "Timeline (2 tracks): 1. Video: ... 2. BGM: Lo-fi (0-10s, 35%)"
 };
 
-struct Credits {
-  double available = 0, frozen = 0, total = 0;
-};
 
 struct BackendStatus {
   std::string name;                // "Local engine"

@@ -21,6 +21,7 @@
 #include "core/random_id.h"
 #include "core/text.h"
 #include "draft/draft_summary.h"
+#include "session/local_conversation.h"
 #include "session/session_service.h"
 
 namespace bgm::cli {
@@ -34,7 +35,9 @@ constexpr const char* kHelp =
     "Talk to the music agent: upload a recording (or just describe the music), then refine it line by line:\n"
     "\"make it calmer\", \"switch to jazz\", \"music at 20%\", \"add the title 'Urban Dreams' for 3 seconds\",\n"
     "\"make 0:30 to 0:45 more intense\". \"status\" shows the timeline, \"export\" (or \"export 1080p\",\n"
-    "\"export to FILE\") renders it, \"upload FILE\" adds media. English and Chinese both work.\n"
+    "\"export to FILE\", \"export for Shorts\", \"导出抖音\", \"export 1:20 to 2:50 for Shorts\") renders it, \"upload FILE\"\n"
+    "adds media. Several recordings each get their own timeline: \"for the second clip: calm piano\", \"now do\n"
+    "intro.mp4\", \"same music for all of them\"; \"export all\" renders each. English and Chinese both work.\n"
     "Sessions are kept in --data (default ~/.local/share/obs-bgm); --session ID continues one.\n"
     "Exports go to --output (default: the current folder).\n"
     "With --backend nemovideo the conversation is with the NemoVideo cloud (or the server at --api-base): uploads\n"
@@ -46,112 +49,7 @@ fs::path default_data_dir() {
   return "obs-bgm-data";
 }
 
-class Chat final : public ChatEnd {
- public:
-  Chat(SessionService& service, std::string session, fs::path output, CancelToken& cancel)
-      : service_(service), session_(std::move(session)), output_(std::move(output)), cancel_(cancel) {}
-
-  void upload(const std::string& path, Language lang) override {
-    const bool zh = lang == Language::kChinese;
-    if (path.empty()) return say(zh ? "请给出文件路径，例如：上传 /path/to/video.mp4" : "Give the file's path: upload /path/to/video.mp4");
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) return say((zh ? "找不到文件：" : "No such file: ") + path);
-    auto rel = service_.store().media_file_for(session_, random_id("part_"), ".upload");
-    if (!rel) return say(rel.error().message);
-    const fs::path copy = service_.store().absolute(*rel);
-    fs::copy_file(path, copy, ec);
-    if (ec) return say((zh ? "无法复制文件：" : "Could not copy the file: ") + ec.message());
-    auto m = service_.add_upload(session_, copy, fs::path(path).filename().string(), &cancel_);
-    if (!m) return say(m.error().message);
-    const double s = json_field<int64_t>(m->info, "duration_ms", 0) / 1000.0;
-    char line[256];
-    std::snprintf(line, sizeof line, zh ? "已上传 %s（%.1f 秒）。" : "Uploaded %s (%.1f s).", m->name.c_str(), s);
-    say(line);
-    last_upload_ = path;
-  }
-
-  void chat(const std::string& line) override {
-    ProgressBar bar(isatty(STDERR_FILENO));
-    ChatEvents ev;
-    ev.progress = [&](Stage s, double f) { bar.update(s, f); };
-    auto out = service_.chat(session_, line, ev, &cancel_);
-    bar.finish();
-    reset_cancel();
-    say(out ? out->reply : out.error().message);
-  }
-
-  void credits(Language lang) override {
-    say(lang == Language::kChinese ? "本地引擎免费且离线运行，不消耗积分。" : "The local engine is free and offline: it uses no credits.");
-  }
-
-  void state(Language lang) override {
-    auto s = service_.state(session_);
-    if (!s) return say(s.error().message);
-    auto d = Draft::from_json((*s)["draft"]);
-    if (d) say(summarize_draft(*d, lang));
-  }
-
-  void export_to(const RoutedLine& r, Language lang) override {
-    const bool zh = lang == Language::kChinese;
-    auto s = service_.store().session(session_);
-    if (!s || !*s) return say("The session is gone.");
-    std::vector<Draft> drafts{(*s)->draft};
-    if (r.every) {  // every recording's own timeline, each its own file
-      auto state = service_.state(session_);
-      if (!state) return say(state.error().message);
-      if (state->contains("timelines")) {
-        drafts.clear();
-        for (const auto& t : (*state)["timelines"])
-          if (auto d = Draft::from_json(t["draft"]); d && d->music()) drafts.push_back(*d);
-      }
-    }
-    if (drafts.empty() || !drafts.front().music()) return say(zh ? "还没有可导出的内容：先告诉我你想要什么音乐。" : "Nothing to export yet: ask for music first.");
-    for (auto& draft : drafts) export_one(draft, r, lang);
-  }
-
- private:
-  void export_one(Draft draft, const RoutedLine& r, Language lang) {
-    const bool zh = lang == Language::kChinese;
-    draft.set_export_settings(apply_export_words(draft.export_settings(), r.want));
-    const std::string ext = service_.export_extension(draft, "mp4");
-    const fs::path target = export_target(r, output_, draft, last_upload_, ext);
-    std::error_code ec;
-    if (fs::exists(target, ec)) return say((zh ? "文件已存在，不会覆盖：" : "That file exists and is never replaced: ") + target.string());
-    ProgressBar bar(isatty(STDERR_FILENO));
-    auto out = service_.export_draft(session_, draft, target, &cancel_, [&](Stage st, double f) { bar.update(st, f); });
-    bar.finish();
-    reset_cancel();
-    if (!out) return say(out.error().message);
-    say((zh ? "已导出：" : "Exported to ") + out->string() + (zh ? "" : "."));
-  }
-
-  void reset_cancel() {
-    if (cancel_.cancelled()) say("Cancelled.");
-  }
-  SessionService& service_;
-  std::string session_;
-  fs::path output_;
-  CancelToken& cancel_;
-  std::string last_upload_;
-};
-
 }  // namespace
-
-void say(const std::string& text) {
-  std::printf("%s\n", text.c_str());
-  std::fflush(stdout);
-}
-
-fs::path export_target(const RoutedLine& r, const fs::path& output, const Draft& draft, const std::string& last_upload, const std::string& ext) {
-  std::error_code ec;
-  if (!r.path.empty() && !r.every && !fs::is_directory(r.path, ec)) return r.path;
-  const fs::path dir = r.path.empty() || !fs::is_directory(r.path, ec) ? output : fs::path(r.path);
-  const auto video = draft.video();
-  const std::string name = video && !video->name.empty() ? file_safe(video->name) : last_upload.empty() ? "" : fs::path(last_upload).stem().string();
-  const auto preset = draft.export_settings().preset;
-  const std::string stem = name.empty() ? "AI Music" : name + "-bgm" + (preset ? "-" + *preset : "");
-  return unused_path(dir, stem, ext);
-}
 
 int run_chat(const std::vector<std::string>& argv) {
   ArgSpec spec;
@@ -173,10 +71,10 @@ int run_chat(const std::vector<std::string>& argv) {
   }
   std::unique_ptr<SessionStore> store;
   std::unique_ptr<SessionService> service;
-  std::unique_ptr<ChatEnd> end;
+  std::unique_ptr<Conversation> conversation;
   if (*remote) {
-    end = connect_remote_chat(**remote, args->get("--session"), output, cancel);
-    if (!end) return kExitRemote;
+    conversation = connect_remote_chat(**remote, args->get("--session"), cancel);
+    if (!conversation) return kExitRemote;
   } else {
     say("Connecting...");
     auto opened = SessionStore::open(args->get("--data").value_or(default_data_dir().string()));
@@ -193,10 +91,10 @@ int run_chat(const std::vector<std::string>& argv) {
       if (!s) return report_failure(s.error(), false);
       session = s->id;
     }
-    end = std::make_unique<Chat>(*service, session, output, cancel);
+    conversation = std::make_unique<LocalConversation>(*service, session);
     say("Ready: the local engine, offline and free (session " + session + "; continue it later with --session " + session + ").");
   }
-  ChatEnd& chat = *end;
+  ChatEnd chat(*conversation, output, cancel);
   for (const auto& file : args->positionals) chat.upload(file, Language::kEnglish);
   say("Tell me what music you would like, or upload a video. \"status\" shows the timeline, \"export\" renders it.");
   std::string line;

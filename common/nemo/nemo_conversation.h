@@ -13,7 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "backend/backend.h"
+#include "core/credits.h"
+#include "core/progress.h"
 #include "nemo/nemo_api.h"
 #include "nemo/nemo_render.h"
 #include "nemo/nemo_turn.h"

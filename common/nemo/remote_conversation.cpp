@@ -1,0 +1,67 @@
+#include "nemo/remote_conversation.h"
+
+#include "agent/language.h"
+#include "nemo/nemo_state.h"
+
+namespace bgm {
+namespace fs = std::filesystem;
+
+RemoteConversation::RemoteConversation(const NemoConfig& config) : conv_(config, std::make_shared<NemoCredentials>(config), nullptr) {}
+
+Status RemoteConversation::connect(const std::optional<std::string>& session, const CancelToken* cancel) {
+  if (!session) return conv_.start(cancel);
+  conv_.resume(*session);
+  return {};
+}
+
+Result<UploadedMedia> RemoteConversation::upload(const fs::path& file, const ProgressFn& progress, const CancelToken* cancel) {
+  auto up = conv_.upload(file, [&](int64_t done, int64_t total) {
+    if (progress) progress(Stage::kUploading, total > 0 ? static_cast<double>(done) / static_cast<double>(total) : kIndeterminate);
+  }, cancel);
+  if (!up) return up.error();
+  return UploadedMedia{file.filename().string(), 0};
+}
+
+Status RemoteConversation::say(const std::string& message, const ConversationEvents& events, const CancelToken* cancel) {
+  TurnEvents ev;
+  ev.text = events.text;
+  ev.notice = events.notice;
+  auto out = conv_.say(message, detect_language(message), ev, cancel);
+  if (!out) return out.error();
+  return {};
+}
+
+Result<ConversationState> RemoteConversation::state(const CancelToken* cancel) {
+  auto s = conv_.state(cancel);
+  if (!s) return s.error();
+  auto draft = draft_of_state(*s);  // read as the service made it
+  if (!draft) return draft.error();
+  ConversationState out;
+  out.draft = *draft;
+  // A server that keeps a timeline per recording (ours) lists them.
+  if (s->contains("timelines") && (*s)["timelines"].is_array()) {
+    for (const auto& t : (*s)["timelines"]) {
+      nlohmann::json one = *s;
+      one["draft"] = t.is_object() && t.contains("draft") ? t["draft"] : nlohmann::json();
+      if (auto d = draft_of_state(one); d && !d->empty()) out.timelines.push_back(*d);
+    }
+  }
+  return out;
+}
+
+Result<std::optional<Credits>> RemoteConversation::credits(const CancelToken* cancel) {
+  auto c = conv_.credits(cancel);
+  if (!c) return c.error();
+  return std::optional<Credits>(*c);
+}
+
+std::string RemoteConversation::export_extension(const Draft& draft) const {
+  const auto video = draft.video();
+  return video && !video->audio ? "mp4" : "m4a";
+}
+
+Result<fs::path> RemoteConversation::export_draft(const Draft& draft, const fs::path& target, const ProgressFn& progress, const CancelToken* cancel) {
+  return conv_.export_draft(draft.as_json(), target, false, export_extension(draft), {}, progress, cancel);
+}
+
+}  // namespace bgm
