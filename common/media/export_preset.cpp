@@ -9,77 +9,27 @@
 namespace bgm {
 namespace {
 
-std::vector<ExportPreset> make_presets() {
-  std::vector<ExportPreset> p;
-  ExportPreset youtube{"youtube", "YouTube"};
-  youtube.max_height = 1080;
-  youtube.video_kbps = 8000;
-  youtube.video_kbps_high_fps = 12000;
-  youtube.audio_kbps = 384;
-  youtube.copy_when_fits = true;
-  p.push_back(youtube);
+constexpr double kMB = 1024.0 * 1024;
 
-  ExportPreset shorts{"shorts", "YouTube Shorts", 1080, 1920};
-  shorts.max_seconds = 180;
-  shorts.video_kbps = 8000;
-  shorts.max_video_kbps = 12000;
-  shorts.audio_kbps = 384;
-  p.push_back(shorts);
-
-  ExportPreset tiktok{"tiktok", "TikTok", 1080, 1920};
-  tiktok.max_seconds = 600;
-  tiktok.min_fps = 23;
-  tiktok.video_kbps = 8000;
-  tiktok.audio_kbps = 192;
-  tiktok.max_bytes = 1024.0 * 1024 * 1024;
-  p.push_back(tiktok);
-
-  ExportPreset douyin = tiktok;
-  douyin.id = "douyin";
-  douyin.name = "Douyin";
-  douyin.max_seconds = 900;
-  douyin.max_bytes = 4096.0 * 1024 * 1024;
-  p.push_back(douyin);
-
-  ExportPreset reels{"reels", "Instagram Reels", 1080, 1920};
-  reels.max_seconds = 180;
-  reels.min_fps = 23;
-  reels.video_kbps = 8000;
-  reels.max_video_kbps = 25000;
-  reels.audio_kbps = 128;
-  reels.max_bytes = 1024.0 * 1024 * 1024;
-  p.push_back(reels);
-
-  ExportPreset x{"x", "X", 1920, 1080};
-  x.max_seconds = 140;
-  x.max_fps = 40;
-  x.video_kbps = 6000;
-  x.max_video_kbps = 25000;
-  x.audio_kbps = 128;
-  x.max_bytes = 512.0 * 1024 * 1024;
-  p.push_back(x);
-
-  ExportPreset x_vertical = x;
-  x_vertical.id = "x-vertical";
-  x_vertical.name = "X (vertical)";
-  x_vertical.width = 720;
-  x_vertical.height = 1280;
-  x_vertical.video_kbps = 4000;
-  p.push_back(x_vertical);
-
-  ExportPreset bilibili{"bilibili", "Bilibili"};
-  bilibili.max_height = 1080;
-  bilibili.max_fps = 120;
-  bilibili.video_kbps = 6000;
-  bilibili.max_video_kbps = 60000;
-  bilibili.keyframe_s = 2;
-  bilibili.max_keyframe_gap_s = 10;
-  bilibili.audio_kbps = 320;
-  bilibili.copy_when_fits = true;
-  bilibili.max_bytes = 4096.0 * 1024 * 1024;
-  p.push_back(bilibili);
-  return p;
-}
+// In the field order of ExportPreset (designated initializers): the figures of docs in README's preset table.
+const std::vector<ExportPreset> kPresets = {
+    {.id = "youtube", .name = "YouTube", .max_height = 1080, .video_kbps = 8000, .video_kbps_high_fps = 12000, .audio_kbps = 384,
+     .copy_when_fits = true},
+    {.id = "shorts", .name = "YouTube Shorts", .width = 1080, .height = 1920, .max_seconds = 180, .video_kbps = 8000, .max_video_kbps = 12000,
+     .audio_kbps = 384},
+    {.id = "tiktok", .name = "TikTok", .width = 1080, .height = 1920, .max_seconds = 600, .min_fps = 23, .video_kbps = 8000, .audio_kbps = 192,
+     .max_bytes = 1024 * kMB},
+    {.id = "douyin", .name = "Douyin", .width = 1080, .height = 1920, .max_seconds = 900, .min_fps = 23, .video_kbps = 8000, .audio_kbps = 192,
+     .max_bytes = 4096 * kMB},
+    {.id = "reels", .name = "Instagram Reels", .width = 1080, .height = 1920, .max_seconds = 180, .min_fps = 23, .video_kbps = 8000,
+     .max_video_kbps = 25000, .audio_kbps = 128, .max_bytes = 1024 * kMB},
+    {.id = "x", .name = "X", .width = 1920, .height = 1080, .max_seconds = 140, .max_fps = 40, .video_kbps = 6000, .max_video_kbps = 25000,
+     .audio_kbps = 128, .max_bytes = 512 * kMB},
+    {.id = "x-vertical", .name = "X (vertical)", .width = 720, .height = 1280, .max_seconds = 140, .max_fps = 40, .video_kbps = 4000,
+     .max_video_kbps = 25000, .audio_kbps = 128, .max_bytes = 512 * kMB},
+    {.id = "bilibili", .name = "Bilibili", .max_height = 1080, .max_fps = 120, .video_kbps = 6000, .max_video_kbps = 60000, .keyframe_s = 2,
+     .max_keyframe_gap_s = 10, .audio_kbps = 320, .copy_when_fits = true, .max_bytes = 4096 * kMB},
+};
 
 struct Alias {
   const char* word;
@@ -108,8 +58,7 @@ bool contains_word(const std::string& text, std::string_view word) {
 }  // namespace
 
 const std::vector<ExportPreset>& export_presets() {
-  static const std::vector<ExportPreset> presets = make_presets();
-  return presets;
+  return kPresets;
 }
 
 const ExportPreset* find_export_preset(std::string_view name) {
