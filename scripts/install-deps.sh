@@ -27,8 +27,9 @@ packages=(
   # the OBS plugin: the release's OBS, its headers and the Qt it was built with
   obs-studio obs-plugins libobs-dev "${obs_qt[@]}"
   # tests and benchmarks: GoogleTest, independent tools to measure outputs with, and a screen for the real OBS
-  # (iproute2 and util-linux: the tests that must not reach any network run in a private one, `unshare -n`)
-  libgtest-dev libgmock-dev ffmpeg fluidsynth espeak-ng curl openssl iproute2 util-linux
+  # (iproute2 and util-linux: the tests that must not reach any network run in a private one, `unshare -n`;
+  # time: /usr/bin/time measures a child's peak memory)
+  libgtest-dev libgmock-dev ffmpeg fluidsynth espeak-ng curl openssl iproute2 util-linux time
   xvfb xauth imagemagick libgl1-mesa-dri libegl-mesa0 libglx-mesa0 libx11-dev
   # reliability checks: clang with libFuzzer and the sanitizer runtimes, a symbolizer for readable reports, gdb for
   # the stacks of a hung OBS in the end-to-end tests

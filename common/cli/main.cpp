@@ -38,6 +38,7 @@ constexpr const char* kUsage =
 
 int run(int argc, char** argv) {
   bgm::quiet_ffmpeg_logging();
+  bgm::cap_ffmpeg_allocations();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
     std::fputs(kUsage, args.empty() ? stderr : stdout);

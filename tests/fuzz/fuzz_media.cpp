@@ -51,6 +51,7 @@ class Watchdog {
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   bgm::quiet_ffmpeg_logging();
+  bgm::cap_ffmpeg_allocations();
   return 0;
 }
 
