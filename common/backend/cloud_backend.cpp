@@ -3,15 +3,13 @@
 #include <cmath>
 #include <cstdint>
 
-#include "agent/language.h"
+#include "backend/session_job.h"
 #include "core/atomic_file.h"
 #include "core/json_field.h"
-#include "core/text.h"
-#include "draft/draft_summary.h"
 #include "media/muxer.h"
 #include "media/smaller_copy.h"
 #include "nemo/nemo_conversation.h"
-#include "nemo/nemo_state.h"
+#include "nemo/remote_conversation.h"
 #include "spec/style_catalog.h"
 
 namespace bgm {
@@ -104,77 +102,17 @@ Result<BackendStatus> CloudBackend::status(const JobRequest&, const CancelToken*
 }
 
 Result<JobResult> CloudBackend::run(const JobRequest& job, const JobEvents& events, const CancelToken* cancel) {
-  NemoConversation conv(config_, credentials_, journal_);
-  const Language lang = detect_language(job.prompt);
+  RemoteConversation conv(config_, credentials_, journal_);
   say(events, "Connecting", {config_.name}, "Connecting to " + config_.name + "...");
   if (events.progress) events.progress(Stage::kWaiting, kIndeterminate);
   const bool follow_up = !job.session_id.empty();
-  if (follow_up) conv.resume(job.session_id);
-  else if (auto ok = conv.start(cancel); !ok) return ok.error();
-
+  if (auto ok = conv.connect(follow_up ? std::optional<std::string>(job.session_id) : std::nullopt, cancel); !ok) return ok.error();
   if (job.input && !follow_up) {
-    if (auto up = upload_recording(conv, job, events, cancel); !up) return up.error();
+    if (auto up = upload_recording(conv.nemo(), job, events, cancel); !up) return up.error();
   }
-
-  json state, before;
-  if (!job.export_only) {
-    const StylePreset* style = job.style.empty() ? nullptr : StyleCatalog::builtin().find(job.style);
-    const std::string message = follow_up ? job.prompt : cloud_job_message(job, style ? style->name : job.style);
-    if (events.progress) events.progress(Stage::kWaiting, kIndeterminate);
-    TurnEvents te;
-    te.notice = [&](const std::string& text) { say(events, "", {}, text); };
-    auto turn = conv.say(message, lang, te, cancel);
-    if (!turn) return turn.error();
-    if (!turn->reply.empty()) say(events, "AgentReply", {turn->reply}, turn->reply);
-    state = turn->state;
-    before = turn->before;
-  }
-  if (!state.is_object() || !state.contains("draft")) {
-    auto s = conv.state(cancel);
-    if (!s) return s.error();
-    state = *s;
-  }
-  // The draft is exported as the service made it; only the job's mix settings are ours to change.
-  auto draft = draft_of_state(state, before.is_null() ? nullptr : &before);
-  if (!draft) return draft.error();
-  if (draft->only_recording()) {
-    return make_error(ErrorCode::kInvalidArgument, lang == Language::kChinese ? "服务没有在时间线上加入音乐，无法导出。换个说法再试？"
-                                                                              : "The service did not put music on the timeline, so there is nothing to export. Try asking another way?");
-  }
-  auto music = draft->music();
-  if (!follow_up && music) draft->set_music_mix(job.music_volume, job.duck);
-  auto suffix = apply_job_export(job, *draft);
-  if (!suffix) return suffix.error();
-  if (!music) say(events, "", {}, lang == Language::kChinese ? "时间线上没有能认出的音乐轨道，按服务做好的样子导出。"
-                                                             : "No track on the timeline is recognisably the music; exporting it as the service made it.");
-
-  fs::path dir = job.output_dir;
-  const std::string style_name = music && !music->style_name.empty() ? music->style_name : std::string();
-  std::string stem = "AI Music - " + (style_name.empty() ? std::string("NemoVideo") : style_name);
-  if (job.input) {
-    if (dir.empty()) dir = fs::absolute(*job.input).parent_path();
-    stem = job.input->stem().string() + (job.output == JobOutput::kVideoWithMusic ? "-bgm" + *suffix : "-music");
-  } else if (const auto video = draft->video(); video && !video->name.empty()) {
-    stem = file_safe(video->name) + "-bgm" + *suffix;  // a follow-up: named after the recording, as its first version
-  }
-  if (dir.empty()) return make_error(ErrorCode::kInvalidArgument, "Choose an output folder for the result.");
-  const bool video_out = draft->video() && !draft->video()->audio && job.output == JobOutput::kVideoWithMusic;
-  std::error_code same_ec;
-  if (!job.output_file.empty() && job.input && fs::equivalent(job.output_file, *job.input, same_ec)) {
-    return make_error(ErrorCode::kInvalidArgument, "The result would replace the recording; it is never written over. Choose another --output.");
-  }
-  fs::path destination = job.output_file.empty() ? unused_path(dir, stem, video_out ? "mp4" : "m4a") : job.output_file;
-  if (auto ok = check_writable_output(destination); !ok) return ok.error();
-
-  const double seconds = static_cast<double>(music ? music->duration_ms : draft->duration_ms()) / 1000.0;
-  const json about = {{"style_id", music ? music->style : std::string()}, {"style_name", style_name}, {"duration_s", seconds},
-                      {"session", conv.session()}, {"summary", summarize_draft(*draft, lang)}};
-  say(events, "Exporting", {}, "Rendering on the server...");
-  auto file = conv.export_draft(draft->as_json(), destination, !job.output_file.empty(), video_out ? "mp4" : "m4a", about, events.progress, cancel);
-  if (!file) return file.error();
-  const std::string name = file->filename().string();
-  say(events, "Wrote", {name}, "Wrote " + name + ".");
-  return result_from(*file, about);
+  const StylePreset* style = job.style.empty() ? nullptr : StyleCatalog::builtin().find(job.style);
+  const std::string message = follow_up ? job.prompt : cloud_job_message(job, style ? style->name : job.style);
+  return run_session_job(conv, job, SessionJob{message, !follow_up}, events, cancel);
 }
 
 Result<std::vector<JobResult>> CloudBackend::deliver_pending(const JobEvents& events, const CancelToken* cancel) {

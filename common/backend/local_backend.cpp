@@ -5,9 +5,11 @@
 #include <cmath>
 #include <sstream>
 
+#include "backend/session_job.h"
 #include "core/atomic_file.h"
 #include "core/text.h"
 #include "draft/draft_summary.h"
+#include "session/local_conversation.h"
 #include "session/session_service.h"
 #include "engine/generate.h"
 #include "engine/score.h"
@@ -217,41 +219,10 @@ Result<JobResult> LocalBackend::continue_session(const JobRequest& job, const Jo
   auto session = s->store->session(job.session_id);
   if (!session) return session.error();
   if (!*session) return make_error(ErrorCode::kNotFound, "That result's session is gone; generate it again to refine it.");
-  const Language lang = detect_language(job.prompt.empty() ? std::string_view("") : std::string_view(job.prompt));
-  Draft draft = (*session)->draft;
-  if (!job.export_only) {
-    ChatOptions options;
-    options.make_music = false;  // the export below makes it, once
-    auto turn = s->service->chat(job.session_id, job.prompt, {}, cancel, options);
-    if (!turn) return turn.error();
-    say(events, "AgentReply", {turn->reply}, turn->reply);
-    if (!turn->understood) return make_error(ErrorCode::kInvalidArgument, turn->reply);
-    draft = turn->draft;
-  }
-  const auto music = draft.music();
-  if (!music) return make_error(ErrorCode::kInvalidArgument, lang == Language::kChinese ? "时间线上没有音乐，无法导出。" : "The timeline has no music to export.");
-  auto suffix = apply_job_export(job, draft);
-  if (!suffix) return suffix.error();
-  const auto video = draft.video();
-  fs::path dir = job.output_dir;
-  std::string stem = "AI Music - " + music->style_name;
-  if (video && !video->source.empty()) {
-    auto input = s->service->source_path(job.session_id, video->source);
-    if (!input) return input.error();
-    if (dir.empty()) dir = input->parent_path();
-    stem = input->stem().string() + "-bgm" + *suffix;
-  }
-  if (dir.empty()) return make_error(ErrorCode::kInvalidArgument, "Choose an output folder for music made from text alone.");
-  const std::string ext = s->service->export_extension(draft, "mp4");
-  const fs::path out = unused_path(dir, stem, ext);
-  auto written = s->service->export_draft(job.session_id, draft, out, cancel, events.progress);
-  if (!written) return written.error();
-  const std::string name = written->filename().string();
-  say(events, "Wrote", {name}, "Wrote " + name + ".");
-  JobResult result{*written, music->style, music->style_name, music->duration_ms / 1000.0, ext != "m4a", job.session_id, {}};
-  result.session_id = job.session_id;
-  result.summary = summarize_draft(draft, lang);
-  return result;
+  ChatOptions options;
+  options.make_music = false;  // the export makes it, once
+  LocalConversation conv(*s->service, job.session_id, options);
+  return run_session_job(conv, job, SessionJob{job.prompt, false}, events, cancel);
 }
 
 Result<JobResult> LocalBackend::run(const JobRequest& job, const JobEvents& events, const CancelToken* cancel) {

@@ -100,7 +100,7 @@ void ChatEnd::export_one(Draft draft, const RoutedLine& r, Language lang) {
   std::error_code ec;
   if (fs::exists(target, ec)) return say((zh ? "文件已存在，不会覆盖：" : "That file exists and is never replaced: ") + target.string());
   ProgressBar bar(isatty(STDERR_FILENO));
-  auto out = conv_.export_draft(draft, target, [&](Stage st, double f) { bar.update(st, f); }, &cancel_);
+  auto out = conv_.export_draft(draft, ExportRequest{target, false, {}}, [&](Stage st, double f) { bar.update(st, f); }, &cancel_);
   bar.finish();
   report_cancel();
   if (!out) return say(out.error().message);

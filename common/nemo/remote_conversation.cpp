@@ -1,12 +1,16 @@
 #include "nemo/remote_conversation.h"
 
 #include "agent/language.h"
+#include "core/atomic_file.h"
 #include "nemo/nemo_state.h"
 
 namespace bgm {
 namespace fs = std::filesystem;
 
 RemoteConversation::RemoteConversation(const NemoConfig& config) : conv_(config, std::make_shared<NemoCredentials>(config), nullptr) {}
+
+RemoteConversation::RemoteConversation(const NemoConfig& config, std::shared_ptr<NemoCredentials> credentials, std::shared_ptr<RenderJournal> journal)
+    : conv_(config, std::move(credentials), std::move(journal)) {}
 
 Status RemoteConversation::connect(const std::optional<std::string>& session, const CancelToken* cancel) {
   if (!session) return conv_.start(cancel);
@@ -22,19 +26,20 @@ Result<UploadedMedia> RemoteConversation::upload(const fs::path& file, const Pro
   return UploadedMedia{file.filename().string(), 0};
 }
 
-Status RemoteConversation::say(const std::string& message, const ConversationEvents& events, const CancelToken* cancel) {
+Result<ConversationTurn> RemoteConversation::say(const std::string& message, const ConversationEvents& events, const CancelToken* cancel) {
   TurnEvents ev;
   ev.text = events.text;
   ev.notice = events.notice;
   auto out = conv_.say(message, detect_language(message), ev, cancel);
   if (!out) return out.error();
-  return {};
+  before_ = out->before;
+  return ConversationTurn{out->reply, true};
 }
 
 Result<ConversationState> RemoteConversation::state(const CancelToken* cancel) {
   auto s = conv_.state(cancel);
   if (!s) return s.error();
-  auto draft = draft_of_state(*s);  // read as the service made it
+  auto draft = draft_of_state(*s, before_.is_null() ? nullptr : &before_);  // read as the service made it
   if (!draft) return draft.error();
   ConversationState out;
   out.draft = *draft;
@@ -43,7 +48,7 @@ Result<ConversationState> RemoteConversation::state(const CancelToken* cancel) {
     for (const auto& t : (*s)["timelines"]) {
       nlohmann::json one = *s;
       one["draft"] = t.is_object() && t.contains("draft") ? t["draft"] : nlohmann::json();
-      if (auto d = draft_of_state(one); d && !d->empty()) out.timelines.push_back(*d);
+      if (auto d = draft_of_state(one, before_.is_null() ? nullptr : &before_); d && !d->empty()) out.timelines.push_back(*d);
     }
   }
   return out;
@@ -60,8 +65,9 @@ std::string RemoteConversation::export_extension(const Draft& draft) const {
   return video && !video->audio ? "mp4" : "m4a";
 }
 
-Result<fs::path> RemoteConversation::export_draft(const Draft& draft, const fs::path& target, const ProgressFn& progress, const CancelToken* cancel) {
-  return conv_.export_draft(draft.as_json(), target, false, export_extension(draft), {}, progress, cancel);
+Result<fs::path> RemoteConversation::export_draft(const Draft& draft, const ExportRequest& request, const ProgressFn& progress, const CancelToken* cancel) {
+  const std::string ext = lower_extension(request.target) == "m4a" ? "m4a" : export_extension(draft);
+  return conv_.export_draft(draft.as_json(), request.target, request.replace, ext, request.about, progress, cancel);
 }
 
 }  // namespace bgm

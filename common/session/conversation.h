@@ -14,6 +14,7 @@
 #include "core/credits.h"
 #include "core/progress.h"
 #include "core/result.h"
+#include <nlohmann/json.hpp>
 #include "draft/draft.h"
 
 namespace bgm {
@@ -29,6 +30,17 @@ struct UploadedMedia {
   double duration_s = 0;  // 0: not said
 };
 
+struct ConversationTurn {
+  std::string reply;       // the whole answer
+  bool understood = true;  // false: nothing changed, the reply says what can be asked (our own agent)
+};
+
+struct ExportRequest {
+  std::filesystem::path target;
+  bool replace = false;  // a file at `target` is replaced (an exact --output); else it must be new
+  nlohmann::json about;  // kept with a render made elsewhere, so an interrupted one is delivered later as this
+};
+
 struct ConversationState {
   Draft draft;                  // the timeline a turn talks to
   std::vector<Draft> timelines; // every recording's own, when the session holds several (else empty)
@@ -41,15 +53,19 @@ class Conversation {
   // Errors: kNotFound (no such file), kUnsupported, kInvalidArgument (over a limit), those of the service.
   virtual Result<UploadedMedia> upload(const std::filesystem::path& file, const ProgressFn& progress, const CancelToken* cancel) = 0;
   // One turn; the answer arrives through `events.text`. Errors: the service's, the engine's, kCancelled.
-  virtual Status say(const std::string& message, const ConversationEvents& events, const CancelToken* cancel) = 0;
+  virtual Result<ConversationTurn> say(const std::string& message, const ConversationEvents& events, const CancelToken* cancel) = 0;
   virtual Result<ConversationState> state(const CancelToken* cancel) = 0;
   // nullopt: nothing is charged (the local engine).
   virtual Result<std::optional<Credits>> credits(const CancelToken* cancel) = 0;
   // The file type an export of `draft` gets ("mp4", "m4a" for sound alone).
   virtual std::string export_extension(const Draft& draft) const = 0;
-  // Renders `draft` to `target`, a new file. Errors: those of the engine or the service.
-  virtual Result<std::filesystem::path> export_draft(const Draft& draft, const std::filesystem::path& target, const ProgressFn& progress,
+  // Renders `draft` as asked. Errors: those of the engine or the service.
+  virtual Result<std::filesystem::path> export_draft(const Draft& draft, const ExportRequest& request, const ProgressFn& progress,
                                                      const CancelToken* cancel) = 0;
+  // The recording a draft is made for, when it is a file on this machine (its name and folder name the result).
+  virtual std::optional<std::filesystem::path> recording_file(const Draft&) { return std::nullopt; }
+  // Whether exports are rendered elsewhere (a server), which the user is told while waiting.
+  virtual bool renders_elsewhere() const { return false; }
 };
 
 }  // namespace bgm

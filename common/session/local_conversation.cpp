@@ -20,13 +20,20 @@ Result<UploadedMedia> LocalConversation::upload(const fs::path& file, const Prog
   return UploadedMedia{m->name, static_cast<double>(json_field<int64_t>(m->info, "duration_ms", 0)) / 1000.0};
 }
 
-Status LocalConversation::say(const std::string& message, const ConversationEvents& events, const CancelToken* cancel) {
+Result<ConversationTurn> LocalConversation::say(const std::string& message, const ConversationEvents& events, const CancelToken* cancel) {
   ChatEvents ev;
   ev.text = events.text;
   ev.progress = events.progress;
-  auto out = service_.chat(session_, message, ev, cancel);
+  auto out = service_.chat(session_, message, ev, cancel, options_);
   if (!out) return out.error();
-  return {};
+  return ConversationTurn{out->reply, out->understood};
+}
+
+std::optional<fs::path> LocalConversation::recording_file(const Draft& draft) {
+  const auto video = draft.video();
+  if (!video || video->source.empty()) return std::nullopt;
+  auto file = service_.source_path(session_, video->source);
+  return file ? std::optional<fs::path>(*file) : std::nullopt;
 }
 
 Result<ConversationState> LocalConversation::state(const CancelToken*) {
