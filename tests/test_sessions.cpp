@@ -111,7 +111,7 @@ TEST_F(Sessions, SeveralRecordingsEachGetTheirOwnTimelineAddressedByOrderNameAnd
   auto music_of = [&](const std::string& media) {
     const auto state = service_->state(s->id);
     for (const auto& t : (*state)["timelines"])
-      if (t["name"] == media && !t["draft"].is_null()) return Draft::from_json(t["draft"]).value_or(Draft()).music();
+      if (t["name"].get<std::string>() == media && !t["draft"].is_null()) return Draft::from_json(t["draft"]).value_or(Draft()).music();
     return std::optional<DraftMusic>();
   };
   // Nothing named: the first recording.
@@ -160,11 +160,11 @@ TEST_F(Sessions, SeveralRecordingsEachGetTheirOwnTimelineAddressedByOrderNameAnd
   for (const auto& t : (*state)["timelines"]) {
     auto draft = Draft::from_json(t["draft"]);
     ASSERT_TRUE(draft);
-    EXPECT_EQ(draft->video()->source, t["media_id"]);
+    EXPECT_EQ(draft->video()->source, t["media_id"].get<std::string>());
     const fs::path out = dir_ / ("export-" + t["name"].get<std::string>());
     auto written = service_->export_draft(s->id, *draft, out, nullptr, {});
     ASSERT_TRUE(written) << written.error().message;
-    const auto& file = std::find_if(files.begin(), files.end(), [&](const auto& f) { return f.first == t["name"]; });
+    const auto& file = std::find_if(files.begin(), files.end(), [&](const auto& f) { return f.first == t["name"].get<std::string>(); });
     EXPECT_NEAR(test::decoded_samples(*written) / 48000.0, file->second, 0.05) << *written;
   }
 }
