@@ -13,16 +13,10 @@ Result<ColumnActivity> measure_column_activity(const std::filesystem::path& path
   if (!input) return input.error();
   auto& in = input->format;
   AVStream* st = input->stream;
-  for (unsigned i = 0; i < in->nb_streams; ++i)
-    if (static_cast<int>(i) != input->index) in->streams[i]->discard = AVDISCARD_ALL;
-  ff::CodecContextPtr ctx(avcodec_alloc_context3(input->decoder));
-  avcodec_parameters_to_context(ctx.get(), st->codecpar);
-  ctx->thread_count = 2;
-  ctx->thread_type = FF_THREAD_FRAME;
-  ctx->skip_loop_filter = AVDISCARD_ALL;  // 64x36 averages do not see it
-  ctx->flags2 |= AV_CODEC_FLAG2_FAST;
-  if (int err = avcodec_open2(ctx.get(), input->decoder, nullptr); err < 0)
-    return make_error(ErrorCode::kMedia, "Could not open the video decoder: " + ff::error_text(err));
+  ff::keep_only_video(*input);
+  auto decoder = ff::open_summary_decoder(*input, 2, false);
+  if (!decoder) return decoder.error();
+  ff::CodecContextPtr ctx = std::move(decoder).value();
   const double tb = av_q2d(st->time_base);
   const int64_t origin = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
   if (start_s > 1.0) av_seek_frame(in.get(), input->index, origin + static_cast<int64_t>(start_s / tb), AVSEEK_FLAG_BACKWARD);

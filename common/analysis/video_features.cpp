@@ -47,23 +47,13 @@ Result<VideoFeatures> extract_video_features(const std::filesystem::path& path, 
   auto input = ff::open_video_input(path, cancel);
   if (!input) return input.error();
   auto& in = input->format;
-  const AVCodec* codec = input->decoder;
   const int index = input->index;
   AVStream* st = input->stream;
   int err = 0;
-  for (unsigned i = 0; i < in->nb_streams; ++i)
-    if (static_cast<int>(i) != index) in->streams[i]->discard = AVDISCARD_ALL;  // do not even demux audio
-  ff::CodecContextPtr ctx(avcodec_alloc_context3(codec));
-  avcodec_parameters_to_context(ctx.get(), st->codecpar);
-  ctx->thread_count = std::max(1, options.threads);
-  ctx->thread_type = FF_THREAD_FRAME;
-  if (options.skip_nonref) ctx->skip_frame = AVDISCARD_NONREF;
-  // The features are 64x36 averages: the deblocking filter's sub-pixel smoothing cannot change them, and
-  // skipping it makes decoding 15-20% cheaper (measured on 1080p H.264; the analysis is the same).
-  ctx->skip_loop_filter = AVDISCARD_ALL;
-  ctx->flags2 |= AV_CODEC_FLAG2_FAST;
-  if ((err = avcodec_open2(ctx.get(), codec, nullptr)) < 0)
-    return make_error(ErrorCode::kMedia, "Could not open the video decoder: " + ff::error_text(err));
+  ff::keep_only_video(*input);  // do not even demux audio
+  auto decoder = ff::open_summary_decoder(*input, options.threads, options.skip_nonref);
+  if (!decoder) return decoder.error();
+  ff::CodecContextPtr ctx = std::move(decoder).value();
 
   VideoFeatures out;
   const AVRational fr = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;

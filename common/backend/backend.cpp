@@ -17,12 +17,12 @@ std::filesystem::path unused_path(const std::filesystem::path& dir, const std::s
   }
 }
 
-Result<std::string> apply_job_export(const JobRequest& job, Draft& draft) {
+Status apply_job_export(const JobRequest& job, Draft& draft) {
   DraftExport settings = draft.export_settings();
   if (!job.export_preset.empty()) {
-    const ExportPreset* preset = find_export_preset(job.export_preset);
-    if (!preset) return make_error(ErrorCode::kInvalidArgument, "No export preset called '" + job.export_preset + "'. The presets: " + export_preset_ids() + ".");
-    settings.preset = preset->id;
+    auto preset = require_export_preset(job.export_preset);
+    if (!preset) return preset.error();
+    settings.preset = (*preset)->id;
   }
   if (!job.export_reframe.empty()) {
     const auto reframe = parse_reframe(job.export_reframe);
@@ -30,7 +30,12 @@ Result<std::string> apply_job_export(const JobRequest& job, Draft& draft) {
     settings.reframe = reframe_name(*reframe);
   }
   if (!job.export_preset.empty() || !job.export_reframe.empty()) draft.set_export_settings(settings);
-  return settings.preset ? "-" + *settings.preset : std::string();
+  return {};
+}
+
+std::string result_stem(const std::string& name, const Draft& draft) {
+  const auto preset = draft.export_settings().preset;
+  return name + "-bgm" + (preset ? "-" + *preset : std::string());
 }
 
 }  // namespace bgm

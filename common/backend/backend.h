@@ -106,9 +106,12 @@ class Backend {
 // never replaces an earlier one.
 std::filesystem::path unused_path(const std::filesystem::path& dir, const std::string& stem, const std::string& ext);
 
-// The job's export preset and reframe (when it names them) on the draft's export settings; returns what the
-// result's name gains ("-shorts"; "" without a preset). Errors: kInvalidArgument for a preset or reframe this
-// version does not know (the message lists the presets). Thread: any.
-Result<std::string> apply_job_export(const JobRequest& job, Draft& draft);
+// The job's export preset and reframe (when it names them) on the draft's export settings. Errors:
+// kInvalidArgument for a preset or reframe this version does not know (the message lists the presets). Thread: any.
+Status apply_job_export(const JobRequest& job, Draft& draft);
+
+// The name (no extension) of a render of `draft` for the recording called `name`: "clip-bgm", or with a platform
+// preset "clip-bgm-shorts". Thread: any.
+std::string result_stem(const std::string& name, const Draft& draft);
 
 }  // namespace bgm

@@ -17,14 +17,14 @@ struct Placement {
   std::string stem;
 };
 
-Placement place(Conversation& conv, const JobRequest& job, const Draft& draft, const std::string& suffix) {
+Placement place(Conversation& conv, const JobRequest& job, const Draft& draft) {
   Placement p{job.output_dir, {}};
   const auto recording = job.input ? std::optional<fs::path>(fs::absolute(*job.input)) : conv.recording_file(draft);
   if (recording) {
     if (p.dir.empty()) p.dir = recording->parent_path();
-    p.stem = recording->stem().string() + (job.output == JobOutput::kVideoWithMusic ? "-bgm" + suffix : "-music");
+    p.stem = job.output == JobOutput::kVideoWithMusic ? result_stem(recording->stem().string(), draft) : recording->stem().string() + "-music";
   } else if (const auto video = draft.video(); video && !video->name.empty()) {
-    p.stem = file_safe(video->name) + "-bgm" + suffix;  // named after the recording, as its first version
+    p.stem = result_stem(file_safe(video->name), draft);  // named after the recording, as its first version
   } else {
     const auto music = draft.music();
     p.stem = "AI Music - " + (music && !music->style_name.empty() ? music->style_name : std::string("music"));
@@ -61,11 +61,10 @@ Result<JobResult> run_session_job(Conversation& conv, const JobRequest& job, con
   }
   const auto music = draft.music();
   if (how.first_turn && music) draft.set_music_mix(job.music_volume, job.duck);
-  auto suffix = apply_job_export(job, draft);
-  if (!suffix) return suffix.error();
+  if (auto ok = apply_job_export(job, draft); !ok) return ok.error();
   if (!music) say(events, "", {}, zh ? "时间线上没有能认出的音乐轨道，按服务做好的样子导出。" : "No track on the timeline is recognisably the music; exporting it as it was made.");
 
-  const Placement where = place(conv, job, draft, *suffix);
+  const Placement where = place(conv, job, draft);
   if (where.dir.empty() && job.output_file.empty()) return make_error(ErrorCode::kInvalidArgument, "Choose an output folder for the result.");
   std::error_code same;
   if (!job.output_file.empty() && job.input && fs::equivalent(job.output_file, *job.input, same)) {

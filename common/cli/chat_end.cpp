@@ -29,9 +29,7 @@ fs::path export_target(const RoutedLine& r, const fs::path& output, const Draft&
   const fs::path dir = r.path.empty() || !fs::is_directory(r.path, ec) ? output : fs::path(r.path);
   const auto video = draft.video();
   const std::string name = video && !video->name.empty() ? file_safe(video->name) : last_upload.empty() ? "" : fs::path(last_upload).stem().string();
-  const auto preset = draft.export_settings().preset;
-  const std::string stem = name.empty() ? "AI Music" : name + "-bgm" + (preset ? "-" + *preset : "");
-  return unused_path(dir, stem, ext);
+  return unused_path(dir, name.empty() ? "AI Music" : result_stem(name, draft), ext);
 }
 
 void ChatEnd::upload(const std::string& path, Language lang) {

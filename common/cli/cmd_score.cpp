@@ -93,9 +93,9 @@ Result<JobRequest> remote_score_job(const Args& args, const std::filesystem::pat
 // --preset, --reframe and --range.
 Status read_export_options(const Args& args, ScoreRequest& req) {
   if (auto name = args.get("--preset")) {
-    const ExportPreset* preset = find_export_preset(*name);
-    if (!preset) return make_error(ErrorCode::kInvalidArgument, "No preset called '" + *name + "'. The presets: " + export_preset_ids() + ".");
-    req.preset = *preset;
+    auto preset = require_export_preset(*name);
+    if (!preset) return preset.error();
+    req.preset = **preset;
   }
   if (auto r = args.get("--reframe")) {
     const auto reframe = parse_reframe(*r);

@@ -8,6 +8,13 @@
 
 namespace bgm {
 
+const nlohmann::json& json_member(const nlohmann::json& j, const char* key) {
+  static const nlohmann::json none;
+  if (!j.is_object()) return none;
+  const auto it = j.find(key);
+  return it == j.end() ? none : *it;
+}
+
 std::optional<double> loose_number(const nlohmann::json& value) {
   if (value.is_number()) {
     const double v = value.get<double>();

@@ -28,6 +28,9 @@ T json_field(const nlohmann::json& j, const char* key, T fallback) {
 
 namespace bgm {
 
+// The member `key` of an object, or a null when `j` is not an object or has no such member.
+const nlohmann::json& json_member(const nlohmann::json& j, const char* key);
+
 // A number as a service we did not write may send it: a JSON number, or a string holding one ("1500", "0.35").
 // nullopt when it is neither, or not finite.
 std::optional<double> loose_number(const nlohmann::json& value);

@@ -99,15 +99,13 @@ const json& empty_object() {
 }
 
 const json& array_at(const json& j, const char* key) {
-  if (!j.is_object()) return empty_array();
-  const auto it = j.find(key);
-  return it != j.end() && it->is_array() ? *it : empty_array();
+  const json& v = json_member(j, key);
+  return v.is_array() ? v : empty_array();
 }
 
 const json& object_at(const json& j, const char* key) {
-  if (!j.is_object()) return empty_object();
-  const auto it = j.find(key);
-  return it != j.end() && it->is_object() ? *it : empty_object();
+  const json& v = json_member(j, key);
+  return v.is_object() ? v : empty_object();
 }
 
 std::string text_at(const json& j, const char* key) {
@@ -280,10 +278,15 @@ int64_t Draft::duration_ms() const {
   return end;
 }
 
-std::optional<size_t> Draft::track_of(TrackKind kind) const {
-  for (const auto& t : tracks())
-    if (t.kind == kind) return t.index;
+std::optional<DraftTrack> Draft::track(TrackKind kind) const {
+  for (auto& t : tracks())
+    if (t.kind == kind) return std::move(t);
   return std::nullopt;
+}
+
+std::optional<size_t> Draft::track_of(TrackKind kind) const {
+  const auto t = track(kind);
+  return t ? std::optional<size_t>(t->index) : std::nullopt;
 }
 
 json& Draft::tracks_json() {
@@ -303,11 +306,11 @@ void Draft::update_duration() {
 }
 
 std::optional<DraftVideo> Draft::video() const {
-  auto i = track_of(TrackKind::kVideo);
-  const bool audio = !i;
-  if (!i) i = track_of(TrackKind::kRecording);
-  if (!i) return std::nullopt;
-  const DraftTrack t = read_track(array_at(json_, "t")[*i], *i);
+  auto found = track(TrackKind::kVideo);
+  const bool audio = !found;
+  if (!found) found = track(TrackKind::kRecording);
+  if (!found) return std::nullopt;
+  const DraftTrack& t = *found;
   DraftVideo v;
   v.audio = audio;
   v.name = t.name;
@@ -320,12 +323,10 @@ std::optional<DraftVideo> Draft::video() const {
 }
 
 std::optional<DraftMusic> Draft::music() const {
-  const auto i = track_of(TrackKind::kMusic);
-  if (!i) return std::nullopt;
-  const json& track = array_at(json_, "t")[*i];
-  const DraftTrack t = read_track(track, *i);
-  if (t.segments.empty()) return std::nullopt;
-  const json& sg = first_segment(track);
+  const auto found = track(TrackKind::kMusic);
+  if (!found || found->segments.empty()) return std::nullopt;
+  const DraftTrack& t = *found;
+  const json& sg = first_segment(array_at(json_, "t")[t.index]);
   DraftMusic m;
   m.source = t.segments[0].source;
   m.start_ms = t.start_ms();
@@ -355,11 +356,9 @@ std::optional<DraftMusic> Draft::music() const {
 }
 
 std::optional<DraftTitle> Draft::title() const {
-  const auto i = track_of(TrackKind::kTitle);
-  if (!i) return std::nullopt;
-  const DraftTrack t = read_track(array_at(json_, "t")[*i], *i);
-  if (t.segments.empty()) return std::nullopt;
-  return DraftTitle{t.segments[0].text, t.segments[0].start_ms, t.segments[0].duration_ms};
+  const auto t = track(TrackKind::kTitle);
+  if (!t || t->segments.empty()) return std::nullopt;
+  return DraftTitle{t->segments[0].text, t->segments[0].start_ms, t->segments[0].duration_ms};
 }
 
 DraftExport Draft::export_settings() const {
@@ -437,18 +436,16 @@ void Draft::set_music(const DraftMusic& m) {
 }
 
 bool Draft::set_music_mix(double volume, bool duck) {
-  const auto i = track_of(TrackKind::kMusic);
-  if (!i) return false;
-  json& track = tracks_json()[*i];
-  const DraftTrack read = read_track(track, *i);
-  if (read.segments.empty()) return false;
-  const bool ours = read.role == "bgm";
-  if (track.contains("sg") && track["sg"].is_array()) {
-    for (auto& sg : track["sg"])
+  const auto found = track(TrackKind::kMusic);
+  if (!found || found->segments.empty()) return false;
+  const bool ours = found->role == "bgm";
+  json& music = tracks_json()[found->index];
+  if (music.contains("sg") && music["sg"].is_array()) {
+    for (auto& sg : music["sg"])
       if (sg.is_object()) sg["vol"] = std::clamp(volume, 0.0, 1.0);
   }
   if (ours) {
-    json& sg = first_segment(track);
+    json& sg = first_segment(music);
     if (!sg.contains("m") || !sg["m"].is_object()) sg["m"] = json::object();
     sg["m"]["duck"] = duck;
   }

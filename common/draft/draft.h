@@ -149,7 +149,8 @@ class Draft {
   void set_export_settings(const DraftExport& settings);
 
  private:
-  std::optional<size_t> track_of(TrackKind kind) const;  // the first track of that kind
+  std::optional<DraftTrack> track(TrackKind kind) const;  // the first track of that kind, as read
+  std::optional<size_t> track_of(TrackKind kind) const;   // its index in `t`
   nlohmann::json& tracks_json();  // `t`, made an array when missing
   void remove_track(TrackKind kind);
   void update_duration();

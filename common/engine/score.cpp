@@ -118,12 +118,11 @@ Result<VideoPlan> plan_video(const ScoreRequest& req, const MediaInfo& info, con
   const double fps = export_fps(p, source_fps);
   if (p.source_frame()) {
     const bool fits = info.video->codec == "h264" && info.video->height <= p.max_height && std::fabs(fps - source_fps) < 0.01;
-    if (plan.copy && p.copy_when_fits && fits && p.max_keyframe_gap_s > 0) {
+    plan.copy = plan.copy && p.copy_when_fits && fits;
+    if (plan.copy && p.max_keyframe_gap_s > 0) {  // the platform's keyframe rule, read from the packets
       auto gap = longest_keyframe_gap(req.input, cancel);
       if (!gap) return gap.error();
       plan.copy = *gap <= p.max_keyframe_gap_s;
-    } else {
-      plan.copy = plan.copy && p.copy_when_fits && fits;
     }
     if (info.video->height > p.max_height) t.max_height = p.max_height;
   } else {

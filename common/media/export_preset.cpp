@@ -91,6 +91,11 @@ std::string export_preset_ids() {
   return out;
 }
 
+Result<const ExportPreset*> require_export_preset(std::string_view name) {
+  if (const ExportPreset* p = find_export_preset(name)) return p;
+  return make_error(ErrorCode::kInvalidArgument, "No export preset called '" + std::string(name.substr(0, 64)) + "'. The presets: " + export_preset_ids() + ".");
+}
+
 std::optional<Reframe> parse_reframe(std::string_view text) {
   const std::string t = ascii_lower(trim(text));
   if (t == "fit" || t == "pad" || t == "blur") return Reframe::kFit;

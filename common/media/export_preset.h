@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/result.h"
+
 namespace bgm {
 
 // How a picture of another shape fills the preset's frame (16:9 into 9:16).
@@ -46,6 +48,8 @@ const ExportPreset* find_export_preset(std::string_view name);
 const ExportPreset* find_export_preset_in(const std::string& normalized_message);
 // "youtube, shorts, tiktok, douyin, reels, x, x-vertical, bilibili"
 std::string export_preset_ids();
+// find_export_preset, or kInvalidArgument naming the presets ("No export preset called 'vimeo'. The presets: ...").
+Result<const ExportPreset*> require_export_preset(std::string_view name);
 std::optional<Reframe> parse_reframe(std::string_view text);  // "fit", "crop"
 const char* reframe_name(Reframe reframe);
 

@@ -10,8 +10,7 @@ Result<double> longest_keyframe_gap(const std::filesystem::path& path, const Can
   auto input = ff::open_video_input(path, cancel);
   if (!input) return input.error();
   auto& in = input->format;
-  for (unsigned i = 0; i < in->nb_streams; ++i)
-    if (static_cast<int>(i) != input->index) in->streams[i]->discard = AVDISCARD_ALL;
+  ff::keep_only_video(*input);
   const double tb = av_q2d(input->stream->time_base);
   double longest = 0, last_key = -1, latest = 0;
   ff::PacketPtr pkt(av_packet_alloc());

@@ -2,6 +2,8 @@
 
 #include "media/media_input.h"
 
+#include <algorithm>
+
 namespace bgm::ff {
 
 Result<VideoInput> open_video_input(const std::filesystem::path& path, const CancelToken* cancel) {
@@ -15,6 +17,25 @@ Result<VideoInput> open_video_input(const std::filesystem::path& path, const Can
   if (in.index < 0 || !in.decoder) return make_error(ErrorCode::kMedia, path.string() + " has no video stream FFmpeg can decode.");
   in.stream = raw->streams[in.index];
   return in;
+}
+
+void keep_only_video(VideoInput& input) {
+  for (unsigned i = 0; i < input.format->nb_streams; ++i)
+    if (static_cast<int>(i) != input.index) input.format->streams[i]->discard = AVDISCARD_ALL;
+}
+
+Result<CodecContextPtr> open_summary_decoder(const VideoInput& input, int threads, bool skip_nonref) {
+  CodecContextPtr ctx(avcodec_alloc_context3(input.decoder));
+  if (!ctx) return make_error(ErrorCode::kMedia, "Could not open the video decoder.");
+  avcodec_parameters_to_context(ctx.get(), input.stream->codecpar);
+  ctx->thread_count = std::max(1, threads);
+  ctx->thread_type = FF_THREAD_FRAME;
+  if (skip_nonref) ctx->skip_frame = AVDISCARD_NONREF;
+  ctx->skip_loop_filter = AVDISCARD_ALL;
+  ctx->flags2 |= AV_CODEC_FLAG2_FAST;
+  if (int err = avcodec_open2(ctx.get(), input.decoder, nullptr); err < 0)
+    return make_error(ErrorCode::kMedia, "Could not open the video decoder: " + error_text(err));
+  return ctx;
 }
 
 }  // namespace bgm::ff

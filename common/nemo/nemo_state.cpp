@@ -1,5 +1,7 @@
 #include "nemo/nemo_state.h"
 
+#include "core/json_field.h"
+
 namespace bgm {
 namespace {
 
@@ -22,13 +24,6 @@ void add_ids_of(const json& item, std::set<std::string>& out) {
   }
 }
 
-const json& field(const json& j, const char* key) {
-  static const json none;
-  if (!j.is_object()) return none;
-  const auto it = j.find(key);
-  return it == j.end() ? none : *it;
-}
-
 }  // namespace
 
 std::set<std::string> media_ids(const json& list) {
@@ -47,23 +42,28 @@ std::set<std::string> media_ids(const json& list) {
   return out;
 }
 
-Result<Draft> draft_of_state(const json& state, const json* before) {
+DraftMedia media_of_state(const json& state, const json* before) {
   DraftMedia media;
-  media.uploads = media_ids(field(state, "video_infos"));
-  media.generated = media_ids(field(state, "generated_media"));
+  media.uploads = media_ids(json_member(state, "video_infos"));
+  media.generated = media_ids(json_member(state, "generated_media"));
   if (before) {
-    if (auto was = draft_of_state(*before, nullptr)) {
+    if (auto was = draft_of(json_member(*before, "draft"), media_of_state(*before))) {
       for (const auto& t : was->tracks())
         for (const auto& s : t.segments)
           if (!s.source.empty()) media.earlier.insert(s.source);
     }
   }
-  const json& draft = field(state, "draft");
+  return media;
+}
+
+Result<Draft> draft_of(const json& draft, DraftMedia media) {
   if (draft.is_null()) return Draft::from_service(json::object(), std::move(media));
   auto d = Draft::from_service(draft, std::move(media));
   if (!d) return make_error(ErrorCode::kNetwork, "The service sent a timeline this version cannot read (" + std::string(draft.type_name()) +
                                                      " where a draft object belongs). Try again, or export from the service's own page.");
   return d;
 }
+
+Result<Draft> draft_of_state(const json& state, const json* before) { return draft_of(json_member(state, "draft"), media_of_state(state, before)); }
 
 }  // namespace bgm

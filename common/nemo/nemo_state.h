@@ -18,6 +18,14 @@ namespace bgm {
 // Every id or address a media list names.
 std::set<std::string> media_ids(const nlohmann::json& list);
 
+// What the state's lists say of the session's media; `before` (the state before a turn, or null) adds the sources
+// that were on the timeline then.
+DraftMedia media_of_state(const nlohmann::json& state, const nlohmann::json* before = nullptr);
+
+// `draft` (a state's, or one of its timelines) read with what the session holds. A null is an empty draft.
+// Errors: kNetwork when it is not a JSON object.
+Result<Draft> draft_of(const nlohmann::json& draft, DraftMedia media);
+
 // The state's draft; `before` (the state before a turn, or null) tells what the turn added. A state without a
 // draft is an empty draft. Errors: kNetwork when the draft is not a JSON object (what the service sent is named).
 Result<Draft> draft_of_state(const nlohmann::json& state, const nlohmann::json* before = nullptr);

@@ -2,6 +2,7 @@
 
 #include "agent/language.h"
 #include "core/atomic_file.h"
+#include "core/json_field.h"
 #include "nemo/nemo_state.h"
 
 namespace bgm {
@@ -39,17 +40,17 @@ Result<ConversationTurn> RemoteConversation::say(const std::string& message, con
 Result<ConversationState> RemoteConversation::state(const CancelToken* cancel) {
   auto s = conv_.state(cancel);
   if (!s) return s.error();
-  auto draft = draft_of_state(*s, before_.is_null() ? nullptr : &before_);  // read as the service made it
+  // Read as the service made it, with what the session holds (and what the last turn added).
+  const DraftMedia media = media_of_state(*s, before_.is_null() ? nullptr : &before_);
+  auto draft = draft_of(json_member(*s, "draft"), media);
   if (!draft) return draft.error();
   ConversationState out;
   out.draft = *draft;
   // A server that keeps a timeline per recording (ours) lists them.
-  if (s->contains("timelines") && (*s)["timelines"].is_array()) {
-    for (const auto& t : (*s)["timelines"]) {
-      nlohmann::json one = *s;
-      one["draft"] = t.is_object() && t.contains("draft") ? t["draft"] : nlohmann::json();
-      if (auto d = draft_of_state(one, before_.is_null() ? nullptr : &before_); d && !d->empty()) out.timelines.push_back(*d);
-    }
+  const auto& timelines = json_member(*s, "timelines");
+  if (timelines.is_array()) {
+    for (const auto& t : timelines)
+      if (auto d = draft_of(json_member(t, "draft"), media); d && !d->empty()) out.timelines.push_back(*d);
   }
   return out;
 }

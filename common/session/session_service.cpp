@@ -206,6 +206,11 @@ Result<MediaRecord> SessionService::make_music(const std::string& session, Draft
   return store_.add_media(media);
 }
 
+Result<std::optional<Draft>> SessionService::timeline(const SessionRecord& session, const std::string& media_id) {
+  if (media_id == session.focus) return std::optional<Draft>(session.draft);  // the one in focus is the session's draft
+  return store_.timeline(session.id, media_id);
+}
+
 std::vector<SessionClip> SessionService::clips(const std::vector<MediaRecord>& media) {
   std::vector<SessionClip> out;
   for (const auto& m : media) {
@@ -324,8 +329,7 @@ Result<ChatOutcome> SessionService::chat(const std::string& session, std::string
   const size_t focus_index = focused == all.end() ? 0 : static_cast<size_t>(focused - all.begin());
   if (targets.empty()) targets.push_back(focus_index);
   auto timeline_of = [&](size_t i) -> Result<Draft> {
-    if (all[i].id == (*s)->focus) return (*s)->draft;
-    auto t = store_.timeline(session, all[i].id);
+    auto t = timeline(**s, all[i].id);
     if (!t) return t.error();
     return t->value_or(Draft());
   };
@@ -392,9 +396,7 @@ Result<json> SessionService::state(const std::string& session) {
   if (all.size() > 1) {
     json timelines = json::array();
     for (const auto& c : all) {
-      std::optional<Draft> d;
-      if (c.id == (*s)->focus) d = (*s)->draft;
-      else if (auto t = store_.timeline(session, c.id); t && *t) d = **t;
+      const std::optional<Draft> d = timeline(**s, c.id).value_or(std::nullopt);
       timelines.push_back({{"media_id", c.id}, {"name", c.name}, {"focus", c.id == (*s)->focus}, {"draft", d ? d->as_json() : json(nullptr)},
                            {"summary", d ? summarize_draft(*d, lang) : std::string()}});
     }
@@ -437,9 +439,9 @@ Result<SessionRecord> SessionService::adopt(const AdoptedResult& made) {
 Status apply_export_settings(const DraftExport& e, ScoreRequest& req) {
   req.max_height = e.height;
   if (e.preset) {
-    const ExportPreset* preset = find_export_preset(*e.preset);
-    if (!preset) return make_error(ErrorCode::kInvalidArgument, "No export preset called '" + *e.preset + "'. The presets: " + export_preset_ids() + ".");
-    req.preset = *preset;
+    auto preset = require_export_preset(*e.preset);
+    if (!preset) return preset.error();
+    req.preset = **preset;
   }
   if (e.reframe) req.reframe = parse_reframe(*e.reframe).value_or(Reframe::kFit);
   req.range = e.range;

@@ -116,6 +116,8 @@ class SessionService {
   std::string export_extension(const Draft& draft, const std::string& format) const;
 
  private:
+  // A recording's own timeline (the session's draft for the one in focus); nullopt before it has one.
+  Result<std::optional<Draft>> timeline(const SessionRecord& session, const std::string& media_id);
   Result<ChatOutcome> run_turn(const std::string& session, AgentTurn turn, const ChatEvents& events, const CancelToken* cancel,
                                const ChatOptions& options);
   Result<MediaRecord> make_music(const std::string& session, Draft& draft, const CancelToken* cancel, const ProgressFn& progress);
