@@ -5,6 +5,7 @@
 
 #include "analysis/pitch_track.h"
 #include "audio/k_meter.h"
+#include "core/denormals.h"
 
 namespace bgm {
 namespace {
@@ -43,6 +44,7 @@ std::vector<TimeSpan> find_speech(const AudioFrames& audio, const SpeechSettings
   std::vector<double> band(frames), total(frames);
   std::vector<float> pitch(frames, 0.0f);
   PitchTracker tracker(rate);
+  const FlushDenormals flush;  // the band filters fed silence
   (void)for_each_chunk(audio, [&](size_t first, const float* left, const float* right, size_t count) -> Status {
     if (meter) meter->add(left, right, count);
     for (size_t f = first / hop; f < frames && (f + 1) * hop <= first + count; ++f) {

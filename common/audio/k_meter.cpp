@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/denormals.h"
+
 namespace bgm {
 
 KMeter::KMeter(int sample_rate) : sub_block_(static_cast<size_t>(sample_rate / 10)) {
@@ -37,6 +39,7 @@ inline double step(double x, double b0, double b1, double b2, double a1, double 
 }  // namespace
 
 void KMeter::add(const float* left, const float* right, size_t count) {
+  const FlushDenormals flush;  // silence in the filters
   const Coefficients s = shelf_, h = highpass_;
   double ls1 = state_[0], ls2 = state_[1], lh1 = state_[2], lh2 = state_[3];
   double rs1 = state_[4], rs2 = state_[5], rh1 = state_[6], rh2 = state_[7];

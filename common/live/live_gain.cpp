@@ -1,5 +1,7 @@
 #include "live/live_gain.h"
 
+#include "core/denormals.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -31,6 +33,7 @@ LiveGain::LiveGain(int sample_rate, double level_lufs, double duck_db)
 }
 
 void LiveGain::high_pass(float* left, float* right, size_t count) {
+  const FlushDenormals flush;  // on OBS's audio thread: its mode is put back on return
   float* channels[2] = {left, right};
   for (int ch = 0; ch < 2; ++ch) {
     double z1 = hp_state_[2 * ch], z2 = hp_state_[2 * ch + 1];
