@@ -23,7 +23,7 @@ Status decode_audio(const std::filesystem::path& path, int sample_rate, const De
   if (!opened) return opened.error();
   ff::InputPtr in = std::move(opened).value();
   int err = 0;
-  if ((err = avformat_find_stream_info(in.get(), nullptr)) < 0)
+  if ((err = ff::find_stream_info(in.get())) < 0)
     return make_error(ErrorCode::kMedia, "Could not read the streams of " + path.string() + ".");
   const AVCodec* codec = nullptr;
   const int index = av_find_best_stream(in.get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);

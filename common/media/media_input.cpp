@@ -1,5 +1,7 @@
 #include "media/media_input.h"
 
+#include <vector>
+
 #include <sys/stat.h>
 
 namespace bgm::ff {
@@ -41,6 +43,14 @@ Result<InputPtr> open_input(const std::filesystem::path& path, const CancelToken
     return make_error(ErrorCode::kMedia, "Could not open " + path.string() + ": " + error_text(err));
   }
   return InputPtr(raw);
+}
+
+int find_stream_info(AVFormatContext* input) {
+  std::vector<AVDictionary*> options(input->nb_streams, nullptr);
+  for (auto& o : options) av_dict_set(&o, "threads", "1", 0);
+  const int err = avformat_find_stream_info(input, options.empty() ? nullptr : options.data());
+  for (auto& o : options) av_dict_free(&o);
+  return err;
 }
 
 }  // namespace bgm::ff

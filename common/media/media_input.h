@@ -25,4 +25,9 @@ Error not_a_regular_file(const std::filesystem::path& path);
 // Errors: kNotFound (not a regular file); otherwise `ffmpeg_error` is set and the result is empty.
 Result<InputPtr> open_input(const std::filesystem::path& path, const CancelToken* cancel, int* ffmpeg_error = nullptr);
 
+// avformat_find_stream_info with one decoder thread per stream: what it decodes to learn the streams is a few
+// pictures, and frame threads would each hold their own (tens of MB at 1080p, kept by the allocator afterwards).
+// Returns FFmpeg's result (negative: an error).
+int find_stream_info(AVFormatContext* input);
+
 }  // namespace bgm::ff

@@ -116,7 +116,7 @@ Result<MediaInfo> probe_media_as(const fs::path& path, const std::string& ext, c
                                              "). It may be damaged or misnamed; try opening it in a player.");
   }
   ff::InputPtr in = std::move(opened).value();
-  if ((err = avformat_find_stream_info(in.get(), nullptr)) < 0) {
+  if ((err = ff::find_stream_info(in.get())) < 0) {
     return make_error(ErrorCode::kMedia, "Could not read the streams of " + path.string() + " (" + ff::error_text(err) +
                                              "). It may be damaged.");
   }

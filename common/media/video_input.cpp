@@ -12,7 +12,7 @@ Result<VideoInput> open_video_input(const std::filesystem::path& path, const Can
   VideoInput in;
   in.format = std::move(opened).value();
   AVFormatContext* raw = in.format.get();
-  if (avformat_find_stream_info(raw, nullptr) < 0) return make_error(ErrorCode::kMedia, "Could not read the streams of " + path.string() + ".");
+  if (ff::find_stream_info(raw) < 0) return make_error(ErrorCode::kMedia, "Could not read the streams of " + path.string() + ".");
   in.index = av_find_best_stream(raw, AVMEDIA_TYPE_VIDEO, -1, -1, &in.decoder, 0);
   if (in.index < 0 || !in.decoder) return make_error(ErrorCode::kMedia, path.string() + " has no video stream FFmpeg can decode.");
   in.stream = raw->streams[in.index];
@@ -24,13 +24,21 @@ void keep_only_video(VideoInput& input) {
     if (static_cast<int>(i) != input.index) input.format->streams[i]->discard = AVDISCARD_ALL;
 }
 
-Result<CodecContextPtr> open_summary_decoder(const VideoInput& input, int threads, bool skip_nonref) {
+AVDiscard discard_for(FrameSkip skip) {
+  switch (skip) {
+    case FrameSkip::kNonReference: return AVDISCARD_NONREF;
+    case FrameSkip::kBidirectional: return AVDISCARD_BIDIR;
+    default: return AVDISCARD_DEFAULT;
+  }
+}
+
+Result<CodecContextPtr> open_summary_decoder(const VideoInput& input, int threads, FrameSkip skip) {
   CodecContextPtr ctx(avcodec_alloc_context3(input.decoder));
   if (!ctx) return make_error(ErrorCode::kMedia, "Could not open the video decoder.");
   avcodec_parameters_to_context(ctx.get(), input.stream->codecpar);
   ctx->thread_count = std::max(1, threads);
   ctx->thread_type = FF_THREAD_FRAME;
-  if (skip_nonref) ctx->skip_frame = AVDISCARD_NONREF;
+  ctx->skip_frame = discard_for(skip);
   ctx->skip_loop_filter = AVDISCARD_ALL;
   ctx->flags2 |= AV_CODEC_FLAG2_FAST;
   if (int err = avcodec_open2(ctx.get(), input.decoder, nullptr); err < 0)
