@@ -54,6 +54,46 @@ double mean(const std::vector<float>& v) {
   return s / static_cast<double>(v.size());
 }
 
+// Each picture's change from the one before, as it would be one frame (1/fps) after it, fitted within its shot
+// (the pictures between two of `cuts`, ascending); measured per 1/30 s by the caller.
+std::vector<float> one_frame_change(const std::vector<FrameFeature>& frames, double fps, const std::vector<double>& cuts) {
+  constexpr double kFitWindowS = 1.0;
+  const double frame_s = 1.0 / fps;
+  const size_t n = frames.size();
+  std::vector<double> gap(n, 1.0);  // in frames
+  for (size_t i = 1; i < n; ++i) gap[i] = std::max(0.5, (frames[i].t - frames[i - 1].t) / frame_s);
+  std::vector<size_t> shot(n, 0);
+  for (size_t i = 0, c = 0; i < n; ++i) {
+    while (c < cuts.size() && cuts[c] <= frames[i].t + 0.5 * frame_s) ++c;
+    shot[i] = c;
+  }
+  // Sliding sums over the pictures of the shot within kFitWindowS (a cut's own picture, its change set to 0, left out).
+  double sx = 0, sy = 0, sxx = 0, sxy = 0, count = 0;
+  auto add = [&](size_t j, double sign) {
+    if (frames[j].diff <= 0) return;
+    const double x = gap[j], y = frames[j].diff;
+    sx += sign * x, sy += sign * y, sxx += sign * x * x, sxy += sign * x * y, count += sign;
+  };
+  std::vector<float> out(n, 0.0f);
+  size_t lo = 0, hi = 0;
+  for (size_t i = 0; i < n; ++i) {
+    while (hi < n && shot[hi] == shot[i] && frames[hi].t <= frames[i].t + kFitWindowS) add(hi++, 1);
+    while (lo < i && (shot[lo] != shot[i] || frames[lo].t < frames[i].t - kFitWindowS)) add(lo++, -1);
+    const double x = gap[i], y = frames[i].diff;
+    if (y <= 0 || count < 1) continue;
+    const double mx = sx / count, my = sy / count, var = sxx / count - mx * mx;
+    double slope = my / std::max(mx, 1e-9), offset = 0;  // in proportion
+    if (var > 0.05) {  // gaps that differ: the line through them
+      const double b = (sxy / count - mx * my) / var;
+      if (b >= 0 && my - b * mx >= 0) slope = b, offset = my - b * mx;
+      else if (b < 0) slope = 0, offset = my;  // the change does not grow with the gap: noise
+    }
+    const double at_gap = offset + slope * x, at_one = offset + slope;
+    out[i] = static_cast<float>(at_gap > 1e-9 ? y * at_one / at_gap : y / x);
+  }
+  return out;
+}
+
 }  // namespace
 
 VideoAnalysis analysis_from_features(const VideoFeatures& input, std::string source) {
@@ -68,17 +108,24 @@ VideoAnalysis analysis_from_features(const VideoFeatures& input, std::string sou
   a.width = f.width;
   a.height = f.height;
   a.truncated = f.truncated;
+  a.decoding = f.decoding;
   a.cuts = detect_cuts(f.frames, f.fps);
-  // Motion: the picture's change per frame with the cuts themselves left out, scaled so that lively footage
-  // (a handheld walk, a game) is near 1.
+  // Motion: the picture's change with the cuts themselves left out (the first picture seen at or after each),
+  // scaled so that lively footage (a handheld walk, a game) is near 1.
   VideoFeatures steady = f;
   const double half_frame = 0.5 / f.fps;
-  for (auto& fr : steady.frames) {
-    const auto next = std::upper_bound(a.cuts.begin(), a.cuts.end(), fr.t - half_frame);  // cuts are sorted
-    if (next != a.cuts.end() && *next < fr.t + half_frame) fr.diff = 0;
+  for (double cut : a.cuts) {
+    const auto at = std::lower_bound(steady.frames.begin(), steady.frames.end(), cut - half_frame,
+                                     [](const FrameFeature& x, double t) { return x.t < t; });
+    if (at != steady.frames.end()) at->diff = 0;
   }
-  // The change between frames grows with the time between them: measured per 1/30 s, so a 60 fps recording and
-  // the OBS filter's ~10 pictures a second read the same motion as 30 fps.
+  // The change between pictures grows with the time between them, but not in proportion: smooth motion does,
+  // grain and flicker change each frame whatever the gap. Per picture, one frame's change is estimated from the
+  // pictures within a second: a line through their changes against their gaps (pictures left undecoded, a
+  // variable frame rate and the OBS filter's ~10 pictures a second give gaps of several frames), read at one frame.
+  // Where every gap is the same, in proportion to the gap.
+  const std::vector<float> one_frame = one_frame_change(steady.frames, f.fps, a.cuts);
+  for (size_t i = 0; i < steady.frames.size(); ++i) steady.frames[i].diff = one_frame[i];
   const double per_30fps_frame = f.fps / 30.0;
   a.motion = curve(steady, [&](const FrameFeature& x) { return std::min(1.0, x.diff * per_30fps_frame * 25.0); });
   a.brightness = curve(f, [](const FrameFeature& x) { return x.luma; });

@@ -48,6 +48,7 @@ inline constexpr std::uintmax_t kMaxAnalysisFileBytes = 8u << 20;
 struct VideoAnalysis {
   std::string source;  // the analysed file, as given
   std::string origin = "decoder";  // "decoder" (obs-bgm analyze) or "obs-filter" (written live in OBS)
+  std::string decoding;            // which pictures were decoded (VideoFeatures::decoding); not written to JSON
   double duration_s = 0;
   double fps = 0;
   int width = 0, height = 0;

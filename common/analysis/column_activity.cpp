@@ -14,7 +14,7 @@ Result<ColumnActivity> measure_column_activity(const std::filesystem::path& path
   auto& in = input->format;
   AVStream* st = input->stream;
   ff::keep_only_video(*input);
-  auto decoder = ff::open_summary_decoder(*input, 2, false);
+  auto decoder = ff::open_summary_decoder(*input, 2, ff::FrameSkip::kNone);
   if (!decoder) return decoder.error();
   ff::CodecContextPtr ctx = std::move(decoder).value();
   const double tb = av_q2d(st->time_base);

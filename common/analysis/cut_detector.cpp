@@ -6,41 +6,55 @@
 namespace bgm {
 
 std::vector<double> detect_cuts(const std::vector<FrameFeature>& frames, double claimed_fps, const CutSettings& s) {
-  const double fps = sane_fps(claimed_fps);
+  // The windows are times: the pictures may be every frame, every other, or irregular (some left undecoded).
+  const double frame_s = 1.0 / sane_fps(claimed_fps);
+  const double reach = std::max(s.window_s, 3 * frame_s) + 1e-6;
+  const double gap = std::max(s.min_gap_s, frame_s) - 1e-6;
   std::vector<double> cuts;
   const auto n = static_cast<long>(frames.size());
-  const long w = std::max<long>(3, std::lround(s.window_s * fps));
-  const long gap = std::max<long>(1, std::lround(s.min_gap_s * fps));
+  // Change per second of each picture from the one before: the pictures may be irregular (a variable frame rate,
+  // pictures left undecoded), and a fade or a pan changes the picture in proportion to the time between them,
+  // while a cut changes it all at once.
+  std::vector<float> rate(frames.size(), 0.0f);
+  auto gap_before = [&](long i) { return std::max(i > 0 ? frames[static_cast<size_t>(i)].t - frames[static_cast<size_t>(i - 1)].t : frame_s, 0.5 * frame_s); };
+  for (long i = 0; i < n; ++i) rate[static_cast<size_t>(i)] = static_cast<float>(frames[static_cast<size_t>(i)].diff / gap_before(i));
   std::vector<float> around;
   std::vector<long> candidates;
+  long lo = 1, hi = 1;  // the neighbourhood [lo, hi) of picture i
   for (long i = 1; i < n; ++i) {
     const FrameFeature& f = frames[static_cast<size_t>(i)];
+    while (lo < i && frames[static_cast<size_t>(lo)].t < f.t - reach) ++lo;
+    while (hi < n && frames[static_cast<size_t>(hi)].t <= f.t + reach) ++hi;
     if (f.diff < s.min_diff || f.hist_diff < s.min_hist_diff) continue;
-    // The neighbourhood's typical change, leaving out this frame and its immediate neighbours.
+    // The neighbourhood's typical change per second, leaving out this picture and its immediate neighbours. A cut
+    // stands out from one frame's worth of it (as when every picture is decoded), and from the change the time
+    // since the picture before would bring (a fade or a pan across pictures left out, or a variable frame rate's
+    // gap): two pictures of different shots differ by the same, however far apart.
     around.clear();
-    for (long j = std::max<long>(1, i - w); j <= std::min(n - 1, i + w); ++j)
-      if (std::labs(j - i) > 1) around.push_back(frames[static_cast<size_t>(j)].diff);
-    float typical = 0;
+    for (long j = lo; j < hi; ++j)
+      if (std::labs(j - i) > 1) around.push_back(rate[static_cast<size_t>(j)]);
+    double typical_rate = 0;
     if (!around.empty()) {
       std::nth_element(around.begin(), around.begin() + static_cast<long>(around.size() / 2), around.end());
-      typical = around[around.size() / 2];
+      typical_rate = around[around.size() / 2];
     }
-    if (f.diff < s.contrast * typical + 0.01f) continue;
+    if (f.diff < s.contrast * typical_rate * frame_s + 0.01 || f.diff < s.gap_contrast * typical_rate * gap_before(i) + 0.01) continue;
     candidates.push_back(i);
   }
-  // Within `gap` frames keep the strongest change. Candidates are in frame order, so only neighbours closer than
-  // `gap` are compared (linear in the candidates, whatever the footage).
+  // Within `gap` keep the strongest change. Candidates are in time order, so only neighbours closer than `gap`
+  // are compared (linear in the candidates, whatever the footage).
+  auto t_of = [&](long i) { return frames[static_cast<size_t>(i)].t; };
   for (size_t k = 0; k < candidates.size(); ++k) {
     const long i = candidates[k];
     const float di = frames[static_cast<size_t>(i)].diff;
     bool strongest = true;
-    for (size_t m = k; m-- > 0 && i - candidates[m] < gap && strongest;) {
+    for (size_t m = k; m-- > 0 && t_of(i) - t_of(candidates[m]) < gap && strongest;) {
       if (frames[static_cast<size_t>(candidates[m])].diff >= di) strongest = false;  // earlier wins a tie
     }
-    for (size_t m = k + 1; m < candidates.size() && candidates[m] - i < gap && strongest; ++m) {
+    for (size_t m = k + 1; m < candidates.size() && t_of(candidates[m]) - t_of(i) < gap && strongest; ++m) {
       if (frames[static_cast<size_t>(candidates[m])].diff > di) strongest = false;
     }
-    if (strongest) cuts.push_back(frames[static_cast<size_t>(i)].t);
+    if (strongest) cuts.push_back(t_of(i));
   }
   return cuts;
 }

@@ -6,14 +6,24 @@
 
 namespace bgm {
 
+void FeatureTracker::change(const Picture& a, const Picture& b, float& diff, float& hist_diff) {
+  double d = 0;
+  for (size_t i = 0; i < kThumbCells; ++i) d += std::fabs(b.luma[i] - a.luma[i]);
+  diff = static_cast<float>(d / kThumbCells);
+  double hd = 0;
+  for (size_t k = 0; k < kBins; ++k) hd += std::fabs(b.hist[k] - a.hist[k]);
+  hist_diff = static_cast<float>(hd / 2);
+}
+
 FrameFeature FeatureTracker::next(double t, const float* luma, const float* u, const float* v, size_t chroma_cells) {
   FrameFeature f;
   f.t = t;
-  std::array<float, kBins> hist{};
+  Picture now;
   double sum = 0;
   for (size_t i = 0; i < kThumbCells; ++i) {
     sum += luma[i];
-    hist[static_cast<size_t>(std::clamp(static_cast<int>(luma[i] * kBins), 0, kBins - 1))] += 1.0f / kThumbCells;
+    now.luma[i] = luma[i];
+    now.hist[static_cast<size_t>(std::clamp(static_cast<int>(luma[i] * kBins), 0, kBins - 1))] += 1.0f / kThumbCells;
   }
   f.luma = static_cast<float>(sum / kThumbCells);
   double cb = 0, cr = 0, sat = 0;
@@ -25,16 +35,8 @@ FrameFeature FeatureTracker::next(double t, const float* luma, const float* u, c
   f.cb = static_cast<float>(cb / n);
   f.cr = static_cast<float>(cr / n);
   f.saturation = static_cast<float>(sat / n);
-  if (have_previous_) {
-    double d = 0;
-    for (size_t i = 0; i < kThumbCells; ++i) d += std::fabs(luma[i] - previous_[i]);
-    f.diff = static_cast<float>(d / kThumbCells);
-    double hd = 0;
-    for (size_t b = 0; b < kBins; ++b) hd += std::fabs(hist[b] - previous_hist_[b]);
-    f.hist_diff = static_cast<float>(hd / 2);
-  }
-  std::copy(luma, luma + kThumbCells, previous_.begin());
-  previous_hist_ = hist;
+  if (have_previous_) change(previous_, now, f.diff, f.hist_diff);
+  previous_ = now;
   have_previous_ = true;
   return f;
 }

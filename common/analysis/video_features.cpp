@@ -1,34 +1,55 @@
 #include "analysis/video_features.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <cstdint>
-#include <limits>
+#include <thread>
 
-#include "analysis/feature_tracker.h"
-#include "analysis/thumbnail.h"
-#include "media/video_input.h"
-
+#include "analysis/picture_choice.h"
+#include "analysis/stretch_decode.h"
 
 namespace bgm {
 namespace {
 
-constexpr int kThumbW = kThumbWidth, kThumbH = kThumbHeight;
+// Splitting pays once each half has a few seconds to decode.
+constexpr double kMinSplitS = 10.0;
 
-class FeatureMaker {
- public:
-  FrameFeature make(const AVFrame* frame, double t) {
-    std::array<float, kThumbW * kThumbH> thumb;
-    std::array<float, kChromaThumbWidth * kChromaThumbHeight> u{}, v{};
-    if (!thumbnailer_.make(frame, thumb.data(), u.data(), v.data())) return {};
-    return tracker_.next(t, thumb.data(), u.data(), v.data(), u.size());
+const char* decoding_name(ff::FrameSkip skip) {
+  switch (skip) {
+    case ff::FrameSkip::kBidirectional: return "intra and predicted pictures";
+    case ff::FrameSkip::kNonReference: return "reference pictures";
+    default: return "every picture";
   }
+}
 
- private:
-  FeatureTracker tracker_;
-  Thumbnailer thumbnailer_;
+// The fastest skip that leaves the pictures kept as a full decode shows them: the bidirectional pictures where
+// the parser finds them (checked against a full decode where they are references), else the pictures nothing
+// refers to (always safe).
+constexpr double kVerifyS = 1.0;
+void choose_skip(const PacketScan& scan, const FeatureOptions& options, StretchPlan& plan) {
+  plan.verify_s = 0;
+  if (options.every_frame) plan.skip = ff::FrameSkip::kNone;
+  else if (scan.types_known && scan.has_bidir) plan.skip = ff::FrameSkip::kBidirectional, plan.verify_s = scan.bidir_referenced ? kVerifyS : 0;
+  else plan.skip = ff::FrameSkip::kNonReference;
+}
+
+struct Decoded {
+  StretchFeatures first;
+  std::optional<StretchFeatures> second;
 };
+
+// Where to split the stream for two decoders: the keyframe nearest the middle, if there is one in the middle half
+// and the container can seek to it exactly. nullopt: decode it whole.
+std::optional<double> split_point(const PacketScan& scan, int threads) {
+  if (threads < 2 || !scan.seeks_exactly || scan.pictures.empty()) return std::nullopt;
+  const double length = scan.pictures.back().t;
+  if (length < kMinSplitS) return std::nullopt;
+  std::optional<double> best;
+  for (const auto& p : scan.pictures) {
+    if (!p.key || p.t < 0.25 * length || p.t > 0.75 * length) continue;
+    if (!best || std::fabs(p.t - length / 2) < std::fabs(*best - length / 2)) best = p.t;
+  }
+  return best;
+}
 
 }  // namespace
 
@@ -44,75 +65,98 @@ Error longer_than_limit(const std::filesystem::path& path, double limit_s) {
 
 Result<VideoFeatures> extract_video_features(const std::filesystem::path& path, const FeatureOptions& options,
                                              const CancelToken* cancel, const ProgressFn& progress) {
-  auto input = ff::open_video_input(path, cancel);
-  if (!input) return input.error();
-  auto& in = input->format;
-  const int index = input->index;
-  AVStream* st = input->stream;
-  int err = 0;
-  ff::keep_only_video(*input);  // do not even demux audio
-  auto decoder = ff::open_summary_decoder(*input, options.threads, options.skip_nonref);
-  if (!decoder) return decoder.error();
-  ff::CodecContextPtr ctx = std::move(decoder).value();
-
-  VideoFeatures out;
-  const AVRational fr = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
-  out.fps = sane_fps(fr.num > 0 && fr.den > 0 ? av_q2d(fr) : 0.0);
-  out.width = ctx->width;
-  out.height = ctx->height;
-  const double tb = av_q2d(st->time_base);
-  const int64_t start = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
-  const double expected = in->duration > 0 ? static_cast<double>(in->duration) / AV_TIME_BASE : 0.0;
-  // What a file claims is not trusted: a frame far past the container's length, or far ahead of the frames before
-  // it, carries a broken timestamp and is left out (one such frame must not make a 2 s clip an hour long); and the
-  // length the decoded frames reach is held to the limit while decoding, not only from the container.
-  const double latest_allowed = expected > 0 ? expected + 1.0 : std::numeric_limits<double>::infinity();
-  double reached = 0;
-  bool too_long = false;
-  FeatureMaker maker;
-  ff::PacketPtr pkt(av_packet_alloc());
-  ff::FramePtr frame(av_frame_alloc());
-  double last_report = 0;
-  bool damaged = false;
-  auto drain = [&]() {
-    while (avcodec_receive_frame(ctx.get(), frame.get()) >= 0) {
-      const int64_t pts = frame->best_effort_timestamp != AV_NOPTS_VALUE ? frame->best_effort_timestamp : frame->pts;
-      const double t = pts != AV_NOPTS_VALUE ? static_cast<double>(pts - start) * tb
-                                             : static_cast<double>(out.frames.size()) / out.fps;
-      const bool plausible = std::isfinite(t) && t > -1.0 && t <= latest_allowed && t <= reached + options.max_gap_s;
-      if (plausible) {
-        out.frames.push_back(maker.make(frame.get(), std::max(0.0, t)));
-        reached = std::max(reached, t);
-        too_long = too_long || reached > options.max_duration_s + 1.0;
-      }
-      av_frame_unref(frame.get());
-    }
+  auto scanned = scan_video_packets(path, options.max_duration_s, cancel);
+  if (!scanned) return scanned.error();
+  PacketScan& scan = *scanned;
+  const std::vector<float> ratios = size_ratios(scan.pictures);
+  StretchPlan plan;
+  choose_skip(scan, options, plan);
+  std::vector<bool> anyway;
+  auto choose_anyway = [&] {
+    if (plan.skip != ff::FrameSkip::kNone) anyway = decode_anyway(scan.pictures, ratios, plan.skip == ff::FrameSkip::kNonReference);
   };
-  while (true) {
-    err = av_read_frame(in.get(), pkt.get());
-    if (err == AVERROR_EOF) break;
-    if (err < 0) {  // a damaged or truncated file: keep what was readable
-      damaged = true;
-      break;
+  choose_anyway();
+  plan.pictures = &scan.pictures;
+  plan.decode_anyway = &anyway;
+  plan.max_gap_s = options.max_gap_s;
+  plan.max_duration_s = options.max_duration_s;
+  const std::optional<double> split = split_point(scan, options.threads);
+
+  // Progress from this thread only (callers are told it runs on theirs); the other stretch's reach is read.
+  const double expected = scan.pictures.empty() ? 0.0 : scan.pictures.back().t;
+  std::atomic<double> first_reach{0}, second_reach{split.value_or(0)};
+  double last_report = 0;
+  auto tick = [&] {
+    if (!progress || expected <= 0) return;
+    const double done = first_reach.load(std::memory_order_relaxed) + (split ? second_reach.load(std::memory_order_relaxed) - *split : 0.0);
+    if (done - last_report < 5) return;
+    last_report = done;
+    progress(Stage::kAnalysing, std::min(1.0, done / expected));
+  };
+  auto decode = [&]() -> Result<Decoded> {
+    // One decoder per stretch. Whole, frame threads help a full decode; with the bidirectional pictures left out
+    // the predicted ones form one chain, and frame threads only add their synchronisation (measured: slower).
+    plan.threads = split || plan.skip == ff::FrameSkip::kBidirectional ? 1 : std::max(1, options.threads);
+    CancelToken stop;  // one stretch failing (or finding the skip unsafe) stops the other
+    std::optional<Result<StretchFeatures>> second;
+    std::thread worker;
+    if (split) {
+      worker = std::thread([&] {
+        second = decode_stretch(path, Stretch{*split, std::numeric_limits<double>::infinity(), true}, plan, cancel, &stop, &second_reach);
+        if (!*second || (*second)->skip_unsafe) stop.request_cancel();
+      });
     }
-    if (pkt->stream_index == index && avcodec_send_packet(ctx.get(), pkt.get()) >= 0) drain();
-    av_packet_unref(pkt.get());
+    auto first = decode_stretch(path, Stretch{0, split.value_or(std::numeric_limits<double>::infinity()), false}, plan, cancel, &stop,
+                                &first_reach, tick);
+    if (!first || first->skip_unsafe) stop.request_cancel();
+    if (worker.joinable()) worker.join();
     if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
-    if (too_long) return longer_than_limit(path, options.max_duration_s);
-    if (progress && !out.frames.empty() && expected > 0 && out.frames.back().t - last_report > 5) {
-      last_report = out.frames.back().t;
-      progress(Stage::kAnalysing, std::min(1.0, last_report / expected));
+    const bool unsafe = (first && first->skip_unsafe) || (second && *second && (*second)->skip_unsafe);
+    if (unsafe) {
+      Decoded redo;
+      redo.first.skip_unsafe = true;
+      return redo;
     }
+    if (!first) return first.error();
+    if (second && !*second) return second->error();
+    if (second && (*second)->seek_missed) {  // the index could not land on the keyframe: read up to it instead
+      second = decode_stretch(path, Stretch{*split, std::numeric_limits<double>::infinity(), false}, plan, cancel, nullptr, &second_reach);
+      if (!*second) return second->error();
+    }
+    return Decoded{std::move(first).value(), second ? std::optional<StretchFeatures>(std::move(**second)) : std::nullopt};
+  };
+  auto decoded = decode();
+  if (decoded && decoded->first.skip_unsafe) {  // a predicted picture leans on a bidirectional one: keep the references
+    plan.skip = ff::FrameSkip::kNonReference;
+    plan.verify_s = 0;
+    choose_anyway();
+    decoded = decode();
   }
-  avcodec_send_packet(ctx.get(), nullptr);
-  drain();
+  if (!decoded) return decoded.error();
+
+  StretchFeatures& a = decoded->first;
+  VideoFeatures out;
+  out.fps = a.fps;
+  out.width = a.width;
+  out.height = a.height;
+  out.decoding = decoding_name(plan.skip);
+  out.frames = std::move(a.frames);
+  bool damaged = a.damaged, too_long = a.too_long;
+  if (decoded->second) {
+    StretchFeatures& b = *decoded->second;
+    damaged = damaged || b.damaged;
+    too_long = too_long || b.too_long;
+    if (!b.frames.empty() && !out.frames.empty()) {  // the change across the join, as one decoder would have seen it
+      FeatureTracker::change(a.last, b.first, b.frames.front().diff, b.frames.front().hist_diff);
+    }
+    out.frames.insert(out.frames.end(), b.frames.begin(), b.frames.end());
+  }
   if (too_long) return longer_than_limit(path, options.max_duration_s);
   if (out.frames.empty()) {
     return make_error(ErrorCode::kMedia, path.string() + " has no readable video frame. The recording may be damaged.");
   }
-  std::stable_sort(out.frames.begin(), out.frames.end(), [](const FrameFeature& a, const FrameFeature& b) { return a.t < b.t; });
   out.duration_s = out.frames.back().t + 1.0 / out.fps;
-  out.truncated = damaged || (expected > 0 && out.duration_s < expected - 1.0);
+  out.truncated = damaged || (a.container_s > 0 && out.duration_s < a.container_s - 1.0);
   return out;
 }
 

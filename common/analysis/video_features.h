@@ -1,10 +1,16 @@
 #pragma once
-// Per-frame features of a video, read with FFmpeg: a 64x36 luma thumbnail averaged straight from the Y plane (no
-// scaler: cheap and free of aliasing), its change from the previous frame, a luma histogram's change, and the
-// frame's brightness and colour. The cut detector and the mood estimate work from these.
-// Thread: call from a worker thread; cancel from any thread.
+// Per-picture features of a video, read with FFmpeg: a 64x36 luma thumbnail averaged straight from the Y plane (no
+// scaler: cheap and free of aliasing), its change from the picture before, a luma histogram's change, and the
+// picture's brightness and colour. The cut detector and the mood estimate work from these.
+// Decoding is the cost, so not every picture is decoded: the packets are scanned first (picture types, sizes,
+// keyframes: media/packet_scan.h); the bidirectional pictures are left out where that leaves the others as a full
+// decode shows them (checked: stretch_decode.h), else the pictures nothing refers to; the ones shown just before a
+// picture that looks like a cut are decoded all the same (picture_choice.h); and the file is decoded as two
+// stretches on two threads, split at a keyframe.
+// Thread: call from a worker thread (it starts one more); cancel from any thread.
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "core/cancel.h"
@@ -28,12 +34,13 @@ struct VideoFeatures {
   double duration_s = 0;  // up to the end of the last readable frame
   int width = 0, height = 0;
   bool truncated = false; // decoding stopped at damaged data before the container's end
-  std::vector<FrameFeature> frames;
+  std::vector<FrameFeature> frames;      // the decoded pictures (every one, or a subset), in time order
+  std::string decoding;  // which pictures were decoded: "every picture", "reference pictures", "intra and predicted pictures"
 };
 
 struct FeatureOptions {
-  int threads = 2;                         // decoder frame threads
-  bool skip_nonref = false;                // decode only reference frames (faster; coarser cut timing)
+  int threads = 2;                         // stretches decoded at once (one decoder each)
+  bool every_frame = false;                // decode every picture (the reference the faster decode is held to)
   double max_duration_s = kMaxDurationS;   // decoding stops with an error once the frames pass this (+1 s)
   double max_gap_s = 60;                   // a frame further ahead of the ones before it has a broken timestamp
 };

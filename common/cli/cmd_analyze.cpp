@@ -25,7 +25,7 @@ constexpr const char* kHelp =
     "\n"
     "  --json            machine-readable output\n"
     "  --duration S      for a still image: the length of the video it becomes (default 30)\n"
-    "  --fast            decode only reference frames (faster on long recordings; cut times within a few frames)\n"
+    "  --every-frame     decode every picture (slower; the reference the usual decode is held to)\n"
     "  -q, --quiet       no progress bar\n";
 
 }  // namespace
@@ -33,7 +33,7 @@ constexpr const char* kHelp =
 int run_analyze(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.with_value = {"--duration"};
-  spec.flags = {"--json", "--fast", "--quiet", "--help"};
+  spec.flags = {"--json", "--every-frame", "--fast", "--quiet", "--help"};
   spec.aliases = {{"-q", "--quiet"}, {"-h", "--help"}};
   Args parsed;
   if (auto done = parse_command(argv, spec, kHelp, parsed)) return *done;
@@ -52,7 +52,7 @@ int run_analyze(const std::vector<std::string>& argv) {
     analysis.duration_s = info->duration_s;
   } else {
     FeatureOptions options;
-    options.skip_nonref = args->has("--fast");
+    options.every_frame = args->has("--every-frame");  // --fast: accepted, now the usual decode
     ProgressBar bar(!args->has("--quiet") && !json);
     auto result = analyse_video(info->path, options, &cancel, [&](Stage s, double f) { bar.update(s, f); });
     bar.finish();
@@ -67,6 +67,7 @@ int run_analyze(const std::vector<std::string>& argv) {
   std::printf("%s: %s, %.2f s", info->path.c_str(), std::string(media_kind_name(info->kind)).c_str(), analysis.duration_s);
   if (info->video) std::printf(", %dx%d at %.2f fps", info->video->width, info->video->height, info->video->fps);
   std::printf("%s\n", analysis.truncated ? " (damaged: analysed up to the last readable frame)" : "");
+  if (!analysis.decoding.empty()) std::printf("Decoded: %s\n", analysis.decoding.c_str());
   std::printf("Cuts (%zu):", analysis.cuts.size());
   for (double c : analysis.cuts) std::printf(" %.2f", c);
   const auto& m = analysis.mood;

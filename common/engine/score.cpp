@@ -17,8 +17,8 @@
 #include "media/audio_decoder.h"
 #include "media/audio_encoder.h"
 #include "engine/statement.h"
-#include "media/keyframe_gap.h"
 #include "media/muxer.h"
+#include "media/packet_scan.h"
 #include "media/still_video.h"
 #include "media/video_transcode.h"
 
@@ -120,9 +120,9 @@ Result<VideoPlan> plan_video(const ScoreRequest& req, const MediaInfo& info, con
     const bool fits = info.video->codec == "h264" && info.video->height <= p.max_height && std::fabs(fps - source_fps) < 0.01;
     plan.copy = plan.copy && p.copy_when_fits && fits;
     if (plan.copy && p.max_keyframe_gap_s > 0) {  // the platform's keyframe rule, read from the packets
-      auto gap = longest_keyframe_gap(req.input, cancel);
-      if (!gap) return gap.error();
-      plan.copy = *gap <= p.max_keyframe_gap_s;
+      auto scan = scan_video_packets(req.input, kMaxDurationS, cancel);
+      if (!scan) return scan.error();
+      plan.copy = scan->longest_keyframe_gap_s() <= p.max_keyframe_gap_s;
     }
     if (info.video->height > p.max_height) t.max_height = p.max_height;
   } else {

@@ -24,9 +24,16 @@ Result<VideoInput> open_video_input(const std::filesystem::path& path, const Can
 // Only the video stream is demuxed: the others are discarded before a packet is read.
 void keep_only_video(VideoInput& input);
 
-// A decoder for summaries of the picture (64x36 averages: the features, the crop's activity): frame threads, no
-// deblocking filter (averages do not see it; 15-20% cheaper on 1080p H.264), the decoder's fast flags, and with
-// `skip_nonref` only the reference frames. Errors: kMedia (the decoder cannot be opened).
-Result<CodecContextPtr> open_summary_decoder(const VideoInput& input, int threads, bool skip_nonref);
+// Which pictures a summary decoder leaves out. Pictures nothing is predicted from can go without changing any
+// other; bidirectional ones only when no picture that stays is predicted from them (the analysis checks).
+enum class FrameSkip { kNone, kNonReference, kBidirectional };
+
+// A decoder for summaries of the picture (64x36 averages: the features, the crop's activity): frame threads (one
+// thread: none), no deblocking filter (averages do not see it; 15-20% cheaper on 1080p H.264), the decoder's fast
+// flags, and `skip`. Errors: kMedia (the decoder cannot be opened).
+Result<CodecContextPtr> open_summary_decoder(const VideoInput& input, int threads, FrameSkip skip);
+// The AVDiscard level for `skip` (a decoder without frame threads reads it before each packet, so it can change
+// from one packet to the next).
+AVDiscard discard_for(FrameSkip skip);
 
 }  // namespace bgm::ff

@@ -114,4 +114,23 @@ double resident_mb(int pid) {
   return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / 1048576.0;
 }
 
+std::filesystem::path cached_media(const std::string& recipe, const std::function<bool(const std::filesystem::path& dir)>& make) {
+  namespace fs = std::filesystem;
+  const fs::path root = OBS_BGM_TEST_MEDIA_DIR;
+  const fs::path done = root / std::to_string(std::hash<std::string>{}(recipe));
+  std::error_code ec;
+  if (fs::is_directory(done, ec)) return done;
+  fs::create_directories(root, ec);
+  const fs::path making = root / (done.filename().string() + ".making-" + std::to_string(::getpid()));
+  fs::remove_all(making, ec);
+  fs::create_directories(making, ec);
+  if (!make(making)) {
+    fs::remove_all(making, ec);
+    return {};
+  }
+  fs::rename(making, done, ec);  // another process may have finished first: its copy is as good
+  if (ec) fs::remove_all(making, ec);
+  return fs::is_directory(done, ec) ? done : fs::path();
+}
+
 }  // namespace bgm::test

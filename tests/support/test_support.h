@@ -3,6 +3,7 @@
 // independent tools (FFmpeg's ebur128 filter, ffprobe) so the engine is not its own judge.
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "audio/audio_buffer.h"
@@ -77,6 +78,11 @@ class SmallDisk {
   bool mounted_ = false;
 };
 std::string read_file(const std::filesystem::path& file);
+
+// Media made once for the whole suite (each test runs in its own process): the folder for `recipe` (any text that
+// changes when what is made changes) under the build tree, made by `make` into a fresh folder and renamed into
+// place whole, so a test never sees half of it and two processes making it at once agree. Empty on failure.
+std::filesystem::path cached_media(const std::string& recipe, const std::function<bool(const std::filesystem::path& dir)>& make);
 // The CPU time this process has used so far (user + system), in seconds: for benchmarks.
 double process_cpu_seconds();
 // The resident memory of process `pid` (0: this one) now, in MB (/proc/PID/statm): for benchmarks and memory bounds.
