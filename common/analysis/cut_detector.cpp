@@ -18,7 +18,7 @@ std::vector<double> detect_cuts(const std::vector<FrameFeature>& frames, double 
   std::vector<float> rate(frames.size(), 0.0f);
   auto gap_before = [&](long i) { return std::max(i > 0 ? frames[static_cast<size_t>(i)].t - frames[static_cast<size_t>(i - 1)].t : frame_s, 0.5 * frame_s); };
   for (long i = 0; i < n; ++i) rate[static_cast<size_t>(i)] = static_cast<float>(frames[static_cast<size_t>(i)].diff / gap_before(i));
-  std::vector<float> around;
+  std::vector<float> around, before, after;
   std::vector<long> candidates;
   long lo = 1, hi = 1;  // the neighbourhood [lo, hi) of picture i
   for (long i = 1; i < n; ++i) {
@@ -27,18 +27,27 @@ std::vector<double> detect_cuts(const std::vector<FrameFeature>& frames, double 
     while (hi < n && frames[static_cast<size_t>(hi)].t <= f.t + reach) ++hi;
     if (f.diff < s.min_diff || f.hist_diff < s.min_hist_diff) continue;
     // The neighbourhood's typical change per second, leaving out this picture and its immediate neighbours. A cut
-    // stands out from one frame's worth of it (as when every picture is decoded), and from the change the time
-    // since the picture before would bring (a fade or a pan across pictures left out, or a variable frame rate's
-    // gap): two pictures of different shots differ by the same, however far apart.
+    // stands out from one frame's worth of it (as when every picture is decoded).
+    auto median = [](std::vector<float>& v) -> double {
+      if (v.empty()) return 0.0;
+      std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+      return v[v.size() / 2];
+    };
     around.clear();
     for (long j = lo; j < hi; ++j)
       if (std::labs(j - i) > 1) around.push_back(rate[static_cast<size_t>(j)]);
-    double typical_rate = 0;
-    if (!around.empty()) {
-      std::nth_element(around.begin(), around.begin() + static_cast<long>(around.size() / 2), around.end());
-      typical_rate = around[around.size() / 2];
+    if (f.diff < s.contrast * median(around) * frame_s + 0.01) continue;
+    // Across pictures left out, the faster side's change over the gap: the end of a fade out and the start of a
+    // fade in two frames apart differ more than one frame's change, and are not a cut.
+    const double since = gap_before(i);
+    if (since > 1.5 * frame_s) {
+      before.clear(), after.clear();
+      for (long j = lo; j < hi; ++j) {
+        if (j < i) before.push_back(rate[static_cast<size_t>(j)]);
+        else if (j > i) after.push_back(rate[static_cast<size_t>(j)]);
+      }
+      if (f.diff < s.gap_contrast * std::max(median(before), median(after)) * since + 0.01) continue;
     }
-    if (f.diff < s.contrast * typical_rate * frame_s + 0.01 || f.diff < s.gap_contrast * typical_rate * gap_before(i) + 0.01) continue;
     candidates.push_back(i);
   }
   // Within `gap` keep the strongest change. Candidates are in time order, so only neighbours closer than `gap`

@@ -12,7 +12,7 @@ namespace bgm {
 struct CutSettings {
   float min_diff = 0.05f;       // a cut changes the picture by at least this much (mean, 0..1)
   float contrast = 3.0f;        // ... and by this many times the neighbourhood's typical change in one frame
-  float gap_contrast = 1.5f;    // ... and in the time since the picture before (pictures left out or missing)
+  float gap_contrast = 1.5f;    // ... and, across pictures left out or missing, the faster side's change over the gap
   float min_hist_diff = 0.12f;  // ... and moves the brightness histogram
   double window_s = 0.5;        // neighbourhood on each side
   double min_gap_s = 0.25;      // two cuts are at least this far apart
