@@ -32,8 +32,7 @@ Result<ColumnActivity> measure_column_activity(const std::filesystem::path& path
   ff::FramePtr frame(av_frame_alloc());
   auto drain = [&] {
     while (!done && avcodec_receive_frame(ctx.get(), frame.get()) >= 0) {
-      const int64_t pts = frame->best_effort_timestamp != AV_NOPTS_VALUE ? frame->best_effort_timestamp : frame->pts;
-      const double t = pts != AV_NOPTS_VALUE ? static_cast<double>(pts - origin) * tb : next_sample;
+      const double t = ff::frame_seconds(frame.get(), st, origin, next_sample);
       if (t >= end_s) done = true;
       if (!done && t + 1e-6 >= next_sample && thumbnailer.make(frame.get(), thumb.data())) {
         ActivitySample s;

@@ -4,6 +4,16 @@
 #include <cmath>
 
 namespace bgm {
+namespace {
+
+// The middle value (reorders `v`); 0 for none.
+double median(std::vector<float>& v) {
+  if (v.empty()) return 0.0;
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
 
 std::vector<double> detect_cuts(const std::vector<FrameFeature>& frames, double claimed_fps, const CutSettings& s) {
   // The windows are times: the pictures may be every frame, every other, or irregular (some left undecoded).
@@ -28,11 +38,6 @@ std::vector<double> detect_cuts(const std::vector<FrameFeature>& frames, double 
     if (f.diff < s.min_diff || f.hist_diff < s.min_hist_diff) continue;
     // The neighbourhood's typical change per second, leaving out this picture and its immediate neighbours. A cut
     // stands out from one frame's worth of it (as when every picture is decoded).
-    auto median = [](std::vector<float>& v) -> double {
-      if (v.empty()) return 0.0;
-      std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
-      return v[v.size() / 2];
-    };
     around.clear();
     for (long j = lo; j < hi; ++j)
       if (std::labs(j - i) > 1) around.push_back(rate[static_cast<size_t>(j)]);

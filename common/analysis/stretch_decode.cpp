@@ -33,11 +33,6 @@ class FeatureMaker {
   Thumbnailer thumbnailer_;
 };
 
-double frame_time(const AVFrame* frame, double tb, int64_t origin, double fallback) {
-  const int64_t pts = frame->best_effort_timestamp != AV_NOPTS_VALUE ? frame->best_effort_timestamp : frame->pts;
-  return pts != AV_NOPTS_VALUE ? static_cast<double>(pts - origin) * tb : fallback;
-}
-
 // The first seconds of a stretch as a full decode shows them; the skipping decode's pictures there must match.
 class SkipCheck {
  public:
@@ -93,8 +88,7 @@ Result<StretchFeatures> decode_stretch(const std::filesystem::path& path, const 
   if (!decoder) return decoder.error();
   ff::CodecContextPtr ctx = std::move(decoder).value();
 
-  const AVRational fr = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
-  out.fps = sane_fps(fr.num > 0 && fr.den > 0 ? av_q2d(fr) : 0.0);
+  out.fps = sane_fps(ff::stream_fps(st));
   out.width = ctx->width;
   out.height = ctx->height;
   out.container_s = in->duration > 0 ? static_cast<double>(in->duration) / AV_TIME_BASE : 0.0;
@@ -130,7 +124,7 @@ Result<StretchFeatures> decode_stretch(const std::filesystem::path& path, const 
   ff::FramePtr frame(av_frame_alloc());
   auto drain = [&] {
     while (avcodec_receive_frame(ctx.get(), frame.get()) >= 0) {
-      const double t = frame_time(frame.get(), tb, origin, reached + 1.0 / out.fps);
+      const double t = ff::frame_seconds(frame.get(), st, origin, reached + 1.0 / out.fps);
       const bool inside = t >= stretch.from_s - kSame && t < stretch.to_s - kSame;
       const bool plausible = std::isfinite(t) && t > -1.0 && t <= latest_allowed && t <= reached + plan.max_gap_s;
       FrameFeature f;

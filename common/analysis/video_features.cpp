@@ -72,10 +72,6 @@ Result<VideoFeatures> extract_video_features(const std::filesystem::path& path, 
   StretchPlan plan;
   choose_skip(scan, options, plan);
   std::vector<bool> anyway;
-  auto choose_anyway = [&] {
-    if (plan.skip != ff::FrameSkip::kNone) anyway = decode_anyway(scan.pictures, ratios, plan.skip == ff::FrameSkip::kNonReference);
-  };
-  choose_anyway();
   plan.pictures = &scan.pictures;
   plan.decode_anyway = &anyway;
   plan.max_gap_s = options.max_gap_s;
@@ -93,7 +89,10 @@ Result<VideoFeatures> extract_video_features(const std::filesystem::path& path, 
     last_report = done;
     progress(Stage::kAnalysing, std::min(1.0, done / expected));
   };
-  auto decode = [&]() -> Result<Decoded> {
+  // The stretches decoded with plan.skip; nullopt when a stretch found the skip unsafe.
+  auto decode = [&]() -> Result<std::optional<Decoded>> {
+    anyway = plan.skip == ff::FrameSkip::kNone ? std::vector<bool>{}
+                                               : decode_anyway(scan.pictures, ratios, plan.skip == ff::FrameSkip::kNonReference);
     // One decoder per stretch. Whole, frame threads help a full decode; with the bidirectional pictures left out
     // the predicted ones form one chain, and frame threads only add their synchronisation (measured: slower).
     plan.threads = split || plan.skip == ff::FrameSkip::kBidirectional ? 1 : std::max(1, options.threads);
@@ -111,30 +110,25 @@ Result<VideoFeatures> extract_video_features(const std::filesystem::path& path, 
     if (!first || first->skip_unsafe) stop.request_cancel();
     if (worker.joinable()) worker.join();
     if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
-    const bool unsafe = (first && first->skip_unsafe) || (second && *second && (*second)->skip_unsafe);
-    if (unsafe) {
-      Decoded redo;
-      redo.first.skip_unsafe = true;
-      return redo;
+    if (first && first->skip_unsafe) return std::optional<Decoded>();
+    if (first && second && *second && (*second)->seek_missed) {  // the index could not land on the keyframe: read up to it instead
+      second = decode_stretch(path, Stretch{*split, std::numeric_limits<double>::infinity(), false}, plan, cancel, nullptr, &second_reach);
     }
+    if (second && *second && (*second)->skip_unsafe) return std::optional<Decoded>();
     if (!first) return first.error();
     if (second && !*second) return second->error();
-    if (second && (*second)->seek_missed) {  // the index could not land on the keyframe: read up to it instead
-      second = decode_stretch(path, Stretch{*split, std::numeric_limits<double>::infinity(), false}, plan, cancel, nullptr, &second_reach);
-      if (!*second) return second->error();
-    }
-    return Decoded{std::move(first).value(), second ? std::optional<StretchFeatures>(std::move(**second)) : std::nullopt};
+    return std::optional<Decoded>(Decoded{std::move(first).value(), second ? std::optional<StretchFeatures>(std::move(**second)) : std::nullopt});
   };
   auto decoded = decode();
-  if (decoded && decoded->first.skip_unsafe) {  // a predicted picture leans on a bidirectional one: keep the references
+  if (decoded && !*decoded) {  // a predicted picture leans on a bidirectional one: keep the references
     plan.skip = ff::FrameSkip::kNonReference;
     plan.verify_s = 0;
-    choose_anyway();
     decoded = decode();
   }
   if (!decoded) return decoded.error();
+  if (!*decoded) return make_error(ErrorCode::kMedia, "Could not decode the pictures of " + path.string() + ".");  // not with kNonReference
 
-  StretchFeatures& a = decoded->first;
+  StretchFeatures& a = (*decoded)->first;
   VideoFeatures out;
   out.fps = a.fps;
   out.width = a.width;
@@ -142,8 +136,8 @@ Result<VideoFeatures> extract_video_features(const std::filesystem::path& path, 
   out.decoding = decoding_name(plan.skip);
   out.frames = std::move(a.frames);
   bool damaged = a.damaged, too_long = a.too_long;
-  if (decoded->second) {
-    StretchFeatures& b = *decoded->second;
+  if ((*decoded)->second) {
+    StretchFeatures& b = *(*decoded)->second;
     damaged = damaged || b.damaged;
     too_long = too_long || b.too_long;
     if (!b.frames.empty() && !out.frames.empty()) {  // the change across the join, as one decoder would have seen it

@@ -9,6 +9,7 @@
 #include "core/atomic_file.h"
 #include "media/ffmpeg_handles.h"
 #include "media/media_input.h"
+#include "media/video_input.h"
 
 namespace bgm {
 namespace fs = std::filesystem;
@@ -29,11 +30,6 @@ double start_of(const AVStream* st) {
   if (st->start_time == AV_NOPTS_VALUE) return 0.0;
   const double s = static_cast<double>(st->start_time) * av_q2d(st->time_base);
   return std::isfinite(s) ? s : 0.0;
-}
-
-double fps_of(const AVStream* st) {
-  const AVRational r = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
-  return r.num > 0 && r.den > 0 ? av_q2d(r) : 0.0;
 }
 
 }  // namespace
@@ -126,7 +122,7 @@ Result<MediaInfo> probe_media_as(const fs::path& path, const std::string& ext, c
   if (v >= 0) {
     const AVStream* st = in->streams[v];
     const AVCodecDescriptor* d = avcodec_descriptor_get(st->codecpar->codec_id);
-    info.video = VideoStreamInfo{d ? d->name : "unknown", st->codecpar->width, st->codecpar->height, fps_of(st), start_of(st)};
+    info.video = VideoStreamInfo{d ? d->name : "unknown", st->codecpar->width, st->codecpar->height, ff::stream_fps(st), start_of(st)};
   }
   if (a >= 0) {
     const AVStream* st = in->streams[a];

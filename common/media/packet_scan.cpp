@@ -46,7 +46,6 @@ class NalReader {
       } else {
         nal = start_code_end(p, end);
         if (!nal) return -1;
-        next = nal;
         const uint8_t* following = start_code_end(nal, end);
         next = following ? following - 3 : end;
       }
@@ -121,16 +120,13 @@ Result<PacketScan> scan_video_packets(const std::filesystem::path& path, double 
   const NalReader nals(*st->codecpar);
 
   PacketScan scan;
-  scan.types_known = parser != nullptr;
   const std::string demuxer = in->iformat && in->iformat->name ? in->iformat->name : "";
   scan.seeks_exactly = demuxer.rfind("mov", 0) == 0 || demuxer.rfind("matroska", 0) == 0;
   bool typed = false;
   ff::PacketPtr pkt(av_packet_alloc());
   int64_t next_pts = 0;
-  const double frame_s = [&] {
-    const AVRational r = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
-    return r.num > 0 && r.den > 0 ? av_q2d(av_inv_q(r)) : 1.0 / 30;
-  }();
+  const double fps = ff::stream_fps(st);
+  const double frame_s = fps > 0 ? 1.0 / fps : 1.0 / 30;
   while (av_read_frame(in.get(), pkt.get()) >= 0) {
     if (pkt->stream_index == input->index) {
       PacketPicture pic;
@@ -151,8 +147,7 @@ Result<PacketScan> scan_video_packets(const std::filesystem::path& path, double 
       const int ref = nals.reference(pkt->data, pkt->size);
       pic.reference = ref != 0;
       if (std::isfinite(pic.t)) scan.pictures.push_back(pic);
-      if (pic.t > max_seconds + 1.0) {
-        scan.too_long = true;
+      if (pic.t > max_seconds + 1.0) {  // the decode refuses it; the scan's memory stays bounded
         av_packet_unref(pkt.get());
         break;
       }
@@ -160,7 +155,7 @@ Result<PacketScan> scan_video_packets(const std::filesystem::path& path, double 
     av_packet_unref(pkt.get());
     if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
   }
-  scan.types_known = scan.types_known && typed;
+  scan.types_known = typed;
   for (const auto& p : scan.pictures) {
     if (p.type != PictureType::kBidir) continue;
     scan.has_bidir = true;

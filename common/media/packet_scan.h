@@ -30,13 +30,12 @@ struct PacketScan {
   bool types_known = false;             // a parser named the picture types
   bool has_bidir = false;               // some picture is bidirectional
   bool bidir_referenced = false;        // some bidirectional picture is a reference (pyramids; unknown: true)
-  bool too_long = false;                // the scan stopped at `max_seconds`
   bool seeks_exactly = false;           // the container has an index a seek lands on a keyframe with (MP4, MOV, MKV)
   // Seconds between random-access points, including the stretch from the last one to the end.
   double longest_keyframe_gap_s() const;
 };
 
-// Errors: those of opening the video (video_input.h), kCancelled. Stops (too_long) past `max_seconds` + 1 s.
+// Errors: those of opening the video (video_input.h), kCancelled. Stops reading past `max_seconds` + 1 s.
 Result<PacketScan> scan_video_packets(const std::filesystem::path& path, double max_seconds, const CancelToken* cancel);
 
 }  // namespace bgm

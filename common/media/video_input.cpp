@@ -19,6 +19,16 @@ Result<VideoInput> open_video_input(const std::filesystem::path& path, const Can
   return in;
 }
 
+double stream_fps(const AVStream* stream) {
+  const AVRational r = stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
+  return r.num > 0 && r.den > 0 ? av_q2d(r) : 0.0;
+}
+
+double frame_seconds(const AVFrame* frame, const AVStream* stream, int64_t origin, double fallback) {
+  const int64_t pts = frame->best_effort_timestamp != AV_NOPTS_VALUE ? frame->best_effort_timestamp : frame->pts;
+  return pts != AV_NOPTS_VALUE ? static_cast<double>(pts - origin) * av_q2d(stream->time_base) : fallback;
+}
+
 void keep_only_video(VideoInput& input) {
   for (unsigned i = 0; i < input.format->nb_streams; ++i)
     if (static_cast<int>(i) != input.index) input.format->streams[i]->discard = AVDISCARD_ALL;

@@ -21,6 +21,12 @@ struct VideoInput {
 // Reads stop when `cancel` is set (media_input.h). Errors: kNotFound (not a regular file), kCancelled, kMedia (cannot open, streams unreadable, no video stream or no decoder for it).
 Result<VideoInput> open_video_input(const std::filesystem::path& path, const CancelToken* cancel);
 
+// The stream's frame rate (its average, else its base rate); 0 when it does not say.
+double stream_fps(const AVStream* stream);
+// A decoded picture's presentation time in seconds from `origin` (the stream's start, in its time base), or
+// `fallback` when the picture has none.
+double frame_seconds(const AVFrame* frame, const AVStream* stream, int64_t origin, double fallback);
+
 // Only the video stream is demuxed: the others are discarded before a packet is read.
 void keep_only_video(VideoInput& input);
 
