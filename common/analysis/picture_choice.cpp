@@ -33,17 +33,13 @@ std::vector<float> size_ratios(const std::vector<PacketPicture>& pictures) {
 std::vector<bool> decode_anyway(const std::vector<PacketPicture>& pictures, const std::vector<float>& ratios, bool by_reference) {
   std::vector<bool> out(pictures.size(), false);
   auto skipped = [&](const PacketPicture& p) { return by_reference ? !p.reference : p.type == PictureType::kBidir; };
-  size_t run_start = 0, previous_run = 0;  // the run of skipped pictures before picture i, and the one before it
+  size_t run_start = 0;  // the run of skipped pictures before picture i
   for (size_t i = 0; i < pictures.size(); ++i) {
     const PacketPicture& p = pictures[i];
     if (skipped(p)) continue;
     const bool suspicious = p.type == PictureType::kIntra || p.key || ratios[i] >= kSuspiciousRatio;
-    if (suspicious) {
+    if (suspicious)
       for (size_t k = run_start; k < i; ++k) out[k] = true;
-      if (!by_reference)
-        for (size_t k = previous_run; k < run_start; ++k) out[k] = out[k] || (skipped(pictures[k]) && pictures[k].reference);
-    }
-    previous_run = run_start;
     run_start = i + 1;
   }
   return out;

@@ -22,7 +22,8 @@ inline constexpr float kSuspiciousRatio = 1.4f;
 
 // Aligned with `pictures` (presentation order): the pictures the decode leaves out (the non-reference ones when
 // `by_reference`, else the bidirectional ones) that are decoded all the same: every one in the run before a
-// suspicious picture, and (bidirectional) the references of the run before that, which they may be predicted from.
+// suspicious picture. One may be predicted from a skipped reference further back and come out a little off; a
+// cut still shows (both sides of it are decoded from their own shots).
 std::vector<bool> decode_anyway(const std::vector<PacketPicture>& pictures, const std::vector<float>& ratios, bool by_reference);
 
 }  // namespace bgm

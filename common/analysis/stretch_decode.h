@@ -35,7 +35,8 @@ struct StretchPlan {
   double max_gap_s = 60;  // a picture further ahead of the ones before it has a broken timestamp
   // With kBidirectional: the first verify_s seconds are also decoded in full, and the pictures both decodes show
   // compared. Safe when no picture that stays is predicted from a bidirectional one; a stream whose bidirectional
-  // pictures are references (pyramids: x264's default, HEVC) may do that. On x264 the pictures are identical.
+  // pictures are references (pyramids: x264's default, HEVC) may do that. On x264 the pictures are identical. The
+  // pictures decoded all the same (decode_anyway) are not compared: they may lean on a skipped reference.
   double verify_s = 0;
   bool keep_thumbnails = false;  // StretchFeatures::thumbnails (9 KB a picture: for short stretches)
   double max_duration_s = 3600;
