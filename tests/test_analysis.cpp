@@ -27,8 +27,8 @@ class Clips : public ::testing::Test {
          "-f lavfi -i testsrc2=s=320x180:r=30:d=2 -f lavfi -i smptehdbars=s=320x180:r=30:d=1.5 "
          "-f lavfi -i mandelbrot=s=320x180:r=30,trim=duration=2.5,setpts=PTS-STARTPTS "
          "-f lavfi -i \"testsrc2=s=1280x720:r=30:d=3,crop=320:180:x='t*250':y='100+t*40'\" "
-         "-f lavfi -i gradients=s=320x180:r=30:d=2:speed=0.05 "
-         "-f lavfi -i life=s=320x180:r=30:mold=10:ratio=0.2:life_color=#30c050:death_color=#602020,trim=duration=2,setpts=PTS-STARTPTS "
+         "-f lavfi -i color=c=gray:s=320x180:r=30:d=2,format=yuv420p,geq=lum='128+90*sin(X/30+T)':cb='128+40*sin(Y/25-T/2)':cr=128 "
+         "-f lavfi -i life=s=320x180:r=30:mold=10:ratio=0.2:seed=7:life_color=#30c050:death_color=#602020,trim=duration=2,setpts=PTS-STARTPTS "
          "-f lavfi -i rgbtestsrc=s=320x180:r=30:d=1.5 "
          "-filter_complex \"[4]fade=t=out:st=1.4:d=0.6[g];[5]fade=t=in:st=0:d=0.6[l];[0][1][2][3][g][l][6]concat=n=7:v=1,format=yuv420p[v]\" "
          "-map [v] -c:v libx264 -preset veryfast -bf 2");
