@@ -23,11 +23,13 @@ const char* decoding_name(ff::FrameSkip skip) {
 
 // The fastest skip that leaves the pictures kept as a full decode shows them: the bidirectional pictures where
 // the parser finds them (checked against a full decode where they are references), else the pictures nothing
-// refers to (always safe).
+// refers to (always safe). Only where the decoder takes the skip per packet: elsewhere the pictures around a cut
+// could not be decoded all the same (libdav1d in FFmpeg 7 skips AV1's unreferenced pictures, and every cut on one
+// came a frame late), so every picture is decoded, on two threads.
 constexpr double kVerifyS = 1.0;
 void choose_skip(const PacketScan& scan, const FeatureOptions& options, StretchPlan& plan) {
   plan.verify_s = 0;
-  if (options.every_frame) plan.skip = ff::FrameSkip::kNone;
+  if (options.every_frame || !scan.skips_per_packet) plan.skip = ff::FrameSkip::kNone;
   else if (scan.types_known && scan.has_bidir) plan.skip = ff::FrameSkip::kBidirectional, plan.verify_s = scan.bidir_referenced ? kVerifyS : 0;
   else plan.skip = ff::FrameSkip::kNonReference;
 }
@@ -149,7 +151,17 @@ Result<VideoFeatures> extract_video_features(const std::filesystem::path& path, 
   if (out.frames.empty()) {
     return make_error(ErrorCode::kMedia, path.string() + " has no readable video frame. The recording may be damaged.");
   }
-  out.duration_s = out.frames.back().t + 1.0 / out.fps;
+  // To the end of the last picture shown, decoded or not (the pictures after the last decoded one may have been
+  // left out: bidirectional pictures at the end).
+  double last_shown = out.frames.back().t;
+  for (auto p = scan.pictures.rbegin(); p != scan.pictures.rend(); ++p) {
+    if (p->t < last_shown) break;
+    if (p->t <= last_shown + 1.0) {  // a picture past the last decoded one by more is a broken timestamp
+      last_shown = p->t;
+      break;
+    }
+  }
+  out.duration_s = last_shown + 1.0 / out.fps;
   out.truncated = damaged || (a.container_s > 0 && out.duration_s < a.container_s - 1.0);
   return out;
 }

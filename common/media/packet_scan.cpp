@@ -122,6 +122,7 @@ Result<PacketScan> scan_video_packets(const std::filesystem::path& path, double 
   PacketScan scan;
   const std::string demuxer = in->iformat && in->iformat->name ? in->iformat->name : "";
   scan.seeks_exactly = demuxer.rfind("mov", 0) == 0 || demuxer.rfind("matroska", 0) == 0;
+  scan.skips_per_packet = nals.knows();
   bool typed = false;
   ff::PacketPtr pkt(av_packet_alloc());
   int64_t next_pts = 0;

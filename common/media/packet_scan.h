@@ -31,6 +31,9 @@ struct PacketScan {
   bool has_bidir = false;               // some picture is bidirectional
   bool bidir_referenced = false;        // some bidirectional picture is a reference (pyramids; unknown: true)
   bool seeks_exactly = false;           // the container has an index a seek lands on a keyframe with (MP4, MOV, MKV)
+  // FFmpeg's decoder for the codec reads skip_frame before each packet (H.264, HEVC), so pictures can be left out
+  // and some decoded all the same. Others (libdav1d's AV1) fix it when they open, or ignore it.
+  bool skips_per_packet = false;
   // Seconds between random-access points, including the stretch from the last one to the end.
   double longest_keyframe_gap_s() const;
 };
