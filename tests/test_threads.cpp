@@ -1,19 +1,24 @@
-// The threaded parts on their own (the job runner, the serial worker, the recording clock): edges driven by a
+// The threaded parts on their own (the job runner, the serial worker, the recording clock, AAC on two threads): edges driven by a
 // backend that blocks or throws, and many threads at once. The TSan build (scripts/check-reliability.sh) runs these.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <new>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "analysis/recording_clock.h"
+#include "audio/audio_store.h"
+#include "media/audio_packet_encoder.h"
 #include "jobs/job_runner.h"
 #include "jobs/serial_worker.h"
 #include "support/fake_backend.h"
@@ -263,6 +268,39 @@ TEST(WorkQueue, ShutdownCancelsRunningWorkAndAnswersWaitingWork) {
   EXPECT_EQ(ran.load(), 6) << "waiting work runs with a cancelled token, so it can answer";
   EXPECT_EQ(cancelled.load(), 6);
   EXPECT_FALSE(queue.submit("late", [](const CancelToken*) {}));
+}
+
+// Two encoders reading one store at once, the reader taking their chunks in order.
+TEST(AacOnTwoThreads, TwoEncodersReadOneStoreAndTheirPacketsComeInOrder) {
+  const auto dir = std::filesystem::temp_directory_path();
+  auto store = AudioStore::create(dir, 48000);
+  ASSERT_TRUE(store) << store.error().message;
+  std::vector<float> l(48000), r(48000);
+  for (int second = 0; second < 24; ++second) {
+    for (size_t i = 0; i < l.size(); ++i) l[i] = r[i] = 0.2f * static_cast<float>(std::sin(0.03 * static_cast<double>(i + second)));
+    ASSERT_TRUE(store->append(l.data(), r.data(), l.size()));
+  }
+  ASSERT_TRUE(store->finish());
+  AudioCodecSetup setup;
+  setup.encoder = "aac";
+  setup.bit_rate = 256000;
+  setup.threads = 2;
+  auto encoder = AudioPacketEncoder::open(*store, setup);
+  ASSERT_TRUE(encoder) << encoder.error().message;
+  ASSERT_EQ((*encoder)->threads(), 2);
+  AVPacket* packet = av_packet_alloc();
+  int64_t last = INT64_MIN, frames = 0;
+  for (;;) {
+    auto got = (*encoder)->next(packet);
+    ASSERT_TRUE(got) << got.error().message;
+    if (!*got) break;
+    EXPECT_GT(packet->pts, last);
+    last = packet->pts;
+    frames += packet->duration;
+    av_packet_unref(packet);
+  }
+  av_packet_free(&packet);
+  EXPECT_EQ(frames, 24 * 48000 + 1024) << "every frame, and the encoder's priming";
 }
 
 }  // namespace

@@ -23,6 +23,8 @@ class AudioFrames {
   virtual void read_at(size_t first, float* left, float* right, size_t count) const = 0;
   // A read that failed (a temporary file that could not be read back), else success.
   virtual Status status() const { return {}; }
+  // Whether read_at may be called from several threads at once (a store or a buffer; not a view with scratch).
+  virtual bool reads_from_any_thread() const { return false; }
 
   double seconds() const { return static_cast<double>(frames()) / sample_rate(); }
 };
@@ -42,6 +44,7 @@ class BufferFrames final : public AudioFrames {
   int sample_rate() const override { return audio_.sample_rate; }
   size_t frames() const override { return audio_.frames(); }
   void read_at(size_t first, float* left, float* right, size_t count) const override;
+  bool reads_from_any_thread() const override { return true; }
 
  private:
   const AudioBuffer& audio_;

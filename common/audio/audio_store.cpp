@@ -41,7 +41,7 @@ AudioStore::AudioStore(AudioStore&& o) noexcept
     : fd_(std::exchange(o.fd_, -1)), dir_(std::move(o.dir_)), rate_(o.rate_), frames_(std::exchange(o.frames_, 0)),
       written_(std::exchange(o.written_, 0)),
       read_gain_(o.read_gain_),
-      pending_(std::move(o.pending_)), read_error_(std::move(o.read_error_)) {}
+      pending_(std::move(o.pending_)), read_failed_(o.read_failed_.load()) {}
 
 AudioStore& AudioStore::operator=(AudioStore&& o) noexcept {
   if (this != &o) {
@@ -53,7 +53,7 @@ AudioStore& AudioStore::operator=(AudioStore&& o) noexcept {
     written_ = std::exchange(o.written_, 0);
     read_gain_ = o.read_gain_;
     pending_ = std::move(o.pending_);
-    read_error_ = std::move(o.read_error_);
+    read_failed_.store(o.read_failed_.load());
   }
   return *this;
 }
@@ -105,23 +105,27 @@ Status AudioStore::flush() {
 void AudioStore::read_at(size_t first, float* left, float* right, size_t count) const {
   std::fill(left, left + count, 0.0f);
   std::fill(right, right + count, 0.0f);
-  // From the file: frames [first, written_).
+  // From the file: frames [first, written_), a piece at a time through a buffer of this call's own (reads may come
+  // from several threads at once).
   const size_t from_file = first < written_ ? std::min(count, written_ - first) : 0;
-  if (from_file > 0) {
-    scratch_.resize(2 * from_file);
-    auto* bytes = reinterpret_cast<char*>(scratch_.data());
-    size_t want = 2 * from_file * sizeof(float);
-    auto at = static_cast<off_t>(2 * first * sizeof(float));
+  constexpr size_t kPiece = 2048;
+  float piece[2 * kPiece];
+  for (size_t done = 0; done < from_file;) {
+    const size_t n = std::min(kPiece, from_file - done);
+    auto* bytes = reinterpret_cast<char*>(piece);
+    size_t want = 2 * n * sizeof(float);
+    auto at = static_cast<off_t>(2 * (first + done) * sizeof(float));
     while (want > 0) {
-      const ssize_t n = ::pread(fd_, bytes, want, at);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        if (read_error_.ok()) read_error_ = Error{ErrorCode::kIo, "Could not read back temporary audio in " + dir_.string() + "."};
+      const ssize_t got = ::pread(fd_, bytes, want, at);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) {
+        read_failed_.store(true);
         return;
       }
-      bytes += n, want -= static_cast<size_t>(n), at += n;
+      bytes += got, want -= static_cast<size_t>(got), at += got;
     }
-    for (size_t k = 0; k < from_file; ++k) left[k] = scratch_[2 * k], right[k] = scratch_[2 * k + 1];
+    for (size_t k = 0; k < n; ++k) left[done + k] = piece[2 * k], right[done + k] = piece[2 * k + 1];
+    done += n;
   }
   // Still in memory: frames [written_, frames_).
   for (size_t k = from_file; k < count; ++k) {
@@ -133,6 +137,11 @@ void AudioStore::read_at(size_t first, float* left, float* right, size_t count) 
   if (read_gain_ != 1.0f) {
     for (size_t k = 0; k < count; ++k) left[k] *= read_gain_, right[k] *= read_gain_;
   }
+}
+
+Status AudioStore::status() const {
+  if (read_failed_.load()) return Error{ErrorCode::kIo, "Could not read back temporary audio in " + dir_.string() + "."};
+  return {};
 }
 
 }  // namespace bgm

@@ -3,8 +3,9 @@
 // back, then read at random through AudioFrames. Its file is created in a folder the caller chooses (beside the
 // output, so a tmpfs /tmp cannot turn it back into memory) and unlinked at once: nothing is left behind, even
 // if the process is killed. About 23 MB of disk per minute of audio.
-// Thread: one thread appends; after finish(), read_at may be called from any thread (it uses pread).
+// Thread: one thread appends; after finish(), read_at may be called from any threads at once (it uses pread).
 
+#include <atomic>
 #include <filesystem>
 #include <string>
 
@@ -37,7 +38,8 @@ class AudioStore final : public AudioFrames {
   int sample_rate() const override { return rate_; }
   size_t frames() const override { return frames_; }
   void read_at(size_t first, float* left, float* right, size_t count) const override;
-  Status status() const override { return read_error_; }
+  Status status() const override;
+  bool reads_from_any_thread() const override { return true; }
 
  private:
   AudioStore(int fd, std::filesystem::path dir, int rate);
@@ -50,8 +52,7 @@ class AudioStore final : public AudioFrames {
   size_t written_ = 0;  // of which in the file
   float read_gain_ = 1.0f;
   std::vector<float> pending_;  // interleaved frames not yet written
-  mutable std::vector<float> scratch_;
-  mutable Status read_error_;
+  mutable std::atomic<bool> read_failed_{false};
 };
 
 }  // namespace bgm

@@ -110,6 +110,7 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
     result.stem_files = std::move(files).value();
   }
   write_options.keep_existing = req.keep_existing;
+  write_options.threads = req.synth.cpu_cores;
   auto written = write_audio_file(mix, req.output, write_options, cancel, progress);
   if (!written) return written.error();
   result.output = *written;

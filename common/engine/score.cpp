@@ -319,6 +319,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     AudioWriteOptions options;
     options.metadata = {{"comment", "music by obs-bgm: " + spec->style_name}, {"copyright", result.statement.licence}};
     options.keep_existing = req.keep_existing;
+    options.threads = req.synth.cpu_cores;
     auto written = write_audio_file(final_mix, output, options, cancel, progress);
     if (!written) return written.error();
     result.output = *written;
@@ -326,6 +327,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     std::vector<MuxAudioTrack> tracks{{&final_mix, "Mix"}};
     MuxOptions mux_options;
     mux_options.keep_existing = req.keep_existing;
+    mux_options.audio_threads = req.synth.cpu_cores;
     mux_options.metadata = licence_tags;
     mux_options.faststart = req.preset.has_value();
     if (req.preset) mux_options.audio_bit_rate = req.preset->audio_kbps * 1000;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/atomic_file.h"
+#include "media/audio_packet_encoder.h"
 #include "media/ff_output.h"
 #include "media/media_input.h"
 
@@ -39,74 +40,62 @@ const FormatInfo* format_for(const std::string& ext) {
   return nullptr;
 }
 
-class Encoder {
+// The output file around the packets: the container, its one stream, and the encoder feeding it.
+class AudioFileWriter {
  public:
-  Status open(const FormatInfo& fmt, const std::filesystem::path& path, int rate, const AudioWriteOptions& opts) {
+  Status open(const FormatInfo& fmt, const std::filesystem::path& path, const AudioFrames& audio, const AudioWriteOptions& opts) {
     path_ = path;
     AVFormatContext* raw = nullptr;
     int err = avformat_alloc_output_context2(&raw, nullptr, fmt.muxer, path.c_str());
     if (err < 0 || !raw) return make_error(ErrorCode::kMedia, "FFmpeg has no " + std::string(fmt.muxer) + " muxer.");
     out_.reset(raw);
-    const AVCodec* codec = avcodec_find_encoder_by_name(fmt.encoder);
-    if (!codec) return make_error(ErrorCode::kUnsupported, "This FFmpeg build has no " + std::string(fmt.encoder) + " encoder; choose WAV or FLAC.");
-    ctx_.reset(avcodec_alloc_context3(codec));
-    ctx_->sample_rate = rate;
-    ctx_->sample_fmt = fmt.sample_format;
-    av_channel_layout_default(&ctx_->ch_layout, 2);
-    ctx_->time_base = AVRational{1, rate};
-    if (fmt.bits) ctx_->bits_per_raw_sample = fmt.bits;
-    else ctx_->bit_rate = opts.bitrate > 0 ? opts.bitrate : fmt.bit_rate;
-    if (out_->oformat->flags & AVFMT_GLOBALHEADER) ctx_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-    if ((err = avcodec_open2(ctx_.get(), codec, nullptr)) < 0)
-      return make_error(ErrorCode::kMedia, "Could not start the " + std::string(fmt.encoder) + " encoder: " + ff::error_text(err));
-    AVStream* st = avformat_new_stream(out_.get(), nullptr);
-    if (!st) return make_error(ErrorCode::kMedia, "Could not add an audio stream.");
-    avcodec_parameters_from_context(st->codecpar, ctx_.get());
-    st->time_base = ctx_->time_base;
-    stream_ = st;
+    AudioCodecSetup setup;
+    setup.encoder = fmt.encoder;
+    setup.sample_format = fmt.sample_format;
+    setup.bits_per_raw_sample = fmt.bits;
+    setup.bit_rate = opts.bitrate > 0 ? opts.bitrate : fmt.bit_rate;
+    setup.global_header = (out_->oformat->flags & AVFMT_GLOBALHEADER) != 0;
+    setup.threads = opts.threads;
+    auto encoder = AudioPacketEncoder::open(audio, setup);
+    if (!encoder) {
+      if (encoder.error().code == ErrorCode::kUnsupported)
+        return make_error(ErrorCode::kUnsupported, "This FFmpeg build has no " + std::string(fmt.encoder) + " encoder; choose WAV or FLAC.");
+      return encoder.error();
+    }
+    encoder_ = std::move(encoder).value();
+    stream_ = avformat_new_stream(out_.get(), nullptr);
+    if (!stream_) return make_error(ErrorCode::kMedia, "Could not add an audio stream.");
+    avcodec_parameters_from_context(stream_->codecpar, &encoder_->context());
+    stream_->time_base = encoder_->context().time_base;
     for (const auto& [k, v] : opts.metadata) av_dict_set(&out_->metadata, k.c_str(), v.c_str(), 0);
     if (!(out_->oformat->flags & AVFMT_NOFILE)) {
       if ((err = avio_open(&out_->pb, ff::file_url(path).c_str(), AVIO_FLAG_WRITE)) < 0) return ff::write_failure(path, err);
     }
     if ((err = avformat_write_header(out_.get(), nullptr)) < 0) return ff::write_failure(path, err);
-
-    SwrContext* swr = nullptr;
-    AVChannelLayout stereo{};  // zeroed: av_channel_layout_copy() frees what the target held
-    av_channel_layout_default(&stereo, 2);
-    err = swr_alloc_set_opts2(&swr, &stereo, ctx_->sample_fmt, rate, &stereo, AV_SAMPLE_FMT_FLTP, rate, 0, nullptr);
-    if (err < 0 || swr_init(swr) < 0) {
-      swr_free(&swr);
-      return make_error(ErrorCode::kMedia, "Could not set up sample conversion.");
-    }
-    swr_.reset(swr);
-    frame_size_ = ctx_->frame_size > 0 ? ctx_->frame_size : 4096;
-    variable_last_ = ctx_->frame_size == 0 || (codec->capabilities & AV_CODEC_CAP_SMALL_LAST_FRAME) ||
-                     (codec->capabilities & AV_CODEC_CAP_VARIABLE_FRAME_SIZE);
     packet_.reset(av_packet_alloc());
     return {};
   }
 
-  // Encodes `count` frames of planar float starting at `l` and `r`.
-  Status write(const float* l, const float* r, int count) {
-    FramePtr frame(av_frame_alloc());
-    frame->nb_samples = count;
-    frame->format = ctx_->sample_fmt;
-    frame->sample_rate = ctx_->sample_rate;
-    av_channel_layout_copy(&frame->ch_layout, &ctx_->ch_layout);
-    int err = av_frame_get_buffer(frame.get(), 0);
-    if (err < 0) return make_error(ErrorCode::kMedia, "Out of memory for an audio frame.");
-    const uint8_t* in[2] = {reinterpret_cast<const uint8_t*>(l), reinterpret_cast<const uint8_t*>(r)};
-    if (swr_convert(swr_.get(), frame->data, count, in, count) != count)
-      return make_error(ErrorCode::kMedia, "Sample conversion failed.");
-    frame->pts = pts_;
-    pts_ += count;
-    return send(frame.get());
-  }
-
-  Status finish() {
-    if (auto ok = send(nullptr); !ok) return ok;
-    const int err = av_write_trailer(out_.get());
-    if (err < 0) return ff::write_failure(path_, err);
+  // Writes every packet, then the container's trailer.
+  Status write(const AudioFrames& audio, const CancelToken* cancel, const ProgressFn& progress) {
+    const AVRational tb = encoder_->context().time_base;
+    const double total_s = audio.seconds();
+    double last_report = 0;
+    for (;;) {
+      auto got = encoder_->next(packet_.get());
+      if (!got) return got.error();
+      if (!*got) break;
+      const double at = static_cast<double>(packet_->pts) * av_q2d(tb);
+      av_packet_rescale_ts(packet_.get(), tb, stream_->time_base);
+      packet_->stream_index = stream_->index;
+      if (const int err = av_interleaved_write_frame(out_.get(), packet_.get()); err < 0) return ff::write_failure(path_, err);
+      if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
+      if (progress && total_s > 0 && at - last_report >= 10) {
+        last_report = at;
+        progress(Stage::kExporting, std::min(1.0, at / total_s));
+      }
+    }
+    if (const int err = av_write_trailer(out_.get()); err < 0) return ff::write_failure(path_, err);
     if (out_->pb) {
       avio_flush(out_->pb);
       if (out_->pb->error < 0) return ff::write_failure(path_, out_->pb->error);
@@ -115,27 +104,12 @@ class Encoder {
     return {};
   }
 
-  int frame_size() const { return frame_size_; }
-  bool variable_last_frame() const { return variable_last_; }
-
  private:
-  using FramePtr = ff::FramePtr;
-
-  Status send(AVFrame* frame) {
-    const int err = avcodec_send_frame(ctx_.get(), frame);
-    if (err < 0) return make_error(ErrorCode::kMedia, "The audio encoder refused a frame: " + ff::error_text(err));
-    return ff::drain_encoder(ctx_.get(), out_.get(), stream_, packet_.get(), path_);
-  }
-
   std::filesystem::path path_;
   ff::OutputPtr out_;
-  ff::CodecContextPtr ctx_;
-  ff::SwrPtr swr_;
-  ff::PacketPtr packet_;
+  std::unique_ptr<AudioPacketEncoder> encoder_;  // after out_: its threads stop before the file closes
   AVStream* stream_ = nullptr;
-  int64_t pts_ = 0;
-  int frame_size_ = 4096;
-  bool variable_last_ = true;
+  ff::PacketPtr packet_;
 };
 
 }  // namespace
@@ -161,28 +135,9 @@ Result<std::filesystem::path> write_audio_file(const AudioFrames& audio, const s
   }
   if (auto ok = check_writable_output(path); !ok) return ok.error();
   AtomicOutput out(path, OutputPolicy{options.keep_existing, false});
-  Encoder enc;
-  if (auto ok = enc.open(*fmt, out.temp_path(), audio.sample_rate(), options); !ok) return ok.error();
-
-  const size_t total = audio.frames();
-  const auto step = static_cast<size_t>(enc.frame_size());
-  std::vector<float> l(step), r(step);
-  size_t last_report = 0;
-  for (size_t pos = 0; pos < total; pos += step) {
-    size_t n = std::min(step, total - pos);
-    // An encoder that needs whole frames gets the last one padded with silence (read past the end); its
-    // container records the real length.
-    if (!enc.variable_last_frame()) n = step;
-    audio.read_at(pos, l.data(), r.data(), n);
-    if (auto ok = enc.write(l.data(), r.data(), static_cast<int>(n)); !ok) return ok.error();
-    if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
-    if (progress && pos - last_report >= static_cast<size_t>(audio.sample_rate()) * 10) {
-      last_report = pos;
-      progress(Stage::kExporting, static_cast<double>(pos) / static_cast<double>(total));
-    }
-  }
-  if (auto ok = audio.status(); !ok) return ok.error();
-  if (auto ok = enc.finish(); !ok) return ok.error();
+  AudioFileWriter writer;
+  if (auto ok = writer.open(*fmt, out.temp_path(), audio, options); !ok) return ok.error();
+  if (auto ok = writer.write(audio, cancel, progress); !ok) return ok.error();
   if (auto ok = out.commit(); !ok) return ok.error();
   return out.destination();
 }

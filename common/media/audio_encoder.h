@@ -27,6 +27,7 @@ struct AudioWriteOptions {
   int bitrate = 0;                             // lossy formats; 0: the format's own (MP3 192 kb/s, AAC 256 kb/s)
   std::map<std::string, std::string> metadata; // "title", "comment", ...
   bool keep_existing = false;                  // a file already at `path` stays; the result takes the next free name
+  int threads = 1;                             // AAC encoders at once, when the audio can be read from several threads
 };
 
 // Writes `audio` to `path`. Errors: kUnsupported (extension), kIo (cannot write: the message says why),

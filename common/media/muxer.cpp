@@ -7,14 +7,10 @@
 #include <vector>
 
 #include "core/atomic_file.h"
+#include "media/audio_packet_encoder.h"
 #include "media/ff_output.h"
 #include "media/media_input.h"
 #include "media/video_input.h"
-
-extern "C" {
-#include <libavcodec/version.h>
-#include <libavutil/channel_layout.h>
-}
 
 namespace bgm {
 namespace {
@@ -30,109 +26,60 @@ const Container kContainers[] = {{"mp4", "mp4", "aac", ff::kAacBitRate},
                                  {"mkv", "matroska", "aac", ff::kAacBitRate},
                                  {"webm", "webm", "libopus", 192000}};
 
-// The encoder's first (preferred) sample format. FFmpeg 7.1 (libavcodec 61.13) asks for avcodec_get_supported_config
-// and deprecates AVCodec::sample_fmts; FFmpeg 5.1 (Debian 12) has only the field.
-AVSampleFormat preferred_sample_format(const AVCodec* codec) {
-#if LIBAVCODEC_VERSION_INT >= AV_VERSION_INT(61, 13, 100)
-  const void* formats = nullptr;
-  int count = 0;
-  if (avcodec_get_supported_config(nullptr, codec, AV_CODEC_CONFIG_SAMPLE_FORMAT, 0, &formats, &count) >= 0 && formats && count > 0)
-    return static_cast<const AVSampleFormat*>(formats)[0];
-  return AV_SAMPLE_FMT_FLTP;
-#else
-  return codec->sample_fmts ? codec->sample_fmts[0] : AV_SAMPLE_FMT_FLTP;
-#endif
-}
-
 const Container* container_for(const std::string& ext) {
   for (const auto& c : kContainers)
     if (ext == c.ext) return &c;
   return nullptr;
 }
 
-// One audio track being encoded from a buffer, frame by frame, as the video advances.
-class TrackEncoder {
+// One audio track, encoded from its audio as the video advances.
+class TrackWriter {
  public:
-  Status open(const char* encoder, int bit_rate, AVFormatContext* out, const MuxAudioTrack& track, int index) {
-    const AVCodec* codec = avcodec_find_encoder_by_name(encoder);
-    if (!codec) return make_error(ErrorCode::kUnsupported, std::string("This FFmpeg has no ") + encoder + " encoder.");
-    ctx_.reset(avcodec_alloc_context3(codec));
-    const int rate = track.audio->sample_rate();
-    ctx_->sample_rate = codec->id == AV_CODEC_ID_OPUS ? 48000 : rate;
-    ctx_->sample_fmt = preferred_sample_format(codec);
-    av_channel_layout_default(&ctx_->ch_layout, 2);
-    ctx_->bit_rate = bit_rate;
-    ctx_->time_base = AVRational{1, ctx_->sample_rate};
-    if (out->oformat->flags & AVFMT_GLOBALHEADER) ctx_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-    int err = avcodec_open2(ctx_.get(), codec, nullptr);
-    if (err < 0) return make_error(ErrorCode::kMedia, std::string("Could not start the ") + encoder + " encoder: " + ff::error_text(err));
+  Status open(const Container& container, int bit_rate, int threads, AVFormatContext* out, const MuxAudioTrack& track, int index) {
+    AudioCodecSetup setup;
+    setup.encoder = container.audio_encoder;
+    if (std::string(container.audio_encoder) == "libopus") setup.sample_rate = 48000;
+    setup.bit_rate = bit_rate;
+    setup.global_header = (out->oformat->flags & AVFMT_GLOBALHEADER) != 0;
+    setup.threads = threads;
+    auto encoder = AudioPacketEncoder::open(*track.audio, setup);
+    if (!encoder) return encoder.error();
+    encoder_ = std::move(encoder).value();
     stream_ = avformat_new_stream(out, nullptr);
-    avcodec_parameters_from_context(stream_->codecpar, ctx_.get());
-    stream_->time_base = ctx_->time_base;
+    if (!stream_) return make_error(ErrorCode::kMedia, "Could not add an audio stream.");
+    avcodec_parameters_from_context(stream_->codecpar, &encoder_->context());
+    stream_->time_base = encoder_->context().time_base;
     av_dict_set(&stream_->metadata, "title", track.title.c_str(), 0);
     av_dict_set(&stream_->metadata, "handler_name", track.title.c_str(), 0);
     stream_->disposition = index == 0 ? AV_DISPOSITION_DEFAULT : 0;
-    SwrContext* swr = nullptr;
-    AVChannelLayout stereo{};  // zeroed: av_channel_layout_copy() frees what the target held
-    av_channel_layout_default(&stereo, 2);
-    if (swr_alloc_set_opts2(&swr, &stereo, ctx_->sample_fmt, ctx_->sample_rate, &stereo, AV_SAMPLE_FMT_FLTP, rate, 0, nullptr) < 0 ||
-        swr_init(swr) < 0) {
-      swr_free(&swr);
-      return make_error(ErrorCode::kMedia, "Could not set up sample conversion.");
-    }
-    swr_.reset(swr);
-    audio_ = track.audio;
     packet_.reset(av_packet_alloc());
     return {};
   }
 
-  // Encodes the buffer up to `until_s` seconds (all of it when negative).
+  // Writes the packets that start before `until_s` seconds (all of them when negative).
   Status advance(AVFormatContext* out, double until_s, const std::filesystem::path& path) {
-    const size_t total = audio_->frames();
-    const size_t limit = until_s < 0 ? total : std::min(total, static_cast<size_t>(until_s * audio_->sample_rate()));
-    const size_t step = ctx_->frame_size > 0 ? static_cast<size_t>(ctx_->frame_size) : 1024;
-    while (pos_ < limit) {
-      const size_t n = std::min(step, total - pos_);
-      ff::FramePtr frame(av_frame_alloc());
-      frame->nb_samples = static_cast<int>(n);
-      frame->format = ctx_->sample_fmt;
-      frame->sample_rate = ctx_->sample_rate;
-      av_channel_layout_copy(&frame->ch_layout, &ctx_->ch_layout);
-      if (av_frame_get_buffer(frame.get(), 0) < 0) return make_error(ErrorCode::kMedia, "Out of memory for an audio frame.");
-      l_.resize(n), r_.resize(n);
-      audio_->read_at(pos_, l_.data(), r_.data(), n);
-      const uint8_t* in[2] = {reinterpret_cast<const uint8_t*>(l_.data()), reinterpret_cast<const uint8_t*>(r_.data())};
-      const int got = swr_convert(swr_.get(), frame->data, static_cast<int>(n), in, static_cast<int>(n));
-      frame->nb_samples = std::max(got, 0);
-      frame->pts = pts_;
-      pts_ += frame->nb_samples;
-      pos_ += n;
-      if (auto ok = send(out, frame.get(), path); !ok) return ok;
+    const AVRational tb = encoder_->context().time_base;
+    for (;;) {
+      if (!held_ && !ended_) {
+        auto got = encoder_->next(packet_.get());
+        if (!got) return got.error();
+        held_ = *got;
+        ended_ = !*got;
+      }
+      if (!held_ || (until_s >= 0 && static_cast<double>(packet_->pts) * av_q2d(tb) >= until_s)) return {};
+      av_packet_rescale_ts(packet_.get(), tb, stream_->time_base);
+      packet_->stream_index = stream_->index;
+      held_ = false;
+      if (const int err = av_interleaved_write_frame(out, packet_.get()); err < 0) return ff::write_failure(path, err);
     }
-    return {};
-  }
-
-  Status finish(AVFormatContext* out, const std::filesystem::path& path) {
-    if (auto ok = advance(out, -1, path); !ok) return ok;
-    if (auto ok = audio_->status(); !ok) return ok;
-    return send(out, nullptr, path);
   }
 
  private:
-  Status send(AVFormatContext* out, AVFrame* frame, const std::filesystem::path& path) {
-    const int err = avcodec_send_frame(ctx_.get(), frame);
-    if (err < 0) return make_error(ErrorCode::kMedia, "The audio encoder refused a frame: " + ff::error_text(err));
-    return ff::drain_encoder(ctx_.get(), out, stream_, packet_.get(), path);
-  }
-
-  ff::CodecContextPtr ctx_;
-  ff::SwrPtr swr_;
-  ff::PacketPtr packet_;
+  std::unique_ptr<AudioPacketEncoder> encoder_;
   AVStream* stream_ = nullptr;
-  const AudioFrames* audio_ = nullptr;
-  std::vector<float> l_, r_;
-  size_t pos_ = 0;
-  int64_t pts_ = 0;
+  ff::PacketPtr packet_;
+  bool held_ = false;   // packet_ holds the next packet, not yet written
+  bool ended_ = false;
 };
 
 }  // namespace
@@ -179,11 +126,11 @@ Result<std::filesystem::path> mux_copied_video(const std::filesystem::path& sour
   vout->time_base = vin->time_base;
   vout->avg_frame_rate = vin->avg_frame_rate;
   av_dict_copy(&vout->metadata, vin->metadata, 0);
-  std::vector<std::unique_ptr<TrackEncoder>> encoders;
+  std::vector<std::unique_ptr<TrackWriter>> encoders;
   for (size_t i = 0; i < tracks.size(); ++i) {
-    auto enc = std::make_unique<TrackEncoder>();
+    auto enc = std::make_unique<TrackWriter>();
     const int bit_rate = options.audio_bit_rate > 0 ? options.audio_bit_rate : container->audio_bit_rate;
-    if (auto ok = enc->open(container->audio_encoder, bit_rate, out.get(), tracks[i], static_cast<int>(i)); !ok) return ok.error();
+    if (auto ok = enc->open(*container, bit_rate, options.audio_threads, out.get(), tracks[i], static_cast<int>(i)); !ok) return ok.error();
     encoders.push_back(std::move(enc));
   }
   av_dict_set(&out->metadata, "encoder", "obs-bgm", 0);
@@ -227,7 +174,7 @@ Result<std::filesystem::path> mux_copied_video(const std::filesystem::path& sour
     }
   }
   for (auto& enc : encoders)
-    if (auto ok = enc->finish(out.get(), output); !ok) return ok.error();
+    if (auto ok = enc->advance(out.get(), -1, output); !ok) return ok.error();
   if ((err = av_write_trailer(out.get())) < 0) return ff::write_failure(output, err);
   avio_flush(out->pb);
   if (out->pb->error < 0) return ff::write_failure(output, out->pb->error);

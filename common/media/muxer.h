@@ -31,6 +31,7 @@ struct MuxOptions {
   std::map<std::string, std::string> metadata;  // container tags ("comment": what the music is made of, its licence)
   int audio_bit_rate = 0;      // bits per second for the lossy audio; 0: the container's default
   bool faststart = false;      // MP4/MOV: the index at the front, so a platform can start before the upload ends
+  int audio_threads = 1;       // AAC encoders at once for a track whose audio can be read from several threads
 };
 
 // Errors: kUnsupported (the container cannot hold the source's video codec: the message names both), kMedia,

@@ -27,7 +27,8 @@ std::string missing_soundfont_message(const std::filesystem::path& tried);
 struct SynthOptions {
   std::filesystem::path soundfont;  // empty: default_soundfont_path()
   int sample_rate = kSampleRate;
-  int cpu_cores = 1;                // FluidSynth's worker threads; the output is bit-identical for any count
+  int cpu_cores = 1;                // threads the music may keep busy: FluidSynth's (its output is bit-identical for
+                                    // any count) and the AAC encoders' of a result made from it
   bool stems = false;               // one bus per part instead of two (pitched parts, drums)
 };
 
