@@ -3,12 +3,17 @@
 #include <fluidsynth.h>
 
 #include <algorithm>
-#include <cmath>
-#include <cstdint>
+#include <array>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "synth/fluid_setup.h"
+#include "synth/synth_lane.h"
 
 namespace bgm {
 namespace fs = std::filesystem;
@@ -17,25 +22,102 @@ namespace {
 constexpr int kStemChannels = 16;
 // Without stems: two buses, the pitched parts (even MIDI channels) and the drums (channel 10, odd).
 constexpr int kBusGroups = 2;
-constexpr int kBlock = 4096;
+// Without stems the parts are split between two lanes (synth/synth_lane.h), whatever the threads.
+constexpr size_t kBusLanes = 2;
+constexpr size_t kBlock = SynthLane::kLaneBlock;
 
-// At one sample: note-offs, then controller changes (a pedal lift releases what was let go before the new
-// notes), then note-ons.
-enum class EventKind { kNoteOff, kControl, kNoteOn };
+// Renders the next `len` frames of each lane into `into` (outputs x [left, right] x kBlock): their sum, in order.
+Status render_into(const std::vector<SynthLane*>& lanes, size_t len, int outputs, std::vector<float>& into) {
+  std::fill(into.begin(), into.end(), 0.0f);
+  for (SynthLane* lane : lanes) {
+    if (auto ok = lane->render(len); !ok) return ok;
+    for (int c = 0; c < outputs; ++c) {
+      float* l = into.data() + static_cast<size_t>(2 * c) * kBlock;
+      const float* from_l = lane->left(c);
+      const float* from_r = lane->right(c);
+      for (size_t i = 0; i < len; ++i) l[i] += from_l[i], l[kBlock + i] += from_r[i];
+    }
+  }
+  return {};
+}
 
-struct Event {
-  int64_t sample;
-  EventKind kind;
-  int channel;
-  int pitch;     // the controller number for kControl
-  int velocity;  // the controller value for kControl
+// The lanes after the first, rendered a few blocks ahead on a thread of their own and summed there; the caller
+// renders the first lane and adds this sum. Stops and joins when destroyed.
+class LanesAhead {
+ public:
+  LanesAhead(std::vector<SynthLane*> lanes, size_t frames, int outputs)
+      : lanes_(std::move(lanes)), frames_(frames), outputs_(outputs) {
+    for (auto& slot : slots_) slot.resize(kBlock * 2 * static_cast<size_t>(outputs_));
+    thread_ = std::thread([this] { work(); });
+  }
+  ~LanesAhead() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+  LanesAhead(const LanesAhead&) = delete;
+  LanesAhead& operator=(const LanesAhead&) = delete;
+
+  // The next block's sum (outputs x [left, right] x kBlock), valid until the next call.
+  Result<const float*> next() {
+    std::unique_lock lock(mutex_);
+    if (holding_) {
+      ++consumed_;
+      holding_ = false;
+      changed_.notify_all();
+    }
+    changed_.wait(lock, [&] { return produced_ > consumed_ || error_; });
+    if (produced_ <= consumed_) return *error_;
+    holding_ = true;
+    return slots_[consumed_ % slots_.size()].data();
+  }
+
+ private:
+  void work() {
+    for (size_t block = 0, done = 0; done < frames_; ++block) {
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return stop_ || produced_ - consumed_ < slots_.size(); });
+        if (stop_) return;
+      }
+      const size_t len = std::min(kBlock, frames_ - done);
+      if (auto ok = render_into(lanes_, len, outputs_, slots_[block % slots_.size()]); !ok) {
+        std::lock_guard lock(mutex_);
+        error_ = ok.error();
+        changed_.notify_all();
+        return;
+      }
+      done += len;
+      {
+        std::lock_guard lock(mutex_);
+        ++produced_;
+      }
+      changed_.notify_all();
+    }
+  }
+
+  std::vector<SynthLane*> lanes_;
+  size_t frames_;
+  int outputs_;
+  std::array<std::vector<float>, 4> slots_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  size_t produced_ = 0, consumed_ = 0;
+  bool holding_ = false;  // the caller still reads slot consumed_
+  bool stop_ = false;
+  std::optional<Error> error_;
 };
 
 }  // namespace
 
 struct SoundFontSynth::Impl {
-  FluidInstance fluid;
+  std::vector<SynthLane> lanes;
   int sample_rate = kSampleRate;
+  int threads = 1;
   bool stems = false;
 };
 
@@ -64,21 +146,25 @@ SoundFontSynth::SoundFontSynth(std::unique_ptr<Impl> impl, fs::path soundfont)
 SoundFontSynth::~SoundFontSynth() = default;
 
 Result<std::unique_ptr<SoundFontSynth>> SoundFontSynth::create(const SynthOptions& options) {
-  // Stems: every channel with its own effects. Buses: the drums dry on their own, all reverb and chorus (one
-  // effects unit) on the music bus: transients live in the dry signal, and one reverb costs half of two.
+  // Stems: every channel with its own effects, one lane. Buses: the drums dry on their own, all reverb and chorus
+  // (one effects unit per lane) on the music bus: transients live in the dry signal, and one reverb costs half of two.
   FluidOpenOptions open;
   open.soundfont = options.soundfont;
   open.sample_rate = options.sample_rate;
-  open.cpu_cores = options.cpu_cores;
+  open.cpu_cores = options.stems ? options.cpu_cores : 1;
   open.audio_groups = options.stems ? kStemChannels : kBusGroups;
   open.effects_groups = options.stems ? kStemChannels : 1;
-  auto fluid = open_fluid(open);
-  if (!fluid) return fluid.error();
+  const int effects_outputs = options.stems ? 4 * kStemChannels : 4;  // buses: the one effects unit returns to bus 0
   auto impl = std::make_unique<Impl>();
-  impl->fluid = std::move(*fluid);
+  for (size_t i = 0; i < (options.stems ? 1 : kBusLanes); ++i) {
+    auto fluid = open_fluid(open);
+    if (!fluid) return fluid.error();
+    impl->lanes.emplace_back(std::move(*fluid), open.audio_groups, effects_outputs);
+  }
   impl->sample_rate = options.sample_rate;
+  impl->threads = std::max(1, options.cpu_cores);
   impl->stems = options.stems;
-  fs::path path = impl->fluid.path;
+  fs::path path = impl->lanes.front().fluid().path;
   return std::unique_ptr<SoundFontSynth>(new SoundFontSynth(std::move(impl), std::move(path)));
 }
 
@@ -91,37 +177,13 @@ std::vector<BusInfo> SoundFontSynth::bus_layout(const Score& score) const {
 
 Status SoundFontSynth::render(const Score& score, size_t frames, const BusSink& sink, const CancelToken* cancel,
                               const ProgressFn& progress) {
-  fluid_synth_t* syn = impl_->fluid.synth.get();
-  const int rate = impl_->sample_rate;
-  fluid_synth_system_reset(syn);
-
-  // Each part's level against FluidR3's for its preset (synth/level_match.h), then the piece: the style's effects,
-  // each part's level and sends.
-  std::vector<double> lift(score.parts.size(), 0.0);
-  for (size_t i = 0; i < score.parts.size(); ++i) lift[i] = select_part(impl_->fluid, score.parts[i].channel, score.parts[i], score);
-  apply_piece_effects(syn, score);
-  for (size_t i = 0; i < score.parts.size(); ++i) apply_part(syn, score.parts[i].channel, score.parts[i], lift[i]);
-
-  std::vector<Event> events;
-  for (const Part& part : score.parts) {
-    for (const Control& c : part.controls) {
-      const auto at = static_cast<int64_t>(std::llround(score.seconds_at(static_cast<double>(c.tick)) * rate));
-      events.push_back({at, EventKind::kControl, part.channel, c.controller, std::clamp(c.value, 0, 127)});
-    }
-    for (const Note& n : part.notes) {
-      const double on_tick = static_cast<double>(n.tick + n.offset);
-      const auto on = static_cast<int64_t>(std::llround(score.seconds_at(on_tick) * rate));
-      const auto off = static_cast<int64_t>(std::llround(score.seconds_at(on_tick + static_cast<double>(n.length)) * rate));
-      events.push_back({on, EventKind::kNoteOn, part.channel, n.pitch, n.velocity});
-      events.push_back({std::max(off, on + 1), EventKind::kNoteOff, part.channel, n.pitch, 0});
-    }
-  }
-  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
-    return a.sample != b.sample ? a.sample < b.sample : a.kind < b.kind;  // offs first: a repeated note re-strikes
-  });
+  std::vector<SynthLane>& lanes = impl_->lanes;
+  const auto split = split_parts(score, lanes.size() > 1 ? part_loads(lanes.front().fluid(), score, impl_->sample_rate)
+                                                         : std::vector<PartLoad>(score.parts.size()), lanes.size());
+  for (size_t i = 0; i < lanes.size(); ++i) lanes[i].prepare(score, split[i], impl_->sample_rate);
 
   // Buses: one per part (stems; see bus_layout), or the pitched parts and the drums. Output channels that no part
-  // uses are rendered into the block and dropped.
+  // uses are rendered and dropped.
   const int channels = impl_->stems ? kStemChannels : kBusGroups;
   std::vector<int> bus_of_channel(static_cast<size_t>(channels), -1);
   if (impl_->stems) {
@@ -129,47 +191,42 @@ Status SoundFontSynth::render(const Score& score, size_t frames, const BusSink& 
   } else {
     bus_of_channel = {0, 1};
   }
+  // The lanes after the first on a thread of their own when there are threads for it; their sum is added to the
+  // first lane's in the same order either way.
+  std::vector<SynthLane*> rest;
+  for (size_t i = 1; i < lanes.size(); ++i) rest.push_back(&lanes[i]);
+  std::optional<LanesAhead> ahead;
+  if (!rest.empty() && impl_->threads > 1) ahead.emplace(rest, frames, channels);
+  std::vector<float> sum(kBlock * 2 * static_cast<size_t>(channels)), own(sum.size());
   // Sent in channel order, which is not always bus order: collected per bus first.
-  std::vector<std::pair<const float*, const float*>> by_bus;
+  std::vector<std::pair<const float*, const float*>> by_bus(impl_->stems ? score.parts.size() : 2);
   const std::vector<float> silence(kBlock, 0.0f);
-  std::vector<float> block(static_cast<size_t>(kBlock) * 2 * channels);
-  std::vector<float*> dry(static_cast<size_t>(2 * channels));
-  std::vector<float*> fx(static_cast<size_t>(4 * channels));
-  for (int c = 0; c < channels; ++c) {
-    float* l = block.data() + static_cast<size_t>(2 * c) * kBlock;
-    float* r = l + kBlock;
-    dry[static_cast<size_t>(2 * c)] = l;
-    dry[static_cast<size_t>(2 * c + 1)] = r;
-    // Reverb and chorus of effects group c mixed into the same channel's buffers.
-    fx[static_cast<size_t>(4 * c)] = l;
-    fx[static_cast<size_t>(4 * c + 1)] = r;
-    fx[static_cast<size_t>(4 * c + 2)] = l;
-    fx[static_cast<size_t>(4 * c + 3)] = r;
-  }
-  const int nfx = impl_->stems ? 4 * channels : 4;  // buses: the one effects unit returns to bus 0
 
-  size_t next = 0;
   size_t done = 0;
   size_t last_report = 0;
-  const size_t report_every = static_cast<size_t>(rate) * 2;
+  const size_t report_every = static_cast<size_t>(impl_->sample_rate) * 2;
   while (done < frames) {
-    while (next < events.size() && events[next].sample <= static_cast<int64_t>(done)) {
-      const Event& e = events[next++];
-      if (e.kind == EventKind::kNoteOn) fluid_synth_noteon(syn, e.channel, e.pitch, e.velocity);
-      else if (e.kind == EventKind::kControl) fluid_synth_cc(syn, e.channel, e.pitch, e.velocity);
-      else fluid_synth_noteoff(syn, e.channel, e.pitch);
+    const size_t len = std::min(kBlock, frames - done);
+    if (auto ok = render_into({&lanes.front()}, len, channels, sum); !ok) return ok;
+    const float* others = nullptr;
+    if (ahead) {
+      auto got = ahead->next();
+      if (!got) return got.error();
+      others = *got;
+    } else if (!rest.empty()) {
+      // One thread: the other lanes here, summed as the thread sums them.
+      if (auto ok = render_into(rest, len, channels, own); !ok) return ok;
+      others = own.data();
     }
-    size_t len = std::min<size_t>(kBlock, frames - done);
-    if (next < events.size()) len = std::min<size_t>(len, static_cast<size_t>(events[next].sample) - done);
-    std::fill(block.begin(), block.end(), 0.0f);
-    if (fluid_synth_process(syn, static_cast<int>(len), nfx, fx.data(), 2 * channels, dry.data()) != FLUID_OK) {
-      return make_error(ErrorCode::kSynth, "FluidSynth failed while rendering.");
+    if (others) {
+      for (size_t i = 0; i < sum.size(); ++i) sum[i] += others[i];
     }
-    by_bus.assign(impl_->stems ? score.parts.size() : 2, {nullptr, nullptr});
+    std::fill(by_bus.begin(), by_bus.end(), std::pair<const float*, const float*>{nullptr, nullptr});
     for (int c = 0; c < channels; ++c) {
       const int bus = bus_of_channel[static_cast<size_t>(c)];
       if (bus < 0) continue;  // an unused channel: nothing of the score is there
-      by_bus[static_cast<size_t>(bus)] = {dry[static_cast<size_t>(2 * c)], dry[static_cast<size_t>(2 * c + 1)]};
+      const float* l = sum.data() + static_cast<size_t>(2 * c) * kBlock;
+      by_bus[static_cast<size_t>(bus)] = {l, l + kBlock};
     }
     for (size_t bus = 0; bus < by_bus.size(); ++bus) {
       const float* l = by_bus[bus].first ? by_bus[bus].first : silence.data();
@@ -183,7 +240,8 @@ Status SoundFontSynth::render(const Score& score, size_t frames, const BusSink& 
       progress(Stage::kRendering, static_cast<double>(done) / static_cast<double>(frames));
     }
   }
-  for (int c = 0; c < 16; ++c) fluid_synth_all_sounds_off(syn, c);
+  ahead.reset();
+  for (SynthLane& lane : lanes) lane.all_sounds_off();
   return {};
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // FluidSynth with a General MIDI SoundFont, rendering a score offline with sample-accurate event times
-// (FluidSynth applies events on its 64-sample block grid, 1.3 ms at 48 kHz).
-// Thread: a SoundFontSynth is used by one worker thread at a time; different instances are independent.
+// (FluidSynth applies events on its 64-sample block grid, 1.3 ms at 48 kHz). Without stems the parts are split
+// between two synthesisers (synth/synth_lane.h), rendered at once when cpu_cores allows: the same output either way.
+// Thread: a SoundFontSynth is used by one worker thread at a time (it may run one helper thread of its own during
+// render); different instances are independent.
 
 #include <filesystem>
 #include <functional>
