@@ -2,6 +2,7 @@
 // range edit heard in the MIDI: outside the range every note is the same.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <iterator>
@@ -211,6 +212,70 @@ TEST_F(Sessions, AnUnchangedDraftMakesTheSamePieceAndEverythingSurvivesARestart)
   const fs::path out = dir_.path() / "again.m4a";
   ASSERT_TRUE(service_->export_draft(sid, *d, out, nullptr, {}));
   EXPECT_NEAR(test::decoded_samples(out) / 48000.0, 20.0, 0.05);
+}
+
+// The share of a signal's power at `hz` (both channels), by a Goertzel filter over the whole buffer.
+double share_at(const AudioBuffer& a, double hz) {
+  const double w = 2 * 3.14159265358979 * hz / a.sample_rate, coeff = 2 * std::cos(w);
+  double total = 0, tone = 0;
+  for (const auto* ch : {&a.left, &a.right}) {
+    double s1 = 0, s2 = 0;
+    for (float x : *ch) {
+      const double s0 = x + coeff * s1 - s2;
+      s2 = s1, s1 = s0;
+      total += static_cast<double>(x) * x;
+    }
+    tone += (s1 * s1 + s2 * s2 - coeff * s1 * s2) * 2 / static_cast<double>(ch->size());
+  }
+  return total > 0 ? tone / total : 0;
+}
+
+// The export mixes the music the chat turn made (kept beside the upload) instead of synthesising it again, after
+// refinements of the level, the ducking and the title; new notes make new music. To hear which music the export
+// used, the kept file is swapped for a 1 kHz tone after the turn: that tone must be in the export.
+TEST_F(Sessions, TheExportMixesTheTurnsMusicUntilTheNotesChange) {
+  auto s = store_->create_session("local", "en");
+  ASSERT_TRUE(s);
+  const fs::path clip = store_->data_dir() / "clip.mp4";
+  ASSERT_EQ(test::run("ffmpeg -v error -y -f lavfi -i testsrc2=s=320x180:r=15:d=12 -f lavfi -i sine=f=330:r=48000:d=12 -c:v libx264 "
+                      "-preset ultrafast -c:a aac -shortest " + test::quote(clip)).exit_code, 0);
+  auto upload = service_->add_upload(s->id, clip, "clip.mp4", nullptr);
+  ASSERT_TRUE(upload) << upload.error().message;
+  auto turn = service_->chat(s->id, "generate background music for my video", {}, nullptr);
+  ASSERT_TRUE(turn) << turn.error().message;
+  ASSERT_TRUE(turn->generated);
+  const std::string kept_rel = turn->generated->info.value("music_file", "");
+  ASSERT_FALSE(kept_rel.empty()) << "the turn keeps its music for the export";
+  const fs::path kept = store_->absolute(kept_rel);
+  EXPECT_NEAR(test::decoded_samples(kept) / 48000.0, 12.0, 0.01);
+  ASSERT_EQ(test::run("ffmpeg -v error -y -f lavfi -i sine=f=1000:r=48000:d=12 -ac 2 -c:a pcm_s24le " + test::quote(kept)).exit_code, 0);
+
+  for (const char* refinement : {"music at 20%", "don't duck", "add the title \"Hello\""}) {
+    auto r = service_->chat(s->id, refinement, {}, nullptr);
+    ASSERT_TRUE(r) << refinement << ": " << r.error().message;
+    EXPECT_FALSE(r->generated) << refinement << ": the notes are the same";
+  }
+  auto export_now = [&](const std::string& name) {
+    auto state = service_->state(s->id);
+    EXPECT_TRUE(state);
+    auto draft = Draft::from_json((*state)["draft"]);
+    EXPECT_TRUE(draft);
+    const fs::path out = dir_.path() / name;
+    auto written = service_->export_draft(s->id, *draft, out, nullptr, {});
+    EXPECT_TRUE(written) << (written ? "" : written.error().message);
+    return test::decode(out);
+  };
+  const AudioBuffer mixed = export_now("refined.mp4");
+  EXPECT_NEAR(mixed.seconds(), 12.0, 0.05);
+  EXPECT_GT(share_at(mixed, 1000), 0.01) << "the export mixed the kept music";
+  EXPECT_GT(share_at(mixed, 330), 0.5) << "under the recording's own sound, at 20%";
+
+  auto jazz = service_->chat(s->id, "make it jazz", {}, nullptr);
+  ASSERT_TRUE(jazz) << jazz.error().message;
+  ASSERT_TRUE(jazz->generated) << "new notes: new music";
+  EXPECT_FALSE(fs::exists(kept)) << "the replaced turn's music is not kept";
+  const AudioBuffer fresh = export_now("jazz.mp4");
+  EXPECT_LT(share_at(fresh, 1000), 0.001) << "the jazz was made, not the kept tone mixed";
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "analysis/column_activity.h"
 #include "audio/audio_store.h"
@@ -150,6 +151,35 @@ Result<VideoPlan> plan_video(const ScoreRequest& req, const MediaInfo& info, con
   return plan;
 }
 
+// The recording's own sound from the moment the picture starts, decoded once into a store in `work_dir` (memory
+// stays flat); the hour is enforced while decoding, whatever the container said. Stops on `stop` or `cancel`.
+Result<AudioStore> decode_recording_audio(const ScoreRequest& req, const MediaInfo& info, const fs::path& work_dir, double range_start,
+                                          const CancelToken* stop, const CancelToken* cancel) {
+  auto store = AudioStore::create(work_dir, kSampleRate);
+  if (!store) return store.error();
+  const auto most = static_cast<size_t>((kMaxDurationS + 1.0) * kSampleRate);
+  auto append = [&](const float* l, const float* r, size_t n) -> Status {
+    if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
+    if (store->frames() + n > most) return longer_than_limit(req.input);
+    return store->append(l, r, n);
+  };
+  const double offset = (info.video && info.kind == MediaKind::kVideo ? info.audio->start_s - info.video->start_s : 0.0) - range_start;
+  if (auto ok = decode_audio(req.input, kSampleRate, append, stop, offset); !ok) return ok.error();
+  if (auto ok = store->finish(); !ok) return ok.error();
+  return std::move(store).value();
+}
+
+// Joins a helper thread on every way out of a scope, asking it to stop first.
+struct JoinOnExit {
+  std::thread& thread;
+  CancelToken& stop;
+  ~JoinOnExit() {
+    if (!thread.joinable()) return;
+    stop.request_cancel();
+    thread.join();
+  }
+};
+
 }  // namespace
 
 Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* cancel, const ProgressFn& progress) {
@@ -191,6 +221,19 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     sidecar = std::move(a).value();
   }
   const bool analyse = info->kind != MediaKind::kAudio && !sidecar;
+  // The recording's own sound, decoded into a store beside the output while the picture is analysed (on a thread
+  // of its own; it stops when the analysis fails or the user cancels).
+  std::optional<AudioStore> decoded;
+  Status audio_status;
+  CancelToken stop_audio;
+  auto decode = [&] {
+    auto store = decode_recording_audio(req, *info, work_dir, range_start, &stop_audio, cancel);
+    if (store) decoded.emplace(std::move(store).value());
+    else audio_status = store.error();
+  };
+  std::thread audio_thread;
+  const JoinOnExit audio_join(audio_thread, stop_audio);
+  if (info->audio && analyse) audio_thread = std::thread(decode);
   if (analyse) {
     auto a = analyse_video(req.input, req.features, cancel, progress);
     if (!a) return a.error();
@@ -201,23 +244,12 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     result.analysis.source = req.input.string();
     result.analysis.duration_s = info->duration_s;
   }
-  // The recording's own sound, decoded once into a store beside the output (memory stays flat), from the moment
-  // the picture starts; the hour is enforced while decoding, whatever the container said.
-  std::optional<AudioStore> decoded;
-  if (info->audio) {
-    auto store = AudioStore::create(work_dir, kSampleRate);
-    if (!store) return store.error();
-    decoded.emplace(std::move(store).value());
-    const auto most = static_cast<size_t>((kMaxDurationS + 1.0) * kSampleRate);
-    auto append = [&](const float* l, const float* r, size_t n) -> Status {
-      if (decoded->frames() + n > most) return longer_than_limit(req.input);
-      return decoded->append(l, r, n);
-    };
-    const double offset = (info->video && info->kind == MediaKind::kVideo ? info->audio->start_s - info->video->start_s : 0.0) - range_start;
-    if (auto ok = decode_audio(req.input, kSampleRate, append, cancel, offset); !ok) return ok.error();
-    if (auto ok = decoded->finish(); !ok) return ok.error();
-    if (info->kind == MediaKind::kAudio) result.analysis.duration_s = decoded->seconds();
-    if (info->kind == MediaKind::kAudio && req.range) result.analysis.duration_s = std::min(decoded->seconds(), req.range->end - req.range->start);
+  if (audio_thread.joinable()) audio_thread.join();
+  else if (info->audio) decode();
+  if (!audio_status) return audio_status.error();
+  if (decoded && info->kind == MediaKind::kAudio) {
+    result.analysis.duration_s = decoded->seconds();
+    if (req.range) result.analysis.duration_s = std::min(decoded->seconds(), req.range->end - req.range->start);
   }
   if (sidecar) {
     // The length is the recording's own; the analysis must belong to it.
@@ -265,7 +297,8 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   auto score = compose_with_ranges(*spec, style, plan_form_for_video(*spec, style, cues), req.energy_ranges);
   if (!score) return score.error();
   result.score = std::move(score).value();
-  if (req.duck_db) rest_lead_during(result.score, result.audio.speech);
+  const bool rest_for_speech = req.rest_for_speech.value_or(req.mode == MixMode::kMix);
+  if (rest_for_speech) rest_lead_during(result.score, result.audio.speech);
   if (req.midi_path) {
     if (auto ok = write_midi_file(result.score, *req.midi_path); !ok) return ok.error();
   }
@@ -275,9 +308,27 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   render.stems = req.stems_dir.has_value();
   render.ceiling_dbtp = is_lossy_extension(out_ext) ? kCeilingLossyDbtp : kCeilingLosslessDbtp;
   render.work_dir = work_dir;
-  if (req.duck_db) render.no_lift = result.audio.speech;  // the lead rests there for the voice: keep the room
-  auto music = render_music(result.score, *spec, render, cancel, progress);
-  if (!music) return music.error();
+  if (rest_for_speech) render.no_lift = result.audio.speech;  // the lead rests there for the voice: keep the room
+  // The music: kept from before when its notes are the same (a kept file that cannot be read is made again).
+  result.music_key = music_key(result.score, *spec, render);
+  std::optional<MusicAudio> music;
+  if (req.reuse_music && req.reuse_music->key == result.music_key && !render.stems) {
+    auto kept = read_kept_music(req.reuse_music->file, static_cast<size_t>(std::llround(spec->duration_s * kSampleRate)), work_dir, cancel);
+    if (!kept && kept.error().code == ErrorCode::kCancelled) return kept.error();
+    if (kept) {
+      MusicAudio reused{std::move(kept).value(), {}, 0.0, {}, soundfont_for(req.synth), 0.0, 0.0, 0.0};
+      music.emplace(std::move(reused));
+      result.music_reused = true;
+    }
+  }
+  if (!music) {
+    auto made = render_music(result.score, *spec, render, cancel, progress);
+    if (!made) return made.error();
+    music.emplace(std::move(made).value());
+    if (req.keep_music) {
+      if (auto ok = keep_music(music->mix, *req.keep_music, cancel); !ok) return ok.error();
+    }
+  }
 
   // Under speech the music steps back; then it sits at its volume under the recording's own sound. Views: the
   // audio is only computed as it is read, chunk by chunk.

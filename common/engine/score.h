@@ -18,6 +18,7 @@
 #include "core/progress.h"
 #include "core/result.h"
 #include "core/time_span.h"
+#include "engine/kept_music.h"
 #include "engine/reframe_plan.h"
 #include "engine/statement.h"
 #include "media/export_preset.h"
@@ -51,6 +52,11 @@ struct ScoreRequest {
   SynthOptions synth;
   FeatureOptions features;
   bool keep_existing = false;                        // a file at `output` stays: the result takes the next free name
+  // The lead rests where the recording speaks (and the music's level ride lifts nothing there); default: when the
+  // recording's own sound stays in the result. A preview of the music alone that is mixed later says true.
+  std::optional<bool> rest_for_speech;
+  std::optional<KeptMusic> reuse_music;              // music made before: mixed again when the notes are the same
+  std::optional<std::filesystem::path> keep_music;   // where to keep the music made here (ScoreResult::music_key)
   // Called once the music is decided, before it is composed and rendered (the expensive part): "Understood: ..."
   // can be said first, and a server can charge before it spends. On the calling worker thread.
   std::function<void(const MusicSpec& spec)> on_plan;
@@ -71,6 +77,8 @@ struct ScoreResult {
   bool video_reencoded = false;  // a title, a lower height, a preset's frame or a codec the container cannot hold
   std::optional<ReframePlan> reframe;  // how each shot was framed for a preset of another shape
   RenderStatement statement;     // measured on the final mix
+  std::string music_key;         // what decided the music's samples (engine/kept_music.h)
+  bool music_reused = false;     // request.reuse_music was mixed again: nothing was synthesised
 };
 
 // The default output: <name>-bgm.<ext> beside the input (video kept in its container where possible);

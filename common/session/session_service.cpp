@@ -166,7 +166,11 @@ Result<MediaRecord> SessionService::make_music(const std::string& session, Draft
     if (!input) return input.error();
     ScoreRequest req = score_request_for(music, *input, out, cached_analysis(session, video->source), options_.synth);
     req.mode = MixMode::kReplace;  // the music alone: the recording's sound joins at export
+    req.rest_for_speech = true;    // composed for that mix
     req.midi_path = midi;
+    // Kept losslessly for the export, which mixes it instead of synthesising it again.
+    const std::string kept_rel = fs::path(*rel).replace_extension(".music.wav").string();
+    req.keep_music = store_.absolute(kept_rel);
     auto r = score_recording(req, cancel, progress);
     if (!r) return r.error();
     if (!req.analysis_file && !video->audio) {
@@ -184,7 +188,7 @@ Result<MediaRecord> SessionService::make_music(const std::string& session, Draft
     pin(music, r->spec, r->duration_s);
     media.name = r->spec.style_name;
     media.info = {{"duration_ms", music.duration_ms}, {"style", r->spec.style_id}, {"seed", r->spec.seed}, {"key", key_name(r->spec.key)},
-                  {"tempo_bpm", r->spec.tempo_bpm}};
+                  {"tempo_bpm", r->spec.tempo_bpm}, {"music_file", kept_rel}, {"music_key", r->music_key}};
   } else {
     GenerateRequest req;
     req.spec = spec_for(music);
@@ -201,9 +205,34 @@ Result<MediaRecord> SessionService::make_music(const std::string& session, Draft
                   {"tempo_bpm", r->spec.tempo_bpm}};
   }
   media.info["midi"] = fs::path(*rel).replace_extension(".mid").string();
+  const std::string previous = music.source;
   music.source = id;
   draft.set_music(music);
-  return store_.add_media(media);
+  auto added = store_.add_media(media);
+  if (added && !previous.empty()) forget_kept_music(session, previous);  // one kept piece per timeline
+  return added;
+}
+
+std::optional<KeptMusic> SessionService::kept_music(const std::string& session, const std::string& media_id) {
+  auto m = store_.media_by_id(session, media_id);
+  if (!m || !*m) return std::nullopt;
+  const std::string file = json_field<std::string>((*m)->info, "music_file", "");
+  const std::string key = json_field<std::string>((*m)->info, "music_key", "");
+  if (file.empty() || key.empty()) return std::nullopt;
+  return KeptMusic{store_.absolute(file), key};
+}
+
+void SessionService::forget_kept_music(const std::string& session, const std::string& media_id) {
+  auto m = store_.media_by_id(session, media_id);
+  if (!m || !*m) return;
+  const std::string file = json_field<std::string>((*m)->info, "music_file", "");
+  if (file.empty()) return;
+  std::error_code ec;
+  fs::remove(store_.absolute(file), ec);
+  json info = (*m)->info;
+  info.erase("music_file");
+  info.erase("music_key");
+  (void)store_.update_media_info(media_id, info);
 }
 
 Result<std::optional<Draft>> SessionService::timeline(const SessionRecord& session, const std::string& media_id) {
@@ -471,6 +500,7 @@ Result<fs::path> SessionService::export_draft(const std::string& session, const 
       req.title_duration_s = std::max(0.5, title->duration_ms / 1000.0);
     }
     if (auto ok = apply_export_settings(draft.export_settings(), req); !ok) return ok.error();
+    if (!music->source.empty()) req.reuse_music = kept_music(session, music->source);
     auto r = score_recording(req, cancel, progress);
     if (!r) return r.error();
     return r->output;

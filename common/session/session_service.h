@@ -3,7 +3,8 @@
 // process). Uploads join the session; a chat turn runs the music agent on the draft and, when the music must be
 // (re)made, renders it with the local engine; state is what the NemoVideo API's state endpoint answers; an export
 // renders the draft to a file. The engine's analysis of an uploaded video is kept beside it, so refinements do not
-// decode the video again.
+// decode the video again, and so is the music a turn made for it, which the export mixes when the notes are still
+// the same (a change of level, ducking or title synthesises nothing).
 // Thread: every member may be called from any thread; chat() and export_draft() block for the engine's work.
 
 #include <cstdint>
@@ -122,6 +123,10 @@ class SessionService {
                                const ChatOptions& options);
   Result<MediaRecord> make_music(const std::string& session, Draft& draft, const CancelToken* cancel, const ProgressFn& progress);
   std::optional<std::filesystem::path> cached_analysis(const std::string& session, const std::string& media_id);
+  // The music a chat turn made for a recording, kept for the export (engine/kept_music.h); forgotten (its file
+  // removed) once a newer turn replaced it.
+  std::optional<KeptMusic> kept_music(const std::string& session, const std::string& media_id);
+  void forget_kept_music(const std::string& session, const std::string& media_id);
 
   SessionStore& store_;
   ServiceOptions options_;
