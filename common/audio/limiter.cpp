@@ -33,7 +33,8 @@ const std::array<std::array<float, kTaps>, kPhases>& interpolator() {
 
 // Reads the analysed audio at a virtual index through a window of frames it keeps (reads move forward, a few
 // frames back at most): beyond the ends it is silence, or for a loop it wraps, taking the start from a copy made
-// before the sink could change it.
+// before the sink could change it. The window holds virtual frames, silence included, so the interpolator reads a
+// contiguous run of samples.
 class Reader {
  public:
   // `reach`: how far past the end reads can go (look-ahead plus the interpolator's span).
@@ -44,27 +45,23 @@ class Reader {
       head_l_.resize(head), head_r_.resize(head);
       audio.read_at(0, head_l_.data(), head_r_.data(), head);
     }
+    window_l_.resize(static_cast<size_t>(kWindow)), window_r_.resize(static_cast<size_t>(kWindow));
   }
-  // Before frame `emitted`, the sink may have changed the audio; wrapped reads past the end use the copy.
   float get(int ch, long v) const {
-    if (!circular_) {
-      if (v < 0 || v >= n_) return 0.0f;
-      return at(ch, v);
-    }
-    if (v >= n_) {
-      const long h = v % n_;
-      const auto& head = ch == 0 ? head_l_ : head_r_;
-      if (h < static_cast<long>(head.size())) return head[static_cast<size_t>(h)];
-    }
-    return at(ch, ((v % n_) + n_) % n_);
+    if (v < base_ || v >= base_ + kWindow || !filled_) refill(v);
+    return (ch == 0 ? window_l_ : window_r_)[static_cast<size_t>(v - base_)];
   }
   // The sample and the three interpolated points after it, largest magnitude.
   float peak(int ch, long v) const {
+    const long first = v - kTaps / 2 + 1;  // the interpolator reads frames [first, first + kTaps)
+    if (first < base_ || first + kTaps > base_ + kWindow || !filled_) refill(first);
+    const float* x = (ch == 0 ? window_l_ : window_r_).data() + (first - base_);
     const auto& f = interpolator();
-    float p = std::fabs(get(ch, v));
+    float p = std::fabs(x[kTaps / 2 - 1]);
     for (int ph = 1; ph < kPhases; ++ph) {
+      const auto& taps = f[static_cast<size_t>(ph)];
       float acc = 0;
-      for (int k = 0; k < kTaps; ++k) acc += get(ch, v + k - kTaps / 2 + 1) * f[static_cast<size_t>(ph)][static_cast<size_t>(k)];
+      for (int k = 0; k < kTaps; ++k) acc += x[k] * taps[static_cast<size_t>(k)];
       p = std::max(p, std::fabs(acc));
     }
     return p;
@@ -74,14 +71,32 @@ class Reader {
   static constexpr long kWindow = 16384;
   static constexpr long kBehind = 64;  // kept before the frame that moved the window
 
-  float at(int ch, long i) const {
-    if (i < base_ || i >= base_ + len_) {
-      base_ = std::max(0L, i - kBehind);
-      len_ = std::min(kWindow, n_ - base_);
-      window_l_.resize(static_cast<size_t>(kWindow)), window_r_.resize(static_cast<size_t>(kWindow));
-      audio_.read_at(static_cast<size_t>(base_), window_l_.data(), window_r_.data(), static_cast<size_t>(len_));
+  // Moves the window to start a little before virtual frame `from`.
+  void refill(long from) const {
+    filled_ = true;
+    base_ = from - kBehind;
+    std::fill(window_l_.begin(), window_l_.end(), 0.0f);
+    std::fill(window_r_.begin(), window_r_.end(), 0.0f);
+    if (n_ == 0) return;
+    if (!circular_) {
+      const long lo = std::max(0L, base_), hi = std::min(n_, base_ + kWindow);
+      if (hi > lo) audio_.read_at(static_cast<size_t>(lo), window_l_.data() + (lo - base_), window_r_.data() + (lo - base_), static_cast<size_t>(hi - lo));
+      return;
     }
-    return (ch == 0 ? window_l_ : window_r_)[static_cast<size_t>(i - base_)];
+    // A loop: each virtual frame from where it wraps to (the start's copy past the end).
+    for (long v = base_; v < base_ + kWindow;) {
+      const auto slot = static_cast<size_t>(v - base_);
+      if (v >= n_ && v % n_ < static_cast<long>(head_l_.size())) {
+        window_l_[slot] = head_l_[static_cast<size_t>(v % n_)];
+        window_r_[slot] = head_r_[static_cast<size_t>(v % n_)];
+        ++v;
+        continue;
+      }
+      const long at = ((v % n_) + n_) % n_;
+      const long run = std::min({n_ - at, base_ + kWindow - v, v < n_ ? n_ - v : n_});
+      audio_.read_at(static_cast<size_t>(at), window_l_.data() + slot, window_r_.data() + slot, static_cast<size_t>(run));
+      v += run;
+    }
   }
 
   const AudioFrames& audio_;
@@ -89,7 +104,8 @@ class Reader {
   long n_;
   std::vector<float> head_l_, head_r_;
   mutable std::vector<float> window_l_, window_r_;
-  mutable long base_ = 0, len_ = 0;
+  mutable long base_ = 0;
+  mutable bool filled_ = false;
 };
 
 }  // namespace
@@ -157,7 +173,36 @@ void stream_limiter_gain(const AudioFrames& audio, float pre_gain, const Limiter
   std::vector<float> out;
   out.reserve(kChunk);
   long out_first = 0;
-  for (long m = -preroll - look; m < n + look - 1; ++m) {
+  bool stopped = false;
+  auto emit = [&](long i) {
+    if (i < 0 || i >= n) return;
+    if (out.empty()) out_first = i;
+    out.push_back(static_cast<float>(g));
+    if (out.size() == kChunk) {
+      stopped = !sink(static_cast<size_t>(out_first), out.data(), out.size());
+      out.clear();
+    }
+  };
+  auto quiet = [&](long u) { return std::max(std::fabs(reader.get(0, u)), std::fabs(reader.get(1, u))) < cheap; };
+  for (long m = -preroll - look; m < n + look - 1 && !stopped; ++m) {
+    // Quiet stretches (no reduction anywhere in the look-ahead, the ring full of "none"): every frame needs no
+    // reduction until the first loud one, so only the release runs. The same arithmetic as the full step below.
+    if (!s.circular && m >= 1 && !window.empty() && window.front().second == 1.0f && sum == static_cast<double>(look) && quiet(m - 1)) {
+      long q = m;  // the first loud frame at or after m
+      while (q < n && quiet(q)) ++q;
+      const long last = std::min(q - 2, n + look - 2);  // need(v) is 1 for v <= q - 2
+      if (last >= m) {
+        for (; m <= last && !stopped; ++m) {
+          g = 1.0 + (g - 1.0) * coef;
+          emit(m - look + 1);
+        }
+        window.clear();
+        window.emplace_back(last, 1.0f);
+        previous_span = 1.0f, previous_v = last, have_previous = true;
+        --m;  // the loop's ++m moves on to last + 1
+        continue;
+      }
+    }
     const float r = (s.circular || (m >= 0 && m < n)) ? need(m) : 1.0f;
     while (!window.empty() && window.back().second >= r) window.pop_back();
     window.emplace_back(m, r);
@@ -166,17 +211,11 @@ void stream_limiter_gain(const AudioFrames& audio, float pre_gain, const Limiter
     const auto slot = static_cast<size_t>(((m % look) + look) % look);
     sum += b - ring[slot];
     ring[slot] = b;
-    const long i = m - look + 1;  // the frame whose window [i, i+look-1] is now complete
     const double target = sum / static_cast<double>(look);
     g = target < g ? target : target + (g - target) * coef;
-    if (i < 0 || i >= n) continue;
-    if (out.empty()) out_first = i;
-    out.push_back(static_cast<float>(g));
-    if (out.size() == kChunk) {
-      if (!sink(static_cast<size_t>(out_first), out.data(), out.size())) return;
-      out.clear();
-    }
+    emit(m - look + 1);  // the frame whose window [i, i+look-1] is now complete
   }
+  if (stopped) return;
   if (!out.empty()) sink(static_cast<size_t>(out_first), out.data(), out.size());
 }
 

@@ -15,6 +15,7 @@
 #include "core/atomic_file.h"
 #include "core/text.h"
 #include "engine/music_render.h"
+#include "synth/soundfont_info.h"
 #include "media/audio_decoder.h"
 #include "media/audio_encoder.h"
 #include "engine/statement.h"
@@ -350,8 +351,12 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   result.master.ride = music->master.ride;  // the music's own ride, before it met the recording
   const AudioStore& final_mix = mastered->audio.front();
   if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
-  result.statement = make_statement(final_mix, result.score, {result.analysis.cuts, result.analysis.scene_switches}, music->soundfont);
-  const std::map<std::string, std::string> licence_tags = {{"comment", result.statement.licence}};
+  // The statement measures the mix as it is encoded, on a thread of its own beside the export.
+  const std::string licence = music_licence_note(read_soundfont_info(music->soundfont));
+  std::thread measuring([&] { result.statement = make_statement(final_mix, result.score, {result.analysis.cuts, result.analysis.scene_switches}, music->soundfont); });
+  CancelToken unused;
+  const JoinOnExit measured(measuring, unused);
+  const std::map<std::string, std::string> licence_tags = {{"comment", licence}};
 
   report(Stage::kExporting, 0);
   if (req.stems_dir) {
@@ -368,7 +373,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   }
   if (audio_out) {
     AudioWriteOptions options;
-    options.metadata = {{"comment", "music by obs-bgm: " + spec->style_name}, {"copyright", result.statement.licence}};
+    options.metadata = {{"comment", "music by obs-bgm: " + spec->style_name}, {"copyright", licence}};
     options.keep_existing = req.keep_existing;
     options.threads = req.synth.cpu_cores;
     auto written = write_audio_file(final_mix, output, options, cancel, progress);
@@ -415,6 +420,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
       result.video_reencoded = !plan->copy;
     }
   }
+  measuring.join();
   report(Stage::kDone, 1);
   return result;
 }
