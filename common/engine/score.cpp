@@ -264,7 +264,8 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     return make_error(ErrorCode::kInvalidArgument, req.input.string() + " is too short to score (" + std::to_string(duration).substr(0, 4) +
                                                        " s): music needs at least 2 seconds.");
   }
-  if (!(duration <= kMaxDurationS)) return longer_than_limit(req.input);  // the container may not have said
+  // An hour, with the second of slack the container check and the decoders allow (a track a few ms longer).
+  if (!(duration <= kMaxDurationS + 1.0)) return longer_than_limit(req.input);
   result.duration_s = duration;
   const auto frames = static_cast<size_t>(std::llround(duration * kSampleRate));
   // The recording's sound cut or padded to the scored length.

@@ -1,6 +1,8 @@
 #include "server/nemo_server.h"
 
+#include <algorithm>
 #include <cmath>
+#include <thread>
 
 #include "core/json_field.h"
 #include "core/json_read.h"
@@ -230,7 +232,9 @@ Status NemoServer::start() {
   (void)sweep_data(*s.store, true);
   ServiceOptions service;
   service.synth = s.options.synth;
-  service.synth.cpu_cores = 1;  // the workers are the parallelism
+  // A job keeps up to two threads busy (the synthesis, the AAC encoders): a lone job gets the machine, jobs at once
+  // share it.
+  service.synth.cpu_cores = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 2u));
   s.service = std::make_unique<SessionService>(*s.store, service);
   if (auto ok = apply_token_file(*s.store, s.options.token_file, s.options.credits_per_token, s.options.allow_anonymous); !ok) return ok.error();
   const int workers = s.options.workers > 0 ? s.options.workers : std::max(1u, std::thread::hardware_concurrency());

@@ -235,7 +235,8 @@ Result<MusicSpec> build_music_spec(const SpecRequest& req, const StyleCatalog& c
   // Duration: option > prompt > default.
   if (req.duration_s) spec.duration_s = *req.duration_s;
   else if (facts.duration_s) spec.duration_s = *facts.duration_s;
-  if (!std::isfinite(spec.duration_s) || spec.duration_s < kMinDurationS || spec.duration_s > kMaxDurationS) {
+  // An hour at most, with a second of slack for a recording whose sound runs a few ms past its picture.
+  if (!std::isfinite(spec.duration_s) || spec.duration_s < kMinDurationS || spec.duration_s > kMaxDurationS + 1.0) {
     return make_error(ErrorCode::kInvalidArgument, "A length of " + fmt(spec.duration_s, 1) +
                                                        " s is out of range. Choose between " + fmt(kMinDurationS) +
                                                        " s and " + fmt(kMaxDurationS / 60) + " minutes.");
