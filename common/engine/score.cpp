@@ -351,6 +351,12 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   result.master = mastered->report;
   result.master.ride = music->master.ride;  // the music's own ride, before it met the recording
   const AudioStore& final_mix = mastered->audio.front();
+  if (!req.keep_tracks) {
+    // The mix is all the export reads: the music and the recording's sound give their disk back now, before an
+    // hour of them would be written out to it.
+    music->mix.discard();
+    if (decoded) decoded->discard();
+  }
   if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
   // The statement measures the mix as it is encoded, on a thread of its own beside the export.
   const std::string licence = music_licence_note(read_soundfont_info(music->soundfont));
