@@ -233,7 +233,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     else audio_status = store.error();
   };
   std::thread audio_thread;
-  const JoinOnExit audio_join(audio_thread, stop_audio);
+  const JoinOnExit audio_join{audio_thread, stop_audio};
   if (info->audio && analyse) audio_thread = std::thread(decode);
   if (analyse) {
     auto a = analyse_video(req.input, req.features, cancel, progress);
@@ -362,7 +362,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   const std::string licence = music_licence_note(read_soundfont_info(music->soundfont));
   std::thread measuring([&] { result.statement = make_statement(final_mix, result.score, {result.analysis.cuts, result.analysis.scene_switches}, music->soundfont); });
   CancelToken unused;
-  const JoinOnExit measured(measuring, unused);
+  const JoinOnExit measured{measuring, unused};
   const std::map<std::string, std::string> licence_tags = {{"comment", licence}};
 
   report(Stage::kExporting, 0);
