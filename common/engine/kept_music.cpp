@@ -76,14 +76,8 @@ Status keep_music(const AudioFrames& music, const fs::path& file, const CancelTo
 }
 
 Result<AudioStore> read_kept_music(const fs::path& file, size_t frames, const fs::path& work_dir, const CancelToken* cancel) {
-  auto store = AudioStore::create(work_dir, kSampleRate);
+  auto store = decode_audio_to_store(file, work_dir, 0.0, cancel, frames, Error{ErrorCode::kMedia, "The kept music is longer than the piece."});
   if (!store) return store.error();
-  auto append = [&](const float* l, const float* r, size_t n) -> Status {
-    if (store->frames() + n > frames) return make_error(ErrorCode::kMedia, "The kept music is longer than the piece.");
-    return store->append(l, r, n);
-  };
-  if (auto ok = decode_audio(file, kSampleRate, append, cancel, 0.0); !ok) return ok.error();
-  if (auto ok = store->finish(); !ok) return ok.error();
   if (store->frames() != frames) return make_error(ErrorCode::kMedia, "The kept music is shorter than the piece.");
   return std::move(store).value();
 }

@@ -152,31 +152,22 @@ Result<VideoPlan> plan_video(const ScoreRequest& req, const MediaInfo& info, con
   return plan;
 }
 
-// The recording's own sound from the moment the picture starts, decoded once into a store in `work_dir` (memory
-// stays flat); the hour is enforced while decoding, whatever the container said. Stops on `stop` or `cancel`.
+// The recording's own sound from the moment the picture starts, decoded once into a store in `work_dir`; the
+// hour is enforced while decoding, whatever the container said. Stops on `stop` or `cancel`.
 Result<AudioStore> decode_recording_audio(const ScoreRequest& req, const MediaInfo& info, const fs::path& work_dir, double range_start,
                                           const CancelToken* stop, const CancelToken* cancel) {
-  auto store = AudioStore::create(work_dir, kSampleRate);
-  if (!store) return store.error();
-  const auto most = static_cast<size_t>((kMaxDurationS + 1.0) * kSampleRate);
-  auto append = [&](const float* l, const float* r, size_t n) -> Status {
-    if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
-    if (store->frames() + n > most) return longer_than_limit(req.input);
-    return store->append(l, r, n);
-  };
   const double offset = (info.video && info.kind == MediaKind::kVideo ? info.audio->start_s - info.video->start_s : 0.0) - range_start;
-  if (auto ok = decode_audio(req.input, kSampleRate, append, stop, offset); !ok) return ok.error();
-  if (auto ok = store->finish(); !ok) return ok.error();
-  return std::move(store).value();
+  const auto most = static_cast<size_t>((kMaxDurationS + 1.0) * kSampleRate);
+  return decode_audio_to_store(req.input, work_dir, offset, cancel, most, longer_than_limit(req.input), stop);
 }
 
-// Joins a helper thread on every way out of a scope, asking it to stop first.
+// Joins a helper thread on every way out of a scope, asking it to stop first when it can be asked.
 struct JoinOnExit {
   std::thread& thread;
-  CancelToken& stop;
+  CancelToken* stop = nullptr;
   ~JoinOnExit() {
     if (!thread.joinable()) return;
-    stop.request_cancel();
+    if (stop) stop->request_cancel();
     thread.join();
   }
 };
@@ -233,7 +224,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     else audio_status = store.error();
   };
   std::thread audio_thread;
-  const JoinOnExit audio_join{audio_thread, stop_audio};
+  const JoinOnExit audio_join{audio_thread, &stop_audio};
   if (info->audio && analyse) audio_thread = std::thread(decode);
   if (analyse) {
     auto a = analyse_video(req.input, req.features, cancel, progress);
@@ -312,7 +303,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   render.work_dir = work_dir;
   if (rest_for_speech) render.no_lift = result.audio.speech;  // the lead rests there for the voice: keep the room
   // The music: kept from before when its notes are the same (a kept file that cannot be read is made again).
-  result.music_key = music_key(result.score, *spec, render);
+  if (req.reuse_music || req.keep_music) result.music_key = music_key(result.score, *spec, render);
   std::optional<MusicAudio> music;
   if (req.reuse_music && req.reuse_music->key == result.music_key && !render.stems) {
     auto kept = read_kept_music(req.reuse_music->file, static_cast<size_t>(std::llround(spec->duration_s * kSampleRate)), work_dir, cancel);
@@ -361,8 +352,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   // The statement measures the mix as it is encoded, on a thread of its own beside the export.
   const std::string licence = music_licence_note(read_soundfont_info(music->soundfont));
   std::thread measuring([&] { result.statement = make_statement(final_mix, result.score, {result.analysis.cuts, result.analysis.scene_switches}, music->soundfont); });
-  CancelToken unused;
-  const JoinOnExit measured{measuring, unused};
+  const JoinOnExit measured{measuring};
   const std::map<std::string, std::string> licence_tags = {{"comment", licence}};
 
   report(Stage::kExporting, 0);

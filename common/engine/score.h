@@ -77,7 +77,7 @@ struct ScoreResult {
   bool video_reencoded = false;  // a title, a lower height, a preset's frame or a codec the container cannot hold
   std::optional<ReframePlan> reframe;  // how each shot was framed for a preset of another shape
   RenderStatement statement;     // measured on the final mix
-  std::string music_key;         // what decided the music's samples (engine/kept_music.h)
+  std::string music_key;         // what decided the music's samples (engine/kept_music.h); set when kept or reused
   bool music_reused = false;     // request.reuse_music was mixed again: nothing was synthesised
 };
 

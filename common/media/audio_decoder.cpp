@@ -102,6 +102,20 @@ Status decode_audio(const std::filesystem::path& path, int sample_rate, const De
   return {};
 }
 
+Result<AudioStore> decode_audio_to_store(const std::filesystem::path& path, const std::filesystem::path& dir, double offset_s,
+                                         const CancelToken* cancel, size_t most, const Error& too_long, const CancelToken* stop) {
+  auto store = AudioStore::create(dir, kSampleRate);
+  if (!store) return store.error();
+  auto append = [&](const float* l, const float* r, size_t n) -> Status {
+    if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
+    if (store->frames() + n > most) return too_long;
+    return store->append(l, r, n);
+  };
+  if (auto ok = decode_audio(path, kSampleRate, append, stop ? stop : cancel, offset_s); !ok) return ok.error();
+  if (auto ok = store->finish(); !ok) return ok.error();
+  return std::move(store).value();
+}
+
 Result<AudioBuffer> read_audio_file(const std::filesystem::path& path, int sample_rate) {
   AudioBuffer out;
   out.sample_rate = sample_rate;

@@ -2,10 +2,12 @@
 // Reading the audio of any file FFmpeg can open, as planar stereo float at a chosen rate.
 // Thread: any thread; no shared state.
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 
 #include "audio/audio_buffer.h"
+#include "audio/audio_store.h"
 #include "core/cancel.h"
 #include "core/result.h"
 
@@ -21,6 +23,14 @@ using DecodedAudioSink = std::function<Status(const float* left, const float* ri
 // timestamps), kCancelled, or the sink's own.
 Status decode_audio(const std::filesystem::path& path, int sample_rate, const DecodedAudioSink& sink,
                     const CancelToken* cancel = nullptr, double offset_s = 0);
+
+// Decodes the first audio stream of `path` (as decode_audio, from `offset_s`) into a new store in `dir`, so memory
+// stays flat however long it is. More than `most` frames ends it with the error `too_long`. Stops on `cancel`, and on
+// `stop` too when given (a helper thread's own token). Errors: those of decode_audio and of the store, `too_long`.
+Result<AudioStore> decode_audio_to_store(const std::filesystem::path& path, const std::filesystem::path& dir, double offset_s,
+                                         const CancelToken* cancel, size_t most = SIZE_MAX,
+                                         const Error& too_long = Error{ErrorCode::kMedia, "The sound is longer than it may be."},
+                                         const CancelToken* stop = nullptr);
 
 // The whole audio in memory: for short files.
 // Errors: kNotFound (no such file), kMedia (not decodable / no audio stream; the message says which).

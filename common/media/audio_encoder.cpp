@@ -1,18 +1,11 @@
 #include "media/audio_encoder.h"
 
 #include <algorithm>
-#include <cstdint>
-#include <vector>
 
 #include "core/atomic_file.h"
 #include "media/audio_packet_encoder.h"
 #include "media/ff_output.h"
 #include "media/media_input.h"
-
-extern "C" {
-#include <libavutil/channel_layout.h>
-#include <libavutil/opt.h>
-}
 
 namespace bgm {
 namespace {

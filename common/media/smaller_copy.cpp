@@ -28,13 +28,9 @@ Status make_smaller_copy(const fs::path& source, const fs::path& output, int max
   std::optional<AudioStore> sound;
   std::vector<MuxAudioTrack> tracks;
   if (info->audio) {
-    auto store = AudioStore::create(dir, kSampleRate);
+    auto store = decode_audio_to_store(source, dir, info->audio->start_s - info->video->start_s, cancel);
     if (!store) return store.error();
     sound.emplace(std::move(store).value());
-    const double offset = info->audio->start_s - info->video->start_s;
-    auto append = [&](const float* l, const float* r, size_t n) { return sound->append(l, r, n); };
-    if (auto ok = decode_audio(source, kSampleRate, append, cancel, offset); !ok) return ok;
-    if (auto ok = sound->finish(); !ok) return ok;
     tracks.push_back({&*sound, "Original audio"});
   }
   auto written = mux_copied_video(video->path(), output, tracks, info->duration_s, cancel, progress);
