@@ -248,6 +248,7 @@ TEST_F(Sessions, TheExportMixesTheTurnsMusicUntilTheNotesChange) {
   ASSERT_FALSE(kept_rel.empty()) << "the turn keeps its music for the export";
   const fs::path kept = store_->absolute(kept_rel);
   EXPECT_NEAR(test::decoded_samples(kept) / 48000.0, 12.0, 0.01);
+  EXPECT_EQ(turn->generated->file, kept_rel) << "the turn's piece is the kept music: nothing else is mixed or encoded";
   ASSERT_EQ(test::run("ffmpeg -v error -y -f lavfi -i sine=f=1000:r=48000:d=12 -ac 2 -c:a pcm_s24le " + test::quote(kept)).exit_code, 0);
 
   for (const char* refinement : {"music at 20%", "don't duck", "add the title \"Hello\""}) {

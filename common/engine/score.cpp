@@ -182,7 +182,10 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   auto info = probe_media(req.input, cancel);
   if (!info) return info.error();
   result.input = *info;
-  const fs::path output = req.output.empty() ? default_score_output(*info, req.preset ? &*req.preset : nullptr) : req.output;
+  if (req.music_only && !req.keep_music) return make_error(ErrorCode::kInvalidArgument, "The music alone is kept in a file: name it.");
+  const fs::path output = req.music_only       ? *req.keep_music
+                          : req.output.empty() ? default_score_output(*info, req.preset ? &*req.preset : nullptr)
+                                               : req.output;
   if (same_file(req.input, output)) {
     return make_error(ErrorCode::kInvalidArgument, "The output would replace the recording itself. Choose another output file.");
   }
@@ -299,7 +302,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   MusicRenderOptions render;
   render.synth = req.synth;
   render.stems = req.stems_dir.has_value();
-  render.ceiling_dbtp = is_lossy_extension(out_ext) ? kCeilingLossyDbtp : kCeilingLosslessDbtp;
+  render.ceiling_dbtp = req.music_only || is_lossy_extension(out_ext) ? kCeilingLossyDbtp : kCeilingLosslessDbtp;
   render.work_dir = work_dir;
   if (rest_for_speech) render.no_lift = result.audio.speech;  // the lead rests there for the voice: keep the room
   // The music: kept from before when its notes are the same (a kept file that cannot be read is made again).
@@ -321,6 +324,11 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     if (req.keep_music) {
       if (auto ok = keep_music(music->mix, *req.keep_music, cancel); !ok) return ok.error();
     }
+  }
+  if (req.music_only) {
+    result.output = result.music_reused ? req.reuse_music->file : *req.keep_music;
+    report(Stage::kDone, 1);
+    return result;
   }
 
   // Under speech the music steps back; then it sits at its volume under the recording's own sound. Views: the

@@ -57,6 +57,9 @@ struct ScoreRequest {
   std::optional<bool> rest_for_speech;
   std::optional<KeptMusic> reuse_music;              // music made before: mixed again when the notes are the same
   std::optional<std::filesystem::path> keep_music;   // where to keep the music made here (ScoreResult::music_key)
+  // Only the music, for an export to mix later (a chat turn): it is made for a lossy export (its ceiling), kept at
+  // `keep_music` (required; it is ScoreResult::output), and nothing is mixed, mastered or encoded; `output` unused.
+  bool music_only = false;
   // Called once the music is decided, before it is composed and rendered (the expensive part): "Understood: ..."
   // can be said first, and a server can charge before it spends. On the calling worker thread.
   std::function<void(const MusicSpec& spec)> on_plan;

@@ -151,26 +151,29 @@ Result<MediaRecord> SessionService::make_music(const std::string& session, Draft
                                                const ProgressFn& progress) {
   DraftMusic music = *draft.music();
   const std::string id = random_id("g_");
-  auto rel = store_.media_file_for(session, id, ".m4a");
+  const auto video = draft.video();
+  const bool scored = video && !video->source.empty();
+  // Music for a recording is kept losslessly (the export mixes it instead of synthesising it again); music alone
+  // is the piece itself.
+  auto rel = store_.media_file_for(session, id, scored ? ".music.wav" : ".m4a");
   if (!rel) return rel.error();
+  auto midi_rel = store_.media_file_for(session, id, ".mid");
+  if (!midi_rel) return midi_rel.error();
   const fs::path out = store_.absolute(*rel);
-  const fs::path midi = fs::path(out).replace_extension(".mid");
+  const fs::path midi = store_.absolute(*midi_rel);
   MediaRecord media;
   media.id = id;
   media.session = session;
   media.kind = "generated";
   media.file = *rel;
-  const auto video = draft.video();
-  if (video && !video->source.empty()) {
+  if (scored) {
     auto input = source_path(session, video->source);
     if (!input) return input.error();
-    ScoreRequest req = score_request_for(music, *input, out, cached_analysis(session, video->source), options_.synth);
-    req.mode = MixMode::kReplace;  // the music alone: the recording's sound joins at export
-    req.rest_for_speech = true;    // composed for that mix
+    ScoreRequest req = score_request_for(music, *input, {}, cached_analysis(session, video->source), options_.synth);
+    req.music_only = true;          // the recording's sound joins at export
+    req.rest_for_speech = true;     // composed for that mix
     req.midi_path = midi;
-    // Kept losslessly for the export, which mixes it instead of synthesising it again.
-    const std::string kept_rel = fs::path(*rel).replace_extension(".music.wav").string();
-    req.keep_music = store_.absolute(kept_rel);
+    req.keep_music = out;
     auto r = score_recording(req, cancel, progress);
     if (!r) return r.error();
     if (!req.analysis_file && !video->audio) {
@@ -188,7 +191,7 @@ Result<MediaRecord> SessionService::make_music(const std::string& session, Draft
     pin(music, r->spec, r->duration_s);
     media.name = r->spec.style_name;
     media.info = {{"duration_ms", music.duration_ms}, {"style", r->spec.style_id}, {"seed", r->spec.seed}, {"key", key_name(r->spec.key)},
-                  {"tempo_bpm", r->spec.tempo_bpm}, {"music_file", kept_rel}, {"music_key", r->music_key}};
+                  {"tempo_bpm", r->spec.tempo_bpm}, {"music_file", *rel}, {"music_key", r->music_key}};
   } else {
     GenerateRequest req;
     req.spec = spec_for(music);
@@ -204,7 +207,7 @@ Result<MediaRecord> SessionService::make_music(const std::string& session, Draft
     media.info = {{"duration_ms", music.duration_ms}, {"style", r->spec.style_id}, {"seed", r->spec.seed}, {"key", key_name(r->spec.key)},
                   {"tempo_bpm", r->spec.tempo_bpm}};
   }
-  media.info["midi"] = fs::path(*rel).replace_extension(".mid").string();
+  media.info["midi"] = *midi_rel;
   const std::string previous = music.source;
   music.source = id;
   draft.set_music(music);
