@@ -9,6 +9,7 @@
 #include "audio/limiter.h"
 #include "audio/loudness.h"
 #include "audio/master.h"
+#include "analysis/speech.h"
 #include "audio/shaping.h"
 #include "support/test_support.h"
 
@@ -198,6 +199,66 @@ TEST(Shaping, FadeEndsOnExactSilence) {
   faded.read_at(0, l.data(), r.data(), a.frames());
   EXPECT_EQ(l.back(), 0.0f);
   EXPECT_NEAR(std::fabs(l[a.frames() - 4800 - 10]), std::fabs(a.left[a.frames() - 4800 - 10]), 1e-6);
+}
+
+}  // namespace
+}  // namespace bgm
+
+namespace bgm {
+namespace {
+
+// Someone talking (a voice's harmonics, its pitch gliding through each syllable, four syllables a second) over a
+// quiet steady chord, from `from` to `to` seconds.
+AudioBuffer voice_over_chord(double seconds, const std::vector<std::pair<double, double>>& talking) {
+  AudioBuffer a;
+  a.sample_rate = 48000;
+  const auto n = static_cast<size_t>(seconds * a.sample_rate);
+  a.left.resize(n), a.right.resize(n);
+  double phase = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double t = static_cast<double>(i) / a.sample_rate;
+    double x = 0.01 * (std::sin(2 * M_PI * 220 * t) + std::sin(2 * M_PI * 277.2 * t) + std::sin(2 * M_PI * 329.6 * t));
+    for (const auto& [from, to] : talking) {
+      if (t < from || t >= to) continue;
+      const double syllable = std::fmod(t - from, 0.25) / 0.25;       // 0..1 through each syllable
+      const double f0 = 120 + 60 * syllable;                             // the pitch glides
+      phase += 2 * M_PI * f0 / a.sample_rate;
+      const double envelope = std::pow(std::sin(M_PI * syllable), 2);  // rises and falls
+      for (int h = 3; h <= 20; ++h) x += 0.05 / h * envelope * std::sin(h * phase);
+    }
+    a.left[i] = a.right[i] = static_cast<float>(x);
+  }
+  return a;
+}
+
+TEST(Speech, LongAudioMeasuredInStretchesGivesTheSameOnAnyNumberOfThreads) {
+  // 40 s: measured as four 10 s stretches; the talking crosses the first and the third boundary.
+  const AudioBuffer audio = voice_over_chord(40, {{8.0, 12.0}, {29.0, 31.5}});
+  const BufferFrames frames(audio);
+  const AudioAnalysis one = analyse_audio(frames, 1), two = analyse_audio(frames, 2), four = analyse_audio(frames, 4);
+  ASSERT_EQ(one.speech.size(), 2u);
+  EXPECT_NEAR(one.speech[0].start, 8.0, 0.3);
+  EXPECT_NEAR(one.speech[0].end, 12.0, 0.3);
+  EXPECT_NEAR(one.speech[1].start, 29.0, 0.3);
+  EXPECT_NEAR(one.speech[1].end, 31.5, 0.3);
+  for (const AudioAnalysis* other : {&two, &four}) {
+    ASSERT_EQ(other->speech.size(), one.speech.size());
+    for (size_t i = 0; i < one.speech.size(); ++i) {
+      EXPECT_EQ(other->speech[i].start, one.speech[i].start);
+      EXPECT_EQ(other->speech[i].end, one.speech[i].end);
+    }
+    EXPECT_EQ(other->loudness_lufs, one.loudness_lufs);
+  }
+  // The stretches' meters add up to one meter that heard it all.
+  EXPECT_NEAR(one.loudness_lufs, KMeter::integrated(frames), 1e-6);
+  // A view that only one thread may read is measured in the same stretches, one after another.
+  const MixFrames view({MixInput{&frames, 1.0f, nullptr}}, frames.frames(), 48000);
+  const AudioAnalysis viewed = analyse_audio(view, 2);
+  ASSERT_EQ(viewed.speech.size(), one.speech.size());
+  EXPECT_EQ(viewed.speech[0].start, one.speech[0].start);
+  EXPECT_EQ(viewed.loudness_lufs, one.loudness_lufs);
+  // Asked to stop, it stops.
+  EXPECT_TRUE(analyse_audio(frames, 2, [] { return true; }).speech.empty());
 }
 
 }  // namespace

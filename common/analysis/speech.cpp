@@ -1,7 +1,9 @@
 #include "analysis/speech.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <thread>
 
 #include "analysis/pitch_track.h"
 #include "audio/k_meter.h"
@@ -33,34 +35,99 @@ struct Biquad {
 
 double db(double power) { return 10 * std::log10(power + 1e-20); }
 
-// The speech detector; when `meter` is given, it also hears every frame (one pass for loudness and speech).
-std::vector<TimeSpan> find_speech(const AudioFrames& audio, const SpeechSettings& s, KMeter* meter) {
+// Levels per 10 ms hop: the voice band, everything, and the voice band's pitch.
+struct HopLevels {
+  std::vector<double> band, total;
+  std::vector<float> pitch;
+};
+
+// A stretch of hops measured on its own: filters, a pitch tracker and (when the loudness is wanted) a meter of its
+// own, which first hear `warm` hops before it (the filters' memory is milliseconds: after half a second their
+// state is the one a run from the start has). Its meter hears up to `audio_end` (the last stretch: the frames after
+// the last whole hop).
+struct Stretch {
+  size_t first = 0, end = 0, warm = 0, audio_end = 0;
+};
+
+// Measures the stretch into `out`; the meter's sub-blocks are those of the stretch alone. False when stopped.
+bool measure_stretch(const AudioFrames& audio, const Stretch& st, const SpeechSettings& s, HopLevels& out, KMeter* meter,
+                     const std::function<bool()>& stopped) {
   const int rate = audio.sample_rate();
   const size_t hop = static_cast<size_t>(rate / 100);  // 10 ms
-  const size_t frames = audio.frames() / hop;
-  if (frames < 10) return {};
-  // Level per 10 ms: the voice band and everything, read in chunks of whole hops.
   Biquad hp1 = Biquad::make(true, 300, rate), hp2 = hp1, lp1 = Biquad::make(false, 3400, rate), lp2 = lp1;
-  std::vector<double> band(frames), total(frames);
-  std::vector<float> pitch(frames, 0.0f);
   PitchTracker tracker(rate);
   const FlushDenormals flush;  // the band filters fed silence
-  (void)for_each_chunk(audio, [&](size_t first, const float* left, const float* right, size_t count) -> Status {
-    if (meter) meter->add(left, right, count);
-    for (size_t f = first / hop; f < frames && (f + 1) * hop <= first + count; ++f) {
+  const size_t from = (st.first - st.warm) * hop, to = meter ? st.audio_end : st.end * hop, chunk = hop * 64;
+  std::vector<float> left(chunk), right(chunk);
+  for (size_t at = from; at < to; at += chunk) {
+    if (stopped && stopped()) return false;
+    const size_t count = std::min(chunk, to - at);
+    audio.read_at(at, left.data(), right.data(), count);
+    if (meter) meter->add(left.data(), right.data(), count);
+    for (size_t f = at / hop; f < st.end && (f + 1) * hop <= at + count; ++f) {
       double eb = 0, et = 0;
-      for (size_t i = f * hop - first; i < (f + 1) * hop - first; ++i) {
+      for (size_t i = f * hop - at; i < (f + 1) * hop - at; ++i) {
         const double x = 0.5 * (static_cast<double>(left[i]) + right[i]);
         const double y = lp2.run(lp1.run(hp2.run(hp1.run(x))));
         eb += y * y, et += x * x;
         tracker.push(y);
       }
-      band[f] = db(eb / static_cast<double>(hop));
-      total[f] = db(et / static_cast<double>(hop));
-      if (band[f] > s.min_level_dbfs) pitch[f] = tracker.pitch();
+      if (f < st.first) continue;  // warming up
+      out.band[f] = db(eb / static_cast<double>(hop));
+      out.total[f] = db(et / static_cast<double>(hop));
+      if (out.band[f] > s.min_level_dbfs) out.pitch[f] = tracker.pitch();
     }
-    return {};
-  }, hop * 64);
+  }
+  if (meter) {  // the warm-up's sub-blocks are the stretch before's
+    auto blocks = meter->take_sub_blocks();
+    blocks.erase(blocks.begin(), blocks.begin() + static_cast<long>(std::min(blocks.size(), st.warm / 10)));
+    meter->append_sub_blocks(blocks);
+  }
+  return true;
+}
+
+// Long audio is measured in this many stretches (each at least kMinStretchHops), on as many threads as the caller
+// gives: the stretches depend only on the length, so the result does not depend on the threads.
+constexpr size_t kStretches = 4;
+constexpr size_t kMinStretchHops = 200;
+constexpr size_t kWarmHops = 50;  // 0.5 s: a whole number of the meter's 100 ms sub-blocks
+
+std::vector<Stretch> plan_stretches(size_t hops, size_t audio_frames, int rate) {
+  // Stretches start on the meter's sub-blocks (10 hops), which needs a rate in whole hundreds.
+  if (rate % 100 != 0 || hops < kStretches * kMinStretchHops) return {Stretch{0, hops, 0, audio_frames}};
+  const size_t length = ((hops + kStretches - 1) / kStretches + 9) / 10 * 10;
+  std::vector<Stretch> out;
+  for (size_t first = 0; first < hops; first += length) out.push_back({first, std::min(hops, first + length), first == 0 ? 0 : kWarmHops, 0});
+  for (auto& st : out) st.audio_end = st.end == hops ? audio_frames : st.end * static_cast<size_t>(rate / 100);
+  return out;
+}
+
+// The speech detector; when `meter` is given, it also hears every frame (one pass for loudness and speech).
+std::vector<TimeSpan> find_speech(const AudioFrames& audio, const SpeechSettings& s, KMeter* meter, int threads,
+                                  const std::function<bool()>& stopped) {
+  const int rate = audio.sample_rate();
+  const size_t frames = audio.frames() / static_cast<size_t>(rate / 100);  // 10 ms hops
+  if (frames < 10) return {};
+  HopLevels levels{std::vector<double>(frames), std::vector<double>(frames), std::vector<float>(frames, 0.0f)};
+  const std::vector<Stretch> stretches = plan_stretches(frames, audio.frames(), rate);
+  std::vector<KMeter> meters(stretches.size(), KMeter(rate));
+  std::atomic<size_t> next{0};
+  std::atomic<bool> whole{true};
+  auto work = [&] {
+    for (size_t i; (i = next++) < stretches.size();)
+      if (!measure_stretch(audio, stretches[i], s, levels, meter ? &meters[i] : nullptr, stopped)) whole = false;
+  };
+  const int helpers = audio.reads_from_any_thread() ? std::min(threads, static_cast<int>(stretches.size())) - 1 : 0;
+  std::vector<std::thread> pool;
+  for (int i = 0; i < helpers; ++i) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (!whole) return {};
+  if (meter)
+    for (auto& m : meters) meter->append_sub_blocks(m.take_sub_blocks());
+  auto& band = levels.band;
+  auto& total = levels.total;
+  auto& pitch = levels.pitch;
   // The recording's floor: its quiet moments (10th percentile of the voice band).
   std::vector<double> sorted = band;
   std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(frames / 10), sorted.end());
@@ -121,12 +188,12 @@ std::vector<TimeSpan> find_speech(const AudioFrames& audio, const SpeechSettings
 
 }  // namespace
 
-std::vector<TimeSpan> detect_speech(const AudioFrames& audio, const SpeechSettings& s) { return find_speech(audio, s, nullptr); }
+std::vector<TimeSpan> detect_speech(const AudioFrames& audio, const SpeechSettings& s) { return find_speech(audio, s, nullptr, 1, {}); }
 
-AudioAnalysis analyse_audio(const AudioFrames& audio) {
+AudioAnalysis analyse_audio(const AudioFrames& audio, int threads, const std::function<bool()>& stopped) {
   AudioAnalysis a;
   KMeter meter(audio.sample_rate());
-  a.speech = find_speech(audio, SpeechSettings{}, &meter);
+  a.speech = find_speech(audio, SpeechSettings{}, &meter, threads, stopped);
   a.loudness_lufs = meter.integrated_lufs();
   return a;
 }

@@ -3,9 +3,10 @@
 // in the voice band (300-3400 Hz), well above the recording's noise floor, modulated at syllable rate (steady
 // tones and drones are not), and a pitch that glides (a melody's notes hold theirs: game and background music in a
 // recording is not speech). Segments are smoothed so ducking does not flutter between words.
-// Thread: pure functions (the audio they read belongs to the calling thread).
+// Thread: pure functions (the audio they read belongs to the calling thread, or to any when it reads from any).
 
 #include <cmath>
+#include <functional>
 #include <vector>
 
 #include "audio/audio_frames.h"
@@ -34,7 +35,9 @@ struct AudioAnalysis {
   std::vector<TimeSpan> speech;
 };
 
-// Reads `audio` once, in chunks.
-AudioAnalysis analyse_audio(const AudioFrames& audio);
+// Reads `audio` once, in chunks; long audio in four stretches, on up to `threads` threads when any thread may
+// read it (the same result on any number). `stopped` is asked between chunks: once it says true, what comes back
+// is empty and meaningless (the caller is giving up).
+AudioAnalysis analyse_audio(const AudioFrames& audio, int threads = 1, const std::function<bool()>& stopped = {});
 
 }  // namespace bgm

@@ -37,21 +37,31 @@ void MixFrames::read_at(size_t first, float* left, float* right, size_t count) c
   std::fill(left, left + count, 0.0f);
   std::fill(right, right + count, 0.0f);
   const size_t have = first < frames_ ? std::min(count, frames_ - first) : 0;
-  if (have == 0) return;
-  l_.resize(have), r_.resize(have);
-  for (const MixInput& in : inputs_) {
-    in.audio->read_at(first + in.offset, l_.data(), r_.data(), have);
-    if (in.curve) {
-      g_.resize(have);
-      in.curve->gains(first, g_.data(), have);
-      for (size_t k = 0; k < have; ++k) {
-        const float g = in.gain * g_[k];
-        left[k] += l_[k] * g, right[k] += r_[k] * g;
+  // Scratch on the stack, piece by piece: reads from several threads at once share nothing.
+  constexpr size_t kPiece = 1024;
+  float l[kPiece], r[kPiece], g[kPiece];
+  for (size_t done = 0; done < have; done += kPiece) {
+    const size_t n = std::min(kPiece, have - done);
+    float* out_l = left + done;
+    float* out_r = right + done;
+    for (const MixInput& in : inputs_) {
+      in.audio->read_at(first + done + in.offset, l, r, n);
+      if (in.curve) {
+        in.curve->gains(first + done, g, n);
+        for (size_t k = 0; k < n; ++k) {
+          const float gain = in.gain * g[k];
+          out_l[k] += l[k] * gain, out_r[k] += r[k] * gain;
+        }
+      } else {
+        for (size_t k = 0; k < n; ++k) out_l[k] += l[k] * in.gain, out_r[k] += r[k] * in.gain;
       }
-    } else {
-      for (size_t k = 0; k < have; ++k) left[k] += l_[k] * in.gain, right[k] += r_[k] * in.gain;
     }
   }
+}
+
+bool MixFrames::reads_from_any_thread() const {
+  // Curves may keep state between reads (a ride's position): a view with one is read by one thread.
+  return std::all_of(inputs_.begin(), inputs_.end(), [](const MixInput& in) { return !in.curve && in.audio->reads_from_any_thread(); });
 }
 
 Status MixFrames::status() const {

@@ -75,12 +75,13 @@ class MixFrames final : public AudioFrames {
   size_t frames() const override { return frames_; }
   void read_at(size_t first, float* left, float* right, size_t count) const override;
   Status status() const override;
+  // When every input may be read from any thread and none has a curve.
+  bool reads_from_any_thread() const override;
 
  private:
   std::vector<MixInput> inputs_;
   size_t frames_;
   int rate_;
-  mutable std::vector<float> l_, r_, g_;  // scratch
 };
 
 }  // namespace bgm

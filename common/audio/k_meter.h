@@ -25,6 +25,9 @@ class KMeter {
   // Hands over the sub-blocks completed since the last call and forgets them (a meter running for hours keeps
   // no history; integrated_lufs() then covers only what was not taken).
   std::vector<double> take_sub_blocks() { return std::exchange(sub_blocks_, {}); }
+  // Adds sub-blocks measured elsewhere (by a meter that heard the audio right after this one's last whole
+  // sub-block, and warmed its filters on what came before): long audio metered in stretches on several threads.
+  void append_sub_blocks(const std::vector<double>& later) { sub_blocks_.insert(sub_blocks_.end(), later.begin(), later.end()); }
   // A meter that has measured the whole of `audio`, read in chunks (a failed read shows in audio.status()).
   static KMeter measure(const AudioFrames& audio);
   // The integrated loudness of the whole of `audio`, read in chunks.

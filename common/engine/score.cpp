@@ -266,7 +266,10 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   std::vector<MixInput> original_inputs;
   if (decoded) original_inputs.push_back(MixInput{&*decoded});
   const MixFrames original(original_inputs, frames, kSampleRate);
-  if (info->audio) result.audio = analyse_audio(original);
+  if (info->audio) {
+    result.audio = analyse_audio(original, req.synth.cpu_cores, [cancel] { return cancel && cancel->cancelled(); });
+    if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
+  }
 
   // The music: the prompt where it speaks, the picture where it does not.
   report(Stage::kUnderstanding, 0);
