@@ -46,7 +46,7 @@ Result<std::vector<std::filesystem::path>> write_stems(const std::vector<StemVie
 }
 
 Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const MusicRenderOptions& options,
-                                const CancelToken* cancel, const ProgressFn& progress) {
+                                const CancelToken* cancel, const ProgressFn& progress, std::unique_ptr<SoundFontSynth> opened) {
   auto report = [&](Stage s, double f) {
     if (progress) progress(s, f);
   };
@@ -54,7 +54,7 @@ Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const
   report(Stage::kLoadingSounds, 0);
   SynthOptions synth_options = options.synth;
   synth_options.stems = options.stems;
-  auto synth = SoundFontSynth::create(synth_options);
+  Result<std::unique_ptr<SoundFontSynth>> synth = opened ? Result<std::unique_ptr<SoundFontSynth>>(std::move(opened)) : SoundFontSynth::create(synth_options);
   if (!synth) return synth.error();
   const std::filesystem::path soundfont = (*synth)->soundfont();
   const double load_s = seconds_since(clock);

@@ -6,6 +6,7 @@
 // Thread: a worker thread; cancel from any thread.
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,9 +44,11 @@ struct MusicRenderOptions {
   std::vector<TimeSpan> no_lift;               // the level ride lifts nothing here (speech the music steps back for)
 };
 
+// `synth`: a synthesiser opened ahead (SoundFontSynth::create with options.synth, stems as options.stems) while
+// something else ran; without one it is opened here.
 // Errors: kResourceMissing, kSynth, kIo (the work folder is full), kInternal (silence), kCancelled.
 Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const MusicRenderOptions& options,
-                                const CancelToken* cancel, const ProgressFn& progress);
+                                const CancelToken* cancel, const ProgressFn& progress, std::unique_ptr<SoundFontSynth> synth = nullptr);
 
 // A named piece of audio to write as a stem.
 struct StemView {

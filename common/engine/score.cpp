@@ -228,6 +228,18 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   };
   std::thread audio_thread;
   const JoinOnExit audio_join{audio_thread, &stop_audio};
+  // The SoundFont loads (tens of milliseconds a lane) while the recording is analysed and its sound measured;
+  // not for an export that will most likely mix music kept from before.
+  std::optional<Result<std::unique_ptr<SoundFontSynth>>> opened;
+  std::thread opening;
+  const JoinOnExit opening_join{opening};
+  if (!req.reuse_music) {
+    opening = std::thread([&] {
+      SynthOptions options = req.synth;
+      options.stems = req.stems_dir.has_value();
+      opened.emplace(SoundFontSynth::create(options));
+    });
+  }
   if (info->audio && analyse) audio_thread = std::thread(decode);
   if (analyse) {
     auto a = analyse_video(req.input, req.features, cancel, progress);
@@ -321,7 +333,10 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
     }
   }
   if (!music) {
-    auto made = render_music(result.score, *spec, render, cancel, progress);
+    if (opening.joinable()) opening.join();
+    std::unique_ptr<SoundFontSynth> synth;
+    if (opened && *opened) synth = std::move(**opened);  // a failure to open is met again, and reported, below
+    auto made = render_music(result.score, *spec, render, cancel, progress, std::move(synth));
     if (!made) return made.error();
     music.emplace(std::move(made).value());
     if (req.keep_music) {
