@@ -32,7 +32,8 @@ class AudioFrames {
 // Calls `fn(first, left, right, count)` over the whole of `audio` in order, in chunks of at most `chunk` frames;
 // stops at the first error fn returns, and reports a failed read after the last chunk.
 using ChunkFn = std::function<Status(size_t first, const float* left, const float* right, size_t count)>;
-Status for_each_chunk(const AudioFrames& audio, const ChunkFn& fn, size_t chunk = 16384);
+constexpr size_t kChunkFrames = 16384;
+Status for_each_chunk(const AudioFrames& audio, const ChunkFn& fn, size_t chunk = kChunkFrames);
 
 // The whole of `audio` in memory: for short audio and tests only.
 AudioBuffer to_buffer(const AudioFrames& audio);

@@ -38,4 +38,36 @@ std::vector<MixInput> shaping_inputs(const AudioFrames& rendered, size_t length,
 ShapedFrames::ShapedFrames(const AudioFrames& rendered, size_t length, bool loop, size_t fade_frames)
     : fade_(length, loop ? 0 : fade_frames), mix_(shaping_inputs(rendered, length, loop, fade_), length, rendered.sample_rate()) {}
 
+ShapedMeter::ShapedMeter(size_t buses, size_t length, size_t fade_frames, int sample_rate)
+    : fade_(length, fade_frames), meter_(sample_rate), buses_(buses), length_(length) {}
+
+void ShapedMeter::add(size_t bus, const float* left, const float* right, size_t count) {
+  if (bus == 0) {
+    n_ = std::min(count, length_ - std::min(length_, at_));
+    sum_l_.assign(n_, 0.0f), sum_r_.assign(n_, 0.0f), gains_.resize(n_);
+    fade_.gains(at_, gains_.data(), n_);
+  }
+  // As MixFrames computes it: each bus times (1 x its fade), added to the sum in bus order.
+  for (size_t k = 0; k < n_; ++k) {
+    const float g = 1.0f * gains_[k];
+    sum_l_[k] += left[k] * g, sum_r_[k] += right[k] * g;
+  }
+  if (bus + 1 < buses_) return;
+  for (size_t k = 0; k < n_; ++k) {
+    chunk_l_.push_back(sum_l_[k]), chunk_r_.push_back(sum_r_[k]);
+    if (chunk_l_.size() == kChunkFrames) flush();
+  }
+  at_ += count;
+}
+
+KMeter ShapedMeter::finish() {
+  flush();
+  return meter_;
+}
+
+void ShapedMeter::flush() {
+  meter_.add(chunk_l_.data(), chunk_r_.data(), chunk_l_.size());
+  chunk_l_.clear(), chunk_r_.clear();
+}
+
 }  // namespace bgm

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <optional>
 
 #include "audio/drum_bus.h"
 #include "audio/k_meter.h"
@@ -71,7 +72,14 @@ Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const
     if (!store) return store.error();
     rendered.push_back(std::move(store).value());
   }
-  auto sink = [&](size_t bus, const float* l, const float* r, size_t n) { return rendered[bus].append(l, r, n); };
+  // A piece is measured as it is rendered; a loop only once its overhang is folded onto its start.
+  const auto fade = static_cast<size_t>(std::min(0.5, ending_tail_seconds(spec.duration_s) * 0.4) * rate);
+  std::optional<ShapedMeter> metering;
+  if (!spec.loop) metering.emplace(layout.size(), frames, fade, rate);
+  auto sink = [&](size_t bus, const float* l, const float* r, size_t n) {
+    if (metering) metering->add(bus, l, r, n);
+    return rendered[bus].append(l, r, n);
+  };
   if (auto ok = (*synth)->render(score, frames + overhang, sink, cancel, progress); !ok) return ok.error();
   for (auto& store : rendered)
     if (auto ok = store.finish(); !ok) return ok.error();
@@ -81,7 +89,6 @@ Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const
   // Cut to length: the loop's overhang folded onto its start, or the ending's last sample made silent (the
   // ending was composed to decay inside the tail; this short fade only guarantees it).
   report(Stage::kMastering, 0);
-  const auto fade = static_cast<size_t>(std::min(0.5, ending_tail_seconds(spec.duration_s) * 0.4) * rate);
   std::vector<std::unique_ptr<ShapedFrames>> shaped;
   std::vector<MixInput> all;
   for (const auto& store : rendered) {
@@ -92,7 +99,7 @@ Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const
   // One pass measures the mix for both the drum bus and the level ride below (taming the drums' transients
   // hardly moves its 100 ms levels).
   const MixFrames untamed(all, frames, rate);
-  const KMeter measured = KMeter::measure(untamed);
+  const KMeter measured = metering ? metering->finish() : KMeter::measure(untamed);
   if (auto ok = untamed.status(); !ok) return ok.error();
   DrumBusSettings drum_settings;
   drum_settings.mix_lufs = measured.integrated_lufs();
