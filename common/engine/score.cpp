@@ -228,12 +228,13 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   };
   std::thread audio_thread;
   const JoinOnExit audio_join{audio_thread, &stop_audio};
-  // The SoundFont loads (tens of milliseconds a lane) while the recording is analysed and its sound measured;
-  // not for an export that will most likely mix music kept from before.
+  // With the analysis at hand, the SoundFont loads (tens of milliseconds a lane) while the recording's sound is
+  // decoded and measured (beside a video analysis it would only add its memory to the decoders'); not for an
+  // export that will most likely mix music kept from before.
   std::optional<Result<std::unique_ptr<SoundFontSynth>>> opened;
   std::thread opening;
   const JoinOnExit opening_join{opening};
-  if (!req.reuse_music) {
+  if (!req.reuse_music && !analyse) {
     opening = std::thread([&] {
       SynthOptions options = req.synth;
       options.stems = req.stems_dir.has_value();
