@@ -118,6 +118,27 @@ TEST(Master, HitsTheTargetWithoutPumpingSteadyMaterial) {
   EXPECT_NEAR(m->integrated_lufs, -14, 0.2);
   EXPECT_LE(m->true_peak_dbtp, -1.0);
   EXPECT_LT(mastered->report.max_gain_reduction_db, 0.01) << "a steady tone at -14 LUFS needs no limiting";
+  // What the master reports is what a meter reading its result (the trim included) reads.
+  EXPECT_NEAR(mastered->report.output_lufs, KMeter::integrated(mastered->audio.front()), 1e-6);
+}
+
+TEST(Loudness, AStaticGainIsMeteredWithoutReadingTheAudioAgain) {
+  // Loud, quiet and near the -70 LUFS gate, so the gates decide differently at each gain.
+  AudioBuffer a = tone(220, 0.2, 4);
+  for (double level : {0.0004, 0.00025, 0.02}) {
+    const AudioBuffer part = tone(330, level, 3);
+    a.left.insert(a.left.end(), part.left.begin(), part.left.end());
+    a.right.insert(a.right.end(), part.right.begin(), part.right.end());
+  }
+  KMeter meter(48000);
+  meter.add(a.left.data(), a.right.data(), a.frames());
+  for (double gain_db : {-9.0, -1.5, 0.0, 2.0, 12.0}) {
+    AudioBuffer scaled = a;
+    const auto g = static_cast<float>(std::pow(10.0, gain_db / 20.0));
+    for (auto* ch : {&scaled.left, &scaled.right})
+      for (float& x : *ch) x *= g;
+    EXPECT_NEAR(meter.integrated_lufs(gain_db), KMeter::integrated(BufferFrames(scaled)), 1e-4) << gain_db << " dB";
+  }
 }
 
 TEST(Master, StemsGetTheMixsGainFrameByFrame) {

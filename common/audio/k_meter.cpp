@@ -77,11 +77,12 @@ KMeter KMeter::measure(const AudioFrames& audio) {
 
 double KMeter::integrated(const AudioFrames& audio) { return measure(audio).integrated_lufs(); }
 
-double KMeter::integrated_lufs() const {
+double KMeter::integrated_lufs(double gain_db) const {
   // 400 ms blocks = 4 sub-blocks, stepping by one (75% overlap).
+  const double power = gain_db == 0.0 ? 1.0 : std::pow(10.0, gain_db / 10.0);
   std::vector<double> blocks;
   for (size_t i = 0; i + 4 <= sub_blocks_.size(); ++i)
-    blocks.push_back((sub_blocks_[i] + sub_blocks_[i + 1] + sub_blocks_[i + 2] + sub_blocks_[i + 3]) / 4.0);
+    blocks.push_back(power * ((sub_blocks_[i] + sub_blocks_[i + 1] + sub_blocks_[i + 2] + sub_blocks_[i + 3]) / 4.0));
   auto lufs = [](double energy) { return -0.691 + 10.0 * std::log10(energy); };
   double sum = 0;
   size_t n = 0;

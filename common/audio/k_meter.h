@@ -18,7 +18,10 @@ class KMeter {
   // Adds stereo frames (planar). Frames may come in chunks of any size.
   void add(const float* left, const float* right, size_t count);
   // Integrated loudness in LUFS of everything added; -HUGE_VAL when all blocks are gated out (silence).
-  double integrated_lufs() const;
+  double integrated_lufs() const { return integrated_lufs(0.0); }
+  // ... of everything added times a static gain (the gates judge the blocks as that gain leaves them): what a meter
+  // fed the audio after the gain would read, without reading it again.
+  double integrated_lufs(double gain_db) const;
   // K-weighted mean square (both channels summed) of every complete 100 ms sub-block so far: momentary loudness
   // is -0.691 + 10 log10 of the mean of four of them.
   const std::vector<double>& sub_block_energies() const { return sub_blocks_; }

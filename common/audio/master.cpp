@@ -12,6 +12,7 @@ namespace {
 
 struct PassResult {
   std::vector<AudioStore> audio;
+  KMeter meter{kSampleRate};  // the mix as written (before the trim its stores apply as they are read)
   double lufs = 0;
   float deepest = 1.0f;
   size_t limited = 0;  // frames cut by more than 1 dB
@@ -29,7 +30,8 @@ Result<PassResult> limit_and_write(const std::vector<const AudioFrames*>& source
     r.audio.push_back(std::move(store).value());
   }
   const AudioFrames& mix = *sources.front();
-  KMeter meter(mix.sample_rate());
+  r.meter = KMeter(mix.sample_rate());
+  KMeter& meter = r.meter;
   Status failure;
   std::vector<float> l, rr;
   stream_limiter_gain(mix, gain, lim, [&](size_t first, const float* g, size_t count) {
@@ -97,7 +99,7 @@ Result<MasteredAudio> master_audio(const std::vector<const AudioFrames*>& source
     const double trim_db = std::fabs(missing_db) > 0.005 ? std::min(missing_db, max_trim_db) : 0.0;
     for (auto& store : r->audio) store.set_read_gain(static_cast<float>(db_to_gain(trim_db)));
     report.gain_db = gain_db + trim_db;
-    report.output_lufs = r->lufs + trim_db;
+    report.output_lufs = r->meter.integrated_lufs(trim_db);  // as the stores read, trim included
     report.max_gain_reduction_db = -gain_to_db(r->deepest);
     report.limited_share = mix.frames() == 0 ? 0 : static_cast<double>(r->limited) / static_cast<double>(mix.frames());
     out.audio = std::move(r->audio);

@@ -95,7 +95,7 @@ Result<GenerateResult> generate_music(const GenerateRequest& req, const CancelTo
 
   report(Stage::kExporting, 0);
   AudioWriteOptions write_options;
-  result.statement = make_statement(mix, result.score, {}, result.soundfont);
+  result.statement = make_statement(mix, result.score, {}, result.soundfont, music->master.output_lufs);
   write_options.metadata = {
       {"title", spec->style_name + " (obs-bgm)"}, {"comment", spec->prompt}, {"encoder", "obs-bgm"}, {"copyright", result.statement.licence}};
   if (req.midi_path) {

@@ -378,7 +378,8 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   if (cancel && cancel->cancelled()) return make_error(ErrorCode::kCancelled, "Cancelled.");
   // The statement measures the mix as it is encoded, on a thread of its own beside the export.
   const std::string licence = music_licence_note(read_soundfont_info(music->soundfont));
-  std::thread measuring([&] { result.statement = make_statement(final_mix, result.score, {result.analysis.cuts, result.analysis.scene_switches}, music->soundfont); });
+  std::thread measuring([&] { result.statement = make_statement(final_mix, result.score, {result.analysis.cuts, result.analysis.scene_switches}, music->soundfont,
+                                                                result.master.output_lufs); });
   const JoinOnExit measured{measuring};
   const std::map<std::string, std::string> licence_tags = {{"comment", licence}};
 

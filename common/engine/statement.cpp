@@ -48,9 +48,10 @@ LoopSeam measure_seam(const AudioFrames& mix) {
 
 }  // namespace
 
-RenderStatement make_statement(const AudioFrames& mix, const Score& score, const VideoMoments& moments, const std::filesystem::path& soundfont) {
+RenderStatement make_statement(const AudioFrames& mix, const Score& score, const VideoMoments& moments, const std::filesystem::path& soundfont,
+                               std::optional<double> integrated_lufs) {
   RenderStatement s;
-  s.integrated_lufs = KMeter::integrated(mix);
+  s.integrated_lufs = integrated_lufs ? *integrated_lufs : KMeter::integrated(mix);
   const double peak = estimated_true_peak(mix);
   s.true_peak_dbtp = peak > 0 ? gain_to_db(peak) : -HUGE_VAL;
   std::vector<double> changes, downbeats;

@@ -45,8 +45,10 @@ struct VideoMoments {
 };
 
 // Measures `mix` (the music or the final mix as it is encoded) and relates `score` to the video's moments.
-RenderStatement make_statement(const AudioFrames& mix, const Score& score, const VideoMoments& moments,
-                               const std::filesystem::path& soundfont);
+// `integrated_lufs`: the mix's loudness when a meter already heard it as it was written (the master's pass), so
+// only its true peak is read from it.
+RenderStatement make_statement(const AudioFrames& mix, const Score& score, const VideoMoments& moments, const std::filesystem::path& soundfont,
+                               std::optional<double> integrated_lufs = std::nullopt);
 
 // {"integrated_lufs", "true_peak_dbtp", "measured_on", "cuts": [...], "loop_seam": {...} | null,
 //  "soundfont": {"path", "name", "format", "copyright", "licence"}, "licence"}
