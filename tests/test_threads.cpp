@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "analysis/recording_clock.h"
+#include "analysis/speech.h"
+#include "audio/audio_frames.h"
 #include "audio/audio_store.h"
 #include "media/audio_packet_encoder.h"
 #include "jobs/job_runner.h"
@@ -301,6 +303,28 @@ TEST(AacOnTwoThreads, TwoEncodersReadOneStoreAndTheirPacketsComeInOrder) {
   }
   av_packet_free(&packet);
   EXPECT_EQ(frames, 24 * 48000 + 1024) << "every frame, and the encoder's priming";
+}
+
+TEST(SpeechOnTwoThreads, TheStretchesReadOneStoreThroughAViewAndAgreeWithOneThread) {
+  // A minute of a tone that comes and goes, in a store, read through the cut-to-length view the score reads.
+  const auto dir = std::filesystem::temp_directory_path();
+  auto store = AudioStore::create(dir, 48000);
+  ASSERT_TRUE(store) << store.error().message;
+  std::vector<float> l(48000), r(48000);
+  for (int second = 0; second < 60; ++second) {
+    for (size_t i = 0; i < l.size(); ++i) {
+      const double t = second + static_cast<double>(i) / 48000;
+      l[i] = r[i] = static_cast<float>((second % 7 < 3 ? 0.2 : 0.01) * std::sin(2 * 3.14159265 * (150 + 40 * std::fmod(t, 0.25)) * t));
+    }
+    ASSERT_TRUE(store->append(l.data(), r.data(), l.size()));
+  }
+  ASSERT_TRUE(store->finish());
+  const MixFrames view({MixInput{&*store}}, 59 * 48000, 48000);
+  ASSERT_TRUE(view.reads_from_any_thread());
+  const AudioAnalysis one = analyse_audio(view, 1), two = analyse_audio(view, 2);
+  EXPECT_EQ(two.loudness_lufs, one.loudness_lufs);
+  ASSERT_EQ(two.speech.size(), one.speech.size());
+  for (size_t i = 0; i < one.speech.size(); ++i) EXPECT_EQ(two.speech[i].start, one.speech[i].start);
 }
 
 }  // namespace
