@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "audio/audio_store.h"
+#include "audio/drum_bus.h"
 #include "audio/k_meter.h"
 #include "audio/limiter.h"
 #include "audio/loudness.h"
@@ -310,6 +311,30 @@ TEST(Shaping, AMeterFedWhileRenderingMeasuresWhatAPassOverTheStoresWould) {
   const KMeter read_back = KMeter::measure(MixFrames({MixInput{&sa}, MixInput{&sb}}, length, 48000));
   EXPECT_EQ(live.sub_block_energies(), read_back.sub_block_energies());
   EXPECT_EQ(live.integrated_lufs(), read_back.integrated_lufs());
+}
+
+}  // namespace
+}  // namespace bgm
+
+namespace bgm {
+namespace {
+
+TEST(DrumBus, TamedDrumsWrittenBesideTheMusicAreTheirSumToTheBit) {
+  AudioBuffer drums = tone(80, 0.9, 3), music = tone(440, 0.1, 3);
+  for (size_t i = 0; i < drums.frames(); i += 12000) drums.left[i] = drums.right[i] = 1.0f;  // hits far above the rest
+  const BufferFrames d(drums), m(music);
+  DrumBusSettings settings;
+  settings.mix_lufs = -20;
+  test::TempDir dir;
+  auto alone = tame_drum_transients(d, settings, dir.path(), nullptr);
+  auto summed = tame_drum_transients(d, settings, dir.path(), nullptr, &m);
+  ASSERT_TRUE(alone && summed);
+  EXPECT_GT(alone->max_reduction_db, 1.0) << "the hits were tamed";
+  EXPECT_EQ(summed->max_reduction_db, alone->max_reduction_db);
+  const AudioBuffer expected = to_buffer(MixFrames({MixInput{&m}, MixInput{&alone->audio}}, drums.frames(), 48000));
+  const AudioBuffer got = to_buffer(summed->audio);
+  EXPECT_EQ(got.left, expected.left);
+  EXPECT_EQ(got.right, expected.right);
 }
 
 }  // namespace

@@ -10,7 +10,7 @@
 namespace bgm {
 
 Result<TamedDrums> tame_drum_transients(const AudioFrames& drums, const DrumBusSettings& settings,
-                                       const std::filesystem::path& dir, const CancelToken* cancel) {
+                                       const std::filesystem::path& dir, const CancelToken* cancel, const AudioFrames* beside) {
   auto store = AudioStore::create(dir, drums.sample_rate());
   if (!store) return store.error();
   TamedDrums out{std::move(store).value(), 0};
@@ -22,13 +22,18 @@ Result<TamedDrums> tame_drum_transients(const AudioFrames& drums, const DrumBusS
   const bool limit = std::isfinite(settings.mix_lufs);
   float deepest = 1.0f;
   Status failure;
-  std::vector<float> l, r, unity;
+  std::vector<float> l, r, bl, br, unity;
   auto write = [&](size_t first, const float* g, size_t count) {
     l.resize(count), r.resize(count);
     drums.read_at(first, l.data(), r.data(), count);
     for (size_t k = 0; k < count; ++k) {
       deepest = std::min(deepest, g[k]);
       l[k] *= g[k], r[k] *= g[k];
+    }
+    if (beside) {
+      bl.resize(count), br.resize(count);
+      beside->read_at(first, bl.data(), br.data(), count);
+      for (size_t k = 0; k < count; ++k) l[k] = bl[k] + l[k], r[k] = br[k] + r[k];
     }
     failure = out.audio.append(l.data(), r.data(), count);
     if (failure && cancel && cancel->cancelled()) failure = Error{ErrorCode::kCancelled, "Cancelled."};
@@ -44,6 +49,8 @@ Result<TamedDrums> tame_drum_transients(const AudioFrames& drums, const DrumBusS
   }
   if (!failure) return failure.error();
   if (auto ok = drums.status(); !ok) return ok.error();
+  if (beside)
+    if (auto ok = beside->status(); !ok) return ok.error();
   if (auto ok = out.audio.finish(); !ok) return ok.error();
   out.max_reduction_db = -gain_to_db(deepest);
   return out;

@@ -23,8 +23,11 @@ struct TamedDrums {
 };
 
 // Writes `drums` limited with a fast release (a transient shaper, not a level rider) into a new store in `dir`.
+// With `beside` (the other buses, as long), the store holds their sum with the tamed drums, `beside` first (what a
+// MixFrames of the two would read, to the bit): the passes after read one store instead of two.
 // Errors: kIo, kCancelled.
 Result<TamedDrums> tame_drum_transients(const AudioFrames& drums, const DrumBusSettings& settings,
-                                       const std::filesystem::path& dir, const CancelToken* cancel);
+                                       const std::filesystem::path& dir, const CancelToken* cancel,
+                                       const AudioFrames* beside = nullptr);
 
 }  // namespace bgm

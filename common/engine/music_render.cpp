@@ -108,17 +108,21 @@ Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const
   tamed.reserve(layout.size());
   std::vector<const AudioFrames*> buses;
   double drum_reduction_db = 0;
+  // Without stems (the music bus, then the drums) the tamed drums are written summed with the music: the level
+  // ride and the master read one store, not two.
+  const bool summed = !options.stems && layout.size() == 2 && !layout[0].drums && layout[1].drums;
   for (size_t i = 0; i < layout.size(); ++i) {
     if (!layout[i].drums) {
-      buses.push_back(shaped[i].get());
+      if (!summed) buses.push_back(shaped[i].get());
       continue;
     }
-    auto t = tame_drum_transients(*shaped[i], drum_settings, options.work_dir, cancel);
+    auto t = tame_drum_transients(*shaped[i], drum_settings, options.work_dir, cancel, summed ? shaped[0].get() : nullptr);
     if (!t) return t.error();
     drum_reduction_db = std::max(drum_reduction_db, t->max_reduction_db);
     tamed.push_back(std::move(t).value());
     buses.push_back(&tamed.back().audio);
     rendered[i].discard();  // only the tamed drums are read from here on
+    if (summed) rendered[0].discard();  // and the music with them
   }
 
   // The mix ridden (its dips lifted and its peaks lowered a little, one curve for every bus), then mastered with
