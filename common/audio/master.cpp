@@ -12,8 +12,7 @@ namespace {
 
 struct PassResult {
   std::vector<AudioStore> audio;
-  KMeter meter{kSampleRate};  // the mix as written (before the trim its stores apply as they are read)
-  double lufs = 0;
+  KMeter meter;  // the mix as written (before the trim its stores apply as they are read)
   float deepest = 1.0f;
   size_t limited = 0;  // frames cut by more than 1 dB
 };
@@ -23,14 +22,13 @@ Error cancelled() { return {ErrorCode::kCancelled, "Cancelled."}; }
 // One pass: the limiter's gain applied to every source as it is written, the mix measured as it goes.
 Result<PassResult> limit_and_write(const std::vector<const AudioFrames*>& sources, float gain, const LimiterSettings& lim,
                                    const std::filesystem::path& dir, const CancelToken* cancel) {
-  PassResult r;
+  const AudioFrames& mix = *sources.front();
+  PassResult r{{}, KMeter(mix.sample_rate())};
   for (const AudioFrames* source : sources) {
     auto store = AudioStore::create(dir, source->sample_rate());
     if (!store) return store.error();
     r.audio.push_back(std::move(store).value());
   }
-  const AudioFrames& mix = *sources.front();
-  r.meter = KMeter(mix.sample_rate());
   KMeter& meter = r.meter;
   Status failure;
   std::vector<float> l, rr;
@@ -60,7 +58,6 @@ Result<PassResult> limit_and_write(const std::vector<const AudioFrames*>& source
     if (auto ok = sources[i]->status(); !ok) return ok.error();
     if (auto ok = r.audio[i].finish(); !ok) return ok.error();
   }
-  r.lufs = meter.integrated_lufs();
   return r;
 }
 
@@ -91,7 +88,7 @@ Result<MasteredAudio> master_audio(const std::vector<const AudioFrames*>& source
     if (cancel && cancel->cancelled()) return cancelled();
     auto r = limit_and_write(sources, static_cast<float>(db_to_gain(gain_db)), lim, dir, cancel);
     if (!r) return r.error();
-    const double missing_db = settings.target_lufs - r->lufs;
+    const double missing_db = settings.target_lufs - r->meter.integrated_lufs();
     if (missing_db > max_trim_db && pass < 3) {
       gain_db += missing_db;
       continue;
