@@ -3,8 +3,8 @@
 // process). Uploads join the session; a chat turn runs the music agent on the draft and, when the music must be
 // (re)made, renders it with the local engine; state is what the NemoVideo API's state endpoint answers; an export
 // renders the draft to a file. The engine's analysis of an uploaded video is kept beside it, so refinements do not
-// decode the video again, and so is the music a turn made for it (losslessly, unmastered: the turn mixes and
-// encodes nothing), which the export mixes when the notes are still the same (a change of level, ducking or title
+// decode the video again, and so is the music a turn made for it (losslessly, as its own master left it, before any
+// mix: the turn mixes and encodes nothing), which the export mixes when the notes are still the same (a change of level, ducking or title
 // synthesises nothing). A generated piece's file is that kept music until a newer turn replaces it; its MIDI stays.
 // Thread: every member may be called from any thread; chat() and export_draft() block for the engine's work.
 
