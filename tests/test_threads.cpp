@@ -9,6 +9,8 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <new>
@@ -272,17 +274,24 @@ TEST(WorkQueue, ShutdownCancelsRunningWorkAndAnswersWaitingWork) {
   EXPECT_FALSE(queue.submit("late", [](const CancelToken*) {}));
 }
 
+// A finished store of `seconds` of sound, both channels `sample(second, i)` at frame i of each second; nullopt
+// when the temporary folder cannot hold it.
+std::optional<AudioStore> filled_store(int seconds, const std::function<float(int second, size_t i)>& sample) {
+  auto store = AudioStore::create(std::filesystem::temp_directory_path(), 48000);
+  if (!store) return std::nullopt;
+  std::vector<float> block(48000);
+  for (int second = 0; second < seconds; ++second) {
+    for (size_t i = 0; i < block.size(); ++i) block[i] = sample(second, i);
+    if (!store->append(block.data(), block.data(), block.size())) return std::nullopt;
+  }
+  if (!store->finish()) return std::nullopt;
+  return std::move(store).value();
+}
+
 // Two encoders reading one store at once, the reader taking their chunks in order.
 TEST(AacOnTwoThreads, TwoEncodersReadOneStoreAndTheirPacketsComeInOrder) {
-  const auto dir = std::filesystem::temp_directory_path();
-  auto store = AudioStore::create(dir, 48000);
-  ASSERT_TRUE(store) << store.error().message;
-  std::vector<float> l(48000), r(48000);
-  for (int second = 0; second < 24; ++second) {
-    for (size_t i = 0; i < l.size(); ++i) l[i] = r[i] = 0.2f * static_cast<float>(std::sin(0.03 * static_cast<double>(i + second)));
-    ASSERT_TRUE(store->append(l.data(), r.data(), l.size()));
-  }
-  ASSERT_TRUE(store->finish());
+  auto store = filled_store(24, [](int second, size_t i) { return 0.2f * static_cast<float>(std::sin(0.03 * static_cast<double>(i + second))); });
+  ASSERT_TRUE(store);
   AudioCodecSetup setup;
   setup.encoder = "aac";
   setup.bit_rate = 256000;
@@ -307,18 +316,11 @@ TEST(AacOnTwoThreads, TwoEncodersReadOneStoreAndTheirPacketsComeInOrder) {
 
 TEST(SpeechOnTwoThreads, TheStretchesReadOneStoreThroughAViewAndAgreeWithOneThread) {
   // A minute of a tone that comes and goes, in a store, read through the cut-to-length view the score reads.
-  const auto dir = std::filesystem::temp_directory_path();
-  auto store = AudioStore::create(dir, 48000);
-  ASSERT_TRUE(store) << store.error().message;
-  std::vector<float> l(48000), r(48000);
-  for (int second = 0; second < 60; ++second) {
-    for (size_t i = 0; i < l.size(); ++i) {
-      const double t = second + static_cast<double>(i) / 48000;
-      l[i] = r[i] = static_cast<float>((second % 7 < 3 ? 0.2 : 0.01) * std::sin(2 * 3.14159265 * (150 + 40 * std::fmod(t, 0.25)) * t));
-    }
-    ASSERT_TRUE(store->append(l.data(), r.data(), l.size()));
-  }
-  ASSERT_TRUE(store->finish());
+  auto store = filled_store(60, [](int second, size_t i) {
+    const double t = second + static_cast<double>(i) / 48000;
+    return static_cast<float>((second % 7 < 3 ? 0.2 : 0.01) * std::sin(2 * 3.14159265 * (150 + 40 * std::fmod(t, 0.25)) * t));
+  });
+  ASSERT_TRUE(store);
   const MixFrames view({MixInput{&*store}}, 59 * 48000, 48000);
   ASSERT_TRUE(view.reads_from_any_thread());
   const AudioAnalysis one = analyse_audio(view, 1), two = analyse_audio(view, 2);
