@@ -58,19 +58,25 @@ printf '[General]\nFirstRun=true\nLastVersion=%s\nConfirmOnExit=false\nEnableAut
   486539266 > "$conf/global.ini"
 chown -R tester:tester "$home/.config"
 runuser -u tester -- env HOME="$home" xvfb-run -a -s "-screen 0 1280x800x24" obs --multi --disable-missing-files-check \
-  >/tmp/check/obs.log 2>&1 &
+  >/tmp/check/obs.out 2>&1 &
 session=$!
+# OBS's own log file is written line by line (its standard output reaches a file in 4 KB blocks, and a slow exit
+# under load can lose the last one), so the checks read the log file. Startup is complete once the modules are listed.
+obs_log=
 for _ in $(seq 1 240); do
-  grep -q 'Loaded Modules:' /tmp/check/obs.log && break
+  obs_log=$(ls -t "$conf"/logs/*.txt 2>/dev/null | head -n 1 || true)
+  [ -n "$obs_log" ] && grep -q '==== Startup complete' "$obs_log" && break
   sleep 0.5
 done
-sleep 2
 pkill -INT -x obs || true
 for _ in $(seq 1 60); do pgrep -x obs >/dev/null || break; sleep 0.5; done
 pkill -KILL -x obs 2>/dev/null || true
 wait "$session" || true
+[ -n "$obs_log" ] || { tail -n 60 /tmp/check/obs.out; fail "OBS wrote no log file in $conf/logs"; }
+cp "$obs_log" /tmp/check/obs.log
 grep -q '\[obs-bgm\] loaded (version' /tmp/check/obs.log || { tail -n 60 /tmp/check/obs.log; fail "OBS did not load the plugin"; }
-grep -A 80 'Loaded Modules:' /tmp/check/obs.log | grep -q 'obs-bgm.so' || fail "obs-bgm.so is not in OBS's list of loaded modules"
+sed -n '/Loaded Modules:/,/==== Startup complete/p' /tmp/check/obs.log | grep -q 'obs-bgm.so' ||
+  { tail -n 60 /tmp/check/obs.log; fail "obs-bgm.so is not in OBS's list of loaded modules"; }
 [ ! -e "$conf/plugins" ] || fail "a user plugin folder exists: the system one was not what OBS loaded"
 grep -iE 'obs-bgm.*(error|failed)' /tmp/check/obs.log && fail "the plugin logged an error"
 pass "$(grep -m1 -o 'OBS [0-9][0-9.]*[^ ]* (linux)' /tmp/check/obs.log || echo OBS) loaded obs-bgm.so from /usr/lib/$multiarch/obs-plugins: $(grep -m1 -o '\[obs-bgm\] loaded.*' /tmp/check/obs.log)"
