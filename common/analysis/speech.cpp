@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <thread>
 
 #include "analysis/pitch_track.h"
 #include "audio/k_meter.h"
 #include "core/denormals.h"
+#include "core/parallel.h"
 
 namespace bgm {
 namespace {
@@ -111,17 +111,10 @@ std::vector<TimeSpan> find_speech(const AudioFrames& audio, const SpeechSettings
   HopLevels levels{std::vector<double>(frames), std::vector<double>(frames), std::vector<float>(frames, 0.0f)};
   const std::vector<Stretch> stretches = plan_stretches(frames, audio.frames(), rate);
   std::vector<KMeter> meters(stretches.size(), KMeter(rate));
-  std::atomic<size_t> next{0};
   std::atomic<bool> whole{true};
-  auto work = [&] {
-    for (size_t i; (i = next++) < stretches.size();)
-      if (!measure_stretch(audio, stretches[i], s, levels, meter ? &meters[i] : nullptr, stopped)) whole = false;
-  };
-  const int helpers = audio.reads_from_any_thread() ? std::min(threads, static_cast<int>(stretches.size())) - 1 : 0;
-  std::vector<std::thread> pool;
-  for (int i = 0; i < helpers; ++i) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  run_tasks(stretches.size(), audio.reads_from_any_thread() ? threads : 1, [&](size_t i) {
+    if (!measure_stretch(audio, stretches[i], s, levels, meter ? &meters[i] : nullptr, stopped)) whole = false;
+  });
   if (!whole) return {};
   if (meter)
     for (auto& m : meters) meter->append_sub_blocks(m.take_sub_blocks());
