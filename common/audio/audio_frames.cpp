@@ -60,8 +60,9 @@ void MixFrames::read_at(size_t first, float* left, float* right, size_t count) c
 }
 
 bool MixFrames::reads_from_any_thread() const {
-  // Curves may keep state between reads (a ride's position): a view with one is read by one thread.
-  return std::all_of(inputs_.begin(), inputs_.end(), [](const MixInput& in) { return !in.curve && in.audio->reads_from_any_thread(); });
+  return std::all_of(inputs_.begin(), inputs_.end(), [](const MixInput& in) {
+    return in.audio->reads_from_any_thread() && (!in.curve || in.curve->reads_from_any_thread());
+  });
 }
 
 Status MixFrames::status() const {

@@ -57,6 +57,8 @@ class GainCurve {
   virtual ~GainCurve() = default;
   // The gains of frames [first, first + count).
   virtual void gains(size_t first, float* out, size_t count) const = 0;
+  // Whether gains may be called from several threads at once (a curve that keeps no state between calls).
+  virtual bool reads_from_any_thread() const { return false; }
 };
 
 // One input of a MixFrames view: `audio` from frame `offset` on, times `gain` and the curve (if any).
@@ -76,7 +78,7 @@ class MixFrames final : public AudioFrames {
   size_t frames() const override { return frames_; }
   void read_at(size_t first, float* left, float* right, size_t count) const override;
   Status status() const override;
-  // When every input may be read from any thread and none has a curve.
+  // When every input and every curve may be read from any thread.
   bool reads_from_any_thread() const override;
 
  private:

@@ -21,6 +21,7 @@ class DuckingCurve final : public GainCurve {
  public:
   DuckingCurve(const std::vector<TimeSpan>& speech, const DuckSettings& settings, int sample_rate);
   void gains(size_t first, float* out, size_t count) const override;
+  bool reads_from_any_thread() const override { return true; }
 
  private:
   std::vector<TimeSpan> spans_;  // merged, in order

@@ -43,6 +43,7 @@ class LevelRide final : public GainCurve {
   static LevelRide plan(const KMeter& measured, size_t frames, int sample_rate, const LevelRideSettings& settings);
 
   void gains(size_t first, float* out, size_t count) const override;
+  bool reads_from_any_thread() const override { return true; }
   const LevelRideReport& report() const { return report_; }
 
  private:

@@ -16,6 +16,7 @@ class FadeOutCurve final : public GainCurve {
  public:
   FadeOutCurve(size_t length, size_t fade_frames);
   void gains(size_t first, float* out, size_t count) const override;
+  bool reads_from_any_thread() const override { return true; }
 
  private:
   size_t length_, fade_;
@@ -30,6 +31,7 @@ class ShapedFrames final : public AudioFrames {
   size_t frames() const override { return mix_.frames(); }
   void read_at(size_t first, float* left, float* right, size_t count) const override { mix_.read_at(first, left, right, count); }
   Status status() const override { return mix_.status(); }
+  bool reads_from_any_thread() const override { return mix_.reads_from_any_thread(); }
 
  private:
   FadeOutCurve fade_;
