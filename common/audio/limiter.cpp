@@ -135,9 +135,20 @@ double estimated_true_peak(const AudioFrames& audio) {
   return peak;
 }
 
+size_t limiter_warm_up_frames(const LimiterSettings& s, int sample_rate) {
+  // The look-ahead's window, then 25 release time constants (e^-25: 1.4e-11 of what the release remembered).
+  return static_cast<size_t>(std::lround((s.lookahead_ms + 25.0 * s.release_ms) * sample_rate / 1000.0)) + 2 * kReach;
+}
+
 void stream_limiter_gain(const AudioFrames& audio, float pre_gain, const LimiterSettings& s, const GainSink& sink) {
+  stream_limiter_gain(audio, pre_gain, s, 0, audio.frames(), sink);
+}
+
+void stream_limiter_gain(const AudioFrames& audio, float pre_gain, const LimiterSettings& s, size_t from_frame, size_t to_frame,
+                         const GainSink& sink) {
   const auto n = static_cast<long>(audio.frames());
-  if (n == 0) return;
+  const long from = std::min(n, static_cast<long>(from_frame)), to = std::min(n, static_cast<long>(to_frame));
+  if (n == 0 || from >= to) return;
   const float ceiling = static_cast<float>(std::pow(10.0, s.ceiling_dbtp / 20.0));
   const long look = std::max<long>(1, std::lround(s.lookahead_ms * audio.sample_rate() / 1000.0));
   const double coef = std::exp(-1.0 / (s.release_ms * audio.sample_rate() / 1000.0));
@@ -166,6 +177,10 @@ void stream_limiter_gain(const AudioFrames& audio, float pre_gain, const Limiter
   // b(m) = min(need(m-look+1..m)); smooth(i) = mean(b(i..i+look-1)) <= need(i); then the release.
   // A loop starts several release times before its start, so its state at frame 0 is what the end leaves.
   const long preroll = s.circular ? std::min<long>(n, static_cast<long>(5 * s.release_ms * audio.sample_rate() / 1000.0)) : 0;
+  // A stretch starts its warm-up as the stream starts (nothing reduced), or the stream itself does.
+  const long warm_start = s.circular ? 0 : std::max(0L, from - static_cast<long>(limiter_warm_up_frames(s, audio.sample_rate())));
+  const long m_begin = warm_start > 0 ? warm_start - look : -preroll - look;
+  const long m_end = to + look - 1;  // the frame to - 1 is emitted at m_end - 1
   std::deque<std::pair<long, float>> window;  // (m, need) with increasing need
   std::vector<float> ring(static_cast<size_t>(look), 1.0f);
   double sum = static_cast<double>(look);  // the ring starts as "no reduction"
@@ -175,7 +190,7 @@ void stream_limiter_gain(const AudioFrames& audio, float pre_gain, const Limiter
   long out_first = 0;
   bool stopped = false;
   auto emit = [&](long i) {
-    if (i < 0 || i >= n) return;
+    if (i < from || i >= to) return;
     if (out.empty()) out_first = i;
     out.push_back(static_cast<float>(g));
     if (out.size() == kChunk) {
@@ -184,13 +199,14 @@ void stream_limiter_gain(const AudioFrames& audio, float pre_gain, const Limiter
     }
   };
   auto quiet = [&](long u) { return std::max(std::fabs(reader.get(0, u)), std::fabs(reader.get(1, u))) < cheap; };
-  for (long m = -preroll - look; m < n + look - 1 && !stopped; ++m) {
+  for (long m = m_begin; m < m_end && !stopped; ++m) {
     // Quiet stretches (no reduction anywhere in the look-ahead, the ring full of "none"): every frame needs no
     // reduction until the first loud one, so only the release runs. The same arithmetic as the full step below.
     if (!s.circular && m >= 1 && !window.empty() && window.front().second == 1.0f && sum == static_cast<double>(look) && quiet(m - 1)) {
       long q = m;  // the first loud frame at or after m
-      while (q < n && quiet(q)) ++q;
-      const long last = std::min(q - 2, n + look - 2);  // need(v) is 1 for v <= q - 2
+      const long q_most = std::min(n, m_end + 1);  // frames past it are never needed
+      while (q < q_most && quiet(q)) ++q;
+      const long last = std::min(q - 2, m_end - 1);  // need(v) is 1 for v <= q - 2
       if (last >= m) {
         for (; m <= last && !stopped; ++m) {
           g = 1.0 + (g - 1.0) * coef;

@@ -27,6 +27,15 @@ using GainSink = std::function<bool(size_t first, const float* gains, size_t cou
 // window of the audio.
 void stream_limiter_gain(const AudioFrames& audio, float pre_gain, const LimiterSettings& settings, const GainSink& sink);
 
+// The same gains for frames [from, to) only, so that stretches of one audio can be limited on several threads.
+// What came before reaches a frame only through the look-ahead and the release: the limiter starts
+// limiter_warm_up_frames() before `from` (or at the start), by when the release's memory of anything earlier has
+// decayed below a float's precision. A stretch's gains thus equal the whole stream's to float precision (those of
+// a stretch starting within the warm-up of the start are the same to the bit). A loop is streamed whole.
+void stream_limiter_gain(const AudioFrames& audio, float pre_gain, const LimiterSettings& settings, size_t from, size_t to,
+                         const GainSink& sink);
+size_t limiter_warm_up_frames(const LimiterSettings& settings, int sample_rate);
+
 // The largest inter-sample peak (linear) of `audio`, estimated with the same interpolator.
 double estimated_true_peak(const AudioFrames& audio);
 
