@@ -12,6 +12,7 @@
 #include "audio/master.h"
 #include "analysis/speech.h"
 #include "audio/shaping.h"
+#include "audio/stretches.h"
 #include "support/test_support.h"
 
 namespace bgm {
@@ -335,6 +336,126 @@ TEST(DrumBus, TamedDrumsWrittenBesideTheMusicAreTheirSumToTheBit) {
   const AudioBuffer got = to_buffer(summed->audio);
   EXPECT_EQ(got.left, expected.left);
   EXPECT_EQ(got.right, expected.right);
+}
+
+}  // namespace
+}  // namespace bgm
+
+namespace bgm {
+namespace {
+
+// 150 s of music with drum hits of many sizes (the limiters work hard and often), long enough for four stretches.
+AudioBuffer hits_over_a_tone(double seconds) {
+  AudioBuffer a(static_cast<size_t>(seconds * kSampleRate), kSampleRate);
+  uint32_t noise = 12345;
+  for (size_t i = 0; i < a.frames(); ++i) {
+    const double t = static_cast<double>(i) / kSampleRate;
+    const double swell = 0.2 + 0.15 * std::sin(2 * M_PI * t / 17.0);
+    const double since_hit = std::fmod(t, 0.37);
+    const double hit_size = 0.4 + 0.6 * std::fabs(std::sin(static_cast<double>(static_cast<long>(t / 0.37)) * 1.7));
+    noise = noise * 1664525u + 1013904223u;
+    const double hit = hit_size * std::exp(-since_hit * 40) * (static_cast<double>(noise) / 4294967296.0 * 2 - 1);
+    a.left[i] = static_cast<float>(swell * std::sin(2 * M_PI * 110 * t) + hit);
+    a.right[i] = static_cast<float>(swell * std::sin(2 * M_PI * 165 * t) + 0.8 * hit);
+  }
+  return a;
+}
+
+TEST(Stretches, LongAudioIsPlannedInFourStretchesOnTheMetersSubBlocks) {
+  EXPECT_EQ(plan_audio_stretches(119 * kSampleRate, kSampleRate).size(), 1u) << "under two minutes: one stretch";
+  const size_t frames = 3600u * kSampleRate + 1234;
+  const auto stretches = plan_audio_stretches(frames, kSampleRate);
+  ASSERT_EQ(stretches.size(), 4u);
+  EXPECT_EQ(stretches.front().first, 0u);
+  EXPECT_EQ(stretches.back().end, frames);
+  for (size_t i = 1; i < stretches.size(); ++i) {
+    EXPECT_EQ(stretches[i].first, stretches[i - 1].end);
+    EXPECT_EQ(stretches[i].first % (kSampleRate / 10), 0u) << "on a 100 ms sub-block";
+    EXPECT_EQ(meter_warm_up_frames(stretches[i], kSampleRate), kSampleRate / 2u);
+  }
+  EXPECT_EQ(meter_warm_up_frames(stretches.front(), kSampleRate), 0u);
+}
+
+TEST(Stretches, ALimiterStartedAWarmUpBeforeItsStretchGivesTheWholeStreamsGains) {
+  const AudioBuffer audio = hits_over_a_tone(150);
+  const BufferFrames frames(audio);
+  for (const double release_ms : {40.0, 120.0}) {
+    LimiterSettings s;
+    s.ceiling_dbtp = -9;
+    s.release_ms = release_ms;
+    std::vector<float> whole(audio.frames(), -1.0f), pieces(audio.frames(), -1.0f);
+    stream_limiter_gain(frames, 1.0f, s, [&](size_t first, const float* g, size_t n) {
+      std::copy_n(g, n, whole.begin() + static_cast<long>(first));
+      return true;
+    });
+    size_t next = 0;
+    for (const AudioStretch& st : plan_audio_stretches(audio.frames(), kSampleRate)) {
+      stream_limiter_gain(frames, 1.0f, s, st.first, st.end, [&](size_t first, const float* g, size_t n) {
+        EXPECT_EQ(first, next) << "a stretch's gains come in order, from its first frame to its last";
+        std::copy_n(g, n, pieces.begin() + static_cast<long>(first));
+        next = first + n;
+        return true;
+      });
+    }
+    EXPECT_EQ(next, audio.frames());
+    double most = 0, deepest = 1;
+    for (size_t i = 0; i < whole.size(); ++i) most = std::max(most, std::fabs(static_cast<double>(whole[i]) - pieces[i])), deepest = std::min<double>(deepest, whole[i]);
+    EXPECT_LT(deepest, 0.5) << "the limiter worked hard (" << release_ms << " ms release)";
+    EXPECT_LT(most, 1e-6) << "the stretches' gains are the whole stream's to float precision (" << release_ms << " ms release)";
+  }
+}
+
+TEST(Stretches, MeteringAndMasteringLongAudioGiveTheSameOnAnyNumberOfThreads) {
+  const AudioBuffer audio = hits_over_a_tone(150);
+  const BufferFrames frames(audio);
+  // The meter: its stretches join into what one meter hearing it all measures.
+  const KMeter one = KMeter::measure(frames, 1), two = KMeter::measure(frames, 2);
+  EXPECT_EQ(one.sub_block_energies(), two.sub_block_energies());
+  KMeter heard_all(kSampleRate);
+  heard_all.add(audio.left.data(), audio.right.data(), audio.frames());
+  ASSERT_EQ(one.sub_block_energies().size(), heard_all.sub_block_energies().size());
+  for (size_t i = 0; i < one.sub_block_energies().size(); ++i)
+    ASSERT_NEAR(one.sub_block_energies()[i], heard_all.sub_block_energies()[i], 1e-9 * heard_all.sub_block_energies()[i] + 1e-15) << "sub-block " << i;
+  EXPECT_NEAR(one.integrated_lufs(), heard_all.integrated_lufs(), 1e-9);
+
+  // The master and the drum bus: to the bit on one thread or two; the master's promise kept.
+  test::TempDir dir;
+  MasterSettings settings;
+  settings.target_lufs = -14;
+  auto alone = master_audio({&frames}, settings, dir.path(), nullptr);
+  settings.threads = 2;
+  auto shared = master_audio({&frames}, settings, dir.path(), nullptr);
+  ASSERT_TRUE(alone && shared);
+  EXPECT_EQ(to_buffer(alone->audio[0]).left, to_buffer(shared->audio[0]).left);
+  EXPECT_EQ(shared->report.output_lufs, alone->report.output_lufs);
+  EXPECT_NEAR(shared->report.output_lufs, -14, 0.1);
+  EXPECT_NEAR(KMeter::integrated(shared->audio[0]), -14, 0.1) << "the stores read what the report says";
+  EXPECT_LE(gain_to_db(estimated_true_peak(shared->audio[0])), -1.0) << "under the -1 dBTP promise (the trim may lift the -1.3 ceiling by 0.25 dB)";
+  EXPECT_GT(shared->report.max_gain_reduction_db, 3);
+  DrumBusSettings drums;
+  drums.mix_lufs = -20;
+  auto tamed_alone = tame_drum_transients(frames, drums, dir.path(), nullptr);
+  drums.threads = 2;
+  auto tamed_shared = tame_drum_transients(frames, drums, dir.path(), nullptr);
+  ASSERT_TRUE(tamed_alone && tamed_shared);
+  EXPECT_EQ(to_buffer(tamed_alone->audio).right, to_buffer(tamed_shared->audio).right);
+  EXPECT_EQ(tamed_shared->max_reduction_db, tamed_alone->max_reduction_db);
+  EXPECT_GT(tamed_shared->max_reduction_db, 1);
+}
+
+TEST(AudioStore, StretchesWrittenInPlaceReadBackAsOne) {
+  test::TempDir dir;
+  auto store = AudioStore::create(dir.path(), kSampleRate);
+  ASSERT_TRUE(store) << store.error().message;
+  std::vector<float> l(50000), r(50000);
+  for (size_t i = 0; i < l.size(); ++i) l[i] = static_cast<float>(i), r[i] = -static_cast<float>(i);
+  ASSERT_TRUE(store->write_at(30000, l.data() + 30000, r.data() + 30000, 20000));  // the later stretch first
+  ASSERT_TRUE(store->write_at(0, l.data(), r.data(), 30000));
+  store->written(50000);
+  EXPECT_EQ(store->frames(), 50000u);
+  const AudioBuffer back = to_buffer(*store);
+  EXPECT_EQ(back.left, l);
+  EXPECT_EQ(back.right, r);
 }
 
 }  // namespace

@@ -22,6 +22,8 @@
 #include "analysis/speech.h"
 #include "audio/audio_frames.h"
 #include "audio/audio_store.h"
+#include "audio/drum_bus.h"
+#include "audio/master.h"
 #include "media/audio_packet_encoder.h"
 #include "jobs/job_runner.h"
 #include "jobs/serial_worker.h"
@@ -327,6 +329,54 @@ TEST(SpeechOnTwoThreads, TheStretchesReadOneStoreThroughAViewAndAgreeWithOneThre
   EXPECT_EQ(two.loudness_lufs, one.loudness_lufs);
   ASSERT_EQ(two.speech.size(), one.speech.size());
   for (size_t i = 0; i < one.speech.size(); ++i) EXPECT_EQ(two.speech[i].start, one.speech[i].start);
+}
+
+}  // namespace
+}  // namespace bgm
+
+namespace bgm {
+namespace {
+
+// A curve that keeps nothing between calls (as a ride or a ducking curve): any thread may read it.
+class SlowSwell final : public GainCurve {
+ public:
+  void gains(size_t first, float* out, size_t count) const override {
+    for (size_t k = 0; k < count; ++k) out[k] = static_cast<float>(0.7 + 0.3 * std::sin(static_cast<double>(first + k) / 48000.0));
+  }
+  bool reads_from_any_thread() const override { return true; }
+};
+
+TEST(MasterOnTwoThreads, LongAudioIsMasteredAndItsDrumsTamedInStretchesThroughACurvedView) {
+  // Two and a half minutes of hits over a tone in a store, read through a view with a curve (as the ridden mix is).
+  auto store = filled_store(150, [](int second, size_t i) {
+    const double t = second + static_cast<double>(i) / 48000;
+    return static_cast<float>(0.2 * std::sin(2 * 3.14159265 * 110 * t) + 0.7 * std::exp(-std::fmod(t, 0.37) * 40) * std::sin(5000.0 * t));
+  });
+  ASSERT_TRUE(store);
+  const SlowSwell swell;
+  const MixFrames view({MixInput{&*store, 1.0f, &swell}}, store->frames(), 48000);
+  ASSERT_TRUE(view.reads_from_any_thread());
+  const auto dir = std::filesystem::temp_directory_path();  // the stores' files are unlinked at once
+  MasterSettings settings;
+  auto one = master_audio({&view}, settings, dir, nullptr);
+  settings.threads = 2;
+  auto two = master_audio({&view, &*store}, settings, dir, nullptr);
+  ASSERT_TRUE(one && two);
+  EXPECT_EQ(two->report.output_lufs, one->report.output_lufs);
+  EXPECT_NEAR(two->report.output_lufs, settings.target_lufs, 0.1);
+  std::vector<float> a(4096), b(4096), c(4096), d(4096);
+  for (size_t at = 0; at < store->frames(); at += 999 * 48) {  // spot checks across every stretch
+    one->audio[0].read_at(at, a.data(), b.data(), a.size());
+    two->audio[0].read_at(at, c.data(), d.data(), c.size());
+    ASSERT_EQ(a, c) << "frame " << at;
+  }
+  DrumBusSettings drums;
+  drums.mix_lufs = -20;
+  drums.threads = 2;
+  auto tamed = tame_drum_transients(view, drums, dir, nullptr, &*store);
+  ASSERT_TRUE(tamed) << tamed.error().message;
+  EXPECT_EQ(tamed->audio.frames(), store->frames());
+  EXPECT_GT(tamed->max_reduction_db, 1.0);
 }
 
 }  // namespace

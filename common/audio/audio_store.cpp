@@ -86,9 +86,16 @@ Status AudioStore::append(const float* left, const float* right, size_t count) {
 Status AudioStore::finish() { return flush(); }
 
 Status AudioStore::flush() {
-  const auto* bytes = reinterpret_cast<const char*>(pending_.data());
-  size_t left = pending_.size() * sizeof(float);
-  auto at = static_cast<off_t>(2 * written_ * sizeof(float));
+  if (auto ok = write_interleaved(pending_.data(), pending_.size() / 2, written_); !ok) return ok;
+  written_ += pending_.size() / 2;
+  pending_.clear();
+  return {};
+}
+
+Status AudioStore::write_interleaved(const float* frames, size_t count, size_t first) const {
+  const auto* bytes = reinterpret_cast<const char*>(frames);
+  size_t left = 2 * count * sizeof(float);
+  auto at = static_cast<off_t>(2 * first * sizeof(float));
   while (left > 0) {
     const ssize_t n = ::pwrite(fd_, bytes, left, at);
     if (n < 0) {
@@ -97,10 +104,16 @@ Status AudioStore::flush() {
     }
     bytes += n, left -= static_cast<size_t>(n), at += n;
   }
-  written_ += pending_.size() / 2;
-  pending_.clear();
   return {};
 }
+
+Status AudioStore::write_at(size_t first, const float* left, const float* right, size_t count) const {
+  std::vector<float> frames(2 * count);
+  for (size_t k = 0; k < count; ++k) frames[2 * k] = left[k], frames[2 * k + 1] = right[k];
+  return write_interleaved(frames.data(), count, first);
+}
+
+void AudioStore::written(size_t frames) { frames_ = written_ = frames; }
 
 void AudioStore::read_at(size_t first, float* left, float* right, size_t count) const {
   std::fill(left, left + count, 0.0f);

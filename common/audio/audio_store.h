@@ -4,6 +4,7 @@
 // output, so a tmpfs /tmp cannot turn it back into memory) and unlinked at once: nothing is left behind, even
 // if the process is killed. About 23 MB of disk per minute of audio.
 // Thread: one thread appends; after finish(), read_at may be called from any threads at once (it uses pread).
+// Or several threads write stretches of their own at once (write_at), and then one calls written().
 
 #include <atomic>
 #include <filesystem>
@@ -29,6 +30,12 @@ class AudioStore final : public AudioFrames {
   // Writes out what is still buffered (reads see every appended frame either way).
   Status finish();
 
+  // Instead of appending: frames [first, first + count) written in place, from any thread (each its own frames);
+  // then, once every writer is done, written(frames) makes frames [0, frames) readable.
+  // Errors: kIo, as append.
+  Status write_at(size_t first, const float* left, const float* right, size_t count) const;
+  void written(size_t frames);
+
   // Gives the disk space back now; the store then reads as silence.
   void discard();
 
@@ -44,6 +51,7 @@ class AudioStore final : public AudioFrames {
  private:
   AudioStore(int fd, std::filesystem::path dir, int rate);
   Status flush();
+  Status write_interleaved(const float* frames, size_t count, size_t first) const;
 
   int fd_ = -1;
   std::filesystem::path dir_;

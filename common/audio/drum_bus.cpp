@@ -6,8 +6,49 @@
 
 #include "audio/limiter.h"
 #include "audio/loudness.h"
+#include "audio/stretches.h"
+#include "core/parallel.h"
 
 namespace bgm {
+
+namespace {
+
+struct StretchTaming {
+  float deepest = 1.0f;
+  Status failure;
+};
+
+// One stretch: the drums limited (or, where all is silent, copied) and written in place, with `beside` added.
+void tame_stretch(const AudioFrames& drums, const LimiterSettings& s, bool limit, const AudioFrames* beside, const AudioStretch& st,
+                  const AudioStore& store, const CancelToken* cancel, StretchTaming& out) {
+  std::vector<float> l, r, bl, br;
+  auto write = [&](size_t first, const float* g, size_t count) {
+    l.resize(count), r.resize(count);
+    drums.read_at(first, l.data(), r.data(), count);
+    for (size_t k = 0; k < count; ++k) {
+      out.deepest = std::min(out.deepest, g[k]);
+      l[k] *= g[k], r[k] *= g[k];
+    }
+    if (beside) {
+      bl.resize(count), br.resize(count);
+      beside->read_at(first, bl.data(), br.data(), count);
+      for (size_t k = 0; k < count; ++k) l[k] = bl[k] + l[k], r[k] = br[k] + r[k];
+    }
+    out.failure = store.write_at(first, l.data(), r.data(), count);
+    if (out.failure && cancel && cancel->cancelled()) out.failure = Error{ErrorCode::kCancelled, "Cancelled."};
+    return out.failure.ok();
+  };
+  if (limit) {
+    stream_limiter_gain(drums, 1.0f, s, st.first, st.end, write);
+    return;
+  }
+  // Silence everywhere: copied as it is.
+  const std::vector<float> unity(16384, 1.0f);
+  for (size_t first = st.first; first < st.end && out.failure; first += unity.size())
+    write(first, unity.data(), std::min(unity.size(), st.end - first));
+}
+
+}  // namespace
 
 Result<TamedDrums> tame_drum_transients(const AudioFrames& drums, const DrumBusSettings& settings,
                                        const std::filesystem::path& dir, const CancelToken* cancel, const AudioFrames* beside) {
@@ -20,38 +61,22 @@ Result<TamedDrums> tame_drum_transients(const AudioFrames& drums, const DrumBusS
   s.release_ms = 40.0;
   s.circular = settings.loop;
   const bool limit = std::isfinite(settings.mix_lufs);
+  // Long audio in stretches on up to `threads` threads (audio/stretches.h); a loop whole.
+  const std::vector<AudioStretch> stretches =
+      settings.loop ? std::vector<AudioStretch>{{0, drums.frames()}} : plan_audio_stretches(drums.frames(), drums.sample_rate());
+  const bool any_thread = drums.reads_from_any_thread() && (!beside || beside->reads_from_any_thread());
+  std::vector<StretchTaming> parts(stretches.size());
+  run_tasks(stretches.size(), any_thread ? settings.threads : 1,
+            [&](size_t i) { tame_stretch(drums, s, limit, beside, stretches[i], out.audio, cancel, parts[i]); });
   float deepest = 1.0f;
-  Status failure;
-  std::vector<float> l, r, bl, br, unity;
-  auto write = [&](size_t first, const float* g, size_t count) {
-    l.resize(count), r.resize(count);
-    drums.read_at(first, l.data(), r.data(), count);
-    for (size_t k = 0; k < count; ++k) {
-      deepest = std::min(deepest, g[k]);
-      l[k] *= g[k], r[k] *= g[k];
-    }
-    if (beside) {
-      bl.resize(count), br.resize(count);
-      beside->read_at(first, bl.data(), br.data(), count);
-      for (size_t k = 0; k < count; ++k) l[k] = bl[k] + l[k], r[k] = br[k] + r[k];
-    }
-    failure = out.audio.append(l.data(), r.data(), count);
-    if (failure && cancel && cancel->cancelled()) failure = Error{ErrorCode::kCancelled, "Cancelled."};
-    return failure.ok();
-  };
-  if (limit) {
-    stream_limiter_gain(drums, 1.0f, s, write);
-  } else {
-    // Silence everywhere: copied as it is.
-    unity.assign(16384, 1.0f);
-    for (size_t first = 0; first < drums.frames() && failure; first += unity.size())
-      write(first, unity.data(), std::min(unity.size(), drums.frames() - first));
+  for (const StretchTaming& part : parts) {
+    if (!part.failure) return part.failure.error();
+    deepest = std::min(deepest, part.deepest);
   }
-  if (!failure) return failure.error();
   if (auto ok = drums.status(); !ok) return ok.error();
   if (beside)
     if (auto ok = beside->status(); !ok) return ok.error();
-  if (auto ok = out.audio.finish(); !ok) return ok.error();
+  out.audio.written(drums.frames());
   out.max_reduction_db = -gain_to_db(deepest);
   return out;
 }

@@ -15,6 +15,7 @@ struct DrumBusSettings {
   double mix_lufs = -20;               // loudness of all buses summed
   double peak_over_loudness_db = 9.0;  // the drums' true peaks stay this far above it
   bool loop = false;                   // the limiter wraps around the seam
+  int threads = 1;                     // long audio is tamed in stretches on up to this many threads (same result)
 };
 
 struct TamedDrums {

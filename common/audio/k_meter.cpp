@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "audio/stretches.h"
 #include "core/denormals.h"
+#include "core/parallel.h"
 
 namespace bgm {
 
@@ -66,13 +68,24 @@ void KMeter::add(const float* left, const float* right, size_t count) {
   std::copy(st, st + 8, state_);
 }
 
-KMeter KMeter::measure(const AudioFrames& audio) {
-  KMeter meter(audio.sample_rate());
-  (void)for_each_chunk(audio, [&](size_t, const float* l, const float* r, size_t n) -> Status {
-    meter.add(l, r, n);
-    return {};
+KMeter KMeter::measure(const AudioFrames& audio, int threads) {
+  const int rate = audio.sample_rate();
+  const std::vector<AudioStretch> stretches = plan_audio_stretches(audio.frames(), rate);
+  std::vector<KMeter> meters(stretches.size(), KMeter(rate));
+  run_tasks(stretches.size(), audio.reads_from_any_thread() ? threads : 1, [&](size_t i) {
+    const AudioStretch& st = stretches[i];
+    const size_t warm = meter_warm_up_frames(st, rate);
+    std::vector<float> l(kChunkFrames), r(kChunkFrames);
+    for (size_t at = st.first - warm; at < st.end;) {
+      const size_t n = std::min(kChunkFrames, (at < st.first ? st.first : st.end) - at);  // the warm-up, then the stretch
+      audio.read_at(at, l.data(), r.data(), n);
+      meters[i].add(l.data(), r.data(), n);
+      at += n;
+      if (warm > 0 && at == st.first) (void)meters[i].take_sub_blocks();  // the warm-up's sub-blocks are dropped
+    }
   });
-  return meter;
+  for (size_t i = 1; i < meters.size(); ++i) meters[0].append_sub_blocks(meters[i].take_sub_blocks());
+  return std::move(meters[0]);
 }
 
 double KMeter::integrated(const AudioFrames& audio) { return measure(audio).integrated_lufs(); }

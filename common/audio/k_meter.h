@@ -31,8 +31,10 @@ class KMeter {
   // Adds sub-blocks measured elsewhere (by a meter that heard the audio right after this one's last whole
   // sub-block, and warmed its filters on what came before): long audio metered in stretches on several threads.
   void append_sub_blocks(const std::vector<double>& later) { sub_blocks_.insert(sub_blocks_.end(), later.begin(), later.end()); }
-  // A meter that has measured the whole of `audio`, read in chunks (a failed read shows in audio.status()).
-  static KMeter measure(const AudioFrames& audio);
+  // A meter that has measured the whole of `audio`, read in chunks (a failed read shows in audio.status()). Long
+  // audio is read in stretches (audio/stretches.h), on up to `threads` threads when it may be read from any thread:
+  // the same result whatever the threads.
+  static KMeter measure(const AudioFrames& audio, int threads = 1);
   // The integrated loudness of the whole of `audio`, read in chunks.
   static double integrated(const AudioFrames& audio);
 

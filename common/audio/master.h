@@ -23,6 +23,7 @@ struct MasterSettings {
   double target_lufs = -14.0;
   double ceiling_dbtp = kCeilingLosslessDbtp;
   bool loop = false;  // the limiter wraps around the seam
+  int threads = 1;    // long audio is mastered in stretches on up to this many threads (the same result on any number)
 };
 
 struct MasterReport {

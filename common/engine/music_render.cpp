@@ -104,6 +104,7 @@ Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const
   DrumBusSettings drum_settings;
   drum_settings.mix_lufs = measured.integrated_lufs();
   drum_settings.loop = spec.loop;
+  drum_settings.threads = options.synth.cpu_cores;
   std::vector<TamedDrums> tamed;
   tamed.reserve(layout.size());
   std::vector<const AudioFrames*> buses;
@@ -141,6 +142,7 @@ Result<MusicAudio> render_music(const Score& score, const MusicSpec& spec, const
   master.target_lufs = spec.loudness_lufs;
   master.loop = spec.loop;
   master.ceiling_dbtp = options.ceiling_dbtp;
+  master.threads = options.synth.cpu_cores;
   std::vector<const AudioFrames*> sources{&mix};
   if (options.stems) {
     for (const MixInput& in : mix_inputs) {

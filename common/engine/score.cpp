@@ -364,6 +364,7 @@ Result<ScoreResult> score_recording(const ScoreRequest& req, const CancelToken* 
   MasterSettings master;
   master.target_lufs = spec->loudness_lufs;
   master.ceiling_dbtp = render.ceiling_dbtp;
+  master.threads = req.synth.cpu_cores;
   auto mastered = master_audio({&premaster}, master, work_dir, cancel);
   if (!mastered) return mastered.error();
   result.master = mastered->report;
