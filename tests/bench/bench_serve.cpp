@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "media/ffmpeg_log.h"
 #include "server/nemo_server.h"
 #include "support/nemo_client.h"
 #include "support/test_support.h"
@@ -72,6 +73,7 @@ Latency hammer(const std::string& url, const std::string& token, const std::stri
 }  // namespace
 
 int main(int argc, char** argv) {
+  bgm::quiet_ffmpeg_logging();  // as `obs-bgm serve` does: FFmpeg's own lines are not the figures
   const fs::path media = argc > 1 ? fs::path(argv[1]) : fs::path(OBS_BGM_BENCH_MEDIA_DIR);
   fs::create_directories(media);
   const fs::path rec = recording(media);
