@@ -77,6 +77,12 @@ double energy(const std::vector<double>& x) {
   return e;
 }
 
+// 4th-order Butterworth low-pass in place: two sections with Q 0.5412 and 1.3066.
+void butterworth_lowpass(std::vector<double>& x, double hz, int rate) {
+  lowpass(x, hz, 0.54119610, rate);
+  lowpass(x, hz, 1.30656296, rate);
+}
+
 }  // namespace
 
 double part_against_rest_db(const AudioBuffer& part, const AudioBuffer& mix) { return against(k_windows(part), k_windows(minus(mix, part))); }
@@ -90,12 +96,27 @@ double power_below(const AudioBuffer& audio, double hz) {
   for (const auto* channel : {&audio.left, &audio.right}) {
     std::vector<double> x(channel->begin(), channel->end());
     all += energy(x);
-    // 4th-order Butterworth: two sections with Q 0.5412 and 1.3066.
-    lowpass(x, hz, 0.54119610, audio.sample_rate);
-    lowpass(x, hz, 1.30656296, audio.sample_rate);
+    butterworth_lowpass(x, hz, audio.sample_rate);
     low += energy(x);
   }
   return all > 0 ? low / all : 0;
+}
+
+double lr_correlation(const AudioBuffer& audio, double below_hz) {
+  std::vector<double> l(audio.left.begin(), audio.left.end()), r(audio.right.begin(), audio.right.end());
+  if (below_hz > 0) {
+    butterworth_lowpass(l, below_hz, audio.sample_rate);
+    butterworth_lowpass(r, below_hz, audio.sample_rate);
+  }
+  double lr = 0, ll = 0, rr = 0;
+  for (size_t i = 0; i < l.size(); ++i) lr += l[i] * r[i], ll += l[i] * l[i], rr += r[i] * r[i];
+  return ll > 0 && rr > 0 ? lr / std::sqrt(ll * rr) : 1.0;
+}
+
+AudioBuffer mono_fold(const AudioBuffer& audio) {
+  AudioBuffer out(audio.frames(), audio.sample_rate);
+  for (size_t i = 0; i < audio.frames(); ++i) out.left[i] = out.right[i] = (audio.left[i] + audio.right[i]) / 2;
+  return out;
 }
 
 double side_to_mid_db(const AudioBuffer& audio) {

@@ -16,6 +16,13 @@ double part_against_rest_db(const AudioBuffer& part, const AudioBuffer& mix);
 double part_against_rest_plain_db(const AudioBuffer& part, const AudioBuffer& mix);
 // The share of the power (both channels) below `hz`, through a 4th-order Butterworth low-pass: 0..1.
 double power_below(const AudioBuffer& audio, double hz = 60.0);
+// Left/right correlation over the whole piece, as a correlation meter reads it (sum of L*R over the root of the
+// product of their energies): 1 when both speakers play the same, 0 for unrelated sound, -1 when one plays the
+// other inverted (what a mono fold-down cancels). With `below_hz`, of what lies under it (each channel through a
+// 4th-order Butterworth low-pass first). 1 for silence: nothing to cancel.
+double lr_correlation(const AudioBuffer& audio, double below_hz = 0);
+// What one speaker plays: (L + R) / 2 on both channels.
+AudioBuffer mono_fold(const AudioBuffer& audio);
 // Side against mid energy over the whole piece, in dB ((L-R)/2 against (L+R)/2); -inf for mono.
 double side_to_mid_db(const AudioBuffer& audio);
 // Momentary loudness (400 ms windows, K-weighted, LUFS) every 100 ms.
