@@ -369,6 +369,11 @@ TEST(MasterOnTwoThreads, LongAudioIsMasteredAndItsDrumsTamedInStretchesThroughAC
     one->audio[0].read_at(at, a.data(), b.data(), a.size());
     two->audio[0].read_at(at, c.data(), d.data(), c.size());
     ASSERT_EQ(a, c) << "frame " << at;
+    // The stem (the store under the view) got the same gain frame by frame: the mix is still the stem times the curve.
+    two->audio[1].read_at(at, d.data(), b.data(), d.size());
+    std::vector<float> curve(d.size());
+    swell.gains(at, curve.data(), curve.size());
+    for (size_t k = 0; k < d.size(); ++k) ASSERT_NEAR(c[k], d[k] * curve[k], 1e-5) << "frame " << at + k;
   }
   DrumBusSettings drums;
   drums.mix_lufs = -20;

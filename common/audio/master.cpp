@@ -43,7 +43,7 @@ void limit_stretch(const std::vector<const AudioFrames*>& sources, float gain, c
       out.deepest = std::min(out.deepest, g[k]);
       out.limited += g[k] < 0.891f;  // more than 1 dB of reduction: the least a listener could notice
     }
-    for (size_t i = 0; i < sources.size(); ++i) {
+    for (size_t i = 0; i < sources.size() && (i == 0 || skip < count); ++i) {  // the stems only where written
       sources[i]->read_at(first, l.data(), rr.data(), count);
       for (size_t k = 0; k < count; ++k) {
         const float total = gain * g[k];
