@@ -6,7 +6,6 @@
 
 #include "audio/limiter.h"
 #include "audio/loudness.h"
-#include "audio/stretches.h"
 #include "core/parallel.h"
 
 namespace bgm {
@@ -61,9 +60,8 @@ Result<TamedDrums> tame_drum_transients(const AudioFrames& drums, const DrumBusS
   s.release_ms = 40.0;
   s.circular = settings.loop;
   const bool limit = std::isfinite(settings.mix_lufs);
-  // Long audio in stretches on up to `threads` threads (audio/stretches.h); a loop whole.
-  const std::vector<AudioStretch> stretches =
-      settings.loop ? std::vector<AudioStretch>{{0, drums.frames()}} : plan_audio_stretches(drums.frames(), drums.sample_rate());
+  // Long audio in stretches on up to `threads` threads.
+  const std::vector<AudioStretch> stretches = limiter_stretches(drums, s);
   const bool any_thread = drums.reads_from_any_thread() && (!beside || beside->reads_from_any_thread());
   std::vector<StretchTaming> parts(stretches.size());
   run_tasks(stretches.size(), any_thread ? settings.threads : 1,

@@ -140,6 +140,11 @@ size_t limiter_warm_up_frames(const LimiterSettings& s, int sample_rate) {
   return static_cast<size_t>(std::lround((s.lookahead_ms + 25.0 * s.release_ms) * sample_rate / 1000.0)) + 2 * kReach;
 }
 
+std::vector<AudioStretch> limiter_stretches(const AudioFrames& audio, const LimiterSettings& s) {
+  if (s.circular) return {AudioStretch{0, audio.frames()}};
+  return plan_audio_stretches(audio.frames(), audio.sample_rate());
+}
+
 void stream_limiter_gain(const AudioFrames& audio, float pre_gain, const LimiterSettings& s, const GainSink& sink) {
   stream_limiter_gain(audio, pre_gain, s, 0, audio.frames(), sink);
 }

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "audio/audio_frames.h"
+#include "audio/stretches.h"
 
 namespace bgm {
 
@@ -35,6 +36,8 @@ void stream_limiter_gain(const AudioFrames& audio, float pre_gain, const Limiter
 void stream_limiter_gain(const AudioFrames& audio, float pre_gain, const LimiterSettings& settings, size_t from, size_t to,
                          const GainSink& sink);
 size_t limiter_warm_up_frames(const LimiterSettings& settings, int sample_rate);
+// The stretches of `audio` to limit that way (audio/stretches.h): a loop's in one, streamed whole.
+std::vector<AudioStretch> limiter_stretches(const AudioFrames& audio, const LimiterSettings& settings);
 
 // The largest inter-sample peak (linear) of `audio`, estimated with the same interpolator.
 double estimated_true_peak(const AudioFrames& audio);

@@ -65,7 +65,7 @@ void limit_stretch(const std::vector<const AudioFrames*>& sources, float gain, c
   });
 }
 
-// One pass: long audio in stretches (audio/stretches.h) on up to `threads` threads, a loop whole.
+// One pass: long audio in stretches (limiter_stretches) on up to `threads` threads.
 Result<PassResult> limit_and_write(const std::vector<const AudioFrames*>& sources, float gain, const LimiterSettings& lim,
                                    const std::filesystem::path& dir, int threads, const CancelToken* cancel) {
   const AudioFrames& mix = *sources.front();
@@ -76,7 +76,7 @@ Result<PassResult> limit_and_write(const std::vector<const AudioFrames*>& source
     if (!store) return store.error();
     r.audio.push_back(std::move(store).value());
   }
-  const std::vector<AudioStretch> stretches = lim.circular ? std::vector<AudioStretch>{{0, mix.frames()}} : plan_audio_stretches(mix.frames(), rate);
+  const std::vector<AudioStretch> stretches = limiter_stretches(mix, lim);
   const bool any_thread = std::all_of(sources.begin(), sources.end(), [](const AudioFrames* s) { return s->reads_from_any_thread(); });
   std::vector<StretchPass> parts(stretches.size(), StretchPass{KMeter(rate), 1.0f, 0, {}});
   run_tasks(stretches.size(), any_thread ? threads : 1,
