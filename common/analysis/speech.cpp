@@ -5,33 +5,13 @@
 #include <cmath>
 
 #include "analysis/pitch_track.h"
+#include "audio/biquad.h"
 #include "audio/k_meter.h"
 #include "core/denormals.h"
 #include "core/parallel.h"
 
 namespace bgm {
 namespace {
-
-// RBJ cookbook biquad.
-struct Biquad {
-  double b0 = 1, b1 = 0, b2 = 0, a1 = 0, a2 = 0, z1 = 0, z2 = 0;
-  static Biquad make(bool highpass, double f0, double fs) {
-    const double w = 2 * M_PI * f0 / fs, c = std::cos(w), alpha = std::sin(w) / (2 * 0.7071);
-    const double a0 = 1 + alpha;
-    Biquad q;
-    if (highpass) q.b0 = (1 + c) / 2, q.b1 = -(1 + c), q.b2 = (1 + c) / 2;
-    else q.b0 = (1 - c) / 2, q.b1 = 1 - c, q.b2 = (1 - c) / 2;
-    q.b0 /= a0, q.b1 /= a0, q.b2 /= a0;
-    q.a1 = -2 * c / a0, q.a2 = (1 - alpha) / a0;
-    return q;
-  }
-  double run(double x) {
-    const double y = b0 * x + z1;
-    z1 = b1 * x - a1 * y + z2;
-    z2 = b2 * x - a2 * y;
-    return y;
-  }
-};
 
 double db(double power) { return 10 * std::log10(power + 1e-20); }
 
@@ -54,7 +34,7 @@ bool measure_stretch(const AudioFrames& audio, const Stretch& st, const SpeechSe
                      const std::function<bool()>& stopped) {
   const int rate = audio.sample_rate();
   const size_t hop = static_cast<size_t>(rate / 100);  // 10 ms
-  Biquad hp1 = Biquad::make(true, 300, rate), hp2 = hp1, lp1 = Biquad::make(false, 3400, rate), lp2 = lp1;
+  Biquad hp1 = Biquad::high_pass(300, rate, 0.7071), hp2 = hp1, lp1 = Biquad::low_pass(3400, rate, 0.7071), lp2 = lp1;
   PitchTracker tracker(rate);
   const FlushDenormals flush;  // the band filters fed silence
   const size_t from = (st.first - st.warm) * hop, to = meter ? st.audio_end : st.end * hop, chunk = hop * 64;
