@@ -183,10 +183,12 @@ TEST(Render, TwoLanesSumToWhatOneSynthesiserPlays) {
     ASSERT_TRUE((*synth)->render(*score, frames, sink, nullptr, {}));
     // One synthesiser with every part.
     FluidOpenOptions open;
-    open.audio_groups = 2;
+    open.audio_groups = 16;
     auto fluid = open_fluid(open);
     ASSERT_TRUE(fluid) << fluid.error().message;
-    SynthLane one(std::move(*fluid), 2, 4);
+    FluidRouting buses{2, {}, {0}};
+    for (int c = 0; c < 16; ++c) buses.output_of_group.push_back(c == kDrumChannel ? 1 : 0);
+    SynthLane one(std::move(*fluid), buses, kSampleRate);
     std::vector<PartShare> all;
     for (size_t i = 0; i < score->parts.size(); ++i) all.push_back({i, {}});
     one.prepare(*score, all, kSampleRate);

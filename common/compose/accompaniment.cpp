@@ -135,7 +135,12 @@ void write_block(Part& part, const Score& score, const PartPreset& p, const Sect
       // Before the lead-in, a comping pianist sets the harmony in half notes (one held chord decayed into a hole before
       // the lead-in); the band swings in after it.
       const bool set_harmony = s.name == "intro" && p.pattern == "charleston";
-      const std::vector<Hit> hits = set_harmony ? std::vector<Hit>{{0, 1.9, 0}, {2, 1.9, -6}} : block_rhythm(p.pattern, s.energy, bar_variant);
+      // In the lead-in the comping pushes through the bar into the theme (a random Charleston bar could leave its
+      // second half empty: the theme then entered 6 dB above the hole).
+      const bool push_in = s.name == "lead-in" && p.pattern == "charleston";
+      const std::vector<Hit> hits = set_harmony ? std::vector<Hit>{{0, 1.9, 0}, {2, 1.9, -6}}
+                                    : push_in   ? std::vector<Hit>{{0, 1.4, 2}, {1.5, 0.9, -4}, {2.5, 1.4, -2}}
+                                                : block_rhythm(p.pattern, s.energy, bar_variant);
       for (const Hit& h : hits) {
         const int64_t tick = bar + static_cast<int64_t>(h.beat * kTicksPerBeat);
         if (tick >= end) continue;

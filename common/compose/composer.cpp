@@ -38,6 +38,11 @@ double low_cut_for(Role role) {
   return 0;
 }
 
+// How wide a part plays around its pan (synth/part_image.h): the tune and the line answering it narrowed, so one
+// speaker does not thin them out; the rest as its preset plays it.
+// A lead's image, a stereo piano's two microphones or a layered lead's samples, keeps 40% of its side.
+double width_for(Role role) { return role == Role::kMelody || role == Role::kCounter ? 0.4 : 1.0; }
+
 Part make_part(const PartPreset& p, int channel, int index) {
   Part part;
   part.name = p.name;
@@ -50,6 +55,11 @@ Part make_part(const PartPreset& p, int channel, int index) {
   part.chorus = p.chorus_send;
   part.pan = p.pan >= 0 ? p.pan : pan_for(p.role, index);
   part.low_cut_hz = p.low_cut_hz >= 0 ? p.low_cut_hz : low_cut_for(p.role);
+  part.width = p.width >= 0 ? p.width : width_for(p.role);
+  // FluidSynth's chorus turns a centred line into an out-of-phase pair: the tune, its answer and the bass play
+  // without the chorus their presets ask for, unless the style sends them to it.
+  const bool line = p.role == Role::kMelody || p.role == Role::kCounter || p.role == Role::kBass;
+  part.preset_chorus = !line || p.chorus_send > 0;
   return part;
 }
 
@@ -82,7 +92,7 @@ Result<Score> compose_on_form(const MusicSpec& spec, const StylePreset& style, c
   Rng harmony_rng = rng.fork("harmony");
   write_chords(score, style, harmony_rng);
 
-  // Pitched parts on even channels (the synthesiser's "music" bus), then the odd ones; drums on channel 10. The
+  // Pitched parts on even channels, then the odd ones; drums on channel 10. The
   // channels follow the spec's order of parts, and so do the parts in the score.
   static const int kPitchedChannels[] = {0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 11, 13, 15};
   struct Slot {

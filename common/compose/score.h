@@ -46,6 +46,8 @@ struct Part {
   int reverb = 50;   // CC91
   int chorus = 0;    // CC93
   double low_cut_hz = 0;  // the synthesiser's high-pass on this part (0: none); not in the MIDI file
+  double width = 1.0;     // the part's stereo width (synth/part_image.h): 1 as its preset plays it; not in the MIDI file
+  bool preset_chorus = true;  // the preset's own chorus send kept (else only CC93's); not in the MIDI file
   std::vector<Note> notes;
   std::vector<Control> controls;  // in tick order
 };

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Raised whenever the synthesis or the music's mastering changes what the same notes sound like.
-constexpr int kKeptMusicFormat = 1;
+constexpr int kKeptMusicFormat = 2;  // 2: each part's stereo image (synth/part_image.h)
 
 // Doubles written exactly (hex floats), so a key does not depend on how a number prints.
 std::ostream& exact(std::ostream& out, double v) {
@@ -59,8 +59,9 @@ std::string music_key(const Score& score, const MusicSpec& spec, const MusicRend
   exact(k, score.chorus_level) << " loop " << score.loop << '\n';
   for (const Part& p : score.parts) {
     k << "part " << p.name << ' ' << static_cast<int>(p.role) << ' ' << p.channel << ' ' << p.program << ' ' << p.bank << ' ' << p.volume
-      << ' ' << p.pan << ' ' << p.reverb << ' ' << p.chorus << ' ';
-    exact(k, p.low_cut_hz) << '\n';
+      << ' ' << p.pan << ' ' << p.reverb << ' ' << p.chorus << ' ' << p.preset_chorus << ' ';
+    exact(k, p.low_cut_hz) << ' ';
+    exact(k, p.width) << '\n';
     for (const Note& n : p.notes) k << n.tick << ' ' << n.offset << ' ' << n.length << ' ' << n.pitch << ' ' << n.velocity << ';';
     k << '\n';
     for (const Control& c : p.controls) k << c.tick << ' ' << c.controller << ' ' << c.value << ';';

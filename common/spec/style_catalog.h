@@ -28,6 +28,8 @@ struct PartPreset {
   int pan = -1;           // CC10, 0 left .. 127 right; -1: the composer's default for the role
   double low_cut_hz = -1; // the part's own high-pass (the SoundFont's samples often carry rumble below the
                           // notes); 0: none; -1: the composer's default for the role
+  double width = -1;       // the part's stereo width, 0 (mono) to 1 (as the preset plays it); -1: the composer's
+                          // default for the role
   std::array<int, 2> range{48, 72};  // MIDI note range of pitched parts
   bool doubled = false;   // played twice, panned apart, each take with its own timing (double-tracked guitars)
   int double_program = -1;  // the second take's program (-1: the same)

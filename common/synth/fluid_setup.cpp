@@ -97,6 +97,8 @@ void apply_part(fluid_synth_t* syn, int channel, const Part& part, double lift_d
   fluid_synth_cc(syn, channel, 10, part.pan);
   fluid_synth_cc(syn, channel, 91, part.reverb);
   fluid_synth_cc(syn, channel, 93, part.chorus);
+  // An offset on the channel's generator: -100% cancels whatever the preset and CC93 send.
+  fluid_synth_set_gen(syn, channel, GEN_CHORUSSEND, part.preset_chorus ? 0.0f : -1000.0f);
   set_high_pass(syn, channel, part.low_cut_hz);
 }
 

@@ -11,28 +11,23 @@
 
 #include "audio/k_meter.h"
 #include "synth/fluid_handles.h"
+#include "synth/fluid_outputs.h"
+#include "synth/part_image.h"
 
 namespace bgm {
 namespace {
 
 constexpr double kReleaseS = 0.3;  // each probe note is measured this long after its release
+constexpr size_t kProbeBlock = 1024;
 
-// Renders `frames` frames of every output group and effect into one stereo pair and meters it (a preset's own
-// reverb and chorus sends are part of its sound; the effects run at FluidSynth's defaults, see probe_effects).
-void render_into(fluid_synth_t* synth, size_t frames, KMeter& meter) {
-  const int groups = fluid_synth_count_audio_groups(synth);
-  const int effects = fluid_synth_count_effects_groups(synth) * fluid_synth_count_effects_channels(synth);
-  constexpr size_t kBlock = 1024;
-  std::vector<float> left(kBlock), right(kBlock);
-  std::vector<float*> dry, fx;
-  for (int g = 0; g < groups; ++g) dry.push_back(left.data()), dry.push_back(right.data());
-  for (int e = 0; e < effects; ++e) fx.push_back(left.data()), fx.push_back(right.data());
-  for (size_t done = 0; done < frames; done += kBlock) {
-    const size_t n = std::min(kBlock, frames - done);
-    std::fill(left.begin(), left.end(), 0.0f);
-    std::fill(right.begin(), right.end(), 0.0f);
-    fluid_synth_process(synth, static_cast<int>(n), static_cast<int>(fx.size()), fx.data(), static_cast<int>(dry.size()), dry.data());
-    meter.add(left.data(), right.data(), n);
+// Renders `frames` frames of the synthesiser's output, dry and effects shaped into one stereo pair, and meters it
+// (a preset's own reverb and chorus sends are part of its sound; the effects run as the probe asks, see probe_synth).
+void render_into(fluid_synth_t* synth, FluidOutputs& outputs, size_t frames, KMeter& meter) {
+  for (size_t done = 0; done < frames; done += kProbeBlock) {
+    const size_t n = std::min(kProbeBlock, frames - done);
+    if (!outputs.synthesise(synth, 0, n)) return;  // FluidSynth failed: the level so far
+    outputs.finish(n);
+    meter.add(outputs.left(0), outputs.right(0), n);
   }
 }
 
@@ -43,15 +38,21 @@ double probe_level(fluid_synth_t* synth, int channel, const ProbeShape& shape, i
   fluid_synth_cc(synth, channel, 10, 64);
   fluid_synth_cc(synth, channel, 91, std::clamp(shape.reverb_send, 0, 127));
   fluid_synth_cc(synth, channel, 93, std::clamp(shape.chorus_send, 0, 127));
+  fluid_synth_set_gen(synth, channel, GEN_CHORUSSEND, shape.preset_chorus ? 0.0f : -1000.0f);
   set_high_pass(synth, channel, shape.low_cut_hz);
+  // One audio group and one effects group (FluidSynth's defaults), into one output.
+  FluidRouting routing = one_output(1, 1);
+  routing.shape_returns = shape.shaped;
+  FluidOutputs outputs(routing, kProbeBlock, sample_rate);
+  if (shape.shaped) outputs.set_group_image(0, {shape.width, 0.5, kMonoBelowHz});
   KMeter meter(sample_rate);
   const auto held = static_cast<size_t>(std::lround(shape.held_s * sample_rate));
   const auto released = static_cast<size_t>(std::lround(kReleaseS * sample_rate));
   for (int note : shape.notes) {
     fluid_synth_noteon(synth, channel, std::clamp(note, 0, 127), std::clamp(shape.velocity, 1, 127));
-    render_into(synth, held, meter);
+    render_into(synth, outputs, held, meter);
     fluid_synth_noteoff(synth, channel, std::clamp(note, 0, 127));
-    render_into(synth, released, meter);
+    render_into(synth, outputs, released, meter);
     fluid_synth_all_sounds_off(synth, channel);
   }
   double sum = 0;
@@ -140,7 +141,10 @@ ProbeShape part_probe(const Part& part, const Score& score) {
   shape.chorus_level = score.chorus_level;
   shape.reverb_send = part.reverb;
   shape.chorus_send = part.chorus;
+  shape.preset_chorus = part.preset_chorus;
   shape.low_cut_hz = part.low_cut_hz;
+  shape.shaped = true;
+  shape.width = part.width;
   if (part.notes.empty()) return shape;
   std::vector<int> velocities, lengths_ms;
   std::map<int, int> count;  // a kit's drums by how often they are played

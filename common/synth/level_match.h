@@ -42,7 +42,12 @@ struct ProbeShape {
   double held_s = 1.2;
   double reverb_room = 0.2, reverb_damp = 0.0, reverb_width = 0.5, reverb_level = 0.9, chorus_level = 2.0;
   int reverb_send = 0, chorus_send = 0;  // CC91, CC93
+  bool preset_chorus = true;             // false: the preset's own chorus send cancelled (Part::preset_chorus)
   double low_cut_hz = 0;                 // 0: no high-pass
+  // Shaped as the piece shapes the part (synth/part_image.h: its width, the returns narrowed, a mono low end) or
+  // as FluidSynth plays it (the band probes, as the reference table was measured).
+  bool shaped = false;
+  double width = 1.0;  // around the centre, where the probe plays
   auto operator<=>(const ProbeShape&) const = default;
 };
 

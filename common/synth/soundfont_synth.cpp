@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kStemChannels = 16;
-// Without stems: two buses, the pitched parts (even MIDI channels) and the drums (channel 10, odd).
+// Without stems: two buses, the pitched parts (every MIDI channel but the drums') and the drums (channel 10).
 constexpr int kBusGroups = 2;
 // Without stems the parts are split between two lanes (synth/synth_lane.h), whatever the threads.
 constexpr size_t kBusLanes = 2;
@@ -152,14 +152,18 @@ Result<std::unique_ptr<SoundFontSynth>> SoundFontSynth::create(const SynthOption
   open.soundfont = options.soundfont;
   open.sample_rate = options.sample_rate;
   open.cpu_cores = options.stems ? options.cpu_cores : 1;
-  open.audio_groups = options.stems ? kStemChannels : kBusGroups;
+  // Every MIDI channel has an audio group of its own either way: each part is shaped alone (synth/part_image.h).
+  open.audio_groups = kStemChannels;
   open.effects_groups = options.stems ? kStemChannels : 1;
-  const int effects_outputs = options.stems ? 4 * kStemChannels : 4;  // buses: the one effects unit returns to bus 0
+  FluidRouting routing;
+  routing.outputs = options.stems ? kStemChannels : kBusGroups;
+  for (int c = 0; c < kStemChannels; ++c) routing.output_of_group.push_back(options.stems ? c : c == kDrumChannel ? 1 : 0);
+  for (int g = 0; g < open.effects_groups; ++g) routing.output_of_effects.push_back(g);  // buses: to bus 0, the music
   auto impl = std::make_unique<Impl>();
   for (size_t i = 0; i < (options.stems ? 1 : kBusLanes); ++i) {
     auto fluid = open_fluid(open);
     if (!fluid) return fluid.error();
-    impl->lanes.emplace_back(std::move(*fluid), open.audio_groups, effects_outputs);
+    impl->lanes.emplace_back(std::move(*fluid), routing, options.sample_rate);
   }
   impl->sample_rate = options.sample_rate;
   impl->threads = std::max(1, options.cpu_cores);

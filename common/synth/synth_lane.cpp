@@ -6,6 +6,8 @@
 #include <numeric>
 #include <optional>
 
+#include "synth/part_image.h"
+
 namespace bgm {
 namespace {
 
@@ -194,9 +196,8 @@ std::vector<std::vector<PartShare>> split_parts(const Score& score, const std::v
   return split;
 }
 
-SynthLane::SynthLane(FluidInstance fluid, int outputs, int effects_outputs)
-    : fluid_(std::move(fluid)), outputs_(outputs), effects_outputs_(effects_outputs),
-      block_(kLaneBlock * 2 * static_cast<size_t>(outputs)), dry_(static_cast<size_t>(2 * outputs)), fx_(static_cast<size_t>(4 * outputs)) {}
+SynthLane::SynthLane(FluidInstance fluid, const FluidRouting& routing, int sample_rate)
+    : fluid_(std::move(fluid)), outputs_(routing, kLaneBlock, sample_rate) {}
 
 void SynthLane::prepare(const Score& score, const std::vector<PartShare>& shares, int sample_rate) {
   fluid_synth_t* syn = fluid_.synth.get();
@@ -209,7 +210,12 @@ void SynthLane::prepare(const Score& score, const std::vector<PartShare>& shares
     lift[k] = select_part(fluid_, part.channel, part, score);
   }
   apply_piece_effects(syn, score);
-  for (size_t k = 0; k < shares.size(); ++k) apply_part(syn, score.parts[shares[k].part].channel, score.parts[shares[k].part], lift[k]);
+  outputs_.reset();
+  for (size_t k = 0; k < shares.size(); ++k) {
+    const Part& part = score.parts[shares[k].part];
+    apply_part(syn, part.channel, part, lift[k]);
+    outputs_.set_group_image(part.channel, part_image(part));
+  }
 
   events_.clear();
   auto at = [&](double tick) { return static_cast<int64_t>(std::llround(score.seconds_at(tick) * sample_rate)); };
@@ -236,7 +242,6 @@ void SynthLane::prepare(const Score& score, const std::vector<PartShare>& shares
 
 Status SynthLane::render(size_t count) {
   fluid_synth_t* syn = fluid_.synth.get();
-  std::fill(block_.begin(), block_.end(), 0.0f);
   for (size_t pos = 0; pos < count;) {
     const int64_t now = done_ + static_cast<int64_t>(pos);
     while (next_ < events_.size() && events_[next_].sample <= now) {
@@ -247,22 +252,10 @@ Status SynthLane::render(size_t count) {
     }
     size_t len = count - pos;
     if (next_ < events_.size()) len = std::min(len, static_cast<size_t>(events_[next_].sample - now));
-    // FluidSynth adds into the buffers: each output's dry sound, and its effects group's reverb and chorus.
-    for (int c = 0; c < outputs_; ++c) {
-      float* l = block_.data() + static_cast<size_t>(2 * c) * kLaneBlock + pos;
-      float* r = l + kLaneBlock;
-      dry_[static_cast<size_t>(2 * c)] = l;
-      dry_[static_cast<size_t>(2 * c + 1)] = r;
-      fx_[static_cast<size_t>(4 * c)] = l;
-      fx_[static_cast<size_t>(4 * c + 1)] = r;
-      fx_[static_cast<size_t>(4 * c + 2)] = l;
-      fx_[static_cast<size_t>(4 * c + 3)] = r;
-    }
-    if (fluid_synth_process(syn, static_cast<int>(len), effects_outputs_, fx_.data(), 2 * outputs_, dry_.data()) != FLUID_OK) {
-      return make_error(ErrorCode::kSynth, "FluidSynth failed while rendering.");
-    }
+    if (auto ok = outputs_.synthesise(syn, pos, len); !ok) return ok;
     pos += len;
   }
+  outputs_.finish(count);
   done_ += static_cast<int64_t>(count);
   return {};
 }

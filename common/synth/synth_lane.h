@@ -12,6 +12,7 @@
 
 #include "compose/score.h"
 #include "core/result.h"
+#include "synth/fluid_outputs.h"
 #include "synth/fluid_setup.h"
 
 namespace bgm {
@@ -40,18 +41,18 @@ std::vector<std::vector<PartShare>> split_parts(const Score& score, const std::v
 
 class SynthLane {
  public:
-  // `outputs` stereo outputs (FluidSynth's audio groups); `effects_outputs` how many of FluidSynth's effects
-  // buffers (four per effects group) are mixed back into the outputs, in order.
-  SynthLane(FluidInstance fluid, int outputs, int effects_outputs);
+  // `routing`: where each MIDI channel (FluidSynth's audio group) and each effects group ends up; every part is
+  // shaped on its own first (synth/fluid_outputs.h).
+  SynthLane(FluidInstance fluid, const FluidRouting& routing, int sample_rate);
 
   // Resets the synthesiser and sets it up for its share of `score` (presets, levels against FluidR3's, the piece's
-  // effects), with those notes and the parts' controller changes as events at their samples.
+  // effects, each part's stereo image), with those notes and the parts' controller changes as events at their samples.
   void prepare(const Score& score, const std::vector<PartShare>& shares, int sample_rate);
 
   // Renders the next `count` (at most kLaneBlock) frames into the outputs. Errors: kSynth.
   Status render(size_t count);
-  const float* left(int output) const { return block_.data() + static_cast<size_t>(2 * output) * kLaneBlock; }
-  const float* right(int output) const { return left(output) + kLaneBlock; }
+  const float* left(int output) const { return outputs_.left(output); }
+  const float* right(int output) const { return outputs_.right(output); }
 
   // Silences every channel (the end of a render).
   void all_sounds_off();
@@ -74,13 +75,10 @@ class SynthLane {
   };
 
   FluidInstance fluid_;
-  int outputs_;
-  int effects_outputs_;
+  FluidOutputs outputs_;
   std::vector<Event> events_;
   size_t next_ = 0;
   int64_t done_ = 0;
-  std::vector<float> block_;
-  std::vector<float*> dry_, fx_;
 };
 
 }  // namespace bgm

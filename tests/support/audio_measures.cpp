@@ -57,11 +57,12 @@ double against(const std::vector<double>& part, const std::vector<double>& rest)
   return 10.0 * std::log10(p / r);
 }
 
-// A biquad low-pass (RBJ cookbook) at `hz` with quality `q`, run in place.
-void lowpass(std::vector<double>& x, double hz, double q, int rate) {
+// A biquad low- or high-pass (RBJ cookbook) at `hz` with quality `q`, run in place.
+void biquad_pass(std::vector<double>& x, bool high, double hz, double q, int rate) {
   const double w = 2.0 * M_PI * hz / rate, alpha = std::sin(w) / (2.0 * q), c = std::cos(w);
   const double a0 = 1.0 + alpha;
-  const double b0 = (1.0 - c) / 2.0 / a0, b1 = (1.0 - c) / a0, b2 = b0, a1 = -2.0 * c / a0, a2 = (1.0 - alpha) / a0;
+  const double edge = (high ? 1.0 + c : 1.0 - c) / 2.0 / a0;
+  const double b0 = edge, b1 = (high ? -(1.0 + c) : 1.0 - c) / a0, b2 = edge, a1 = -2.0 * c / a0, a2 = (1.0 - alpha) / a0;
   double z1 = 0, z2 = 0;
   for (double& v : x) {
     const double y = b0 * v + z1;
@@ -70,6 +71,7 @@ void lowpass(std::vector<double>& x, double hz, double q, int rate) {
     v = y;
   }
 }
+void lowpass(std::vector<double>& x, double hz, double q, int rate) { biquad_pass(x, false, hz, q, rate); }
 
 double energy(const std::vector<double>& x) {
   double e = 0;
@@ -81,6 +83,10 @@ double energy(const std::vector<double>& x) {
 void butterworth_lowpass(std::vector<double>& x, double hz, int rate) {
   lowpass(x, hz, 0.54119610, rate);
   lowpass(x, hz, 1.30656296, rate);
+}
+void butterworth_highpass(std::vector<double>& x, double hz, int rate) {
+  biquad_pass(x, true, hz, 0.54119610, rate);
+  biquad_pass(x, true, hz, 1.30656296, rate);
 }
 
 }  // namespace
@@ -119,15 +125,19 @@ AudioBuffer mono_fold(const AudioBuffer& audio) {
   return out;
 }
 
-double side_to_mid_db(const AudioBuffer& audio) {
-  double mid = 0, side = 0;
+double side_to_mid_db(const AudioBuffer& audio, double above_hz) {
+  std::vector<double> mid(audio.frames()), side(audio.frames());
   for (size_t i = 0; i < audio.frames(); ++i) {
-    const double m = (double(audio.left[i]) + audio.right[i]) / 2, s = (double(audio.left[i]) - audio.right[i]) / 2;
-    mid += m * m;
-    side += s * s;
+    mid[i] = (double(audio.left[i]) + audio.right[i]) / 2;
+    side[i] = (double(audio.left[i]) - audio.right[i]) / 2;
   }
-  if (side <= 0) return -HUGE_VAL;
-  return 10.0 * std::log10(side / mid);
+  if (above_hz > 0) {
+    butterworth_highpass(mid, above_hz, audio.sample_rate);
+    butterworth_highpass(side, above_hz, audio.sample_rate);
+  }
+  const double m = energy(mid), s = energy(side);
+  if (s <= 0) return -HUGE_VAL;
+  return 10.0 * std::log10(s / m);
 }
 
 std::vector<double> momentary_lufs(const AudioBuffer& audio) {

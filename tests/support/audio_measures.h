@@ -23,8 +23,9 @@ double power_below(const AudioBuffer& audio, double hz = 60.0);
 double lr_correlation(const AudioBuffer& audio, double below_hz = 0);
 // What one speaker plays: (L + R) / 2 on both channels.
 AudioBuffer mono_fold(const AudioBuffer& audio);
-// Side against mid energy over the whole piece, in dB ((L-R)/2 against (L+R)/2); -inf for mono.
-double side_to_mid_db(const AudioBuffer& audio);
+// Side against mid energy over the whole piece, in dB ((L-R)/2 against (L+R)/2); -inf for mono. With `above_hz`, of
+// what lies above it (both through a 4th-order Butterworth high-pass first): the width panning gives, over a mono low end.
+double side_to_mid_db(const AudioBuffer& audio, double above_hz = 0);
 // Momentary loudness (400 ms windows, K-weighted, LUFS) every 100 ms.
 std::vector<double> momentary_lufs(const AudioBuffer& audio);
 // The largest rise of momentary loudness within 2 s, in dB, from windows no quieter than 20 LU under the piece's

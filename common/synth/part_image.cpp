@@ -1,0 +1,7 @@
+#include "synth/part_image.h"
+
+namespace bgm {
+
+StereoImage part_image(const Part& part) { return {part.width, part.pan / 128.0, kMonoBelowHz}; }
+
+}  // namespace bgm
