@@ -65,6 +65,7 @@ struct LiveEngine::Impl {
 
   // The render thread's.
   FluidInstance fluid;
+  std::optional<FluidOutputs> outputs;  // each channel shaped as its part (live_bank.h)
   std::unique_ptr<LiveGain> gain;
   MusicSpec mood;
   int bank = 0;
@@ -96,6 +97,7 @@ struct LiveEngine::Impl {
       open.soundfont = options.soundfont;
       open.sample_rate = options.sample_rate;
       open.part_high_pass = false;  // measured as it will play
+      open.audio_groups = kLiveAudioGroups;
       auto opened = open_fluid(open);
       if (!opened) return opened.error();
       probe = std::move(*opened);
@@ -131,6 +133,8 @@ struct LiveEngine::Impl {
     if (first_of_mood) {
       playing = ready ? *ready : set_up_bank(fluid, bank, *score);
       apply_piece_effects(fluid.synth.get(), *score);
+      // The bank's channels are silent until the mood starts (its last notes were let go a mood ago).
+      for (const auto& [channel, image] : playing.images) outputs->set_group_image(channel, image);
     }
     std::vector<LiveEvent> more = chapter_events(*score, bank, start, options.sample_rate);
     if (first_of_mood && playing.drum_channel >= 0 && start > 0) more.push_back({start, LiveEventKind::kNoteOn, playing.drum_channel, 49, 92});
@@ -223,7 +227,7 @@ struct LiveEngine::Impl {
       size_t len = std::min(kSpan, frames - done);
       if (head < events.size()) len = std::min<size_t>(len, static_cast<size_t>(std::max<int64_t>(1, events[head].sample - pos)));
       ride_lead(len);
-      if (fluid_synth_write_float(syn, static_cast<int>(len), left + done, 0, 1, right + done, 0, 1) != FLUID_OK)
+      if (!render_live(syn, *outputs, left + done, right + done, len))
         return make_error(ErrorCode::kSynth, "FluidSynth failed while playing the live music.");
       done += len;
       pos += static_cast<int64_t>(len);
@@ -252,9 +256,11 @@ Result<std::unique_ptr<LiveEngine>> LiveEngine::create(const LiveOptions& option
   open.soundfont = options.soundfont;
   open.sample_rate = options.sample_rate;
   open.part_high_pass = false;  // live: one high-pass on the mix instead (live_gain.h); a quarter of the CPU
+  open.audio_groups = kLiveAudioGroups;
   auto fluid = open_fluid(open);
   if (!fluid) return fluid.error();
   impl->fluid = std::move(*fluid);
+  impl->outputs.emplace(live_outputs(options.sample_rate));
   impl->gain = std::make_unique<LiveGain>(options.sample_rate, options.level_lufs, options.duck_db);
   auto first = compose_chapter(impl->mood, 0);
   if (!first) return first.error();
