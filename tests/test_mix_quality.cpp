@@ -28,7 +28,6 @@ struct Rendered {
   std::map<std::string, AudioBuffer> stems;  // by part name
   std::map<std::string, Role> roles;         // by part name
   std::string melody;                        // the melody part's name (empty: none)
-  std::string bass;
   std::string form;  // "intro 0.0, theme A 4.8, ..." for the printout
 };
 
@@ -53,7 +52,6 @@ Rendered render(const std::string& style, uint64_t seed, const char* soundfont, 
   for (const Part& p : score.parts) {
     out.roles[p.name] = p.role;
     if (p.role == Role::kMelody && out.melody.empty()) out.melody = p.name;
-    if (p.role == Role::kBass && out.bass.empty()) out.bass = p.name;
   }
   return out;
 }

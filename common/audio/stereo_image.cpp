@@ -8,7 +8,7 @@
 namespace bgm {
 
 ImageShaper::ImageShaper(const StereoImage& image, int sample_rate) : image_(image) {
-  image_.width = std::clamp(image_.width, 0.0, kMostWidth);
+  image_.width = std::clamp(image_.width, 0.0, 1.0);
   const double angle = std::clamp(image_.pan, 0.0, 1.0) * M_PI / 2;
   along_l_ = std::cos(angle);
   along_r_ = std::sin(angle);
@@ -21,7 +21,7 @@ ImageShaper::ImageShaper(const StereoImage& image, int sample_rate) : image_(ima
 void ImageShaper::process(float* left, float* right, size_t count) {
   if (image_.changes_nothing()) return;
   const FlushDenormals flush;  // the side filter decays into denormals when a part falls silent
-  const bool high_pass = image_.mono_below_hz > 0, narrow = image_.width != 1.0;
+  const bool high_pass = image_.mono_below_hz > 0, narrow = image_.width < 1.0;
   const double width = image_.width, c = along_l_, s = along_r_;
   for (size_t i = 0; i < count; ++i) {
     double l = left[i], r = right[i];

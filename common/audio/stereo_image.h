@@ -14,11 +14,8 @@
 
 namespace bgm {
 
-// The widest a signal is made: the side twice as loud (a pad spread wider than its preset plays it).
-inline constexpr double kMostWidth = 2.0;
-
 struct StereoImage {
-  double width = 1.0;          // the side's gain around the pan, 0..kMostWidth
+  double width = 1.0;          // the side's gain around the pan, 0..1
   double pan = 0.5;            // where the signal is panned, 0 left .. 1 right (equal-power: the angle pan * 90 degrees)
   double mono_below_hz = 0.0;  // 0: the low end as it is
   bool changes_nothing() const { return width == 1.0 && mono_below_hz <= 0; }

@@ -38,9 +38,9 @@ double low_cut_for(Role role) {
   return 0;
 }
 
-// How wide a part plays around its pan (synth/part_image.h): the tune and the line answering it narrowed, so one
-// speaker does not thin them out; the rest as its preset plays it.
-// A lead's image, a stereo piano's two microphones or a layered lead's samples, keeps 40% of its side.
+// How wide a part plays around its pan (synth/part_image.h): the tune and the line answering it keep 40% of their
+// side (a stereo piano's two microphones, a layered lead's samples), so one speaker does not thin them out; the
+// rest plays as its preset does.
 double width_for(Role role) { return role == Role::kMelody || role == Role::kCounter ? 0.4 : 1.0; }
 
 Part make_part(const PartPreset& p, int channel, int index) {

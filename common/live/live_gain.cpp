@@ -21,32 +21,14 @@ double db_to_gain(double db) { return std::pow(10.0, db / 20.0); }
 }  // namespace
 
 LiveGain::LiveGain(int sample_rate, double level_lufs, double duck_db)
-    : sample_rate_(sample_rate), level_lufs_(level_lufs), duck_db_(duck_db), meter_(sample_rate), limiter_(sample_rate) {
-  // Second-order Butterworth high-pass (RBJ), 40 Hz.
-  const double w = 2 * M_PI * kHighPassHz / sample_rate, c = std::cos(w), alpha = std::sin(w) / std::sqrt(2.0);
-  const double a0 = 1 + alpha;
-  hp_[0] = (1 + c) / 2 / a0;
-  hp_[1] = -(1 + c) / a0;
-  hp_[2] = (1 + c) / 2 / a0;
-  hp_[3] = -2 * c / a0;
-  hp_[4] = (1 - alpha) / a0;
-}
+    : sample_rate_(sample_rate), hp_left_(Biquad::high_pass(kHighPassHz, sample_rate)), hp_right_(hp_left_), level_lufs_(level_lufs),
+      duck_db_(duck_db), meter_(sample_rate), limiter_(sample_rate) {}
 
 void LiveGain::high_pass(float* left, float* right, size_t count) {
   const FlushDenormals flush;  // on OBS's audio thread: its mode is put back on return
-  float* channels[2] = {left, right};
-  for (int ch = 0; ch < 2; ++ch) {
-    double z1 = hp_state_[2 * ch], z2 = hp_state_[2 * ch + 1];
-    float* x = channels[ch];
-    for (size_t i = 0; i < count; ++i) {
-      const double in = x[i];
-      const double out = hp_[0] * in + z1;
-      z1 = hp_[1] * in - hp_[3] * out + z2;
-      z2 = hp_[2] * in - hp_[4] * out;
-      x[i] = static_cast<float>(out);
-    }
-    hp_state_[2 * ch] = z1;
-    hp_state_[2 * ch + 1] = z2;
+  for (size_t i = 0; i < count; ++i) {
+    left[i] = static_cast<float>(hp_left_.run(left[i]));
+    right[i] = static_cast<float>(hp_right_.run(right[i]));
   }
 }
 

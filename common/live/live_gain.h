@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <deque>
 
+#include "audio/biquad.h"
 #include "audio/k_meter.h"
 #include "audio/stream_limiter.h"
 
@@ -37,8 +38,7 @@ class LiveGain {
   void high_pass(float* left, float* right, size_t count);
 
   int sample_rate_;
-  double hp_[5] = {};            // b0, b1, b2, a1, a2
-  double hp_state_[4] = {};      // per channel: z1, z2
+  Biquad hp_left_, hp_right_;    // second-order Butterworth high-pass
   double level_lufs_, duck_db_;
   KMeter meter_;
   std::deque<double> recent_;  // the last 8 s of 100 ms K-weighted energies, before the gain

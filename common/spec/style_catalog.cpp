@@ -63,7 +63,7 @@ PartPreset parse_part(const json& j) {
   if (p.double_program < -1 || p.double_program > 127) throw std::runtime_error("double_program out of 0..127");
   if (p.low_cut_hz > 500) throw std::runtime_error("low_cut above 500 Hz");
   p.width = j.value("width", -1.0);
-  if (p.width != -1.0 && (p.width < 0 || p.width > 2)) throw std::runtime_error("width out of 0..2");
+  if (p.width != -1.0 && (p.width < 0 || p.width > 1)) throw std::runtime_error("width out of 0..1");
   if (j.contains("range")) p.range = parse_pair(j["range"]);
   p.min_energy = j.value("min_energy", 0.0);
   return p;

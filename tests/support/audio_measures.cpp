@@ -71,7 +71,6 @@ void biquad_pass(std::vector<double>& x, bool high, double hz, double q, int rat
     v = y;
   }
 }
-void lowpass(std::vector<double>& x, double hz, double q, int rate) { biquad_pass(x, false, hz, q, rate); }
 
 double energy(const std::vector<double>& x) {
   double e = 0;
@@ -81,8 +80,8 @@ double energy(const std::vector<double>& x) {
 
 // 4th-order Butterworth low-pass in place: two sections with Q 0.5412 and 1.3066.
 void butterworth_lowpass(std::vector<double>& x, double hz, int rate) {
-  lowpass(x, hz, 0.54119610, rate);
-  lowpass(x, hz, 1.30656296, rate);
+  biquad_pass(x, false, hz, 0.54119610, rate);
+  biquad_pass(x, false, hz, 1.30656296, rate);
 }
 void butterworth_highpass(std::vector<double>& x, double hz, int rate) {
   biquad_pass(x, true, hz, 0.54119610, rate);
