@@ -42,9 +42,9 @@ double probe_level(fluid_synth_t* synth, int channel, const ProbeShape& shape, i
   set_high_pass(synth, channel, shape.low_cut_hz);
   // One audio group and one effects group (FluidSynth's defaults), into one output.
   FluidRouting routing = one_output(1, 1);
-  routing.shape_returns = shape.shaped;
+  routing.shaped = shape.shaped;
   FluidOutputs outputs(routing, kProbeBlock, sample_rate);
-  if (shape.shaped) outputs.set_group_image(0, {shape.width, 0.5, kMonoBelowHz});
+  if (shape.shaped) outputs.set_group_image(0, {shape.width, 0.5, 0.0});
   KMeter meter(sample_rate);
   const auto held = static_cast<size_t>(std::lround(shape.held_s * sample_rate));
   const auto released = static_cast<size_t>(std::lround(kReleaseS * sample_rate));

@@ -2,6 +2,6 @@
 
 namespace bgm {
 
-StereoImage part_image(const Part& part) { return {part.width, part.pan / 128.0, kMonoBelowHz}; }
+StereoImage part_image(const Part& part) { return {part.width, part.pan / 128.0, 0.0}; }
 
 }  // namespace bgm

@@ -13,16 +13,18 @@
 namespace bgm {
 
 // The side is cut below this (fourth order: 13 dB down at 150 Hz, 27 at 100): a bass, a kick, a pad's low end and
-// the reverb's play alike in both speakers.
+// the reverb's play alike in both speakers. Cut once on each output, after its parts are summed: the same filter
+// on every part and return, and linear, so once on the sum is the same as once on each.
 inline constexpr double kMonoBelowHz = 220.0;
 // The chorus return's side against FluidSynth's own (the mid keeps the chorus's thickening).
 inline constexpr double kChorusReturnWidth = 0.3;
 // The reverb return's side: its two sides correlate about 0.3 (FluidSynth's own are unrelated).
 inline constexpr double kReverbReturnWidth = 0.75;
-inline constexpr StereoImage kReverbReturnImage{kReverbReturnWidth, 0.5, kMonoBelowHz};
-inline constexpr StereoImage kChorusReturnImage{kChorusReturnWidth, 0.5, kMonoBelowHz};
+inline constexpr StereoImage kReverbReturnImage{kReverbReturnWidth, 0.5, 0.0};
+inline constexpr StereoImage kChorusReturnImage{kChorusReturnWidth, 0.5, 0.0};
+inline constexpr StereoImage kOutputImage{1.0, 0.5, kMonoBelowHz};
 
-// A part's dry sound: its style's width, mono under kMonoBelowHz.
+// A part's dry sound: its style's width around its pan (its low end is made mono on the output it joins).
 StereoImage part_image(const Part& part);
 
 }  // namespace bgm

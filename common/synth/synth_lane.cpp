@@ -211,11 +211,14 @@ void SynthLane::prepare(const Score& score, const std::vector<PartShare>& shares
   }
   apply_piece_effects(syn, score);
   outputs_.reset();
+  std::vector<int> channels;
   for (size_t k = 0; k < shares.size(); ++k) {
     const Part& part = score.parts[shares[k].part];
     apply_part(syn, part.channel, part, lift[k]);
     outputs_.set_group_image(part.channel, part_image(part));
+    channels.push_back(part.channel);
   }
+  outputs_.set_groups_in_use(channels);
 
   events_.clear();
   auto at = [&](double tick) { return static_cast<int64_t>(std::llround(score.seconds_at(tick) * sample_rate)); };
