@@ -57,6 +57,15 @@ double percentile(std::vector<double> v, double p) {
   return v.empty() ? std::nan("") : v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
 }
 
+// The highest sample within four blocks of frame `at`, both channels, in dBFS.
+double peak_dbfs(const AudioBuffer& audio, size_t at) {
+  double peak = 1e-12;
+  for (size_t i = at - 4 * kBlock; i < std::min(at + 4 * kBlock, audio.frames()); ++i) {
+    peak = std::max({peak, std::fabs(static_cast<double>(audio.left[i])), std::fabs(static_cast<double>(audio.right[i]))});
+  }
+  return 20 * std::log10(peak);
+}
+
 struct Encoded {
   AudioBuffer decoded;
   std::filesystem::path file;
@@ -124,9 +133,17 @@ TEST(AacOnTwoThreads, MusicAtTheSeamsIsNoNoisierThanAnywhereElse) {
                                            << " s, beside a seam, is noisier than one encoder's worst 1% (" << worst_one << " dB)";
   }
   EXPECT_NEAR(percentile(snr_two, 0.5), percentile(snr_one, 0.5), 1.0) << "the same quality overall";
+  for (size_t s : at) {
+    const double peak_one = peak_dbfs(one.decoded, s), peak_two = peak_dbfs(two.decoded, s);
+    EXPECT_LE(peak_two, peak_one + 0.2) << "a click at the seam at " << static_cast<double>(s) / kRate << " s: "
+                                        << peak_two << " dBFS beside it, one encoder " << peak_one;
+  }
   const auto l1 = test::ffmpeg_loudness(one.file), l2 = test::ffmpeg_loudness(two.file);
   EXPECT_NEAR(l2.integrated_lufs, l1.integrated_lufs, 0.05);
-  EXPECT_NEAR(l2.true_peak_dbtp, l1.true_peak_dbtp, 0.2);
+  // One-sided: a seam can only add a peak. Where each encoder happens to overshoot a transient depends on where it
+  // started (measured on FFmpeg 5.1: one encoder lifted a hit 17 s from any seam to 0.55 dB over the master, the
+  // chunked encoding did not), so the whole file's peak may come out lower with two encoders, never higher.
+  EXPECT_LE(l2.true_peak_dbtp, l1.true_peak_dbtp + 0.2) << "the two-encoder file peaks higher than one encoder's";
   const double size_one = static_cast<double>(std::filesystem::file_size(one.file));
   EXPECT_NEAR(static_cast<double>(std::filesystem::file_size(two.file)) / size_one, 1.0, 0.02) << "the same bit rate";
 }
