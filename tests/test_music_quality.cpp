@@ -349,4 +349,3 @@ TEST(MusicQuality, JazzMelodiesUseChromaticApproachNotes) {
 
 }  // namespace
 }  // namespace bgm
-

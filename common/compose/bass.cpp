@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bitset>
 #include <cstdint>
+#include <optional>
 
 #include "compose/bass_figures.h"
 #include "compose/bass_line.h"
@@ -47,6 +48,23 @@ void apply_turn(BassFigure& bar, const BassFigure& turn) {
   bar.insert(bar.end(), turn.begin(), turn.end());
 }
 
+// Where the tune, playing, holds a note or rests through a beat or more of the bar, the bass does not hold too: a
+// note half way through that gap (the two do not breathe together, which left a hole the next phrase jumped out of).
+void move_under_rests(BassFigure& bar, const std::vector<int64_t>& tune, int64_t start) {
+  const size_t n = bar.size();
+  for (size_t k = 0; k < n; ++k) {
+    const int from = bar[k].step, to = k + 1 < n ? bar[k + 1].step : 16;
+    if (to - from < 4) continue;
+    const int64_t gap = start + from * kStep;
+    const auto struck = std::lower_bound(tune.begin(), tune.end(), gap - kTicksPerBar);
+    if (struck == tune.end() || *struck > gap) continue;  // the tune is not playing here (or has no part at all)
+    const auto within = std::lower_bound(tune.begin(), tune.end(), gap + kStep);
+    if (within != tune.end() && *within < start + to * kStep) continue;  // it moves inside the gap
+    bar.push_back({(from + to) / 2 / 2 * 2, 0, BassTone::kRoot, -6});
+  }
+  std::sort(bar.begin(), bar.end(), [](const BassHit& a, const BassHit& b) { return a.step < b.step; });
+}
+
 }  // namespace
 
 void write_bass(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, const DrumPlan* drums, Rng& rng) {
@@ -57,21 +75,24 @@ void write_bass(Part& part, const Score& score, const StylePreset& style, const 
   const BassIdiom& idiom = bass_idiom(preset.pattern);
   // Kicks between the eighths are followed where the figures or the style's groove move in sixteenths.
   const bool sixteenths = idiom.sixteenths || moves_in_sixteenths(style);
+  const std::vector<int64_t> tune = tune_onsets(score);
   for (const Section& s : performed_sections(score)) {
     if (!plays_in(preset, s)) continue;
     const int bars = static_cast<int>(s.length / kTicksPerBar);
-    // Intro bars and the first bar after a quiet section: lighter.
+    // Intro bars: lighter.
     const double energy = s.name == "intro" ? s.energy * 0.7 : s.energy;
     const bool quiet = energy < idiom.quiet_below;
     const Figures figures = figures_for(idiom, s, rng);
-    bool pushed = false;  // the last bar anticipated this bar's root
+    std::optional<size_t> pushed;  // the note that anticipated this bar's root (held up to its first note)
     for (int b = 0; b < bars; ++b) {
       const int64_t bar = s.start_tick + b * kTicksPerBar;
-      BassFigure hits = quiet ? idiom.quiet : b % 2 == 0 ? *figures.main : *figures.answer;
+      const bool intro = (s.name == "intro" || s.name == "lead-in") && !idiom.intro.empty();
+      BassFigure hits = quiet ? idiom.quiet : intro ? idiom.intro : b % 2 == 0 ? *figures.main : *figures.answer;
       const std::bitset<16> kick = drums ? kick_in_bar(*drums, s, b) : std::bitset<16>{};
       if (idiom.locks_to_kick) lock_to_kick(hits, kick, sixteenths);
       const bool last = b + 1 == bars;
-      const bool phrase_end = (b % 4 == 3 || last) && s.name != "intro";
+      // (The intro's bars lead into the tune as they are: no turn there.)
+      const bool phrase_end = (b % 4 == 3 || last) && s.name != "intro" && s.name != "lead-in";
       const LineContext line{score, preset, bar, style.chromatic_approach};
       bool push_next = false;
       if (!quiet && phrase_end && energy >= 0.4 && !idiom.turns.empty() && rng.chance(last ? 0.8 : 0.55)) {
@@ -86,16 +107,24 @@ void write_bass(Part& part, const Score& score, const StylePreset& style, const 
           push_next = true;
         }
       }
-      if (pushed) std::erase_if(hits, [](const BassHit& h) { return h.step == 0; });
+      if (pushed) {
+        std::erase_if(hits, [](const BassHit& h) { return h.step == 0; });
+        const int first = hits.empty() ? 16 : hits.front().step;
+        part.notes[*pushed].length = static_cast<int64_t>(static_cast<double>((2 + first) * kStep) * idiom.legato);
+      }
+      if (idiom.moves_under_rests && !hits.empty()) move_under_rests(hits, tune, bar);
       for (size_t k = 0; k < hits.size(); ++k) {
         const BassHit& h = hits[k];
-        const int next = k + 1 < hits.size() ? hits[k + 1].step : 16 + (push_next ? 2 : 0);
+        const int next = k + 1 < hits.size() ? hits[k + 1].step : 16;
         int steps = next - h.step;
         if (h.length > 0) steps = std::min(steps, h.length);
         const int64_t len = std::max<int64_t>(kStep / 2, static_cast<int64_t>(static_cast<double>(steps * kStep) * idiom.legato));
-        part.notes.push_back({bar + h.step * kStep, len, line.pitch(h.tone), velocity_for(96 + h.accent, energy)});
+        // An octave up carries further than the root (more of its sound where the ear is keen): played lighter.
+        const int lighter = h.tone == BassTone::kOctave ? 8 : 0;
+        part.notes.push_back({bar + h.step * kStep, len, line.pitch(h.tone), velocity_for(96 + h.accent - lighter, energy)});
       }
-      pushed = push_next;
+      pushed.reset();
+      if (push_next) pushed = part.notes.size() - 1;
     }
   }
 }

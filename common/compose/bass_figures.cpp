@@ -17,6 +17,7 @@ BassFigure eighths(T on, T off, T last, int off_accent) {
 BassIdiom pulse8() {
   BassIdiom i;
   i.locks_to_kick = true;
+  i.moves_under_rests = true;
   i.legato = 0.85;
   i.quiet_below = 0.35;
   i.quiet = {{0, 0, T::kRoot, 4}, {4, 0, T::kRoot, -6}, {8, 0, T::kRoot, -6}, {12, 0, T::kRoot, -6}};
@@ -43,7 +44,8 @@ BassIdiom pulse8() {
 BassIdiom root_fifth() {
   BassIdiom i;
   i.locks_to_kick = true;
-  i.legato = 0.9;
+  i.moves_under_rests = true;
+  i.legato = 1.0;
   i.quiet_below = 0.4;
   i.quiet = {{0, 8, T::kRoot, 0}, {8, 8, T::kFifth, -6}};
   i.figures = {
@@ -63,10 +65,11 @@ BassIdiom root_fifth() {
 BassIdiom syncopated() {
   BassIdiom i;
   i.locks_to_kick = true;
+  i.moves_under_rests = true;
   i.sixteenths = true;
-  i.legato = 0.9;
+  i.legato = 1.0;
   i.quiet_below = 0.3;
-  i.quiet = {{0, 0, T::kRoot, 0}, {10, 0, T::kFifth, -6}};
+  i.quiet = {{0, 0, T::kRoot, 0}, {6, 0, T::kRoot, -4}, {10, 0, T::kFifth, -4}, {14, 0, T::kApproach, -8}};
   i.figures = {
       {{0, 0, T::kRoot, 4}, {6, 0, T::kRoot, -6}, {10, 0, T::kFifth, -4}, {14, 0, T::kApproach, -10}},
       {{0, 0, T::kRoot, 4}, {7, 0, T::kRoot, -8}, {10, 0, T::kOctave, -6}, {12, 0, T::kFifth, -8}},
@@ -85,7 +88,7 @@ BassIdiom long_notes() {
   BassIdiom i;
   i.locks_to_kick = true;
   i.sixteenths = true;
-  i.legato = 0.95;
+  i.legato = 1.0;
   i.quiet_below = 0.3;
   i.quiet = {{0, 0, T::kRoot, 0}};
   i.figures = {
@@ -112,8 +115,7 @@ BassIdiom offbeat8() {
   i.figures = {
       offbeats(T::kRoot, T::kRoot),
       offbeats(T::kOctave, T::kOctave),
-      {{2, 1, T::kRoot, 0}, {3, 1, T::kRoot, -14}, {6, 1, T::kRoot, -4}, {7, 1, T::kRoot, -14},   // rolling
-       {10, 1, T::kRoot, 0}, {11, 1, T::kRoot, -14}, {14, 1, T::kRoot, -4}, {15, 1, T::kRoot, -14}},
+      {{2, 2, T::kRoot, 0}, {6, 2, T::kRoot, -4}, {10, 5, T::kOctave, 0}},  // three off-beats, the last held
       {{2, 2, T::kRoot, 0}, {6, 1, T::kRoot, -4}, {7, 1, T::kOctave, -10}, {10, 2, T::kRoot, 0},
        {14, 1, T::kRoot, -4}, {15, 1, T::kOctave, -10}},
   };
@@ -149,7 +151,8 @@ BassIdiom octave8() {
 
 BassIdiom sustain() {
   BassIdiom i;
-  i.legato = 0.98;
+  i.legato = 1.0;
+  i.intro = {{0, 16, T::kRoot, 0}};  // held under the intro: the tune's entrance is the first move
   i.figures = {
       {{0, 16, T::kRoot, 0}},
       {{0, 8, T::kRoot, 0}, {8, 8, T::kFifth, -6}},

@@ -38,9 +38,11 @@ using BassFigure = std::vector<BassHit>;  // in step order
 struct BassIdiom {
   bool locks_to_kick = false;  // plays with the kick (adds a note where the kick plays and the figure does not)
   bool sixteenths = false;     // figures and kicks may fall between the eighths
-  double legato = 0.9;         // share of the gap to the next hit a note holds
+  bool moves_under_rests = false;  // a beat the tune holds or rests through is not left to a held bass note
+  double legato = 1.0;         // share of the gap to the next hit a note holds
   double quiet_below = 0;      // sections under this energy play `quiet` (an intro, a breakdown)
   BassFigure quiet;
+  BassFigure intro;            // the intro's bars, where not empty (else the seed's figures)
   std::vector<BassFigure> figures;  // a piece's themes each pick a main bar and an answer among these
   std::vector<BassFigure> turns;    // phrase-end endings of a bar, leading into the next chord
 };

@@ -72,10 +72,10 @@ std::vector<Walk> walk_bar(const Score& score, const Chord& chord, const Chord& 
   }
   const int fourth = approach_into(score, next, third, target, chromatic, rng);
   std::vector<Walk> bar = {{0, root, 4, 4}, {4, second, -4, 4}, {8, third, -2, 4}, {12, fourth, -4, 4}};
-  if (rng.chance(0.15 + 0.15 * energy)) {
-    // A skip: the third beat's note again, ghosted, on the last off-beat's way into the approach.
-    bar.back() = {12, third, -20, 2};
-    bar.push_back({14, fourth, -4, 2});
+  if (energy >= 0.5 && rng.chance(0.15 + 0.15 * energy)) {
+    // A skip: the last beat split in two, the third beat's note again and the approach on the off-beat, lighter.
+    bar.back() = {12, third, -4, 2};
+    bar.push_back({14, fourth, -10, 2});
   }
   return bar;
 }
@@ -96,7 +96,7 @@ void write_walking_bass(Part& part, const Score& score, const StylePreset& style
       const bool phrase_end = (b % 4 == 3 || b + 1 == bars) && s.name != "intro";
       for (const Walk& w : walk_bar(score, chord, next, root, preset, style.chromatic_approach, energy, phrase_end, rng)) {
         const int pitch = fit(w.pitch, preset);
-        part.notes.push_back({bar + w.step * kStep, static_cast<int64_t>(static_cast<double>(w.length * kStep) * 0.95), pitch,
+        part.notes.push_back({bar + w.step * kStep, w.length * kStep, pitch,
                               velocity_for(96 + w.accent, energy)});
         previous = pitch;
       }

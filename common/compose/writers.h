@@ -3,6 +3,7 @@
 // are set before any writer runs. Thread: called by compose() on its thread only.
 
 #include <array>
+#include <cstdint>
 #include <vector>
 
 #include "compose/score.h"
@@ -36,6 +37,9 @@ std::vector<const Section*> body_sections(const Score& score);
 // "lead-in" at the theme's energy (the accompaniment and a drum fill in before the tune), so the parts come in one
 // or two at a time and the tune's entrance is not a jump in level. Other sections as they are.
 std::vector<Section> performed_sections(const Score& score);
+
+// Where the tune struck: every melody part's onsets, in ticks, sorted (the parts under it answer its rests).
+std::vector<int64_t> tune_onsets(const Score& score);
 
 struct DrumPlan;
 // `drums`: the piece's drums (the bass locks to their kick where its style does), or null when it has none.
