@@ -50,7 +50,7 @@ BassIdiom root_fifth() {
   i.quiet = {{0, 8, T::kRoot, 0}, {8, 8, T::kFifth, -6}};
   i.figures = {
       {{0, 0, T::kRoot, 0}, {6, 0, T::kRoot, -10}, {8, 0, T::kFifth, -4}, {14, 0, T::kApproach, -8}},
-      {{0, 8, T::kRoot, 2}, {8, 8, T::kLowFifth, -4}},                                            // boom on 1, the low fifth on 3
+      {{0, 8, T::kRoot, 2}, {8, 8, T::kOctave, -2}},                                              // the root on 1, its octave on 3
       {{0, 4, T::kRoot, 2}, {4, 4, T::kRoot, -8}, {8, 4, T::kFifth, -2}, {12, 4, T::kOctave, -6}},  // quarters
       {{0, 0, T::kRoot, 2}, {6, 0, T::kFifth, -8}, {8, 0, T::kOctave, -4}, {12, 0, T::kFifth, -6}},
   };

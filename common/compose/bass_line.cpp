@@ -26,7 +26,7 @@ LineContext::LineContext(const Score& score, const PartPreset& preset, int64_t b
 
 int LineContext::fit(int pitch) const {
   if (pitch > preset_.range[1] + 7) pitch -= 12;
-  if (pitch < preset_.range[0] - 5) pitch += 12;
+  if (pitch < preset_.range[0] - 2) pitch += 12;
   return pitch;
 }
 
@@ -40,7 +40,7 @@ int LineContext::pitch(BassTone tone) const {
     case BassTone::kRoot: return root_;
     case BassTone::kFifth: return fit(fifth);
     case BassTone::kOctave: return root_ + 12 <= preset_.range[1] + 5 ? root_ + 12 : root_;
-    case BassTone::kLowFifth: return fifth - 12 >= preset_.range[0] - 3 ? fifth - 12 : fifth;
+    case BassTone::kLowFifth: return fifth - 12 >= preset_.range[0] ? fifth - 12 : fifth;  // never under the range
     case BassTone::kThird: return chord_.tones.size() > 1 ? fit(note_at_or_above(chord_.tones[1], root_)) : root_;
     case BassTone::kSeventh:
       return fit(chord_.tones.size() > 3 ? note_at_or_above(chord_.tones[3], root_) : scale_step(score_.key, root_ + 12, -1));
