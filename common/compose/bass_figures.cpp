@@ -1,6 +1,7 @@
 #include "compose/bass_figures.h"
 
 #include <map>
+#include <utility>
 
 namespace bgm::compose_detail {
 namespace {
@@ -14,13 +15,19 @@ BassFigure eighths(T on, T off, T last, int off_accent) {
   return f;
 }
 
-BassIdiom pulse8() {
+// A bass that plays with the kick and moves under the tune's rests, quiet below `quiet_below` with `quiet`.
+BassIdiom with_the_band(double legato, double quiet_below, BassFigure quiet) {
   BassIdiom i;
   i.locks_to_kick = true;
   i.moves_under_rests = true;
-  i.legato = 0.85;
-  i.quiet_below = 0.35;
-  i.quiet = {{0, 0, T::kRoot, 4}, {4, 0, T::kRoot, -6}, {8, 0, T::kRoot, -6}, {12, 0, T::kRoot, -6}};
+  i.legato = legato;
+  i.quiet_below = quiet_below;
+  i.quiet = std::move(quiet);
+  return i;
+}
+
+BassIdiom pulse8() {
+  BassIdiom i = with_the_band(0.85, 0.35, {{0, 0, T::kRoot, 4}, {4, 0, T::kRoot, -6}, {8, 0, T::kRoot, -6}, {12, 0, T::kRoot, -6}});
   i.figures = {
       eighths(T::kRoot, T::kRoot, T::kApproach, -10),                                              // driving eighths
       eighths(T::kRoot, T::kOctave, T::kOctave, -8),                                                // octaves on the off-beats
@@ -42,12 +49,7 @@ BassIdiom pulse8() {
 }
 
 BassIdiom root_fifth() {
-  BassIdiom i;
-  i.locks_to_kick = true;
-  i.moves_under_rests = true;
-  i.legato = 1.0;
-  i.quiet_below = 0.4;
-  i.quiet = {{0, 8, T::kRoot, 0}, {8, 8, T::kFifth, -6}};
+  BassIdiom i = with_the_band(1.0, 0.4, {{0, 8, T::kRoot, 0}, {8, 8, T::kFifth, -6}});
   i.figures = {
       {{0, 0, T::kRoot, 0}, {6, 0, T::kRoot, -10}, {8, 0, T::kFifth, -4}, {14, 0, T::kApproach, -8}},
       {{0, 8, T::kRoot, 2}, {8, 8, T::kOctave, -2}},                                              // the root on 1, its octave on 3
@@ -63,13 +65,8 @@ BassIdiom root_fifth() {
 }
 
 BassIdiom syncopated() {
-  BassIdiom i;
-  i.locks_to_kick = true;
-  i.moves_under_rests = true;
+  BassIdiom i = with_the_band(1.0, 0.3, {{0, 0, T::kRoot, 0}, {6, 0, T::kRoot, -4}, {10, 0, T::kFifth, -4}, {14, 0, T::kApproach, -8}});
   i.sixteenths = true;
-  i.legato = 1.0;
-  i.quiet_below = 0.3;
-  i.quiet = {{0, 0, T::kRoot, 0}, {6, 0, T::kRoot, -4}, {10, 0, T::kFifth, -4}, {14, 0, T::kApproach, -8}};
   i.figures = {
       {{0, 0, T::kRoot, 4}, {6, 0, T::kRoot, -6}, {10, 0, T::kFifth, -4}, {14, 0, T::kApproach, -10}},
       {{0, 0, T::kRoot, 4}, {7, 0, T::kRoot, -8}, {10, 0, T::kOctave, -6}, {12, 0, T::kFifth, -8}},
