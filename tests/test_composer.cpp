@@ -37,9 +37,13 @@ TEST_P(EveryStyle, EveryPitchedNoteIsInTheKeyOrAChordTone) {
         ++notes;
         const Chord& chord = score.chord_at(n.tick);
         // Jazz melodies lean into the beat by a chromatic neighbour: an off-beat a semitone from the next note.
-        const bool approach = approaches && part.role == Role::kMelody && i + 1 < part.notes.size() &&
-                              n.tick % kTicksPerBeat == kTicksPerBeat / 2 && part.notes[i + 1].tick == n.tick + kTicksPerBeat / 2 &&
-                              std::abs(part.notes[i + 1].pitch - n.pitch) == 1;
+        const bool melody_approach = part.role == Role::kMelody && i + 1 < part.notes.size() &&
+                                     n.tick % kTicksPerBeat == kTicksPerBeat / 2 && part.notes[i + 1].tick == n.tick + kTicksPerBeat / 2 &&
+                                     std::abs(part.notes[i + 1].pitch - n.pitch) == 1;
+        // Its bass walks into a beat from a half step away.
+        const bool bass_approach = part.role == Role::kBass && i + 1 < part.notes.size() && part.notes[i + 1].tick % kTicksPerBeat == 0 &&
+                                   part.notes[i + 1].tick - n.tick <= kTicksPerBeat && std::abs(part.notes[i + 1].pitch - n.pitch) == 1;
+        const bool approach = approaches && (melody_approach || bass_approach);
         EXPECT_TRUE(in_scale(score.key, n.pitch) || chord.contains(n.pitch) || approach)
             << part.name << " pitch " << n.pitch << " at tick " << n.tick << " in " << key_name(score.key);
       }

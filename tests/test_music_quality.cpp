@@ -106,20 +106,22 @@ void expect_new_pieces(const std::string& prompt) {
     pieces.push_back(compose_ok(spec_for("", seed, 30, false, prompt)));
     tempos.insert(static_cast<int>(pieces.back().tempo[0].bpm));
   }
-  double drums = 0, acc = 0, chords = 0;
+  double drums = 0, acc = 0, chords = 0, bass = 0;
   int pairs = 0;
   for (size_t i = 0; i < pieces.size(); ++i)
     for (size_t j = i + 1; j < pieces.size(); ++j, ++pairs) {
       drums += test::drum_agreement(pieces[i], pieces[j]);
       acc += test::accompaniment_rhythm_agreement(pieces[i], pieces[j]);
       chords += test::chord_degree_agreement(pieces[i], pieces[j]);
+      bass += test::bass_rhythm_agreement(pieces[i], pieces[j]);
     }
-  std::printf("5 seeds of \"%s\": drums %.0f%% alike, accompaniment rhythm %.0f%%, chord degrees %.0f%%, %zu tempos\n",
-              prompt.c_str(), 100 * drums / pairs, 100 * acc / pairs, 100 * chords / pairs, tempos.size());
+  std::printf("5 seeds of \"%s\": drums %.0f%% alike, accompaniment rhythm %.0f%%, bass rhythm %.0f%%, chord degrees %.0f%%, %zu tempos\n",
+              prompt.c_str(), 100 * drums / pairs, 100 * acc / pairs, 100 * bass / pairs, 100 * chords / pairs, tempos.size());
   EXPECT_GE(tempos.size(), 3u) << prompt << ": a prompt that names no tempo gets one per seed";
   EXPECT_LE(chords / pairs, 0.5) << prompt << ": each seed its own harmony (the chord degree bar by bar; was 100%)";
   EXPECT_LE(drums / pairs, 0.5) << prompt << ": each seed its own drum pattern (was 95%)";
   EXPECT_LE(acc / pairs, 0.5) << prompt << ": each seed its own accompaniment rhythm (was 100%)";
+  EXPECT_LE(bass / pairs, 0.5) << prompt << ": each seed its own bass rhythm (corporate was 93%)";
   // The same seed is the same piece: a refinement keeps its tempo and its drums.
   const Score again = compose_ok(spec_for("", 11, 30, false, prompt));
   EXPECT_EQ(again.tempo[0].bpm, pieces[0].tempo[0].bpm);
@@ -127,9 +129,66 @@ void expect_new_pieces(const std::string& prompt) {
 }
 
 TEST(MusicQuality, NewSeedsAreNewPieces) {
-  expect_new_pieces("upbeat corporate background music");
+  expect_new_pieces("upbeat corporate background for a product demo");
   expect_new_pieces("chill lofi beats to study to");
   expect_new_pieces("energetic rock for a gaming montage");
+}
+
+// The bass takes the seed: five seeds of a style are five bass parts, bar by bar (jazz walks four to the bar in
+// every seed, so its rhythm alike is printed, and its walk checked below).
+TEST(MusicQuality, NewSeedsChangeTheBass) {
+  for (const auto& id : style_ids()) {
+    std::vector<Score> pieces;
+    for (uint64_t seed : {1u, 2u, 3u, 4u, 5u}) pieces.push_back(compose_ok(spec_for(id, seed, 60)));
+    if (!test::part_with_role(pieces[0], Role::kBass)) continue;
+    double alike = 0;
+    int pairs = 0;
+    for (size_t i = 0; i < pieces.size(); ++i)
+      for (size_t j = i + 1; j < pieces.size(); ++j, ++pairs) alike += test::bass_rhythm_agreement(pieces[i], pieces[j]);
+    std::printf("%-12s 5 seeds: bass rhythm %.0f%% alike bar by bar\n", id.c_str(), 100 * alike / pairs);
+    if (id != "jazz") EXPECT_LE(alike / pairs, 0.5) << id;
+  }
+}
+
+// Where the style's bass plays with the kick, it still does whatever the seed made of the groove: a bass note
+// within a sixteenth of at least 85% of the kicks (the rest: a chord anticipated over the bar line, a phrase's turn).
+TEST(MusicQuality, TheBassLocksToTheKickWhereItsStyleDoes) {
+  for (const char* id : {"pop", "corporate", "rock", "acoustic", "lofi", "hiphop"}) {
+    for (uint64_t seed : {1u, 2u, 3u, 4u, 5u}) {
+      const Score s = compose_ok(spec_for(id, seed, 60));
+      const double lock = test::bass_kick_lock(s);
+      std::printf("%-10s seed %llu: %3.0f%% of kicks with the bass\n", id, static_cast<unsigned long long>(seed), 100 * lock);
+      EXPECT_GE(lock, 0.85) << id << " seed " << seed;
+    }
+  }
+}
+
+// Jazz walks: four to the bar where it is not in two, into each new root by a half step, a scale step or from its
+// fifth, the line mostly by step or through the chord (no leap over a fifth inside a bar).
+TEST(MusicQuality, JazzBassWalks) {
+  for (uint64_t seed : {1u, 2u, 3u}) {
+    const Score s = compose_ok(spec_for("jazz", seed, 60));
+    const Part* bass = test::part_with_role(s, Role::kBass);
+    ASSERT_NE(bass, nullptr);
+    std::map<int64_t, std::vector<Note>> bars;
+    for (const Note& n : bass->notes) bars[n.tick / kTicksPerBar].push_back(n);
+    int four = 0, approached = 0, changes = 0, leaps = 0, steps = 0;
+    for (const auto& [bar, notes] : bars) {
+      const auto next = bars.find(bar + 1);
+      if (notes.size() < 4 || next == bars.end() || next->second.front().tick % kTicksPerBar != 0) continue;
+      ++four;
+      for (size_t i = 1; i < notes.size(); ++i, ++steps) leaps += std::abs(notes[i].pitch - notes[i - 1].pitch) > 7;
+      if (s.chord_at(bar * kTicksPerBar).root == s.chord_at((bar + 1) * kTicksPerBar).root) continue;
+      ++changes;
+      const int in = std::abs(next->second.front().pitch - notes.back().pitch);
+      approached += in <= 2 || in == 5 || in == 7;
+    }
+    std::printf("jazz seed %llu: %d walking bars, %d of %d chord changes approached, %d of %d moves leap\n",
+                static_cast<unsigned long long>(seed), four, approached, changes, leaps, steps);
+    EXPECT_GE(four, 8) << "seed " << seed;
+    EXPECT_GE(approached, changes * 8 / 10) << "seed " << seed;
+    EXPECT_LE(leaps, steps / 10) << "seed " << seed;
+  }
 }
 
 // Drummers play phrases, not one-bar loops: in every style with drums, at most 70% of theme bars repeat the bar

@@ -159,16 +159,6 @@ void write_block(Part& part, const Score& score, const PartPreset& p, const Sect
   }
 }
 
-// Where the tune struck (every melody part's onsets, in ticks, sorted).
-std::vector<int64_t> tune_onsets(const Score& score) {
-  std::vector<int64_t> out;
-  for (const Part& part : score.parts)
-    if (part.role == Role::kMelody)
-      for (const Note& n : part.notes) out.push_back(n.tick);
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 // Whether the tune breathes at `t`: it played in the bar before, but nothing in the last beat nor until `t + step`.
 // A figure plays every step there instead of its rhythm's gaps (the left hand flows where the right hand rests), so
 // a phrase that ends on a long, decaying note does not leave a hole before the next one.
@@ -272,6 +262,15 @@ void write_accompaniment(Part& part, const Score& score, const StylePreset& styl
     else if (pat == "swell") write_swell(part, score, preset, s);
     else write_block(part, score, preset, s, state, variant, rng);
   }
+}
+
+std::vector<int64_t> tune_onsets(const Score& score) {
+  std::vector<int64_t> out;
+  for (const Part& part : score.parts)
+    if (part.role == Role::kMelody)
+      for (const Note& n : part.notes) out.push_back(n.tick);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace bgm::compose_detail

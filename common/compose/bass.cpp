@@ -1,95 +1,130 @@
+// The bass: each theme of a piece plays a main bar and its answer, figures the seed picks among its style's
+// (bass_figures.h); it locks to the drummer's kick where the style does, anticipates a chord the kick pushes
+// into, and turns phrase ends toward the next chord. Jazz walks (bass_walk.cpp).
 #include <algorithm>
-#include <cmath>
+#include <bitset>
 #include <cstdint>
+#include <optional>
 
+#include "compose/bass_figures.h"
+#include "compose/bass_line.h"
+#include "compose/drum_plan.h"
 #include "compose/writers.h"
 
 namespace bgm::compose_detail {
 namespace {
 
-// The chord root placed low in the part's range.
-int root_note(const Chord& chord, const PartPreset& p) {
-  int n = note_at_or_above(chord.root, p.range[0]);
-  if (n > p.range[1]) n -= 12;
-  return n;
-}
+constexpr int64_t kStep = kTicksPerBeat / 4;  // a sixteenth
 
-int fifth_above(const Chord& chord, int root) {
-  return chord.tones.size() >= 3 ? note_at_or_above(chord.tones[2], root) : root + 7;
-}
-
-struct Hit {
-  double beat;   // position in the bar, in beats
-  double len;    // length in beats
-  int which;     // 0 root, 1 fifth, 2 octave, 3 approach to the next root, 4 chord third
-  int accent;    // velocity offset
+struct Figures {
+  const BassFigure* main;
+  const BassFigure* answer;
 };
 
-std::vector<Hit> pattern_hits(const std::string& pattern, double energy) {
-  if (pattern == "sustain") return {{0, 4, 0, 0}};
-  if (pattern == "long") return {{0, 1.75, 0, 6}, {1.75, 0.5, 0, -4}, {2.5, 1.5, 0, 0}};
-  if (pattern == "root_fifth") {
-    if (energy < 0.4) return {{0, 2, 0, 0}, {2, 2, 1, -6}};
-    return {{0, 1.5, 0, 0}, {1.5, 0.5, 0, -10}, {2, 1.5, 1, -4}, {3.5, 0.5, 3, -8}};
+// A theme's two bars: a return of the theme plays them again. The answer differs from the main bar more often
+// than not, as a bass player's two-bar phrase does.
+Figures figures_for(const BassIdiom& idiom, const Section& s, const Rng& rng) {
+  Rng pick = rng.fork("figures " + (s.theme.empty() ? s.name : s.theme) + (s.name == "build" ? " build" : ""));
+  const int n = static_cast<int>(idiom.figures.size());
+  const int main = pick.range(0, n - 1);
+  int answer = main;
+  if (n > 1 && pick.chance(0.7)) answer = (main + pick.range(1, n - 1)) % n;
+  return {&idiom.figures[static_cast<size_t>(main)], &idiom.figures[static_cast<size_t>(answer)]};
+}
+
+// Adds a root where the kick plays and the figure does not (nor a sixteenth either side of it).
+void lock_to_kick(BassFigure& bar, const std::bitset<16>& kick, bool sixteenths) {
+  for (int step = 0; step < 16; ++step) {
+    if (!kick[static_cast<size_t>(step)] || (!sixteenths && step % 2 != 0)) continue;
+    const bool near = std::any_of(bar.begin(), bar.end(), [&](const BassHit& h) { return std::abs(h.step - step) <= 1; });
+    if (!near) bar.push_back({step, 0, BassTone::kRoot, -4});
   }
-  if (pattern == "syncopated") return {{0, 1.5, 0, 4}, {1.5, 1, 0, -6}, {2.5, 1, 1, -4}, {3.5, 0.5, 3, -10}};
-  if (pattern == "offbeat8") return {{0.5, 0.45, 0, 0}, {1.5, 0.45, 0, -4}, {2.5, 0.45, 0, 0}, {3.5, 0.45, 0, -4}};
-  if (pattern == "octave8") {
-    std::vector<Hit> h;
-    for (int i = 0; i < 8; ++i) h.push_back({i * 0.5, 0.45, i % 2 == 0 ? 0 : 2, i % 2 == 0 ? 0 : -8});
-    return h;
+  std::sort(bar.begin(), bar.end(), [](const BassHit& a, const BassHit& b) { return a.step < b.step; });
+}
+
+// The bar's ending replaced by `turn` from its first step on.
+void apply_turn(BassFigure& bar, const BassFigure& turn) {
+  std::erase_if(bar, [&](const BassHit& h) { return h.step >= turn.front().step; });
+  bar.insert(bar.end(), turn.begin(), turn.end());
+}
+
+// Where the tune, playing, holds a note or rests through a beat or more of the bar, the bass does not hold too: a
+// note half way through that gap (the two do not breathe together, which left a hole the next phrase jumped out of).
+void move_under_rests(BassFigure& bar, const std::vector<int64_t>& tune, int64_t start) {
+  const size_t n = bar.size();
+  for (size_t k = 0; k < n; ++k) {
+    const int from = bar[k].step, to = k + 1 < n ? bar[k + 1].step : 16;
+    if (to - from < 4) continue;
+    const int64_t gap = start + from * kStep;
+    const auto struck = std::lower_bound(tune.begin(), tune.end(), gap - kTicksPerBar);
+    if (struck == tune.end() || *struck > gap) continue;  // the tune is not playing here (or has no part at all)
+    const auto within = std::lower_bound(tune.begin(), tune.end(), gap + kStep);
+    if (within != tune.end() && *within < start + to * kStep) continue;  // it moves inside the gap
+    bar.push_back({(from + to) / 2 / 2 * 2, 0, BassTone::kRoot, -6});
   }
-  if (pattern == "walking") return {{0, 1, 0, 4}, {1, 1, 4, -4}, {2, 1, 1, 0}, {3, 1, 3, -6}};
-  // pulse8 (default): driving eighths; quarters at low energy
-  std::vector<Hit> h;
-  if (energy < 0.35) {
-    for (int i = 0; i < 4; ++i) h.push_back({i * 1.0, 0.9, 0, i == 0 ? 4 : -6});
-  } else {
-    for (int i = 0; i < 8; ++i) h.push_back({i * 0.5, 0.42, i == 7 ? 3 : 0, i % 2 == 0 ? 2 : -10});
-  }
-  return h;
+  std::sort(bar.begin(), bar.end(), [](const BassHit& a, const BassHit& b) { return a.step < b.step; });
 }
 
 }  // namespace
 
-void write_bass(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng) {
-  (void)style;
+void write_bass(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, const DrumPlan* drums, Rng& rng) {
+  if (preset.pattern == "walking") {
+    write_walking_bass(part, score, style, preset, rng);
+    return;
+  }
+  const BassIdiom& idiom = bass_idiom(preset.pattern);
+  // Kicks between the eighths are followed where the figures or the style's groove move in sixteenths.
+  const bool sixteenths = idiom.sixteenths || moves_in_sixteenths(style);
+  const std::vector<int64_t> tune = tune_onsets(score);
   for (const Section& s : performed_sections(score)) {
     if (!plays_in(preset, s)) continue;
-    const int64_t end = s.start_tick + s.length;
-    for (int64_t bar = s.start_tick; bar < end; bar += kTicksPerBar) {
-      const Chord& chord = score.chord_at(bar);
-      const Chord& next = score.chord_at(std::min(bar + kTicksPerBar, score.chords.back().tick));
-      // Intro bars and the first bar after a quiet section: lighter.
-      const double energy = s.name == "intro" ? s.energy * 0.7 : s.energy;
-      const int root = root_note(chord, preset);
-      for (const Hit& h : pattern_hits(preset.pattern, energy)) {
-        int pitch = root;
-        switch (h.which) {
-          case 1: pitch = fifth_above(chord, root); break;
-          case 2: pitch = root + 12 <= preset.range[1] + 5 ? root + 12 : root; break;
-          case 3: {
-            // Approach the next bar's root by a scale step from below or above.
-            const int target = root_note(next, preset);
-            if (target == root) {
-              pitch = fifth_above(chord, root);
-            } else {
-              pitch = scale_step(score.key, target, target > root ? -1 : 1);
-              if (!chord.contains(pitch) && !in_scale(score.key, pitch)) pitch = root;
-            }
-            break;
-          }
-          case 4:
-            pitch = chord.tones.size() > 1 ? note_at_or_above(chord.tones[1], root) : root;
-            if (rng.chance(0.3) && chord.tones.size() > 3) pitch = note_at_or_above(chord.tones[3], root);
-            break;
-          default: break;
+    const int bars = static_cast<int>(s.length / kTicksPerBar);
+    // Intro bars: lighter.
+    const double energy = s.name == "intro" ? s.energy * 0.7 : s.energy;
+    const bool quiet = energy < idiom.quiet_below;
+    const Figures figures = figures_for(idiom, s, rng);
+    std::optional<size_t> pushed;  // the note that anticipated this bar's root (held up to its first note)
+    for (int b = 0; b < bars; ++b) {
+      const int64_t bar = s.start_tick + b * kTicksPerBar;
+      const bool intro = (s.name == "intro" || s.name == "lead-in") && !idiom.intro.empty();
+      BassFigure hits = quiet ? idiom.quiet : intro ? idiom.intro : b % 2 == 0 ? *figures.main : *figures.answer;
+      const std::bitset<16> kick = drums ? kick_in_bar(*drums, s, b) : std::bitset<16>{};
+      if (idiom.locks_to_kick) lock_to_kick(hits, kick, sixteenths);
+      const bool last = b + 1 == bars;
+      // (The intro's bars lead into the tune as they are: no turn there.)
+      const bool phrase_end = (b % 4 == 3 || last) && s.name != "intro" && s.name != "lead-in";
+      const LineContext line{score, preset, bar, style.chromatic_approach};
+      bool push_next = false;
+      if (!quiet && phrase_end && energy >= 0.4 && !idiom.turns.empty() && rng.chance(last ? 0.8 : 0.55)) {
+        apply_turn(hits, idiom.turns[static_cast<size_t>(rng.range(0, static_cast<int>(idiom.turns.size()) - 1))]);
+      } else if (!quiet && !last && line.next_root_differs()) {
+        // The kick pushed into the next bar (or, now and then, the figure's own last eighth): the bass plays
+        // the next chord there and holds it over the bar line.
+        const auto at14 = std::find_if(hits.begin(), hits.end(), [](const BassHit& h) { return h.step == 14; });
+        if (at14 != hits.end() && ((idiom.locks_to_kick && kick[14]) || rng.chance(0.2))) {
+          at14->tone = BassTone::kNextRoot;
+          hits.erase(at14 + 1, hits.end());
+          push_next = true;
         }
-        if (pitch > preset.range[1] + 7) pitch -= 12;
-        const int64_t tick = bar + static_cast<int64_t>(h.beat * kTicksPerBeat);
-        const int64_t len = static_cast<int64_t>(h.len * kTicksPerBeat);
-        part.notes.push_back({tick, len, pitch, velocity_for(96 + h.accent, energy)});
       }
+      if (pushed) {
+        std::erase_if(hits, [](const BassHit& h) { return h.step == 0; });
+        const int first = hits.empty() ? 16 : hits.front().step;
+        part.notes[*pushed].length = static_cast<int64_t>(static_cast<double>((2 + first) * kStep) * idiom.legato);
+      }
+      if (idiom.moves_under_rests && !hits.empty()) move_under_rests(hits, tune, bar);
+      for (size_t k = 0; k < hits.size(); ++k) {
+        const BassHit& h = hits[k];
+        const int next = k + 1 < hits.size() ? hits[k + 1].step : 16;
+        int steps = next - h.step;
+        if (h.length > 0) steps = std::min(steps, h.length);
+        const int64_t len = std::max<int64_t>(kStep / 2, static_cast<int64_t>(static_cast<double>(steps * kStep) * idiom.legato));
+        // An octave up carries further than the root (more of its sound where the ear is keen): played lighter.
+        const int lighter = h.tone == BassTone::kOctave ? 8 : 0;
+        part.notes.push_back({bar + h.step * kStep, len, line.pitch(h.tone), velocity_for(96 + h.accent - lighter, energy)});
+      }
+      pushed.reset();
+      if (push_next) pushed = part.notes.size() - 1;
     }
   }
 }

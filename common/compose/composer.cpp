@@ -4,8 +4,10 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <optional>
 #include <utility>
 
+#include "compose/drum_plan.h"
 #include "compose/form.h"
 #include "compose/writers.h"
 #include "core/rng.h"
@@ -118,15 +120,22 @@ Result<Score> compose_on_form(const MusicSpec& spec, const StylePreset& style, c
   // The tune is written first, so the parts under it can answer where it rests.
   std::stable_partition(slots.begin(), slots.end(), [&](const Slot& sl) { return spec.parts[sl.preset].role == Role::kMelody; });
 
+  // Each part draws from its own stream, named after its preset and place in the spec.
+  auto part_rng_of = [&](size_t i) { return rng.fork(spec.parts[i].name + "#" + std::to_string(i)); };
+  // The drums are planned before any part is written: the bass locks to their kick.
+  std::optional<DrumPlan> drums;
+  for (const Slot& slot : slots)
+    if (spec.parts[slot.preset].role == Role::kDrums) drums = plan_drums(style, spec.parts[slot.preset], part_rng_of(slot.preset));
+
   std::vector<size_t> preset_of;  // the preset of each part in score.parts, to put them back in the spec's order
   for (const Slot& slot : slots) {
     const size_t i = slot.preset;
     const PartPreset& preset = spec.parts[i];
     Part part = make_part(preset, slot.channel, static_cast<int>(i));
-    Rng part_rng = rng.fork(preset.name + "#" + std::to_string(i));
+    Rng part_rng = part_rng_of(i);
     switch (preset.role) {
-      case Role::kDrums: write_drums(part, score, style, preset, part_rng); break;
-      case Role::kBass: write_bass(part, score, style, preset, part_rng); break;
+      case Role::kDrums: write_drums(part, score, style, *drums, part_rng); break;
+      case Role::kBass: write_bass(part, score, style, preset, drums ? &*drums : nullptr, part_rng); break;
       case Role::kMelody: write_melody(part, score, style, preset, part_rng); break;
       default: write_accompaniment(part, score, style, preset, part_rng); break;
     }

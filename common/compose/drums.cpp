@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "compose/groove.h"
+#include "compose/drum_plan.h"
 #include "compose/writers.h"
 
 namespace bgm::compose_detail {
@@ -22,35 +22,13 @@ int step_velocity(char c) {
   }
 }
 
-bool is_time_keeper(const std::string& drum) { return drum == "hat" || drum == "ride" || drum == "shaker" || drum == "pedal"; }
-
-// A style without drums of its own that is asked for them gets a plain backbeat.
-const Groove& groove_of(const StylePreset& style) {
-  static const Groove kPlain = {{"kick", "x.......x......."}, {"snare", "....x.......x..."}, {"hat", "x.x.x.x.x.x.x.x."}};
-  return style.groove.empty() ? kPlain : style.groove;
-}
-
-// Whether the style moves in sixteenths (swung sixteenths, or a groove with hits between the eighths).
-bool moves_in_sixteenths(const StylePreset& style) {
-  if (style.swing_unit == 16) return true;
-  for (const auto& [drum, steps] : groove_of(style))
-    for (size_t i = 1; i < steps.size(); i += 2)
-      if (steps[i] != '.') return true;
-  return false;
-}
-
 void groove_bar(Part& part, const Groove& groove, int64_t bar, double energy, bool light) {
   for (const auto& [drum, steps] : groove) {
     const int note = drum_note(drum);
-    // Quiet sections keep the pulse (kick and time-keepers) and drop the backbeat's ornaments.
-    if (light && !is_time_keeper(drum) && drum != "kick") continue;
     for (int i = 0; i < 16; ++i) {
-      int vel = step_velocity(steps[static_cast<size_t>(i)]);
-      if (vel == 0) continue;
-      if (light && drum == "kick" && i % 8 != 0) continue;
-      if (energy < 0.2 && is_time_keeper(drum) && i % 4 != 0) continue;
-      if (vel < 60 && energy < 0.2) continue;  // ghost notes rest with the backbeat (lo-fi keeps them at 0.24: they fill the swung gap)
-      part.notes.push_back({bar + i * kStep, kStep, note, velocity_for(vel, energy)});
+      const char mark = steps[static_cast<size_t>(i)];
+      if (!step_sounds(drum, mark, i, energy, light)) continue;
+      part.notes.push_back({bar + i * kStep, kStep, note, velocity_for(step_velocity(mark), energy)});
     }
   }
   // High energy: an extra open hat or kick push at the end of the bar.
@@ -82,17 +60,18 @@ void build_bar(Part& part, int64_t bar, double progress, double energy) {
 
 }  // namespace
 
-void write_drums(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng) {
+void write_drums(Part& part, const Score& score, const StylePreset& style, const DrumPlan& plan, Rng& rng) {
   const std::vector<Section> body = performed_sections(score);
-  Rng groove_rng = rng.fork("groove");
-  const GroovePair grooves = vary_groove(groove_of(style), moves_in_sixteenths(style), groove_rng);
+  const PartPreset& preset = *plan.preset;
+  const GroovePair& grooves = plan.grooves;
+  Rng groove_rng = plan.rng;
   for (size_t si = 0; si < body.size(); ++si) {
     const Section& s = body[si];
     if (!plays_in(preset, s)) continue;
     const int bars = static_cast<int>(s.length / kTicksPerBar);
     // The intro plays the groove itself, softer (its energy rises bar by bar, see performed_sections): a pulse of
     // kick and hat alone dips between its beats, and the backbeat arriving with the tune would be a jump.
-    const bool light = s.energy < 0.2;
+    const bool light = light_section(s);
     // A crash marks each new section once the music is under way.
     if (si > 0 && s.name != "outro" && s.name != "intro" && s.name != "lead-in" && s.energy >= 0.4) part.notes.push_back({s.start_tick, kTicksPerBeat, 49, velocity_for(84, s.energy)});
     for (int b = 0; b < bars; ++b) {

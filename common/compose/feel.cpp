@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "compose/writers.h"
 
@@ -30,8 +31,24 @@ void apply_feel(Part& part, const StylePreset& style, double bpm, Rng& rng) {
     if (n.tick + offset < 0) offset = -n.tick;
     n.offset = offset;
     if (style.humanize_velocity > 0) {
-      n.velocity = std::clamp(n.velocity + rng.range(-style.humanize_velocity / 2, style.humanize_velocity / 2), 1, 127);
+      // The bass is the floor of the mix: played (and, on a record, compressed) more evenly than the rest.
+      const int spread = part.role == Role::kBass ? style.humanize_velocity / 4 : style.humanize_velocity / 2;
+      n.velocity = std::clamp(n.velocity + rng.range(-spread, spread), 1, 127);
     }
+  }
+  // A note ends before its pitch is struck again: held up to a repeat and then humanised, the first note's release
+  // could land after the second strike and silence it (a hole in a bass line until its next note).
+  std::vector<Note*> by_pitch;
+  for (Note& n : part.notes) by_pitch.push_back(&n);
+  std::stable_sort(by_pitch.begin(), by_pitch.end(), [](const Note* a, const Note* b) {
+    return a->pitch != b->pitch ? a->pitch < b->pitch : a->tick + a->offset < b->tick + b->offset;
+  });
+  for (size_t i = 0; i + 1 < by_pitch.size(); ++i) {
+    Note& a = *by_pitch[i];
+    const Note& b = *by_pitch[i + 1];
+    if (a.pitch != b.pitch) continue;
+    const int64_t room = (b.tick + b.offset) - (a.tick + a.offset);
+    if (a.length > room) a.length = std::max<int64_t>(1, room);
   }
 }
 

@@ -3,6 +3,7 @@
 // are set before any writer runs. Thread: called by compose() on its thread only.
 
 #include <array>
+#include <cstdint>
 #include <vector>
 
 #include "compose/score.h"
@@ -37,10 +38,15 @@ std::vector<const Section*> body_sections(const Score& score);
 // or two at a time and the tune's entrance is not a jump in level. Other sections as they are.
 std::vector<Section> performed_sections(const Score& score);
 
-void write_bass(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng);
+// Where the tune struck: every melody part's onsets, in ticks, sorted (the parts under it answer its rests).
+std::vector<int64_t> tune_onsets(const Score& score);
+
+struct DrumPlan;
+// `drums`: the piece's drums (the bass locks to their kick where its style does), or null when it has none.
+void write_bass(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, const DrumPlan* drums, Rng& rng);
 void write_accompaniment(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng);
 void write_melody(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng);
-void write_drums(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset, Rng& rng);
+void write_drums(Part& part, const Score& score, const StylePreset& style, const DrumPlan& plan, Rng& rng);
 // The final chord (or, for drums, the last hit), for every part that plays in the last body section.
 void write_ending(Part& part, const Score& score, const StylePreset& style, const PartPreset& preset);
 // The tempo broadens over the last bar into the final chord, down to `final_ratio` of the body's tempo; the chord

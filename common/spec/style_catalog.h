@@ -60,7 +60,7 @@ struct StylePreset {
   bool drum_comping = false;  // the snare comps (jazz): accents on off-beats that differ bar to bar
   bool pedal = false;         // keyboards use the sustain pedal, changed with the harmony
   bool swells = false;        // sustained parts breathe with expression (CC11) in each phrase
-  bool chromatic_approach = false;  // the melody leans into beats by chromatic neighbours (jazz)
+  bool chromatic_approach = false;  // the melody and the bass lean into beats by chromatic neighbours (jazz)
   std::string ending = "block";  // block, rolled, strum, fade, big, stop, jazz or arpeggio
   double ritardando = 0.88;   // the final chord's tempo against the body's
   double energy = 0.5;      // typical energy when the prompt does not say

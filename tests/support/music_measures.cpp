@@ -196,6 +196,33 @@ double drum_agreement(const Score& a, const Score& b) {
   return agreement(onset_sets(part_with_role(a, Role::kDrums)), onset_sets(part_with_role(b, Role::kDrums)), std::min(body_bars(a), body_bars(b)));
 }
 
+double bass_rhythm_agreement(const Score& a, const Score& b) {
+  return agreement(rhythm_sets(part_with_role(a, Role::kBass)), rhythm_sets(part_with_role(b, Role::kBass)), std::min(body_bars(a), body_bars(b)));
+}
+
+double bass_kick_lock(const Score& score) {
+  const Part* bass = part_with_role(score, Role::kBass);
+  const Part* drums = part_with_role(score, Role::kDrums);
+  if (!bass || !drums) return 0;
+  constexpr int64_t kSixteenth = kTicksPerBeat / 4;
+  std::vector<int64_t> onsets;
+  for (const auto& n : bass->notes) onsets.push_back(n.tick);
+  std::sort(onsets.begin(), onsets.end());
+  const int64_t end = body_bars(score) * kTicksPerBar;
+  int kicks = 0, met = 0;
+  for (const auto& n : drums->notes) {
+    if (n.pitch != 36 || n.tick >= end) continue;
+    // Only where the bass plays (its bar has a note).
+    const int64_t bar = n.tick / kTicksPerBar * kTicksPerBar;
+    const auto in_bar = std::lower_bound(onsets.begin(), onsets.end(), bar);
+    if (in_bar == onsets.end() || *in_bar >= bar + kTicksPerBar) continue;
+    ++kicks;
+    const auto near = std::lower_bound(onsets.begin(), onsets.end(), n.tick - kSixteenth);
+    met += near != onsets.end() && *near <= n.tick + kSixteenth;
+  }
+  return kicks ? static_cast<double>(met) / kicks : 0;
+}
+
 double accompaniment_rhythm_agreement(const Score& a, const Score& b) {
   return agreement(accompaniment_rhythm(a), accompaniment_rhythm(b), std::min(body_bars(a), body_bars(b)));
 }

@@ -34,9 +34,13 @@ bool themes_in_whole_phrases(const Score& score);
 
 // How alike two pieces are, 0..1: the share of bars (compared bar by bar over the shorter) whose drum onsets
 // (pitch, eighth-note slot) are the same; of bars whose accompaniment rhythm (the onsets of the harmony,
-// counter-line and pad parts together) is the same; of bars whose chord degree is the same.
+// counter-line and pad parts together) is the same; of bars whose bass rhythm (its onsets' eighth-note slots) is
+// the same; of bars whose chord degree is the same.
 double drum_agreement(const Score& a, const Score& b);
 double accompaniment_rhythm_agreement(const Score& a, const Score& b);
+double bass_rhythm_agreement(const Score& a, const Score& b);
+// The share of kicks (in the body's bars where the bass plays) with a bass note starting within a sixteenth.
+double bass_kick_lock(const Score& score);
 double chord_degree_agreement(const Score& a, const Score& b);
 // The share of theme bars (not intro, build, outro or ending) with drums whose drum onsets equal the bar before's
 // in the same section: 1.0 is a one-bar loop.
