@@ -45,6 +45,61 @@ double static_gain_db(double loudness, double reference, const LevelRideSettings
   return std::clamp(-d * (1.0 - 1.0 / s.ratio), -s.max_cut_db, allowed);
 }
 
+// The most a hop may be lifted in all to settle a rise: up to the piece's loudness and no further (by the louder of
+// its own 100 ms and the 500 ms around it), within the boost and its taper toward the floor. A hop in a breath may
+// come up as far as the breath is deep; a loud one (the entrance itself) not at all; nothing in the room kept for a
+// voice.
+double rise_room_db(double energy, double loudness, double reference, double t, const LevelRideSettings& s) {
+  for (const TimeSpan& span : s.no_lift)
+    if (t >= span.start - s.smooth_s / 2 && t < span.end + s.smooth_s / 2) return 0.0;
+  const double own = energy > 0 ? -0.691 + 10.0 * std::log10(energy) : -HUGE_VAL;
+  const double d = std::max(own, loudness) - reference;
+  if (!std::isfinite(loudness - reference)) return 0.0;
+  const double taper = std::clamp((loudness - reference + s.boost_floor_lu) / (s.boost_floor_lu - s.boost_full_lu), 0.0, 1.0);
+  return std::clamp(std::isfinite(d) ? -d : s.max_boost_db, 0.0, s.max_boost_db * taper);
+}
+
+// Momentary loudness (the 400 ms before each hop's end, EBU R 128's window) of the mix with the ride applied.
+std::vector<double> momentary_after(const std::vector<double>& energies, const std::vector<double>& ride_db, bool loop) {
+  const size_t n = energies.size();
+  std::vector<double> out(n);
+  for (size_t k = 0; k < n; ++k) {
+    double sum = 0;
+    int used = 0;
+    const long kk = static_cast<long>(k);
+    for (long j = kk - 3; j <= kk; ++j) {
+      const long m = loop ? ((j % static_cast<long>(n)) + static_cast<long>(n)) % static_cast<long>(n) : j;
+      if (m < 0) continue;
+      sum += energies[static_cast<size_t>(m)] * std::pow(10.0, ride_db[static_cast<size_t>(m)] / 10.0), ++used;
+    }
+    out[k] = sum > 0 ? -0.691 + 10.0 * std::log10(sum / used) : -HUGE_VAL;
+  }
+  return out;
+}
+
+// The extra lift (dB per hop) wanted so that no momentary window is more than max_rise_db under the loudest one
+// within rise_window_s after it, as far as each hop's boost room allows: a window's need is asked of its four hops.
+std::vector<double> rise_lifts(const std::vector<double>& energies, const std::vector<double>& room,
+                               const std::vector<double>& ride_db, const LevelRideSettings& s) {
+  const size_t n = energies.size();
+  const long window = std::lround(s.rise_window_s / kHopS);
+  const std::vector<double> level = momentary_after(energies, ride_db, s.loop);
+  std::vector<double> lift(n, 0.0);
+  for (size_t k = 0; k < n; ++k) {
+    if (!std::isfinite(level[k])) continue;
+    double loudest = -HUGE_VAL;
+    for_window(level, k, 0, window, s.loop, [&](double v) { loudest = std::max(loudest, v); });
+    const double need = loudest - s.max_rise_db - level[k];
+    if (need <= 0) continue;
+    for (long j = static_cast<long>(k) - 3; j <= static_cast<long>(k); ++j) {
+      if (j < 0) continue;
+      const size_t h = static_cast<size_t>(j);
+      lift[h] = std::max(lift[h], std::min(need, room[h] - ride_db[h]));
+    }
+  }
+  return lift;
+}
+
 }  // namespace
 
 LevelRide::LevelRide(std::vector<float> hop_gains, size_t hop_frames, size_t frames, bool loop)
@@ -84,8 +139,22 @@ LevelRide LevelRide::plan(const KMeter& meter, size_t frames, int sample_rate, c
     lowest[k] = wanted[k];
     for_window(wanted, k, 1, ahead, s.loop, [&](double v) { lowest[k] = std::min(lowest[k], v); });
   }
+  std::vector<double> ride_db(n);
+  for (size_t k = 0; k < n; ++k) ride_db[k] = window_mean(lowest, k, half, s.loop);
+
+  // Breaths lifted where a rise would still jump out (a decay into the next downbeat, too short for the ride above):
+  // each window's need asked of its hops, smoothed over 300 ms and never past a hop's room, in a few rounds (a
+  // lifted hop changes the windows around it). The entrance is never lifted, so the lift falls away into it.
+  if (s.max_rise_db > 0) {
+    std::vector<double> room(n);
+    for (size_t k = 0; k < n; ++k) room[k] = rise_room_db(energies[k], loudness[k], reference, (static_cast<double>(k) + 0.5) * kHopS, s);
+    for (int round = 0; round < 4; ++round) {
+      const std::vector<double> lift = rise_lifts(energies, room, ride_db, s);
+      for (size_t k = 0; k < n; ++k) ride_db[k] = std::max(ride_db[k], std::min(ride_db[k] + window_mean(lift, k, 1, s.loop), room[k]));
+    }
+  }
   std::vector<float> gains(n);
-  for (size_t k = 0; k < n; ++k) gains[k] = static_cast<float>(std::pow(10.0, window_mean(lowest, k, half, s.loop) / 20.0));
+  for (size_t k = 0; k < n; ++k) gains[k] = static_cast<float>(std::pow(10.0, ride_db[k] / 20.0));
   return LevelRide(std::move(gains), hop, frames, s.loop);
 }
 

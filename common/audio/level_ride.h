@@ -23,6 +23,11 @@ struct LevelRideSettings {
   double boost_full_lu = 14;   // dips down to this far under it may get the whole boost
   double lookahead_s = 0.2;    // the ride starts down this long before a louder moment
   double smooth_s = 0.4;       // and moves over about this long (no pumping)
+  // After the ride, no momentary window (400 ms) is more than max_rise_db under one up to rise_window_s after it
+  // where the boost can help: the breath before an entrance (a phrase's rest, a chord decaying into the next bar's
+  // downbeat) is lifted, up to the piece's loudness at most, so the downbeat does not jump out. 0 turns it off.
+  double max_rise_db = 4.5;
+  double rise_window_s = 2.0;
   bool loop = false;           // the ride wraps around the seam
   // Never lifted inside these (seconds): where the music steps back for a voice on purpose (the lead rests, the
   // bed is ducked), the ride must not fill the room back in.
