@@ -21,6 +21,7 @@ release="${1:?usage: test-release.sh [--prepare] RELEASE}"
 roots="${OBS_BGM_ROOTS:-/var/cache/obs-bgm}"
 dir="$roots/$release"
 summary="${OBS_BGM_TEST_SUMMARY:-$root/build/test-summary.log}"
+mkdir -p "$(dirname "$summary")"  # a fresh checkout has no build folder yet
 started=$(date +%s)
 
 "$root/scripts/debian-root.sh" make "$release" "$dir"
