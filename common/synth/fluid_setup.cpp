@@ -10,6 +10,13 @@ namespace bgm {
 namespace fs = std::filesystem;
 namespace {
 
+// The SoundFont's banks as the synthesiser sees them, moved out of MIDI's range: FluidSynth selects bank 0's
+// piano and bank 128's kit on every channel when a SoundFont is loaded, reset or lent, and with dynamic sample
+// loading that decodes them (half a second for MuseScore General's Ogg samples, for each synthesiser) in pieces
+// that play neither. With the banks moved, those defaults find nothing, and a part's preset is selected with the
+// offset added. The offset is kept with the SoundFont, so a synthesiser it is lent to sees it too.
+constexpr int kHiddenBankOffset = 20000;
+
 // FluidSynth prints to stderr by default; its messages are not for our users.
 void quiet_fluid_logging() {
   static const bool once = [] {
@@ -24,6 +31,16 @@ bool looks_like_soundfont(const fs::path& path) {
   char head[12] = {};
   f.read(head, sizeof head);
   return f.gcount() == 12 && std::string(head, 4) == "RIFF" && std::string(head + 8, 4) == "sfbk";
+}
+
+// The bank and program a part plays in `sfont`: its own, else the SoundFont's first kit or instrument (small
+// SoundFonts lack presets).
+std::pair<int, int> preset_of(fluid_sfont_t* sfont, const Part& part) {
+  int bank = part.role == Role::kDrums ? 128 : part.bank;
+  int program = part.program;
+  if (sfont && !fluid_sfont_get_preset(sfont, bank, program)) program = 0;
+  if (sfont && !fluid_sfont_get_preset(sfont, bank, program)) bank = 0;
+  return {bank, program};
 }
 
 }  // namespace
@@ -60,7 +77,8 @@ Result<FluidInstance> open_fluid(const FluidOpenOptions& options) {
   if (!fluid.synth) return make_error(ErrorCode::kSynth, "FluidSynth could not start a synthesiser.");
   // The custom filter as each part's high-pass (its cutoff set per channel), at the level the notes had without it.
   if (options.part_high_pass) fluid_synth_set_custom_filter(fluid.synth.get(), FLUID_IIR_HIGHPASS, FLUID_IIR_NO_GAIN_AMP);
-  fluid.sfont_id = fluid_synth_sfload(fluid.synth.get(), path.c_str(), 1);
+  fluid.sfont_id = fluid_synth_sfload(fluid.synth.get(), path.c_str(), 0);  // no default presets (below)
+  if (fluid.sfont_id != FLUID_FAILED) fluid_synth_set_bank_offset(fluid.synth.get(), fluid.sfont_id, kHiddenBankOffset);
   if (fluid.sfont_id == FLUID_FAILED) {
     return make_error(ErrorCode::kSynth, "FluidSynth could not load the SoundFont " + path.string() +
                                              ". The file may be damaged; reinstall it (sudo apt install --reinstall fluid-soundfont-gm).");
@@ -77,18 +95,30 @@ Result<FluidInstance> open_fluid(const FluidOpenOptions& options) {
 double select_part(FluidInstance& fluid, int channel, const Part& part, const Score& score) {
   fluid_synth_t* syn = fluid.synth.get();
   fluid_sfont_t* sfont = fluid_synth_get_sfont_by_id(syn, fluid.sfont_id);
-  int bank = part.role == Role::kDrums ? 128 : part.bank;
-  int program = part.program;
-  // Fall back to the SoundFont's first kit or instrument when a preset is missing (small SoundFonts).
-  if (sfont && !fluid_sfont_get_preset(sfont, bank, program)) program = 0;
-  if (sfont && !fluid_sfont_get_preset(sfont, bank, program)) bank = 0;
+  const auto [bank, program] = preset_of(sfont, part);
   // Selected before the probes: with dynamic sample loading the preset's samples then stay loaded for them.
-  fluid_synth_program_select(syn, channel, fluid.sfont_id, bank, program);
+  fluid_synth_program_select(syn, channel, fluid.sfont_id, bank + kHiddenBankOffset, program);
   if (fluid.is_reference || !sfont) return 0.0;
   int sample_rate = kSampleRate;
   double rate = 0;
   if (fluid_settings_getnum(fluid.settings.get(), "synth.sample-rate", &rate) == FLUID_OK) sample_rate = static_cast<int>(rate);
   return level_match_db(sfont, fluid.probe_key, part, score, bank, program, sample_rate, kMaxLevelMatchDb);
+}
+
+PresetHold::PresetHold(FluidInstance& fluid, const std::vector<const Part*>& parts) {
+  fluid_sfont_t* sfont = fluid_synth_get_sfont_by_id(fluid.synth.get(), fluid.sfont_id);
+  settings_.reset(new_fluid_settings());
+  if (!sfont || !settings_) return;
+  fluid_settings_setint(settings_.get(), "synth.reverb.active", 0);
+  fluid_settings_setint(settings_.get(), "synth.chorus.active", 0);
+  synth_.reset(new_fluid_synth(settings_.get()));
+  if (!synth_) return;
+  lent_.emplace(synth_.get(), sfont);
+  if (lent_->id() == FLUID_FAILED) return;
+  for (size_t i = 0; i < parts.size() && i < static_cast<size_t>(fluid_synth_count_midi_channels(synth_.get())); ++i) {
+    const auto [bank, program] = preset_of(sfont, *parts[i]);
+    fluid_synth_program_select(synth_.get(), static_cast<int>(i), lent_->id(), bank + kHiddenBankOffset, program);
+  }
 }
 
 void apply_part(fluid_synth_t* syn, int channel, const Part& part, double lift_db) {

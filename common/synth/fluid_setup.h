@@ -6,7 +6,9 @@
 // Thread: a FluidInstance belongs to one thread at a time; the functions run on the thread that owns it.
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "compose/score.h"
 #include "core/result.h"
@@ -45,6 +47,23 @@ Result<FluidInstance> open_fluid(const FluidOpenOptions& options);
 // Selects the part's preset on `channel` (the first kit or instrument when the SoundFont lacks it) and returns the
 // dB by which the part is lifted to sit at FluidR3's level (0 with FluidR3; probes otherwise, cached per process).
 double select_part(FluidInstance& fluid, int channel, const Part& part, const Score& score);
+
+// Keeps the presets of `parts` loaded in `fluid`'s SoundFont for its lifetime: with dynamic sample loading a
+// preset's samples are decoded when a channel selects it and dropped when none does, so every reset of the lane
+// (and every part probed in turn on one channel) would decode them again. A synthesiser of its own, lent the
+// SoundFont, that selects each preset once and plays nothing. Outlives no FluidInstance it holds for.
+// Thread: the thread that uses `fluid` (while it is not playing).
+class PresetHold {
+ public:
+  PresetHold(FluidInstance& fluid, const std::vector<const Part*>& parts);
+  PresetHold(const PresetHold&) = delete;
+  PresetHold& operator=(const PresetHold&) = delete;
+
+ private:
+  FluidSettingsPtr settings_;
+  FluidSynthPtr synth_;
+  std::optional<LentSoundFont> lent_;  // given back before the synthesiser goes
+};
 
 // The part's level, volume, pan, sends and high-pass on `channel`.
 void apply_part(fluid_synth_t* synth, int channel, const Part& part, double lift_db);

@@ -78,25 +78,6 @@ FluidSynthPtr probe_synth(fluid_settings_t* settings, const ProbeShape& shape, i
   return synth;
 }
 
-// Lends a SoundFont another synthesiser owns to `synth` for the scope: given back before the synthesiser is
-// deleted (a synthesiser frees the SoundFonts it still holds).
-class LentSoundFont {
- public:
-  LentSoundFont(fluid_synth_t* synth, fluid_sfont_t* sfont) : synth_(synth), sfont_(sfont), id_(fluid_synth_add_sfont(synth, sfont)) {}
-  ~LentSoundFont() {
-    if (id_ == FLUID_FAILED) return;
-    for (int c = 0; c < fluid_synth_count_midi_channels(synth_); ++c) fluid_synth_unset_program(synth_, c);
-    fluid_synth_remove_sfont(synth_, sfont_);
-  }
-  LentSoundFont(const LentSoundFont&) = delete;
-  LentSoundFont& operator=(const LentSoundFont&) = delete;
-  int id() const { return id_; }
-
- private:
-  fluid_synth_t* synth_;
-  fluid_sfont_t* sfont_;
-  int id_;
-};
 
 }  // namespace
 
@@ -118,7 +99,9 @@ double probe_preset_level(fluid_sfont_t* sfont, int bank, int program, const Pro
   const LentSoundFont lent(synth.get(), sfont);
   if (lent.id() == FLUID_FAILED) return -HUGE_VAL;
   const int channel = bank == 128 ? 9 : 0;
-  if (fluid_synth_program_select(synth.get(), channel, lent.id(), bank, program) != FLUID_OK) return -HUGE_VAL;
+  // The bank offset a SoundFont was loaded with (synth/fluid_setup.h) goes with it.
+  const int offset = fluid_synth_get_bank_offset(synth.get(), lent.id());
+  if (fluid_synth_program_select(synth.get(), channel, lent.id(), bank + offset, program) != FLUID_OK) return -HUGE_VAL;
   return probe_level(synth.get(), channel, shape, sample_rate);
 }
 

@@ -6,12 +6,14 @@
 #include <array>
 #include <condition_variable>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "core/parallel.h"
 #include "synth/fluid_setup.h"
 #include "synth/synth_lane.h"
 
@@ -182,9 +184,22 @@ std::vector<BusInfo> SoundFontSynth::bus_layout(const Score& score) const {
 Status SoundFontSynth::render(const Score& score, size_t frames, const BusSink& sink, const CancelToken* cancel,
                               const ProgressFn& progress) {
   std::vector<SynthLane>& lanes = impl_->lanes;
+  // Each lane's presets decoded once for the whole render (synth/fluid_setup.h): the first lane measures every
+  // part's load, the others play their share.
+  std::vector<const Part*> all;
+  for (const Part& part : score.parts) all.push_back(&part);
+  std::vector<std::unique_ptr<PresetHold>> holds;
+  holds.push_back(std::make_unique<PresetHold>(lanes.front().fluid(), all));
   const auto split = split_parts(score, lanes.size() > 1 ? part_loads(lanes.front().fluid(), score, impl_->sample_rate)
                                                          : std::vector<PartLoad>(score.parts.size()), lanes.size());
-  for (size_t i = 0; i < lanes.size(); ++i) lanes[i].prepare(score, split[i], impl_->sample_rate);
+  for (size_t i = 1; i < lanes.size(); ++i) {
+    std::vector<const Part*> share;
+    for (const PartShare& s : split[i]) share.push_back(&score.parts[s.part]);
+    holds.push_back(std::make_unique<PresetHold>(lanes[i].fluid(), share));
+  }
+  // Each lane selects its presets (decoding their samples where the SoundFont compresses them) and probes their
+  // levels: with cores to spare, the lanes at once.
+  run_tasks(lanes.size(), impl_->threads, [&](size_t i) { lanes[i].prepare(score, split[i], impl_->sample_rate); });
 
   // Buses: one per part (stems; see bus_layout), or the pitched parts and the drums. Output channels that no part
   // uses are rendered and dropped.
