@@ -138,6 +138,8 @@ void apply_piece_effects(fluid_synth_t* syn, const Score& score) {
   fluid_synth_set_reverb_group_damp(syn, -1, kPieceReverbDamp);
   fluid_synth_set_reverb_group_width(syn, -1, kPieceReverbWidth);
   fluid_synth_set_chorus_group_level(syn, -1, std::clamp(score.chorus_level, 0.0, 10.0));
+  // A style without chorus (its level 0) does not run the chorus units: they would only add zeros.
+  fluid_synth_chorus_on(syn, -1, score.chorus_level > 0 ? 1 : 0);
 }
 
 }  // namespace bgm
