@@ -52,4 +52,13 @@ printf '%s\n' "time taken:" "${timings[@]/#/  }"
 tests=$(grep -o 'tests failed out of [0-9]*' "$summary" | awk '{n += $5} END {print n + 0}')
 fuzzers=$(grep -c 'fuzz_.*no failure$' "$summary" || true)
 packages=$(grep -o 'package checks: [0-9]* passed' "$summary" | awk '{n += $3} END {print n + 0}')
-echo "all checks: $((tests + fuzzers + packages)) passed, 0 failed"
+# CTest counts a skipped test among those that did not fail and lists it under "The following tests did not run";
+# each is named here, and not counted as passed (a skipped test says why in its own output).
+skipped=$(grep -E '^(\[[a-z]+\] )?[[:space:]]*[0-9]+ - .+ \(Skipped\)$' "$summary" |
+  sed -E 's/^(\[[a-z]+\] )?[[:space:]]*[0-9]+ - (.+) \(Skipped\)$/\1\2/' || true)
+nskipped=$(printf '%s' "$skipped" | grep -c . || true)
+echo "all checks: $((tests + fuzzers + packages - nskipped)) passed, $nskipped skipped, 0 failed"
+if [ "$nskipped" -gt 0 ]; then
+  echo "skipped (run the test alone to read why, e.g. ctest --test-dir build -R NAME --output-on-failure):"
+  printf '%s\n' "$skipped" | sed 's/^/  /'
+fi
