@@ -1,7 +1,6 @@
 // Media probing and decoding of mutated small files (the first byte picks the name's extension): a clear error or
 // a length that is finite and within the hour; decoding never allocates what a timestamp claims. A watchdog cancels
 // any file that takes longer than a second (the Cancel path is exercised too).
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -15,6 +14,7 @@
 
 #include "analysis/video_features.h"
 #include "fuzz_check.h"
+#include "fuzz_scratch.h"
 #include "media/audio_decoder.h"
 #include "media/ffmpeg_log.h"
 #include "media/media_probe.h"
@@ -57,11 +57,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
-  static const std::filesystem::path dir = [] {
-    auto d = std::filesystem::temp_directory_path() / ("obs-bgm-fuzz-media-" + std::to_string(getpid()));
-    std::filesystem::create_directories(d);
-    return d;
-  }();
+  const std::filesystem::path& dir = fuzz_scratch("media");
   const auto file = dir / (std::string("input.") + kExtensions[data[0] % std::size(kExtensions)]);
   { std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(data + 1), static_cast<std::streamsize>(size - 1)); }
   bgm::CancelToken cancel;

@@ -1,6 +1,5 @@
 // The plugin's settings file and the results list, as found on disk (damaged, hand-edited, not UTF-8): loading
 // never throws, what is loaded is in range, and saving it again works and reads back the same.
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
@@ -8,19 +7,13 @@
 #include <fstream>
 
 #include "fuzz_check.h"
+#include "fuzz_scratch.h"
 #include "jobs/result_store.h"
 #include "plugin-settings.h"
 
 namespace {
 
-std::filesystem::path scratch() {
-  static const std::filesystem::path dir = [] {
-    auto d = std::filesystem::temp_directory_path() / ("obs-bgm-fuzz-stores-" + std::to_string(getpid()));
-    std::filesystem::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
+const std::filesystem::path& scratch() { return fuzz_scratch("stores"); }
 
 }  // namespace
 
