@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <bitset>
 #include <cstdint>
-#include <optional>
 
 #include "compose/bass_figures.h"
 #include "compose/bass_line.h"
@@ -83,7 +82,10 @@ void write_bass(Part& part, const Score& score, const StylePreset& style, const 
     const double energy = s.name == "intro" ? s.energy * 0.7 : s.energy;
     const bool quiet = energy < idiom.quiet_below;
     const Figures figures = figures_for(idiom, s, rng);
-    std::optional<size_t> pushed;  // the note that anticipated this bar's root (held up to its first note)
+    // The note that anticipated this bar's root (held up to its first note); none: kNoNote. A plain index (g++ 12
+    // took an optional's value for maybe-uninitialized here).
+    constexpr size_t kNoNote = static_cast<size_t>(-1);
+    size_t pushed = kNoNote;
     for (int b = 0; b < bars; ++b) {
       const int64_t bar = s.start_tick + b * kTicksPerBar;
       const bool intro = (s.name == "intro" || s.name == "lead-in") && !idiom.intro.empty();
@@ -107,10 +109,10 @@ void write_bass(Part& part, const Score& score, const StylePreset& style, const 
           push_next = true;
         }
       }
-      if (pushed) {
+      if (pushed != kNoNote) {
         std::erase_if(hits, [](const BassHit& h) { return h.step == 0; });
         const int first = hits.empty() ? 16 : hits.front().step;
-        part.notes[*pushed].length = static_cast<int64_t>(static_cast<double>((2 + first) * kStep) * idiom.legato);
+        part.notes[pushed].length = static_cast<int64_t>(static_cast<double>((2 + first) * kStep) * idiom.legato);
       }
       if (idiom.moves_under_rests && !hits.empty()) move_under_rests(hits, tune, bar);
       for (size_t k = 0; k < hits.size(); ++k) {
@@ -123,8 +125,7 @@ void write_bass(Part& part, const Score& score, const StylePreset& style, const 
         const int lighter = h.tone == BassTone::kOctave ? 8 : 0;
         part.notes.push_back({bar + h.step * kStep, len, line.pitch(h.tone), velocity_for(96 + h.accent - lighter, energy)});
       }
-      pushed.reset();
-      if (push_next) pushed = part.notes.size() - 1;
+      pushed = push_next ? part.notes.size() - 1 : kNoNote;
     }
   }
 }
