@@ -48,18 +48,20 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
-echo "install-deps: installing for Debian $codename: ${missing[*]}"
 # As root directly; otherwise through sudo, passing the non-interactive front end explicitly (sudo resets the
-# environment). Without either, say what to run.
+# environment). Without either, say first what is missing and how to become root, before anything else.
 as_root=(env DEBIAN_FRONTEND=noninteractive)
 if [ "$(id -u)" -ne 0 ]; then
   if ! command -v sudo >/dev/null 2>&1; then
-    echo "install-deps: these Debian packages are missing, and installing them needs root (sudo is not installed)." >&2
-    echo "Run this as root, then run this script again:" >&2
+    echo "install-deps: ${#missing[@]} Debian packages are missing, and installing them needs root (sudo is not installed)." >&2
+    echo "Become root with 'su -' (the root password), then run:" >&2
     echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    echo "or run this script again as root. (To use sudo instead: as root, 'apt-get install sudo' and" >&2
+    echo "'adduser $(id -un) sudo', then log in again.)" >&2
     exit 1
   fi
   as_root=(sudo DEBIAN_FRONTEND=noninteractive)
 fi
+echo "install-deps: installing for Debian $codename: ${missing[*]}"
 "${as_root[@]}" apt-get update -qq
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
