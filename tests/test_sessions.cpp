@@ -71,7 +71,7 @@ TEST_F(Sessions, MakeOnlyTheRangeMoreIntenseTheRestNoteForNote) {
   ASSERT_TRUE(first) << first.error().message;
   ASSERT_TRUE(first->generated);
   EXPECT_EQ(first->draft.music()->duration_ms, 60000);
-  EXPECT_NE(first->reply.find("Timeline (1 tracks): 1. BGM: Lo-fi (0-60s, 35%)"), std::string::npos) << first->reply;
+  EXPECT_NE(first->reply.find("Timeline (1 track): 1. BGM: Lo-fi (0-60s, 35%)"), std::string::npos) << first->reply;
 
   auto again = service_->chat(s->id, "make 0:30 to 0:45 more intense", {}, nullptr);
   ASSERT_TRUE(again) << again.error().message;

@@ -31,7 +31,7 @@ std::string summarize_draft(const Draft& draft, Language lang) {
   const bool zh = lang == Language::kChinese;
   const auto tracks = draft.tracks();
   const auto music = draft.music();
-  std::string out = zh ? "时间线（" + std::to_string(tracks.size()) + " 条轨道）：" : "Timeline (" + std::to_string(tracks.size()) + " tracks):";
+  std::string out = zh ? "时间线（" + std::to_string(tracks.size()) + " 条轨道）：" : "Timeline (" + std::to_string(tracks.size()) + (tracks.size() == 1 ? " track):" : " tracks):");
   if (tracks.empty()) return out + (zh ? "空" : " empty");
   int index = 0;
   for (const auto& t : tracks) {
