@@ -285,6 +285,18 @@ TEST_F(Sessions, TheExportMixesTheTurnsMusicUntilTheNotesChange) {
 namespace bgm {
 namespace {
 
+// Without a recording, the export is named as a terminal takes it without quotes (it was "AI Music.m4a").
+TEST(ChatCommand, AnExportWithoutARecordingHasANameWithoutSpaces) {
+  test::TempDir dir;
+  std::string lines;
+  for (const std::string& l : std::vector<std::string>{"make calm lo-fi music, 20 seconds", "export"}) lines += " " + test::quote(l);
+  auto r = test::run("printf '%s\\n'" + lines + " | " + test::cli_path() + " chat --data " + test::quote(dir / "data") + " --output " +
+                     test::quote(dir.path()));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Exported to " + (dir / "ai-music.m4a").string()), std::string::npos) << r.out;
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir / "ai-music.m4a"));
+}
+
 TEST(ChatCommand, ATerminalConversationFromUploadToExport) {
   test::TempDir dir;
   ASSERT_EQ(test::run("ffmpeg -v error -y -f lavfi -i testsrc2=s=160x90:r=15:d=5 -f lavfi -i sine=f=330:r=48000:d=5 -c:v libx264 "

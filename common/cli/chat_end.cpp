@@ -29,7 +29,8 @@ fs::path export_target(const RoutedLine& r, const fs::path& output, const Draft&
   const fs::path dir = r.path.empty() || !fs::is_directory(r.path, ec) ? output : fs::path(r.path);
   const auto video = draft.video();
   const std::string name = video && !video->name.empty() ? file_safe(video->name) : last_upload.empty() ? "" : fs::path(last_upload).stem().string();
-  return unused_path(dir, name.empty() ? "AI Music" : result_stem(name, draft), ext);
+  // Without a recording: a name a terminal takes without quotes.
+  return unused_path(dir, name.empty() ? "ai-music" : result_stem(name, draft), ext);
 }
 
 void ChatEnd::upload(const std::string& path, Language lang) {
