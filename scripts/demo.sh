@@ -5,7 +5,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
-"$root/scripts/build.sh"
+# Only what the demo runs: the obs-bgm tool and the OBS plugin (the tests and benchmarks are test.sh's).
+"$root/scripts/build.sh" --target obs-bgm --target obs_bgm_plugin
 "$root/scripts/install-plugin.sh"
 out="$root/out"
 mkdir -p "$out"
