@@ -77,6 +77,27 @@ TEST(Spec, InstrumentsShapeTheOrchestration) {
   EXPECT_TRUE(std::any_of(none->parts.begin(), none->parts.end(), [](const PartPreset& p) { return p.role != Role::kDrums; }));
 }
 
+// An instrument asked for alone leads, or is the style (issue 26: "make me calm piano music" came back as ambient
+// with the piano one part of four under a celesta's tune).
+TEST(Spec, AnInstrumentAskedForAloneLeadsOrIsTheStyle) {
+  SpecRequest req;
+  req.prompt = "make me calm piano music";
+  auto piano = build(req);
+  ASSERT_TRUE(piano);
+  EXPECT_EQ(piano->style_id, "piano");
+  EXPECT_LT(piano->energy, 0.4) << "the mood still sets the energy";
+  req.prompt = "gentle guitar music";
+  auto guitar = build(req);
+  ASSERT_TRUE(guitar);
+  EXPECT_TRUE(std::any_of(guitar->parts.begin(), guitar->parts.end(),
+                          [](const PartPreset& p) { return p.role == Role::kMelody && p.program >= 24 && p.program <= 31; }))
+      << guitar->style_id << ": the guitar plays the tune";
+  req.prompt = "calm music with piano and strings";  // two instruments: each where its style puts it
+  auto two = build(req);
+  ASSERT_TRUE(two);
+  EXPECT_NE(two->style_id, "piano");
+}
+
 TEST(Spec, BadValuesAreClearErrors) {
   SpecRequest req;
   req.style = "polka";

@@ -19,6 +19,14 @@ std::string fmt(double v, int decimals = 0) {
   return out.str();
 }
 
+// The one pitched instrument a prompt asks for, when it asks for one alone ("gentle guitar music"): it leads.
+const InstrumentEntry* lone_instrument(const PromptFacts& facts) {
+  if (facts.wanted.size() != 1) return nullptr;
+  const InstrumentEntry* inst = find_instrument(facts.wanted.front());
+  if (!inst || inst->program < 0 || inst->role == Role::kDrums || inst->role == Role::kBass) return nullptr;
+  return inst;
+}
+
 Result<const StylePreset*> choose_style(const SpecRequest& req, const PromptFacts& facts, const MoodEntry* mood,
                                         const StyleCatalog& catalog, std::vector<std::string>& reasons) {
   if (req.style && !req.style->empty() && *req.style != "auto") {
@@ -34,6 +42,14 @@ Result<const StylePreset*> choose_style(const SpecRequest& req, const PromptFact
     const StylePreset* s = catalog.find(*facts.style_id);
     reasons.push_back("style: " + s->name + ", named in the prompt");
     return s;
+  }
+  // One instrument asked for alone, and a style named after it ("calm piano music"): that style; the mood still
+  // sets the energy and the mode.
+  if (const InstrumentEntry* alone = lone_instrument(facts)) {
+    if (const StylePreset* s = catalog.find(std::string(alone->id))) {
+      reasons.push_back("style: " + s->name + ", the " + std::string(alone->id) + " asked for alone");
+      return s;
+    }
   }
   // Instruments alone may point at a style: the one whose parts already use most of them.
   if (!facts.wanted.empty() && !mood) {
@@ -105,6 +121,17 @@ std::vector<PartPreset> orchestrate(const StylePreset& style, const PromptFacts&
     bool present = false;
     for (size_t i = 0; i < parts.size(); ++i)
       if (matches_instrument(parts[i], *inst)) present = true, assigned[i] = true;
+    if (present && inst == lone_instrument(facts)) {
+      // Asked for alone but only accompanying here (corporate's guitar): it takes the tune as well.
+      for (size_t i = 0; i < parts.size(); ++i) {
+        if (parts[i].role != Role::kMelody || matches_instrument(parts[i], *inst)) continue;
+        parts[i].program = inst->program;
+        parts[i].name = std::string(inst->id);
+        assigned[i] = true;
+        reasons.push_back("instrument: " + std::string(inst->id) + ", plays the tune");
+        break;
+      }
+    }
     if (present) reasons.push_back("instrument: " + std::string(inst->id) + ", already played in this style");
     if (present || inst->program < 0) {
       if (!present && inst->role != Role::kDrums) {
@@ -138,8 +165,10 @@ std::vector<PartPreset> orchestrate(const StylePreset& style, const PromptFacts&
         {Role::kCounter, Role::kMelody, Role::kPad},   // from counter
     };
     const std::vector<Role>* chain = &chains[0];
+    // An instrument asked for alone takes the tune (a piano asked for in an ambient piece leads it).
+    const Role first = inst == lone_instrument(facts) ? Role::kMelody : inst->role;
     for (const auto& c : chains)
-      if (c.front() == inst->role) chain = &c;
+      if (c.front() == first) chain = &c;
     bool placed = false;
     for (Role role : *chain) {
       for (size_t i = 0; i < parts.size() && !placed; ++i) {
