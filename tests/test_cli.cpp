@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.h"
@@ -163,6 +164,24 @@ TEST(Cli, HelpAndUsage) {
   EXPECT_EQ(run_cli("generate --bogus -o x.wav").exit_code, 2);
   EXPECT_EQ(run_cli("generate -p pop").exit_code, 2) << "no output";
   EXPECT_NE(run_cli("version").out.find("obs-bgm 0."), std::string::npos);
+}
+
+// Help where people look (issue 26): the tool's help and each command's end with examples of that command.
+TEST(Cli, EveryHelpEndsWithExamplesOfItsCommand) {
+  for (const std::string command : {"", "score", "generate", "analyze", "chat", "credits", "serve"}) {
+    const auto h = run_cli(command.empty() ? "--help" : command + " --help");
+    ASSERT_EQ(h.exit_code, 0) << command;
+    const size_t at = h.out.find("\nExamples:\n");
+    ASSERT_NE(at, std::string::npos) << command << ":\n" << h.out;
+    std::istringstream lines(h.out.substr(at + 11));
+    int examples = 0;
+    for (std::string line; std::getline(lines, line);) {
+      if (line.empty()) break;
+      EXPECT_EQ(line.rfind("  obs-bgm " + command, 0), 0u) << command << ": " << line;
+      ++examples;
+    }
+    EXPECT_GE(examples, 2) << command;
+  }
 }
 
 TEST(Cli, ShowsStagesAndPercentOnATerminal) {

@@ -26,7 +26,11 @@ constexpr const char* kHelp =
     "  --json            machine-readable output\n"
     "  --duration S      for a still image: the length of the video it becomes (default 30)\n"
     "  --every-frame     decode every picture (slower; the reference the usual decode is held to)\n"
-    "  -q, --quiet       no progress bar\n";
+    "  -q, --quiet       no progress bar\n"
+    "\n"
+    "Examples:\n"
+    "  obs-bgm analyze rec.mkv\n"
+    "  obs-bgm analyze rec.mkv --json > rec.analysis.json\n";
 
 }  // namespace
 

@@ -41,7 +41,12 @@ constexpr const char* kHelp =
     "Sessions are kept in --data (default ~/.local/share/obs-bgm); --session ID continues one.\n"
     "Exports go to --output (default: the current folder).\n"
     "With --backend nemovideo the conversation is with the NemoVideo cloud (or the server at --api-base): uploads\n"
-    "leave this machine and generating uses credits; \"credits\" shows them.\n";
+    "leave this machine and generating uses credits; \"credits\" shows them.\n"
+    "\n"
+    "Examples:\n"
+    "  obs-bgm chat rec.mkv                  then: \"generate background music\", \"make it calmer\", \"export 720p\"\n"
+    "  obs-bgm chat --session SESSION_ID     continue a conversation\n"
+    "  obs-bgm chat --backend nemovideo rec.mkv   the same on the NemoVideo cloud (uploads, uses credits)\n";
 
 fs::path default_data_dir() {
   if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return fs::path(xdg) / "obs-bgm";

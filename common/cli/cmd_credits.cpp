@@ -19,7 +19,11 @@ constexpr const char* kHelp =
     "Usage: obs-bgm credits [--backend nemovideo] [--api-base URL] [--json]\n"
     "\n"
     "Shows the credits left on a backend (connecting first: a free anonymous token when NEMO_TOKEN is not set).\n"
-    "The local engine is free and needs none.\n";
+    "The local engine is free and needs none.\n"
+    "\n"
+    "Examples:\n"
+    "  obs-bgm credits --backend nemovideo\n"
+    "  obs-bgm credits --backend nemovideo --api-base http://render-box:8765 --json\n";
 
 }  // namespace
 

@@ -43,6 +43,13 @@ constexpr const char* kHelp =
     "      --json            print the result (or the error) as JSON on standard output\n"
     "  -q, --quiet           no progress bar and no summary\n";
 
+constexpr const char* kExamples =
+    "\n"
+    "Examples:\n"
+    "  obs-bgm generate -p \"calm lo-fi for a tutorial, 90 seconds\" -o bed.m4a\n"
+    "  obs-bgm generate -s jazz -d 60 --seed 7 -o jazz.wav --stems parts/\n"
+    "  obs-bgm generate -p \"epic trailer music, 30 s\" --loop -o loop.wav\n";
+
 // The job for a remote backend (text alone, an .m4a file); the engine's own options are refused by name.
 Result<JobRequest> remote_generate_job(const Args& args, const std::string& prompt, const std::string& output) {
   for (const char* local_only : {"--tempo", "--key", "--loudness", "--stems", "--midi", "--soundfont", "--cores", "--loop"}) {
@@ -79,7 +86,7 @@ int run_generate(const std::vector<std::string>& argv) {
   spec.aliases = {{"-p", "--prompt"}, {"-o", "--output"}, {"-d", "--duration"}, {"-s", "--style"},
                   {"-q", "--quiet"},  {"-h", "--help"}};
   Args parsed;
-  const std::string help = std::string(kHelp) + kBackendHelp;
+  const std::string help = std::string(kHelp) + kBackendHelp + kExamples;
   if (auto done = parse_command(argv, spec, help.c_str(), parsed)) return *done;
   const Args* args = &parsed;
   const bool json = args->has("--json");

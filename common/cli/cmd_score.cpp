@@ -60,6 +60,15 @@ constexpr const char* kHelp =
     "      --json             print the result (or the error) as JSON\n"
     "  -q, --quiet            no progress bar and no summary\n";
 
+constexpr const char* kExamples =
+    "\n"
+    "Examples:\n"
+    "  obs-bgm score \"2026-12-07 10-00-00.mkv\"\n"
+    "  obs-bgm score rec.mkv -p \"tense, cinematic\" --music-volume 25 -o rec-scored.mp4\n"
+    "  obs-bgm score rec.mkv --preset shorts --reframe crop\n"
+    "  obs-bgm score rec.mkv --range 1:20-2:50 -o highlight.mp4\n"
+    "  obs-bgm score ~/Videos/ --style lofi                 every recording in a folder\n";
+
 // The job for a remote backend: the options it understands; the engine's own options are refused by name.
 Result<JobRequest> remote_score_job(const Args& args, const std::filesystem::path& input) {
   for (const char* local_only : {"--analysis", "--stems", "--soundfont", "--keep-tracks", "--title", "--title-duration", "--max-height", "--mode", "--duration",
@@ -226,7 +235,7 @@ int run_score(const std::vector<std::string>& argv) {
   spec.flags = {"--keep-tracks", "--json", "--quiet", "--help", "--smaller-copy"};
   spec.aliases = {{"-o", "--output"}, {"-p", "--prompt"}, {"-s", "--style"}, {"-q", "--quiet"}, {"-h", "--help"}};
   Args parsed;
-  const std::string help = std::string(kHelp) + kBackendHelp;
+  const std::string help = std::string(kHelp) + kBackendHelp + kExamples;
   if (auto done = parse_command(argv, spec, help.c_str(), parsed)) return *done;
   const Args* args = &parsed;
   const bool json = args->has("--json");

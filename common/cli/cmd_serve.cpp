@@ -33,7 +33,11 @@ constexpr const char* kHelp =
     "count applies. One server per --data folder.\n"
     "--public-url: what download links start with (e.g. https://music.studio.lan, behind a proxy); by default\n"
     "the address the client reached. --max-connections (default 1024) and --max-connections-per-address\n"
-    "(default 128; raise it behind a proxy, where every client has the proxy's address) cap open connections.\n";
+    "(default 128; raise it behind a proxy, where every client has the proxy's address) cap open connections.\n"
+    "\n"
+    "Examples:\n"
+    "  obs-bgm serve                                        this machine only (127.0.0.1:8765)\n"
+    "  obs-bgm serve --listen 0.0.0.0:8765 --token-file /etc/obs-bgm/tokens   a studio's render box\n";
 
 bool is_loopback(const std::string& host) { return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0; }
 

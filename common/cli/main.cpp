@@ -34,7 +34,14 @@ constexpr const char* kUsage =
     "\n"
     "Exit codes: 0 ok, 1 unexpected failure, 2 bad command line, 3 input missing or unreadable,\n"
     "4 something needed is not installed (SoundFont), 5 output cannot be written, 6 processing failed,\n"
-    "7 a server refused or failed, 130 cancelled.\n";
+    "7 a server refused or failed, 130 cancelled.\n"
+    "\n"
+    "Examples:\n"
+    "  obs-bgm score recording.mkv                         music for a recording: recording-bgm.mkv beside it\n"
+    "  obs-bgm score clip.mkv --preset shorts -p \"upbeat\"   a vertical video for YouTube Shorts\n"
+    "  obs-bgm generate -p \"calm lo-fi, 2 minutes\" -o bed.m4a     music from text alone\n"
+    "  obs-bgm chat recording.mkv                          refine by talking: \"make it calmer\", \"export\"\n"
+    "  obs-bgm serve --listen 0.0.0.0:8765 --token-file tokens.txt   a render box for a studio\n";
 
 int run(int argc, char** argv) {
   bgm::quiet_ffmpeg_logging();
