@@ -26,6 +26,7 @@ pass "files in place: the plugin in /usr/lib/$multiarch/obs-plugins, its locale,
 [ "$(command -v obs-bgm)" = /usr/bin/obs-bgm ] || fail "obs-bgm is not on PATH"
 obs-bgm version | grep -q '^obs-bgm ' || fail "obs-bgm version"
 zcat /usr/share/man/man1/obs-bgm.1.gz | grep -q 'obs-bgm serve' || fail "the man page has no serve section"
+zcat /usr/share/man/man1/obs-bgm.1.gz | grep -Eq 'obs\\?-bgm generate \\?-p' || fail "the man page has no examples"
 getent passwd obs-bgm >/dev/null || fail "the render server's user obs-bgm was not made"
 [ "$(stat -c '%U:%G %a' /var/lib/obs-bgm)" = "obs-bgm:obs-bgm 750" ] || fail "/var/lib/obs-bgm: $(stat -c '%U:%G %a' /var/lib/obs-bgm)"
 pass "the render server's user obs-bgm and its data folder /var/lib/obs-bgm (obs-bgm:obs-bgm 750)"
