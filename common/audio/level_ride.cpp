@@ -26,53 +26,59 @@ double window_mean(const std::vector<double>& values, size_t k, long half, bool 
   return sum / used;
 }
 
+// The middle of hop k, in seconds.
+double hop_centre_s(size_t k) { return (static_cast<double>(k) + 0.5) * kHopS; }
+
+// LUFS of a K-weighted mean energy (silence: -inf).
+double energy_lufs(double mean) { return mean > 0 ? -0.691 + 10.0 * std::log10(mean) : -HUGE_VAL; }
+
 // Loudness of a 500 ms window centred on every 100 ms hop (momentary loudness, centred instead of trailing).
 std::vector<double> centred_loudness(const std::vector<double>& energies, bool loop) {
   std::vector<double> out(energies.size());
-  for (size_t k = 0; k < energies.size(); ++k) {
-    const double mean = window_mean(energies, k, 2, loop);
-    out[k] = mean > 0 ? -0.691 + 10.0 * std::log10(mean) : -HUGE_VAL;
-  }
+  for (size_t k = 0; k < energies.size(); ++k) out[k] = energy_lufs(window_mean(energies, k, 2, loop));
   return out;
 }
 
+// Whether time t is in (or within half the smoothing of) the room kept for a voice: never lifted there.
+bool in_voice_room(double t, const LevelRideSettings& s) {
+  for (const TimeSpan& span : s.no_lift)
+    if (t >= span.start - s.smooth_s / 2 && t < span.end + s.smooth_s / 2) return true;
+  return false;
+}
+
+// The most a dip `d` LU under the piece's loudness may be boosted: all of max_boost_db down to boost_full_lu under
+// it, tapering to nothing at boost_floor_lu (a decaying ending, silence).
+double boost_allowed_db(double d, const LevelRideSettings& s) {
+  return s.max_boost_db * std::clamp((d + s.boost_floor_lu) / (s.boost_floor_lu - s.boost_full_lu), 0.0, 1.0);
+}
+
 // The gain each hop would get on its own: 1/ratio of its distance from the piece's loudness is kept; dips are
-// lifted only while the music is playing (the boost tapers off between boost_full_lu and boost_floor_lu under it).
+// lifted only while the music is playing (boost_allowed_db).
 double static_gain_db(double loudness, double reference, const LevelRideSettings& s) {
   const double d = loudness - reference;
   if (!std::isfinite(d)) return 0.0;
-  const double allowed = s.max_boost_db * std::clamp((d + s.boost_floor_lu) / (s.boost_floor_lu - s.boost_full_lu), 0.0, 1.0);
-  return std::clamp(-d * (1.0 - 1.0 / s.ratio), -s.max_cut_db, allowed);
+  return std::clamp(-d * (1.0 - 1.0 / s.ratio), -s.max_cut_db, boost_allowed_db(d, s));
 }
 
 // The most a hop may be lifted in all to settle a rise: up to the piece's loudness and no further (by the louder of
-// its own 100 ms and the 500 ms around it), within the boost and its taper toward the floor. A hop in a breath may
-// come up as far as the breath is deep; a loud one (the entrance itself) not at all; nothing in the room kept for a
-// voice.
+// its own 100 ms and the 500 ms around it), within the boost allowed at its loudness. A hop in a breath may come up
+// as far as the breath is deep; a loud one (the entrance itself) not at all; nothing in the room kept for a voice.
 double rise_room_db(double energy, double loudness, double reference, double t, const LevelRideSettings& s) {
-  for (const TimeSpan& span : s.no_lift)
-    if (t >= span.start - s.smooth_s / 2 && t < span.end + s.smooth_s / 2) return 0.0;
-  const double own = energy > 0 ? -0.691 + 10.0 * std::log10(energy) : -HUGE_VAL;
-  const double d = std::max(own, loudness) - reference;
-  if (!std::isfinite(loudness - reference)) return 0.0;
-  const double taper = std::clamp((loudness - reference + s.boost_floor_lu) / (s.boost_floor_lu - s.boost_full_lu), 0.0, 1.0);
-  return std::clamp(std::isfinite(d) ? -d : s.max_boost_db, 0.0, s.max_boost_db * taper);
+  if (in_voice_room(t, s) || !std::isfinite(loudness - reference)) return 0.0;
+  const double d = std::max(energy_lufs(energy), loudness) - reference;
+  return std::clamp(-d, 0.0, boost_allowed_db(loudness - reference, s));
 }
 
 // Momentary loudness (the 400 ms before each hop's end, EBU R 128's window) of the mix with the ride applied.
 std::vector<double> momentary_after(const std::vector<double>& energies, const std::vector<double>& ride_db, bool loop) {
   const size_t n = energies.size();
-  std::vector<double> out(n);
+  std::vector<double> ridden(n), out(n);
+  for (size_t k = 0; k < n; ++k) ridden[k] = energies[k] * std::pow(10.0, ride_db[k] / 10.0);
   for (size_t k = 0; k < n; ++k) {
     double sum = 0;
     int used = 0;
-    const long kk = static_cast<long>(k);
-    for (long j = kk - 3; j <= kk; ++j) {
-      const long m = loop ? ((j % static_cast<long>(n)) + static_cast<long>(n)) % static_cast<long>(n) : j;
-      if (m < 0) continue;
-      sum += energies[static_cast<size_t>(m)] * std::pow(10.0, ride_db[static_cast<size_t>(m)] / 10.0), ++used;
-    }
-    out[k] = sum > 0 ? -0.691 + 10.0 * std::log10(sum / used) : -HUGE_VAL;
+    for_window(ridden, k, 3, 0, loop, [&](double e) { sum += e, ++used; });
+    out[k] = energy_lufs(sum / used);
   }
   return out;
 }
@@ -126,9 +132,7 @@ LevelRide LevelRide::plan(const KMeter& meter, size_t frames, int sample_rate, c
   std::vector<double> wanted(n);
   for (size_t k = 0; k < n; ++k) {
     wanted[k] = static_gain_db(loudness[k], reference, s);
-    const double t = (static_cast<double>(k) + 0.5) * kHopS;
-    for (const TimeSpan& span : s.no_lift)
-      if (t >= span.start - s.smooth_s / 2 && t < span.end + s.smooth_s / 2) wanted[k] = std::min(wanted[k], 0.0);
+    if (in_voice_room(hop_centre_s(k), s)) wanted[k] = std::min(wanted[k], 0.0);
   }
 
   // Down before a louder moment arrives (and held a hop after it), then smoothed: the ride is already down when
@@ -147,7 +151,7 @@ LevelRide LevelRide::plan(const KMeter& meter, size_t frames, int sample_rate, c
   // lifted hop changes the windows around it). The entrance is never lifted, so the lift falls away into it.
   if (s.max_rise_db > 0) {
     std::vector<double> room(n);
-    for (size_t k = 0; k < n; ++k) room[k] = rise_room_db(energies[k], loudness[k], reference, (static_cast<double>(k) + 0.5) * kHopS, s);
+    for (size_t k = 0; k < n; ++k) room[k] = rise_room_db(energies[k], loudness[k], reference, hop_centre_s(k), s);
     for (int round = 0; round < 4; ++round) {
       const std::vector<double> lift = rise_lifts(energies, room, ride_db, s);
       for (size_t k = 0; k < n; ++k) ride_db[k] = std::max(ride_db[k], std::min(ride_db[k] + window_mean(lift, k, 1, s.loop), room[k]));

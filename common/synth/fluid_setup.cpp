@@ -78,11 +78,11 @@ Result<FluidInstance> open_fluid(const FluidOpenOptions& options) {
   // The custom filter as each part's high-pass (its cutoff set per channel), at the level the notes had without it.
   if (options.part_high_pass) fluid_synth_set_custom_filter(fluid.synth.get(), FLUID_IIR_HIGHPASS, FLUID_IIR_NO_GAIN_AMP);
   fluid.sfont_id = fluid_synth_sfload(fluid.synth.get(), path.c_str(), 0);  // no default presets (below)
-  if (fluid.sfont_id != FLUID_FAILED) fluid_synth_set_bank_offset(fluid.synth.get(), fluid.sfont_id, kHiddenBankOffset);
   if (fluid.sfont_id == FLUID_FAILED) {
     return make_error(ErrorCode::kSynth, "FluidSynth could not load the SoundFont " + path.string() +
                                              ". The file may be damaged; reinstall it (sudo apt install --reinstall fluid-soundfont-gm).");
   }
+  fluid_synth_set_bank_offset(fluid.synth.get(), fluid.sfont_id, kHiddenBankOffset);
   const auto size = fs::file_size(path, ec);
   const auto modified = fs::last_write_time(path, ec).time_since_epoch().count();
   fluid.is_reference = fs::equivalent(path, reference_soundfont_path(), ec);
