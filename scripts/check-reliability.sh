@@ -8,6 +8,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/lib/release.sh"
+. "$root/scripts/lib/test-order.sh"
 llvm=$(llvm_version)  # clang 14 on Debian 12, 19 on Debian 13
 summary="${OBS_BGM_TEST_SUMMARY:-/dev/null}"  # test.sh collects the results of every run here
 jobs=$(nproc)
@@ -24,6 +25,7 @@ export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:allocator_may_return_null=1
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 # MixQuality and StyleIdentity render 36 pieces each to measure the sound (the same render paths the suite covers
 # once each): left to the normal run, where they take 3 min instead of 12.
+seed_test_order "$root/build-fuzz"
 (cd "$root/build-fuzz" && ctest --output-on-failure --parallel "$jobs" --timeout 900 -E "_NOT_BUILT|MixQuality|StyleIdentity") 2>&1 | tee -a "$summary"
 
 echo "== libFuzzer: each target's corpus, then ${OBS_BGM_FUZZ_SECONDS:-20} s of fuzzing"
