@@ -1,10 +1,13 @@
 #pragma once
-/* The "AI Music" dock: what to score, the prompt (with one-click suggestions), style, volume, ducking and output,
- * Generate and Cancel with the stage and progress, a transcript in plain words, a refine box that continues the
- * result's session ("make it calmer"; the new version joins the list) with its timeline and Export, and the results
- * kept across restarts with "Add to scene" and "Show in folder". Follows OBS's theme (no colours of its own) and fits 300 px.
- * It is the dock's content, a plain widget: OBS 30 and later wrap it in a dock of their own (obs_frontend_add_dock_by_id),
- * on OBS 29 the plugin wraps it (see plugin-main.cpp).
+/* The "AI Music" dock, laid out for OBS's right-hand column (300-350 px): first what the user came for, the status
+ * line, what to score (the last recording, with its name and length), the main button ("Score last recording") with
+ * Cancel beside it and the progress under it, then the prompt and its suggestions (they wrap onto lines); below, four
+ * tabs: Score (style, volume, ducking, output, what happened), Results (ResultsPanel: preview, add to scene, refine,
+ * export), Live (LivePanel) and Settings (SettingsPanel). Long names shorten in the middle with the whole text in a
+ * tooltip; nothing is cut. The first time a scene is recorded without the analyzer filter, the dock says once what
+ * it gives and offers to add it to every scene.
+ * Follows OBS's theme (no colours of its own). It is the dock's content, a plain widget: OBS 30 and later wrap it in
+ * a dock of their own (obs_frontend_add_dock_by_id), on OBS 29 the plugin wraps it (see plugin-main.cpp).
  * Thread: the OBS UI thread; job updates arrive from the worker through queued calls. */
 
 #include <QString>
@@ -13,21 +16,23 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
-#include <thread>
+#include <string>
 #include <vector>
 
 #include "jobs/job_runner.h"
 
-class QCheckBox;
 class QComboBox;
 class QLabel;
-class QLineEdit;
-class QListWidget;
 class QPlainTextEdit;
 class QProgressBar;
-class QAction;
 class QPushButton;
 class QSlider;
+class QCheckBox;
+class QTabWidget;
+class ElidedButton;
+class ElidedLabel;
+class ResultsPanel;
+class SettingsPanel;
 
 class BgmDock : public QWidget {
 	Q_OBJECT
@@ -40,18 +45,22 @@ public:
 	void recording_finished(const QString &path, bool replay);
 	/* Starts a job for the current choices (the hotkey, the button). */
 	void generate();
+	/* Shows a tab: "score", "results", "live" or "settings"; false for another name. */
+	bool show_tab(const std::string &tab);
 
 private:
 	void build_ui();
+	QWidget *build_top();
+	QWidget *build_score_tab();
 	void load_settings_into_ui();
 	void save_settings_from_ui();
 	void refresh_targets();
-	void refresh_results();
-	void mark_missing_results(const std::vector<bool> &missing);
 	void on_job(const bgm::JobSnapshot &snapshot);
 	void set_busy(bool busy);
 	void check_status();
-	void show_backend_fields();
+	void say(const QString &line);
+	/* The first recording of a scene without the analyzer: what it gives, and an offer to add it everywhere. */
+	void offer_analyzer();
 	/* What the user can do about an error, as a button: a page to open (register to keep the free credits, top
 	 * up), or the same job again with a 720p copy (a recording over the cloud's size limit). */
 	void offer_action(const bgm::Error *error, const bgm::JobRequest *request = nullptr);
@@ -61,47 +70,29 @@ private:
 	void start_batch(const std::vector<std::filesystem::path> &inputs, const std::string &prompt, const std::string &style);
 	/* A job of the queue ended: counted, and at the queue's end the summary. */
 	void batch_job_ended(const bgm::JobSnapshot &s);
-	void refine(bool export_only);
-	/* Exports the session's timeline, for a platform when `preset` names one (crop when the menu's box is on). */
-	void export_for(const std::string &preset);
-	void select_session(const std::string &session_id, const QString &summary, const std::filesystem::path &folder);
-	void add_selected_to_scene();
-	void show_selected_in_folder();
 
-	QLabel *status_ = nullptr;
+	ElidedLabel *status_ = nullptr;
+	ElidedButton *action_ = nullptr; /* "Register (free)" after out of credits */
+	QWidget *analyzer_offer_ = nullptr;
 	QComboBox *target_ = nullptr;
+	ElidedLabel *target_name_ = nullptr; /* the recording's name and length */
+	ElidedButton *generate_ = nullptr;   /* "Score last recording" */
+	QPushButton *cancel_ = nullptr;
+	QProgressBar *progress_ = nullptr;  /* the stage and its progress while a job runs */
+	QLabel *stage_ = nullptr;           /* how the last job ended */
 	QPlainTextEdit *prompt_ = nullptr;
+	QTabWidget *tabs_ = nullptr;
 	QComboBox *style_ = nullptr;
 	QSlider *volume_ = nullptr;
 	QLabel *volume_value_ = nullptr;
 	QCheckBox *duck_ = nullptr;
 	QComboBox *output_ = nullptr;
-	QPushButton *generate_ = nullptr;
-	QPushButton *cancel_ = nullptr;
-	QProgressBar *progress_ = nullptr;
-	QLabel *stage_ = nullptr;
 	QPlainTextEdit *transcript_ = nullptr;
-	QListWidget *results_ = nullptr;
-	QLineEdit *output_dir_ = nullptr;
-	QCheckBox *auto_score_ = nullptr;
-	QCheckBox *score_replays_ = nullptr;
-	QLineEdit *soundfont_ = nullptr;
-	QComboBox *backend_ = nullptr;     /* local engine, NemoVideo cloud, render server */
-	QLabel *server_url_label_ = nullptr;
-	QLineEdit *server_url_ = nullptr;
-	QLabel *token_label_ = nullptr;
-	QLineEdit *token_ = nullptr;       /* shown masked */
-	QPushButton *action_ = nullptr;    /* "Register (free)" after out of credits */
+	ResultsPanel *results_ = nullptr;
+	SettingsPanel *settings_ = nullptr;
 	QString action_url_;
 	std::optional<bgm::JobRequest> action_retry_;
 	bool loading_ = false; /* the settings are being put into the widgets: their signals must not save */
-	QLabel *summary_ = nullptr;       /* the timeline of the session being refined */
-	QLineEdit *refine_text_ = nullptr; /* "make it calmer", "music at 20%" */
-	QPushButton *refine_ = nullptr;
-	QPushButton *export_ = nullptr;  /* a menu: the timeline as it is, or for a platform */
-	QAction *crop_ = nullptr;        /* in that menu: a wide picture cropped to follow the action, not fitted */
-	std::string session_id_;               /* the session the refine box talks to */
-	std::filesystem::path session_folder_; /* where its last version was written */
 
 	std::vector<std::filesystem::path> chosen_files_; /* "Files...": one or several, queued in order */
 	int last_count_ = 3;                              /* "The last N recordings" */
@@ -112,5 +103,8 @@ private:
 	QStringList batch_failed_;
 	std::uint64_t job_id_ = 0;
 	size_t transcript_shown_ = 0; /* lines of the job's transcript already shown */
-	unsigned results_generation_ = 0; /* which refresh a background presence check belongs to */
 };
+
+/* Shows the AI Music dock on `tab` (raising it when hidden). Any thread: the work is queued to the UI thread.
+ * False for an unknown tab name. Defined with the module (plugin-main.cpp). */
+bool show_obs_bgm_dock(const std::string &tab);

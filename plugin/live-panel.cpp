@@ -10,26 +10,13 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "dock-text.h"
+#include "elided-text.h"
 #include "guarded-call.h"
 #include "live-source.h"
 #include "settings-keys.h"
 
-namespace {
-
-QString text(const char *key)
-{
-	return QString::fromUtf8(obs_module_text(key));
-}
-
-QString clock_text(double seconds)
-{
-	const int s = static_cast<int>(seconds);
-	return QString("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
-}
-
-} // namespace
-
-LivePanel::LivePanel(QWidget *parent) : QGroupBox(text("ObsBgm.Live.Panel"), parent)
+LivePanel::LivePanel(QWidget *parent) : QWidget(parent)
 {
 	auto *layout = new QVBoxLayout(this);
 	now_ = new QLabel;
@@ -38,19 +25,20 @@ LivePanel::LivePanel(QWidget *parent) : QGroupBox(text("ObsBgm.Live.Panel"), par
 	layout->addWidget(now_);
 	auto *mood_row = new QHBoxLayout;
 	mood_ = new QLineEdit;
-	mood_->setPlaceholderText(text("ObsBgm.Live.MoodPlaceholder"));
-	set_mood_ = new QPushButton(text("ObsBgm.Live.SetMood"));
+	mood_->setPlaceholderText(dock_text("ObsBgm.Live.MoodPlaceholder"));
+	set_mood_ = new ElidedButton(dock_text("ObsBgm.Live.SetMood"));
 	mood_row->addWidget(mood_, 1);
 	mood_row->addWidget(set_mood_);
 	layout->addLayout(mood_row);
 	auto *buttons = new QHBoxLayout;
-	start_ = new QPushButton(text("ObsBgm.Live.Start"));
-	stop_ = new QPushButton(text("ObsBgm.Live.Stop"));
+	start_ = new ElidedButton(dock_text("ObsBgm.Live.Start"));
+	stop_ = new ElidedButton(dock_text("ObsBgm.Live.Stop"));
 	buttons->addWidget(start_);
 	buttons->addWidget(stop_);
 	layout->addLayout(buttons);
-	add_ = new QPushButton(text("ObsBgm.Live.Add"));
+	add_ = new ElidedButton(dock_text("ObsBgm.Live.Add"));
 	layout->addWidget(add_);
+	layout->addStretch(1);
 
 	connect(start_, &QPushButton::clicked, this, [this] { guarded("starting the live music", [this] { live_start_all(), refresh(); }); });
 	connect(stop_, &QPushButton::clicked, this, [this] { guarded("stopping the live music", [this] { live_stop_all(), refresh(); }); });
@@ -77,20 +65,20 @@ void LivePanel::refresh()
 	const live_source_status &s = sources.front();
 	QString line;
 	if (!s.error.empty())
-		line = text("ObsBgm.Live.Error").arg(QString::fromStdString(s.error));
+		line = dock_text("ObsBgm.Live.Error").arg(QString::fromStdString(s.error));
 	else if (!s.playing)
-		line = text("ObsBgm.Live.Stopped");
+		line = dock_text("ObsBgm.Live.Stopped");
 	else if (!s.ready)
-		line = text("ObsBgm.Live.Loading");
+		line = dock_text("ObsBgm.Live.Loading");
 	else
-		line = text("ObsBgm.Live.NowPlaying")
+		line = dock_text("ObsBgm.Live.NowPlaying")
 			       .arg(QString::fromStdString(s.style), QString::fromStdString(s.mood.empty() ? s.key : s.mood + " · " + s.key))
 			       .arg(s.tempo_bpm, 0, 'f', 0)
 			       .arg(clock_text(s.seconds));
 	if (s.playing && s.voice)
-		line += text("ObsBgm.Live.Ducked");
+		line += dock_text("ObsBgm.Live.Ducked");
 	if (!s.prompt.empty())
-		line += "\n" + text("ObsBgm.Live.Asked").arg(QString::fromStdString(s.prompt));
+		line += "\n" + dock_text("ObsBgm.Live.Asked").arg(QString::fromStdString(s.prompt));
 	now_->setText(line);
 }
 
@@ -101,7 +89,7 @@ void LivePanel::set_mood()
 		return;
 	const std::string error = live_set_mood_all(mood);
 	if (!error.empty())
-		now_->setText(text("ObsBgm.Live.Error").arg(QString::fromStdString(error)));
+		now_->setText(dock_text("ObsBgm.Live.Error").arg(QString::fromStdString(error)));
 	else
 		mood_->clear();
 }

@@ -1,17 +1,17 @@
 #pragma once
-/* The dock's "Live music" part: what the live sources play now (style, mood, key, tempo, whether they step back
+/* The dock's Live tab: what the live sources play now (style, mood, key, tempo, whether they step back
  * under the voice), Start and Stop, a mood for now, and a button that adds a live source to the current scene when
  * there is none.
  * Thread: the OBS UI thread (the sources are asked through live-source.h, which any thread may call). */
 
-#include <QGroupBox>
+#include <QWidget>
 
 class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTimer;
 
-class LivePanel : public QGroupBox {
+class LivePanel : public QWidget {
 	Q_OBJECT
 
 public:

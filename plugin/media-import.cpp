@@ -60,7 +60,7 @@ std::string add_media_source_to_current_scene(const std::string &file, const std
 	return add_media_source(scene_source ? obs_scene_from_source(scene_source.get()) : nullptr, file, name);
 }
 
-bool add_analyzer_filter(obs_source_t *source, const std::string &filter_name)
+static bool has_analyzer(obs_source_t *source)
 {
 	bool present = false;
 	obs_source_enum_filters(
@@ -70,7 +70,12 @@ bool add_analyzer_filter(obs_source_t *source, const std::string &filter_name)
 				*static_cast<bool *>(param) = true;
 		},
 		&present);
-	if (present)
+	return present;
+}
+
+bool add_analyzer_filter(obs_source_t *source, const std::string &filter_name)
+{
+	if (has_analyzer(source))
 		return true;
 	SourcePtr filter(obs_source_create("obs_bgm_analyzer", filter_name.c_str(), nullptr, nullptr));
 	if (!filter)
@@ -85,4 +90,27 @@ std::string add_analyzer_to_current_scene(const std::string &filter_name)
 	if (!scene_source || !add_analyzer_filter(scene_source.get(), filter_name))
 		return {};
 	return obs_source_get_name(scene_source.get());
+}
+
+int add_analyzer_to_every_scene(const std::string &filter_name)
+{
+	struct Count {
+		const std::string *name;
+		int done;
+	} count{&filter_name, 0};
+	obs_enum_scenes(
+		[](void *param, obs_source_t *scene) {
+			auto *c = static_cast<Count *>(param);
+			if (add_analyzer_filter(scene, *c->name))
+				++c->done;
+			return true;
+		},
+		&count);
+	return count.done;
+}
+
+bool current_scene_has_analyzer()
+{
+	SourcePtr scene_source = current_scene();
+	return scene_source && has_analyzer(scene_source.get());
 }

@@ -21,3 +21,9 @@ bool add_analyzer_filter(obs_source_t *source, const std::string &filter_name);
 /* Adds the analyzer filter to the current scene (the preview scene in studio mode) unless it is there already.
  * Returns the scene's name, or an empty string when there is no scene. */
 std::string add_analyzer_to_current_scene(const std::string &filter_name);
+
+/* Adds the analyzer filter to every scene that has none; returns how many scenes have it now. */
+int add_analyzer_to_every_scene(const std::string &filter_name);
+
+/* Whether the current scene (the preview scene in studio mode) has the analyzer filter. */
+bool current_scene_has_analyzer();

@@ -21,6 +21,7 @@
 #include "backend/local_backend.h"
 #include "bgm-controller.h"
 #include "bgm-dock.h"
+#include "result-preview.h"
 #include "guarded-call.h"
 #include "live-source.h"
 #include "websocket-vendor.h"
@@ -82,6 +83,32 @@ QDockWidget *add_dock(QMainWindow *main, BgmDock *content)
 obs_hotkey_id g_hotkey = OBS_INVALID_HOTKEY_ID;
 obs_hotkey_id g_live_hotkey = OBS_INVALID_HOTKEY_ID;
 
+} // namespace
+
+bool show_obs_bgm_dock(const std::string &tab)
+{
+	static const char *const known[] = {"score", "results", "live", "settings"};
+	if (std::find(std::begin(known), std::end(known), tab) == std::end(known))
+		return false;
+	auto *task = new std::string(tab);
+	obs_queue_task(
+		OBS_TASK_UI,
+		[](void *param) {
+			std::unique_ptr<std::string> name(static_cast<std::string *>(param));
+			guarded("showing the dock", [&] {
+				if (QDockWidget *frame = g_dock_frame) {
+					frame->show();
+					frame->raise();
+				}
+				if (g_dock)
+					g_dock->show_tab(*name);
+			});
+		},
+		task, false);
+	return true;
+}
+
+namespace {
 
 std::string take_string(char *s)
 {
@@ -177,6 +204,7 @@ void handle_frontend_event(enum obs_frontend_event event)
 	}
 	case OBS_FRONTEND_EVENT_EXIT:
 		unregister_websocket_vendor(); /* obs-websocket stops after this: no request may still be on its way */
+		ResultPreview::get().stop(); /* while its source can still be released */
 		c.stop(); /* a running job is cancelled cleanly; finished results are already saved */
 		break;
 	default:

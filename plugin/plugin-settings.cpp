@@ -62,6 +62,7 @@ PluginSettings load_plugin_settings(const std::string &file, std::string &note)
 	read_field(doc, keys::kBackend, s.backend, note);
 	read_field(doc, keys::kServerUrl, s.server_url, note);
 	read_field(doc, keys::kNemoToken, s.nemo_token, note);
+	read_field(doc, keys::kAnalyzerOffered, s.analyzer_offered, note);
 	if (s.backend != keys::kBackendLocal && s.backend != keys::kBackendCloud && s.backend != keys::kBackendServer)
 		s.backend = keys::kBackendLocal;
 	if (!(s.music_volume >= 0.0 && s.music_volume <= 1.0))
@@ -76,7 +77,7 @@ bool save_plugin_settings(const PluginSettings &s, const std::string &file)
 				    {keys::kSoundFont, s.soundfont},       {keys::kMusicVolume, s.music_volume},
 				    {keys::kDuck, s.duck},                 {keys::kVideoOutput, s.video_output},
 				    {keys::kBackend, s.backend},           {keys::kServerUrl, s.server_url},
-				    {keys::kNemoToken, s.nemo_token}};
+				    {keys::kNemoToken, s.nemo_token},     {keys::kAnalyzerOffered, s.analyzer_offered}};
 	std::error_code ec;
 	std::filesystem::create_directories(std::filesystem::path(file).parent_path(), ec);
 	return bgm::write_file_atomically(file, bgm::json_text(doc) + "\n", bgm::OutputPolicy{false, true}).ok();

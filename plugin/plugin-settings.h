@@ -16,6 +16,7 @@ struct PluginSettings {
 	std::string backend = "local"; /* obs_bgm_keys::kBackendLocal, kBackendCloud or kBackendServer */
 	std::string server_url;
 	std::string nemo_token; /* a secret: kept in this owner-only file, never logged or shown in full */
+	bool analyzer_offered = false; /* the dock has offered the analyzer filter once (it asks no more) */
 };
 
 /* Whether two settings need different backends (another kind, server or token). */

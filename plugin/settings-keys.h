@@ -16,6 +16,7 @@ inline constexpr const char *kVideoOutput = "video_output";     /* bool: MP4 wit
 inline constexpr const char *kBackend = "backend";              /* string: kBackendLocal, kBackendCloud, kBackendServer */
 inline constexpr const char *kServerUrl = "server_url";         /* string: a render server's address (obs-bgm serve) */
 inline constexpr const char *kNemoToken = "nemo_token";         /* string, secret: empty: a free anonymous token */
+inline constexpr const char *kAnalyzerOffered = "analyzer_offered"; /* bool: the analyzer was offered once */
 inline constexpr const char *kBackendLocal = "local";
 inline constexpr const char *kBackendCloud = "nemovideo";
 inline constexpr const char *kBackendServer = "server";
@@ -43,6 +44,8 @@ inline constexpr const char *kReqListJobs = "ListJobs";
 inline constexpr const char *kReqRefineResult = "RefineResult";   /* {sessionId, message} -> {jobId} */
 inline constexpr const char *kReqExportSession = "ExportSession"; /* {sessionId, preset?, reframe?} -> {jobId} */
 inline constexpr const char *kReqScoreFiles = "ScoreFiles"; /* {files: [{path}] or lastRecordings: N, prompt?, style?} -> {jobs} */
+inline constexpr const char *kReqPreviewResult = "PreviewResult"; /* {path, play} -> {playing}: through monitoring */
+inline constexpr const char *kReqShowDock = "ShowDock";           /* {tab}: shows the dock on that tab */
 inline constexpr const char *kReqLiveStart = "LiveStart";
 inline constexpr const char *kReqLiveStop = "LiveStop";
 inline constexpr const char *kReqLiveSetMood = "LiveSetMood"; /* {mood} or {prompt} */
@@ -61,5 +64,8 @@ inline constexpr const char *kFieldJobs = "jobs";
 inline constexpr const char *kFieldReframe = "reframe";
 inline constexpr const char *kFieldSummary = "summary";
 inline constexpr const char *kFieldActionUrl = "actionUrl";
+inline constexpr const char *kFieldPlay = "play";
+inline constexpr const char *kFieldPlaying = "playing";
+inline constexpr const char *kFieldTab = "tab"; /* "score", "results", "live", "settings" */
 
 } // namespace obs_bgm_keys

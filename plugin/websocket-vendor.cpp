@@ -8,9 +8,11 @@
 #include <string>
 
 #include "bgm-controller.h"
+#include "bgm-dock.h"
 #include "guarded-call.h"
 #include "live-source.h"
 #include "media-import.h"
+#include "result-preview.h"
 #include "settings-keys.h"
 
 namespace keys = obs_bgm_keys;
@@ -44,7 +46,7 @@ void *g_vendor = nullptr;
 const char *const kRequests[] = {keys::kReqScoreLastRecording, keys::kReqGetJob, keys::kReqListResults,
 				 keys::kReqAddResultToScene, keys::kReqListJobs, keys::kReqRefineResult,
 				 keys::kReqExportSession, keys::kReqScoreFiles, keys::kReqLiveStart, keys::kReqLiveStop, keys::kReqLiveSetMood,
-				 keys::kReqLiveStatus};
+				 keys::kReqLiveStatus, keys::kReqPreviewResult, keys::kReqShowDock};
 
 void score_last_recording(obs_data_t *request, obs_data_t *response, void *)
 {
@@ -248,6 +250,48 @@ void add_result_to_scene(obs_data_t *request, obs_data_t *response, void *)
 	obs_data_set_string(response, "outputPath", path.c_str());
 }
 
+/* Plays a result through OBS's monitoring, or stops it: {path?, play} -> {playing}. Without a path, the newest. */
+void preview_result(obs_data_t *request, obs_data_t *response, void *)
+{
+	auto &c = BgmController::get();
+	ResultPreview &preview = ResultPreview::get();
+	const bool play = !obs_data_has_user_value(request, keys::kFieldPlay) || obs_data_get_bool(request, keys::kFieldPlay);
+	if (!play) {
+		preview.stop();
+	} else {
+		std::string path = obs_data_get_string(request, keys::kFieldPath);
+		if (path.empty()) {
+			const auto results = c.results();
+			if (results.empty()) {
+				fail(response, "There is no result yet: score a recording first.");
+				return;
+			}
+			path = results.front().output.string();
+		}
+		if (!c.is_result(path)) {
+			fail(response, "That path is not an obs-bgm result. Give one from ListResults or a job's outputPath.");
+			return;
+		}
+		if (!preview.play(path)) {
+			fail(response, "OBS could not open a media source for the preview.");
+			return;
+		}
+	}
+	obs_data_set_bool(response, "success", true);
+	obs_data_set_string(response, keys::kFieldPlaying, preview.playing().c_str());
+}
+
+/* Shows the dock on a tab: {tab: "score" | "results" | "live" | "settings"}. Queued to the UI thread, not waited for. */
+void show_dock(obs_data_t *request, obs_data_t *response, void *)
+{
+	const std::string tab = obs_data_get_string(request, keys::kFieldTab);
+	if (!show_obs_bgm_dock(tab.empty() ? "score" : tab)) {
+		fail(response, "Unknown tab '" + tab + "': use score, results, live or settings.");
+		return;
+	}
+	obs_data_set_bool(response, "success", true);
+}
+
 /* Every request through here: an exception never reaches obs-websocket's thread (or OBS's graphics thread in a
  * SerialFrame batch); the client gets an answer saying what happened. */
 template<request_cb Body> void guarded_request(obs_data_t *request, obs_data_t *response, void *priv)
@@ -362,7 +406,9 @@ bool register_websocket_vendor(void)
 			register_request(ph, vendor, keys::kReqLiveStart, guarded_request<live_start>) &&
 			register_request(ph, vendor, keys::kReqLiveStop, guarded_request<live_stop>) &&
 			register_request(ph, vendor, keys::kReqLiveSetMood, guarded_request<live_set_mood>) &&
-			register_request(ph, vendor, keys::kReqLiveStatus, guarded_request<live_status>);
+			register_request(ph, vendor, keys::kReqLiveStatus, guarded_request<live_status>) &&
+			register_request(ph, vendor, keys::kReqPreviewResult, guarded_request<preview_result>) &&
+			register_request(ph, vendor, keys::kReqShowDock, guarded_request<show_dock>);
 	blog(ok ? LOG_INFO : LOG_WARNING, "[obs-bgm] obs-websocket vendor requests %s.", ok ? "registered" : "not all registered");
 	return ok;
 }

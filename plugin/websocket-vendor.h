@@ -2,7 +2,8 @@
 /* obs-websocket vendor requests under the vendor name "obs-bgm", so Stream Deck or scripts can drive the plugin:
  * ScoreLastRecording {prompt?, style?} -> {jobId}; GetJob {jobId} -> {state, stage, progress, outputPath, error};
  * ListResults {} -> {results: [...]}; AddResultToScene {path? | jobId?} -> {sourceName} (only our results);
- * ListJobs {} -> {jobs: [{jobId, state, stage, progress, input}], maxQueued}.
+ * ListJobs {} -> {jobs: [{jobId, state, stage, progress, input}], maxQueued}; PreviewResult {path?, play} -> {playing}
+ * (through OBS's audio monitoring only); ShowDock {tab} (score, results, live, settings).
  * Our own small binding of obs-websocket 5's proc-handler API (its header is not installed by Debian).
  * Requests arrive on obs-websocket's thread pool, or on OBS's graphics thread inside a SerialFrame batch: they never
  * wait for the UI thread or for a job; libobs is called directly (its scene calls are thread-safe).

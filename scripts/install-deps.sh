@@ -31,6 +31,9 @@ packages=(
   # time: /usr/bin/time measures a child's peak memory)
   libgtest-dev libgmock-dev ffmpeg fluidsynth espeak-ng curl openssl iproute2 util-linux time
   xvfb xauth imagemagick libgl1-mesa-dri libegl-mesa0 libglx-mesa0 libx11-dev
+  # the dock's layout test measures Chinese words in a Chinese font; the preview test hears OBS's monitoring
+  # through a private PulseAudio server (a null sink, recorded with parec)
+  fonts-wqy-microhei pulseaudio pulseaudio-utils
   # reliability checks: clang with libFuzzer and the sanitizer runtimes, a symbolizer for readable reports, gdb for
   # the stacks of a hung OBS in the end-to-end tests
   "clang-$llvm" "libclang-rt-$llvm-dev" "llvm-$llvm" gdb

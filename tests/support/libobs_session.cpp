@@ -8,9 +8,6 @@
 #include "analyzer-filter.h"
 #include "support/x11_display.h"
 
-// The plugin's locale lookup, as the module would provide it: the key itself.
-extern "C" const char* obs_module_text(const char* key) { return key; }
-
 namespace bgm::test {
 namespace {
 

@@ -1,4 +1,5 @@
 #include "support/obs_session.h"
+#include "support/x11_display.h"
 
 #include <netinet/in.h>
 #include <signal.h>
@@ -167,7 +168,7 @@ std::string ObsSession::start() {
   for (display_ = 90; display_ < 190 && fs::exists("/tmp/.X11-unix/X" + std::to_string(display_)); ++display_) {
   }
   const std::string display = ":" + std::to_string(display_);
-  xvfb_ = spawn({"Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"}, {}, root_ / "xvfb.log");
+  xvfb_ = spawn({"Xvfb", display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"}, {}, root_ / "xvfb.log");
   for (int i = 0; i < 100 && !fs::exists("/tmp/.X11-unix/X" + std::to_string(display_)); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   obs_ = spawn({"obs", "--multi", "--disable-missing-files-check", "--websocket_port", std::to_string(port_)},
@@ -216,6 +217,18 @@ int ObsSession::stop() {
     xvfb_ = -1;
   }
   return status;
+}
+
+bool ObsSession::fill_screen() const {
+  // OBS's main window is titled "OBS 29.0.2 - Profile: ..." (its other windows are smaller).
+  for (int i = 0; i < 50; ++i) {
+    if (fill_screen_with_window(":" + std::to_string(display_), "OBS ")) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));  // Qt lays the window out again
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
 }
 
 bool ObsSession::screenshot(const fs::path& png) const {

@@ -34,6 +34,8 @@ class ObsSession {
   const std::filesystem::path& record_dir() const { return record_dir_; }
   std::filesystem::path global_ini() const;
   std::string log() const;
+  // OBS's main window made as big as the screen (1920x1080), as a maximised OBS is; false when it was not found.
+  bool fill_screen() const;
   // A PNG of the whole virtual screen (ImageMagick's import).
   bool screenshot(const std::filesystem::path& png) const;
 
