@@ -36,6 +36,9 @@ bool ResultPreview::play(const std::string &file)
 	if (!source_)
 		return false;
 	obs_source_set_monitoring_type(source_, OBS_MONITORING_TYPE_MONITOR_ONLY);
+	/* OBS's monitor plays a source only while it is active: held active here, it is still in no scene, so it
+	 * never reaches the stream or a recording (those mix the scenes' sources only). */
+	obs_source_inc_active(source_);
 	file_ = file;
 	seen_playing_ = false;
 	obs_source_media_restart(source_);
@@ -53,6 +56,7 @@ void ResultPreview::stop_locked()
 	if (!source_)
 		return;
 	obs_source_media_stop(source_);
+	obs_source_dec_active(source_);
 	obs_source_release(source_);
 	source_ = nullptr;
 	file_.clear();

@@ -36,6 +36,7 @@ ResultsPanel::ResultsPanel(QWidget *parent) : QWidget(parent)
 	list_ = new QListWidget;
 	list_->setObjectName("obsBgmResults");
 	list_->setTextElideMode(Qt::ElideMiddle);
+	list_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); /* long names shorten in the middle instead */
 	list_->setMinimumHeight(90);
 	layout->addWidget(list_, 1);
 

@@ -2,8 +2,11 @@
 // stage the engine reports has a label.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "core/progress.h"
@@ -76,6 +79,28 @@ TEST(DataFiles, LocalesTranslateWhatTheDockShowsFromTheEngine) {
       for (int a = 1; a <= args; ++a) EXPECT_NE(it->second.find("%" + std::to_string(a)), std::string::npos) << id << " needs %" << a;
     }
   }
+}
+
+}  // namespace
+}  // namespace bgm
+
+namespace bgm {
+namespace {
+
+// Every locale key the plugin's code names in full is in the locale: a missing one would show its key to the user.
+TEST(DataFiles, EveryKeyThePluginNamesIsInTheLocale) {
+  const auto en = read_ini("en-US.ini");
+  const std::regex key_literal("\"(ObsBgm\\.[A-Za-z0-9_.]*[A-Za-z0-9_])\"");
+  size_t checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(OBS_BGM_SOURCE_DIR) + "/plugin")) {
+    std::ifstream in(entry.path());
+    const std::string code((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (std::sregex_iterator it(code.begin(), code.end(), key_literal), end; it != end; ++it) {
+      ++checked;
+      EXPECT_TRUE(en.count((*it)[1].str())) << (*it)[1].str() << " (" << entry.path().filename().string() << ") is not in en-US.ini";
+    }
+  }
+  EXPECT_GT(checked, 100u) << "the plugin's keys were found";
 }
 
 }  // namespace

@@ -77,9 +77,12 @@ TEST(ObsEndToEnd, RecordScoreAndAddTheResultToTheScene) {
   test::ObsSession obs(dir.path(), OBS_BGM_PLUGIN_DIR);
   const std::string started = obs.start();
   ASSERT_EQ(started, "");
+  EXPECT_TRUE(obs.fill_screen()) << "OBS's window fills the 1920x1080 screen, as a maximised OBS";
   test::ObsWebSocket ws;
   ASSERT_EQ(ws.connect(obs.port()), "");
   EXPECT_NE(obs.log().find("[obs-bgm] loaded"), std::string::npos);
+  const std::filesystem::path shots = OBS_BGM_SCREENSHOT_DIR;
+  std::filesystem::create_directories(shots);
 
   const auto none = ws.vendor("obs-bgm", "ListResults", {{"newestFirst", true}});
   ASSERT_TRUE(none.value("success", false)) << none.dump();
@@ -136,10 +139,14 @@ TEST(ObsEndToEnd, RecordScoreAndAddTheResultToTheScene) {
   EXPECT_FALSE(too_long.value("success", true));
   EXPECT_NE(too_long.value("error", "").find("at most 4096"), std::string::npos) << too_long.dump().substr(0, 300);
 
-  // Score it through the vendor request, as a Stream Deck button would.
+  // Score it through the vendor request, as a Stream Deck button would; the dock follows it (a picture of it).
+  ASSERT_TRUE(ws.vendor("obs-bgm", "ShowDock", {{"tab", "score"}}).value("success", false));
   const auto job = ws.vendor("obs-bgm", "ScoreLastRecording", {{"prompt", "calm piano"}});
   ASSERT_TRUE(job.value("success", false)) << job.dump();
   const auto id = job["jobId"].get<long long>();
+  for (int i = 0; i < 100 && ws.vendor("obs-bgm", "GetJob", {{"jobId", id}}).value("state", "") == "queued"; ++i) std::this_thread::sleep_for(20ms);
+  std::this_thread::sleep_for(150ms);  // the dock's queued update
+  EXPECT_TRUE(obs.screenshot(shots / "obs-dock-scoring.png"));
   const nlohmann::json state = wait_for_job(ws, id);
   ASSERT_EQ(state.value("state", ""), "done") << state.dump();
   const std::filesystem::path output = state.value("outputPath", "");
@@ -236,11 +243,30 @@ TEST(ObsEndToEnd, RecordScoreAndAddTheResultToTheScene) {
   EXPECT_TRUE(in_preview) << preview_items.dump();
   ASSERT_TRUE(ok(ws.request("SetStudioModeEnabled", {{"studioModeEnabled", false}})));
 
-  // A picture of OBS with the dock, for people (and the README).
-  std::this_thread::sleep_for(500ms);
-  const auto shot = std::filesystem::path(OBS_BGM_SCREENSHOT_PATH);
-  EXPECT_TRUE(obs.screenshot(shot));
-  EXPECT_GT(std::filesystem::file_size(shot), 10000u);
+  // The preview: the result through OBS's audio monitoring (the private PulseAudio's device), never into the
+  // scene; Stop silences it.
+  EXPECT_LT(obs.monitor_level_db(1.0), -80.0) << "nothing is monitored before the preview";
+  const auto preview = ws.vendor("obs-bgm", "PreviewResult", {{"path", output.string()}, {"play", true}});
+  ASSERT_TRUE(preview.value("success", false)) << preview.dump();
+  EXPECT_EQ(preview.value("playing", ""), output.string());
+  const double heard = obs.monitor_level_db(2.0);
+  EXPECT_GT(heard, -40.0) << "the preview is heard on the monitoring device; OBS's log:\n" << obs.log().substr(obs.log().size() > 6000 ? obs.log().size() - 6000 : 0);
+  const auto inputs = ws.request("GetInputList");
+  EXPECT_EQ(inputs.dump().find("preview"), std::string::npos) << "the preview is no input of OBS's: " << inputs.dump();
+  const auto stopped_preview = ws.vendor("obs-bgm", "PreviewResult", {{"play", false}});
+  EXPECT_EQ(stopped_preview.value("playing", "x"), "");
+  std::this_thread::sleep_for(300ms);
+  EXPECT_LT(obs.monitor_level_db(1.0), -80.0) << "Stop silences it";
+
+  // Pictures of OBS with the dock at 1920x1080, each tab, for people (and the README).
+  for (const char* tab : {"results", "score", "live", "settings"}) {
+    ASSERT_TRUE(ws.vendor("obs-bgm", "ShowDock", {{"tab", tab}}).value("success", false)) << tab;
+    std::this_thread::sleep_for(500ms);
+    const auto shot = shots / (std::string("obs-dock-") + tab + ".png");
+    EXPECT_TRUE(obs.screenshot(shot));
+    EXPECT_GT(std::filesystem::file_size(shot), 10000u);
+  }
+  EXPECT_FALSE(ws.vendor("obs-bgm", "ShowDock", {{"tab", "nowhere"}}).value("success", true)) << "an unknown tab is refused";
 
   EXPECT_EQ(obs.stop(), 0) << obs.log();
   EXPECT_EQ(saved_dock_place(obs.global_ini(), dir.path() / "dock-state.bin"), "docked")

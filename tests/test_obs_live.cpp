@@ -80,7 +80,9 @@ TEST(ObsEndToEnd, LiveMusicFollowsTheScenesDucksUnderTheVoiceAndStaysOffTheVodTr
   ASSERT_TRUE(ok(stopped)) << stopped.dump();
   const std::filesystem::path recording = stopped["responseData"].value("outputPath", "");
   const auto status = ws.vendor("obs-bgm", "LiveStatus", {{"all", true}});
-  // The dock with the live music playing (the README's picture).
+  // The dock with the live music playing, on its Live tab (the README's picture).
+  EXPECT_TRUE(obs.fill_screen());
+  EXPECT_TRUE(ws.vendor("obs-bgm", "ShowDock", {{"tab", "live"}}).value("success", false));
   std::this_thread::sleep_for(1s);
   EXPECT_TRUE(obs.screenshot(OBS_BGM_LIVE_SCREENSHOT_PATH));
 

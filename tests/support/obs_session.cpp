@@ -6,9 +6,10 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <X11/Xlib.h>
 
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <fcntl.h>
 #include <cstdint>
 #include <fstream>
@@ -66,38 +67,6 @@ int wait_for(pid_t pid, double seconds, const fs::path& backtrace = {}) {
   ::kill(pid, SIGKILL);
   ::waitpid(pid, &status, 0);
   return -1;
-}
-
-// Sends WM_DELETE_WINDOW to OBS's main window (the top-level window whose name starts with "OBS ") on display :n.
-bool close_main_window(int n) {
-  Display* dpy = XOpenDisplay((":" + std::to_string(n)).c_str());
-  if (!dpy) return false;
-  bool sent = false;
-  Window root_return = 0, parent = 0, *children = nullptr;
-  unsigned count = 0;
-  if (XQueryTree(dpy, DefaultRootWindow(dpy), &root_return, &parent, &children, &count)) {
-    const Atom protocols = XInternAtom(dpy, "WM_PROTOCOLS", False), del = XInternAtom(dpy, "WM_DELETE_WINDOW", False);
-    for (unsigned i = 0; i < count && !sent; ++i) {
-      char* name = nullptr;
-      if (XFetchName(dpy, children[i], &name) && name) {
-        if (std::string(name).rfind("OBS ", 0) == 0) {
-          XEvent ev{};
-          ev.xclient.type = ClientMessage;
-          ev.xclient.window = children[i];
-          ev.xclient.message_type = protocols;
-          ev.xclient.format = 32;
-          ev.xclient.data.l[0] = static_cast<long>(del);
-          ev.xclient.data.l[1] = CurrentTime;
-          sent = XSendEvent(dpy, children[i], False, NoEventMask, &ev) != 0;
-        }
-        XFree(name);
-      }
-    }
-    if (children) XFree(children);
-  }
-  XFlush(dpy);
-  XCloseDisplay(dpy);
-  return sent;
 }
 
 }  // namespace
@@ -171,8 +140,17 @@ std::string ObsSession::start() {
   xvfb_ = spawn({"Xvfb", display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"}, {}, root_ / "xvfb.log");
   for (int i = 0; i < 100 && !fs::exists("/tmp/.X11-unix/X" + std::to_string(display_)); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // OBS's audio monitoring goes to a private PulseAudio server whose only device is a null sink, recorded by
+  // monitor_level(): what a user would hear in their headphones, measured.
+  pulse_ = spawn({"pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no", "-F", "/dev/null",
+                  "-L", "module-null-sink sink_name=obsbgm_monitor rate=48000",
+                  "-L", "module-native-protocol-unix socket=" + pulse_socket().string() + " auth-anonymous=1"},
+                 {"HOME=" + home_.string()}, root_ / "pulseaudio.log");
+  for (int i = 0; i < 100 && !fs::exists(pulse_socket()); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   obs_ = spawn({"obs", "--multi", "--disable-missing-files-check", "--websocket_port", std::to_string(port_)},
-               {"HOME=" + home_.string(), "DISPLAY=" + display, "XDG_CONFIG_HOME=" + (home_ / ".config").string()}, root_ / "obs.log");
+               {"HOME=" + home_.string(), "DISPLAY=" + display, "XDG_CONFIG_HOME=" + (home_ / ".config").string(),
+                "PULSE_SERVER=unix:" + pulse_socket().string()},
+               root_ / "obs.log");
   // OBS is started once obs-websocket answers a request. 5.0 (OBS 29) opens its port when OBS is ready; 5.5 (OBS 30)
   // opens it in obs_module_post_load, before the main window and the scene collection, and answers 207 "not ready"
   // until then.
@@ -204,19 +182,40 @@ int ObsSession::stop() {
     // SIGINT handler closes the window from inside the signal handler, which deadlocks when the signal lands while
     // the UI thread is in Xlib (seen twice in the stress test: main thread stuck in xcb_take_socket under
     // close_helper under the signal frame). SIGINT stays the fallback when no window can be asked.
-    if (!close_main_window(display_)) {
+    if (!close_window_named(":" + std::to_string(display_), "OBS ")) {
       std::fprintf(stderr, "OBS's main window could not be asked to close: quitting it with SIGINT\n");
       ::kill(obs_, SIGINT);
     }
     status = wait_for(obs_, 20, root_ / "obs-hang-backtrace.txt");
     obs_ = -1;
   }
-  if (xvfb_ > 0) {
-    ::kill(xvfb_, SIGTERM);
-    wait_for(xvfb_, 5);
-    xvfb_ = -1;
+  for (pid_t* helper : {&xvfb_, &pulse_}) {
+    if (*helper <= 0) continue;
+    ::kill(*helper, SIGTERM);
+    wait_for(*helper, 5);
+    *helper = -1;
   }
   return status;
+}
+
+fs::path ObsSession::pulse_socket() const { return root_ / "pulse.sock"; }
+
+double ObsSession::monitor_level_db(double seconds) const {
+  const fs::path raw = root_ / "monitor.raw";
+  const auto recorded = run("timeout " + std::to_string(seconds) + " parec --server=unix:" + quote(pulse_socket().string()) +
+                            " -d obsbgm_monitor.monitor --raw --format=s16le --rate=48000 --channels=2 > " + quote(raw.string()));
+  (void)recorded;  // timeout ends parec: its exit status is timeout's
+  const std::string bytes = read_file(raw);
+  const size_t n = bytes.size() / 2;
+  if (n == 0) return -200.0;
+  double sum = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const auto sample = static_cast<int16_t>(static_cast<uint16_t>(static_cast<unsigned char>(bytes[2 * i])) |
+                                             static_cast<uint16_t>(static_cast<unsigned char>(bytes[2 * i + 1]) << 8));
+    sum += static_cast<double>(sample) * sample;
+  }
+  const double rms = std::sqrt(sum / static_cast<double>(n)) / 32768.0;
+  return rms > 0 ? 20.0 * std::log10(rms) : -200.0;
 }
 
 bool ObsSession::fill_screen() const {

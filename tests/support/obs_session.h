@@ -38,14 +38,18 @@ class ObsSession {
   bool fill_screen() const;
   // A PNG of the whole virtual screen (ImageMagick's import).
   bool screenshot(const std::filesystem::path& png) const;
+  // How loud OBS's audio monitoring device is over the next `seconds` (RMS in dBFS; -200 for silence or nothing
+  // recorded): the device is a null sink of a private PulseAudio server the session starts with OBS.
+  double monitor_level_db(double seconds) const;
 
  private:
   void write_config() const;
+  std::filesystem::path pulse_socket() const;
   std::filesystem::path root_, plugin_dir_, home_, record_dir_;
   int port_ = 0;
   int record_tracks_ = 1;
   int display_ = 0;
-  pid_t xvfb_ = -1, obs_ = -1;
+  pid_t xvfb_ = -1, obs_ = -1, pulse_ = -1;
 };
 
 }  // namespace bgm::test
