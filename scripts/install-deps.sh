@@ -27,9 +27,9 @@ packages=(
   # the OBS plugin: the release's OBS, its headers and the Qt it was built with
   obs-studio obs-plugins libobs-dev "${obs_qt[@]}"
   # tests and benchmarks: GoogleTest, independent tools to measure outputs with, and a screen for the real OBS
-  # (iproute2 and util-linux: the tests that must not reach any network run in a private one, `unshare -n`;
+  # (jq: the curl flow of docs/serve.md, run as written; iproute2 and util-linux: the tests that must not reach any network run in a private one, `unshare -n`;
   # time: /usr/bin/time measures a child's peak memory)
-  libgtest-dev libgmock-dev ffmpeg fluidsynth espeak-ng curl openssl iproute2 util-linux time
+  libgtest-dev libgmock-dev ffmpeg fluidsynth espeak-ng curl jq openssl iproute2 util-linux time
   xvfb xauth imagemagick libgl1-mesa-dri libegl-mesa0 libglx-mesa0 libx11-dev
   # the dock's layout test measures Chinese words in a Chinese font; the preview test hears OBS's monitoring
   # through a private PulseAudio server (a null sink, recorded with parec)

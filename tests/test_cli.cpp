@@ -8,6 +8,7 @@
 #include <sstream>
 #include <nlohmann/json.hpp>
 
+#include "cli/exit_codes.h"
 #include "support/test_support.h"
 
 namespace bgm {
@@ -203,6 +204,18 @@ TEST(Cli, InterruptCancelsCleanly) {
   const auto r = test::run("timeout --preserve-status -s INT 1 " + quote(OBS_BGM_CLI_PATH) + " generate -p edm -d 3000 -o " + quote(out));
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "no partial output";
+}
+
+// docs/exit-codes.md has a row for every exit code the tool uses, and no other.
+TEST(Cli, TheExitCodesPageListsEveryCode) {
+  const std::string page = test::read_file(std::string(OBS_BGM_SOURCE_DIR) + "/docs/exit-codes.md");
+  std::vector<int> rows;
+  std::istringstream in(page);
+  for (std::string line; std::getline(in, line);)
+    if (line.size() > 2 && line[0] == '|' && std::isdigit(static_cast<unsigned char>(line[2]))) rows.push_back(std::stoi(line.substr(2)));
+  const std::vector<int> codes = {cli::kExitOk, cli::kExitFailure, cli::kExitUsage, cli::kExitInput, cli::kExitResource,
+                                  cli::kExitOutput, cli::kExitProcessing, cli::kExitRemote, cli::kExitCancelled};
+  EXPECT_EQ(rows, codes);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "server/nemo_server.h"
 #include "server/url_fetch.h"
 #include "support/nemo_client.h"
+#include "support/serve_process.h"
 #include "support/test_support.h"
 
 namespace bgm {
@@ -461,6 +462,36 @@ TEST(ServeCommand, ServesOverTlsWhenGivenACertificate) {
   auto started = refused.start();
   ASSERT_FALSE(started);
   EXPECT_NE(started.error().message.find("TLS"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bgm
+
+namespace bgm {
+namespace {
+
+// The curl flow docs/serve.md writes out for people, run as written (curl and jq, in bash) against a real
+// `obs-bgm serve` process: a 6 s recording in, the same recording with music out.
+TEST(Docs, TheCurlFlowInServeMdRunsAsWritten) {
+  const std::string page = test::read_file(std::string(OBS_BGM_SOURCE_DIR) + "/docs/serve.md");
+  const auto marker = page.find("<!-- the curl flow:");
+  ASSERT_NE(marker, std::string::npos) << "docs/serve.md marks its curl flow";
+  const auto open = page.find("```sh\n", marker);
+  const auto close = page.find("\n```", open + 6);
+  ASSERT_TRUE(open != std::string::npos && close != std::string::npos);
+  test::TempDir dir;
+  { std::ofstream(dir / "flow.sh") << "set -e\n" << page.substr(open + 6, close - open - 6) << "\n"; }
+  run_ok("ffmpeg -v error -y -f lavfi -i testsrc2=s=320x180:r=30:d=6 -f lavfi -i sine=f=220:d=6 -c:v libx264 -preset ultrafast "
+         "-c:a aac -shortest " + quote(dir / "clip.mp4"));
+  test::ServeProcess server(dir / "data");
+  ASSERT_FALSE(server.url().empty()) << server.log();
+  const auto flow = test::run("cd " + quote(dir.path()) + " && BASE=" + server.url() + " CLIP=clip.mp4 timeout 300 bash flow.sh 2>&1");
+  ASSERT_EQ(flow.exit_code, 0) << flow.out << "\nthe server said:\n" << server.log();
+  const fs::path out = dir / "clip-with-music.mp4";
+  ASSERT_TRUE(fs::exists(out)) << flow.out;
+  EXPECT_NEAR(duration_of(out), duration_of(dir / "clip.mp4"), 0.1);
+  EXPECT_NEAR(test::ffmpeg_loudness(out).integrated_lufs, -14.0, 1.5) << "music under the recording, at the target loudness";
+  EXPECT_NE(flow.out.find("\"available\""), std::string::npos) << "the credits are read at the end: " << flow.out;
 }
 
 }  // namespace

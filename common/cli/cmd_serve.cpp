@@ -1,4 +1,4 @@
-// obs-bgm serve: the NemoVideo API on this machine's engine, for a studio's OBS machines (README, "Serving").
+// obs-bgm serve: the NemoVideo API on this machine's engine, for a studio's OBS machines (docs/serve.md).
 #include <sys/resource.h>
 
 #include <algorithm>

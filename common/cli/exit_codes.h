@@ -1,5 +1,5 @@
 #pragma once
-// Exit codes of the obs-bgm tool, stable for scripts (documented in --help and the README).
+// Exit codes of the obs-bgm tool, stable for scripts (documented in --help and docs/exit-codes.md).
 // Thread: any.
 
 #include "core/result.h"

@@ -11,7 +11,7 @@ namespace {
 
 constexpr double kMB = 1024.0 * 1024;
 
-// In the field order of ExportPreset (designated initializers): the figures of docs in README's preset table.
+// In the field order of ExportPreset (designated initializers): the figures of the preset table in docs/cli.md.
 const std::vector<ExportPreset> kPresets = {
     {.id = "youtube", .name = "YouTube", .max_height = 1080, .video_kbps = 8000, .video_kbps_high_fps = 12000, .audio_kbps = 384,
      .copy_when_fits = true},

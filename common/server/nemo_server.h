@@ -1,5 +1,5 @@
 #pragma once
-// `obs-bgm serve`: the NemoVideo API (see ../../README.md, "Serving") on the local engine, so the cloud client
+// `obs-bgm serve`: the NemoVideo API (see ../../docs/serve.md) on the local engine, so the cloud client
 // drives our engine and the cloud alike. Tokens (stored hashed) with credits, sessions with drafts, streamed
 // chat turns (SSE), uploads streamed to disk, state, render export with expiring unguessable download links.
 // Secure by default: loopback unless told otherwise, then no anonymous tokens unless allowed; every call but the
