@@ -6,9 +6,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDesktopServices>
-#include <QFileDialog>
 #include <QHBoxLayout>
-#include <QInputDialog>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPointer>
@@ -33,12 +31,11 @@
 #include "results-panel.h"
 #include "settings-keys.h"
 #include "settings-panel.h"
+#include "target-picker.h"
 #include "spec/prompt_parser.h"
 #include "spec/style_catalog.h"
 
 namespace {
-
-enum Target { kLastRecording, kLastReplay, kFile, kTextOnly, kLastRecordings };
 
 /* The tabs, in order, by the names obs-websocket's ShowDock uses. */
 const char *const kTabs[] = {"score", "results", "live", "settings"};
@@ -110,7 +107,7 @@ BgmDock::BgmDock(QWidget *parent) : QWidget(parent)
 	setObjectName("obsBgmDockContent");
 	build_ui();
 	load_settings_into_ui();
-	refresh_targets();
+	target_->refresh();
 	results_->refresh();
 
 	QPointer<BgmDock> self(this);
@@ -165,8 +162,7 @@ void BgmDock::check_status()
 				if (!self)
 					return;
 				self->status_->set_full_text(line);
-				if (!detail.isEmpty())
-					self->status_->setToolTip(line + "\n" + detail); /* what to do, in the backend's words */
+				self->status_->set_tip(detail); /* what to do, in the backend's words */
 				self->offer_action(error ? &*error : nullptr);
 			},
 			Qt::QueuedConnection);
@@ -293,41 +289,13 @@ QWidget *BgmDock::build_top()
 	connect(not_now, &QPushButton::clicked, analyzer_offer_, &QWidget::hide);
 
 	/* What to score, and the button that scores it. */
-	target_ = new QComboBox;
-	target_->setObjectName("obsBgmTarget");
-	target_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-	target_->setMinimumContentsLength(10);
+	target_ = new TargetPicker;
 	layout->addWidget(target_);
-	target_name_ = new ElidedLabel;
-	target_name_->setObjectName("obsBgmTargetName");
-	layout->addWidget(target_name_);
-	connect(target_, QOverload<int>::of(&QComboBox::activated), this, [this](int index) {
-		guarded("choosing what to score", [this, index] {
-			const int kind = target_->itemData(index).toInt();
-			if (kind == kLastRecordings) {
-				bool ok = false;
-				const int n = QInputDialog::getInt(this, text("ObsBgm.Target.LastRecordings"), text("ObsBgm.Target.HowMany"),
-								   last_count_, 1, 32, 1, &ok);
-				if (ok)
-					last_count_ = n;
-			} else if (kind == kFile) {
-				const QStringList files = QFileDialog::getOpenFileNames(
-					this, text("ObsBgm.FileDialog.Title"), QString(),
-					text("ObsBgm.FileDialog.Filter") +
-						" (*.mp4 *.mov *.avi *.webm *.mkv *.jpg *.png *.gif *.webp *.mp3 *.wav *.m4a *.aac)");
-				if (!files.isEmpty()) {
-					chosen_files_.clear();
-					for (const QString &f : files)
-						chosen_files_.emplace_back(f.toStdString());
-				}
-			}
-			refresh_targets();
-		});
-	});
 	auto *buttons = new QHBoxLayout;
 	generate_ = new ElidedButton(text("ObsBgm.Main.ScoreRecording"));
 	generate_->setObjectName("obsBgmGenerate");
 	generate_->setDefault(true);
+	connect(target_, &TargetPicker::main_action_changed, generate_, &ElidedButton::set_full_text);
 	cancel_ = new QPushButton(text("ObsBgm.Cancel"));
 	cancel_->setObjectName("obsBgmCancel");
 	cancel_->setEnabled(false);
@@ -448,76 +416,16 @@ void BgmDock::save_settings_from_ui()
 	BgmController::get().set_settings(s);
 }
 
-void BgmDock::refresh_targets()
-{
-	const int current = target_->currentIndex() < 0 ? kLastRecording : target_->currentData().toInt();
-	auto &c = BgmController::get();
-	target_->clear();
-	target_->addItem(text("ObsBgm.Target.LastRecording"), kLastRecording);
-	if (c.last_replay())
-		target_->addItem(text("ObsBgm.Target.LastReplay"), kLastReplay);
-	target_->addItem(text("ObsBgm.Target.File"), kFile);
-	target_->addItem(text("ObsBgm.Target.LastN").arg(last_count_), kLastRecordings);
-	target_->addItem(text("ObsBgm.Target.TextOnly"), kTextOnly);
-	const int index = target_->findData(current);
-	target_->setCurrentIndex(index < 0 ? 0 : index);
-
-	/* Under the choice, what it means: the file's name and length, or how many. */
-	QString name;
-	QString path;
-	QString button = text("ObsBgm.Main.ScoreRecording");
-	switch (target_->currentData().toInt()) {
-	case kLastRecording:
-		if (const auto rec = c.last_recording()) {
-			const double length = c.last_recording_seconds();
-			name = file_label(*rec) + (length > 0 ? " · " + clock_text(length) : QString());
-			path = QString::fromStdString(rec->string());
-		} else {
-			name = text("ObsBgm.Target.NoneYet");
-		}
-		break;
-	case kLastReplay:
-		if (const auto replay = c.last_replay())
-			name = file_label(*replay), path = QString::fromStdString(replay->string());
-		button = text("ObsBgm.Main.ScoreReplay");
-		break;
-	case kFile:
-		name = chosen_files_.size() == 1 ? file_label(chosen_files_[0])
-		       : chosen_files_.size() > 1 ? text("ObsBgm.Target.FileCount").arg(static_cast<qulonglong>(chosen_files_.size()))
-						  : text("ObsBgm.Target.NoFileYet");
-		if (chosen_files_.size() == 1)
-			path = QString::fromStdString(chosen_files_[0].string());
-		button = chosen_files_.size() > 1 ? text("ObsBgm.Main.ScoreFiles").arg(static_cast<qulonglong>(chosen_files_.size()))
-						  : text("ObsBgm.Main.ScoreFile");
-		break;
-	case kLastRecordings:
-		name = text("ObsBgm.Target.OneAfterAnother");
-		button = text("ObsBgm.Main.ScoreFiles").arg(last_count_);
-		break;
-	default:
-		name = text("ObsBgm.Target.FromWords");
-		button = text("ObsBgm.Main.MakeMusic");
-		break;
-	}
-	target_name_->set_full_text(name);
-	if (!path.isEmpty())
-		target_name_->setToolTip(path);
-	generate_->set_full_text(button);
-}
-
 void BgmDock::recording_finished(const QString &, bool replay)
 {
-	refresh_targets();
-	const int index = target_->findData(replay ? kLastReplay : kLastRecording);
-	target_->setCurrentIndex(index < 0 ? 0 : index);
-	refresh_targets();
+	target_->choose_latest(replay);
 	if (!replay)
 		offer_analyzer();
 	const PluginSettings s = BgmController::get().settings();
 	if (s.auto_score && (!replay || s.score_replays) && !job_id_)
 		generate();
 	else
-		say(text("ObsBgm.Offer.ScoreIt").arg(target_name_->full_text()));
+		say(text("ObsBgm.Offer.ScoreIt").arg(target_->description()));
 }
 
 void BgmDock::offer_analyzer()
@@ -535,37 +443,10 @@ void BgmDock::generate()
 	if (job_id_)
 		return; /* one at a time from the dock */
 	auto &c = BgmController::get();
-	std::optional<std::filesystem::path> input;
-	std::vector<std::filesystem::path> several;
-	switch (target_->currentData().toInt()) {
-	case kLastRecording:
-		input = c.last_recording();
-		if (!input) {
-			say(text("ObsBgm.Error.NoRecording"));
-			return;
-		}
-		break;
-	case kLastReplay:
-		input = c.last_replay();
-		break;
-	case kFile:
-		if (chosen_files_.empty()) {
-			say(text("ObsBgm.Error.NoFile"));
-			return;
-		}
-		input = chosen_files_[0];
-		several = chosen_files_;
-		break;
-	case kLastRecordings:
-		several = c.recent_recordings(static_cast<size_t>(last_count_));
-		if (several.empty()) {
-			say(text("ObsBgm.Error.NoRecording"));
-			return;
-		}
-		input = several[0];
-		break;
-	default:
-		break;
+	const TargetPicker::Inputs in = target_->inputs();
+	if (in.missing) {
+		say(text(in.missing));
+		return;
 	}
 	const std::string prompt = prompt_->toPlainText().trimmed().toStdString();
 	if (prompt.size() > bgm::kMaxPromptBytes) {
@@ -576,10 +457,10 @@ void BgmDock::generate()
 	}
 	save_settings_from_ui();
 	const std::string style = style_->currentData().toString().toStdString();
-	if (several.size() > 1)
-		start_batch(several, prompt, style);
+	if (in.several.size() > 1)
+		start_batch(in.several, prompt, style);
 	else
-		start_job(c.make_request(input, prompt, style));
+		start_job(c.make_request(in.input, prompt, style));
 }
 
 void BgmDock::start_batch(const std::vector<std::filesystem::path> &inputs, const std::string &prompt, const std::string &style)

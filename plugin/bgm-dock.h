@@ -33,6 +33,7 @@ class ElidedButton;
 class ElidedLabel;
 class ResultsPanel;
 class SettingsPanel;
+class TargetPicker;
 
 class BgmDock : public QWidget {
 	Q_OBJECT
@@ -54,7 +55,6 @@ private:
 	QWidget *build_score_tab();
 	void load_settings_into_ui();
 	void save_settings_from_ui();
-	void refresh_targets();
 	void on_job(const bgm::JobSnapshot &snapshot);
 	void set_busy(bool busy);
 	void check_status();
@@ -74,8 +74,7 @@ private:
 	ElidedLabel *status_ = nullptr;
 	ElidedButton *action_ = nullptr; /* "Register (free)" after out of credits */
 	QWidget *analyzer_offer_ = nullptr;
-	QComboBox *target_ = nullptr;
-	ElidedLabel *target_name_ = nullptr; /* the recording's name and length */
+	TargetPicker *target_ = nullptr;     /* what to score */
 	ElidedButton *generate_ = nullptr;   /* "Score last recording" */
 	QPushButton *cancel_ = nullptr;
 	QProgressBar *progress_ = nullptr;  /* the stage and its progress while a job runs */
@@ -94,8 +93,6 @@ private:
 	std::optional<bgm::JobRequest> action_retry_;
 	bool loading_ = false; /* the settings are being put into the widgets: their signals must not save */
 
-	std::vector<std::filesystem::path> chosen_files_; /* "Files...": one or several, queued in order */
-	int last_count_ = 3;                              /* "The last N recordings" */
 	/* A queue of recordings started here: the jobs, how many ended, and the ones that failed (by name). */
 	std::vector<std::uint64_t> batch_;
 	size_t batch_ended_ = 0;

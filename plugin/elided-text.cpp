@@ -15,6 +15,20 @@ int text_width(const QFontMetrics &metrics, const QString &text)
 #endif
 }
 
+/* The text to show in `room` pixels (the whole text, or shortened in the middle) and the tooltip that goes with it:
+ * `tip` alone when the text fits, else the whole text first. */
+struct Shown {
+	QString text;
+	QString tooltip;
+};
+
+Shown elide_middle(const QFontMetrics &metrics, const QString &full, int room, const QString &tip)
+{
+	if (text_width(metrics, full) <= room)
+		return {full, tip};
+	return {metrics.elidedText(full, Qt::ElideMiddle, room), tip.isEmpty() || tip == full ? full : full + "\n" + tip};
+}
+
 } // namespace
 
 ElidedLabel::ElidedLabel(QWidget *parent) : QLabel(parent)
@@ -27,6 +41,12 @@ void ElidedLabel::set_full_text(const QString &text)
 {
 	full_ = text;
 	updateGeometry();
+	elide();
+}
+
+void ElidedLabel::set_tip(const QString &tip)
+{
+	tip_ = tip;
 	elide();
 }
 
@@ -49,10 +69,9 @@ void ElidedLabel::resizeEvent(QResizeEvent *event)
 
 void ElidedLabel::elide()
 {
-	const int room = contentsRect().width() - 2 * margin();
-	const QString shown = text_width(fontMetrics(), full_) <= room ? full_ : fontMetrics().elidedText(full_, Qt::ElideMiddle, room);
-	setText(shown);
-	setToolTip(shown == full_ ? QString() : full_);
+	const Shown shown = elide_middle(fontMetrics(), full_, contentsRect().width() - 2 * margin(), tip_);
+	setText(shown.text);
+	setToolTip(shown.tooltip);
 }
 
 ElidedButton::ElidedButton(const QString &text, QWidget *parent) : QPushButton(parent)
@@ -101,11 +120,7 @@ void ElidedButton::elide()
 	QStyleOptionButton option;
 	option.initFrom(this);
 	const QSize frame = style()->sizeFromContents(QStyle::CT_PushButton, &option, QSize(0, 0), this);
-	const int room = width() - frame.width();
-	const bool fits = text_width(fontMetrics(), full_) <= room;
-	setText(fits ? full_ : fontMetrics().elidedText(full_, Qt::ElideMiddle, room));
-	QString tip = tip_;
-	if (!fits && tip != full_)
-		tip = tip.isEmpty() ? full_ : full_ + "\n" + tip;
-	setToolTip(tip);
+	const Shown shown = elide_middle(fontMetrics(), full_, width() - frame.width(), tip_);
+	setText(shown.text);
+	setToolTip(shown.tooltip);
 }

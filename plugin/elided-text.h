@@ -16,6 +16,8 @@ public:
 
 	void set_full_text(const QString &text);
 	const QString &full_text() const { return full_; }
+	/* A tooltip of its own (a file's whole path); the full text is added to it when the text is shortened. */
+	void set_tip(const QString &tip);
 	QSize minimumSizeHint() const override;
 	QSize sizeHint() const override;
 
@@ -26,7 +28,7 @@ private:
 	void elide();
 
 	QString full_;
-	QString tooltip_; /* a tooltip of its own, shown when the text fits */
+	QString tip_;
 };
 
 class ElidedButton : public QPushButton {
