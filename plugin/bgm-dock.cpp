@@ -246,7 +246,7 @@ QWidget *BgmDock::build_top()
 	auto *top = new QWidget;
 	auto *layout = new QVBoxLayout(top);
 	layout->setContentsMargins(0, 0, 0, 0);
-	status_ = new ElidedLabel;
+	status_ = new ElidedLabel();
 	status_->setObjectName("obsBgmStatus");
 	layout->addWidget(status_);
 	action_ = new ElidedButton(QString());

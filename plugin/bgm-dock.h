@@ -13,6 +13,8 @@
 #include <QString>
 #include <QWidget>
 
+#include "elided-text.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -29,8 +31,6 @@ class QPushButton;
 class QSlider;
 class QCheckBox;
 class QTabWidget;
-class ElidedButton;
-class ElidedLabel;
 class ResultsPanel;
 class SettingsPanel;
 class TargetPicker;

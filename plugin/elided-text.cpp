@@ -15,112 +15,93 @@ int text_width(const QFontMetrics &metrics, const QString &text)
 #endif
 }
 
-/* The text to show in `room` pixels (the whole text, or shortened in the middle) and the tooltip that goes with it:
- * `tip` alone when the text fits, else the whole text first. */
-struct Shown {
-	QString text;
-	QString tooltip;
-};
-
-Shown elide_middle(const QFontMetrics &metrics, const QString &full, int room, const QString &tip)
+/* A button's frame and padding as the style draws them around `text` (empty: the frame alone). */
+QSize button_size(const QPushButton &button, const QString &text)
 {
-	if (text_width(metrics, full) <= room)
-		return {full, tip};
-	return {metrics.elidedText(full, Qt::ElideMiddle, room), tip.isEmpty() || tip == full ? full : full + "\n" + tip};
+	QStyleOptionButton option;
+	option.initFrom(&button);
+	option.text = text;
+	const QSize content(text.isEmpty() ? 0 : text_width(button.fontMetrics(), text), button.fontMetrics().height());
+	return button.style()->sizeFromContents(QStyle::CT_PushButton, &option, content, &button);
+}
+
+int label_frame(const QLabel &label)
+{
+	const QMargins m = label.contentsMargins();
+	return 2 * label.margin() + m.left() + m.right();
 }
 
 } // namespace
 
-ElidedLabel::ElidedLabel(QWidget *parent) : QLabel(parent)
+template<> Elided<QLabel>::Elided(const QString &text, QWidget *parent) : QLabel(parent)
 {
-	setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+	setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); /* never widens the dock */
 	setWordWrap(false);
+	set_full_text(text);
 }
 
-void ElidedLabel::set_full_text(const QString &text)
-{
-	full_ = text;
-	updateGeometry();
-	elide();
-}
-
-void ElidedLabel::set_tip(const QString &tip)
-{
-	tip_ = tip;
-	elide();
-}
-
-QSize ElidedLabel::minimumSizeHint() const
-{
-	return QSize(text_width(fontMetrics(), "…") + 4, QLabel::minimumSizeHint().height());
-}
-
-QSize ElidedLabel::sizeHint() const
-{
-	const QMargins m = contentsMargins();
-	return QSize(text_width(fontMetrics(), full_) + 2 * margin() + m.left() + m.right() + 2, QLabel::sizeHint().height());
-}
-
-void ElidedLabel::resizeEvent(QResizeEvent *event)
-{
-	QLabel::resizeEvent(event);
-	elide();
-}
-
-void ElidedLabel::elide()
-{
-	const Shown shown = elide_middle(fontMetrics(), full_, contentsRect().width() - 2 * margin(), tip_);
-	setText(shown.text);
-	setToolTip(shown.tooltip);
-}
-
-ElidedButton::ElidedButton(const QString &text, QWidget *parent) : QPushButton(parent)
+template<> Elided<QPushButton>::Elided(const QString &text, QWidget *parent) : QPushButton(parent)
 {
 	setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
 	set_full_text(text);
 }
 
-void ElidedButton::set_full_text(const QString &text)
+template<class Base> void Elided<Base>::set_full_text(const QString &text)
 {
 	full_ = text;
-	updateGeometry();
+	this->updateGeometry();
 	elide();
 }
 
-void ElidedButton::set_tip(const QString &tip)
+template<class Base> void Elided<Base>::set_tip(const QString &tip)
 {
 	tip_ = tip;
 	elide();
 }
 
-QSize ElidedButton::sizeHint() const
+template<class Base> void Elided<Base>::resizeEvent(QResizeEvent *event)
 {
-	/* The hint of the whole text, whatever is shown now. */
-	QStyleOptionButton option;
-	option.initFrom(this);
-	option.text = full_;
-	const QSize content(text_width(fontMetrics(), full_), fontMetrics().height());
-	return style()->sizeFromContents(QStyle::CT_PushButton, &option, content, this).expandedTo(QSize(0, QPushButton::sizeHint().height()));
+	Base::resizeEvent(event);
+	elide();
 }
 
-QSize ElidedButton::minimumSizeHint() const
+template<class Base> void Elided<Base>::elide()
+{
+	const int room = this->room();
+	const bool fits = text_width(this->fontMetrics(), full_) <= room;
+	this->setText(fits ? full_ : this->fontMetrics().elidedText(full_, Qt::ElideMiddle, room));
+	this->setToolTip(fits || tip_ == full_ ? tip_ : tip_.isEmpty() ? full_ : full_ + "\n" + tip_);
+}
+
+template<> int Elided<QLabel>::room() const
+{
+	return width() - label_frame(*this);
+}
+
+template<> QSize Elided<QLabel>::sizeHint() const
+{
+	return QSize(text_width(fontMetrics(), full_) + label_frame(*this) + 2, QLabel::sizeHint().height());
+}
+
+template<> QSize Elided<QLabel>::minimumSizeHint() const
+{
+	return QSize(text_width(fontMetrics(), "…") + 4, QLabel::minimumSizeHint().height());
+}
+
+template<> int Elided<QPushButton>::room() const
+{
+	return width() - button_size(*this, QString()).width();
+}
+
+template<> QSize Elided<QPushButton>::sizeHint() const
+{
+	return button_size(*this, full_).expandedTo(QSize(0, QPushButton::sizeHint().height()));
+}
+
+template<> QSize Elided<QPushButton>::minimumSizeHint() const
 {
 	return QSize(text_width(fontMetrics(), "…") + 16, sizeHint().height());
 }
 
-void ElidedButton::resizeEvent(QResizeEvent *event)
-{
-	QPushButton::resizeEvent(event);
-	elide();
-}
-
-void ElidedButton::elide()
-{
-	/* The room for text inside the button's frame and padding, as the style draws it. */
-	QStyleOptionButton option;
-	option.initFrom(this);
-	const QSize frame = style()->sizeFromContents(QStyle::CT_PushButton, &option, QSize(0, 0), this);
-	const Shown shown = elide_middle(fontMetrics(), full_, width() - frame.width(), tip_);
-	setText(shown.text);
-	setToolTip(shown.tooltip);
-}
+template class Elided<QLabel>;
+template class Elided<QPushButton>;

@@ -10,6 +10,8 @@
 #include <QString>
 #include <QWidget>
 
+#include "elided-text.h"
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -20,7 +22,6 @@ class QLineEdit;
 class QListWidget;
 class QPushButton;
 class QTimer;
-class ElidedButton;
 
 class ResultsPanel : public QWidget {
 	Q_OBJECT

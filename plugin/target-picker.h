@@ -7,12 +7,13 @@
 
 #include <QWidget>
 
+#include "elided-text.h"
+
 #include <filesystem>
 #include <optional>
 #include <vector>
 
 class QComboBox;
-class ElidedLabel;
 
 class TargetPicker : public QWidget {
 	Q_OBJECT

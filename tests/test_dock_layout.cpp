@@ -74,11 +74,11 @@ std::vector<std::string> problems(QWidget* dock) {
     if (!w->isVisibleTo(dock) || w->width() <= 0) continue;
     const QRect at(w->mapTo(dock, QPoint(0, 0)), w->size());
     QString text;
-    if (auto* e = qobject_cast<ElidedButton*>(w)) {
+    if (auto* e = dynamic_cast<ElidedButton*>(w)) {
       text = e->full_text();
       if (e->text() != text && !e->toolTip().contains(text)) out.push_back(name_of(w, text) + " is shortened without its text in a tooltip");
       if (e->text() != text && !e->text().contains(QChar(0x2026))) out.push_back(name_of(w, text) + " is cut, not shortened");
-    } else if (auto* l = qobject_cast<ElidedLabel*>(w)) {
+    } else if (auto* l = dynamic_cast<ElidedLabel*>(w)) {
       text = l->full_text();
       if (l->text() != text && !l->toolTip().contains(text)) out.push_back(name_of(w, text) + " is shortened without its text in a tooltip");
     } else if (auto* b = qobject_cast<QAbstractButton*>(w)) {
@@ -130,16 +130,18 @@ TEST_P(DockLayout, NothingIsCutAndTheMainActionIsOnTheFirstScreen) {
   }
 
   // The chips wrap onto lines inside the column instead of being cut.
-  const auto chips = dock->findChildren<ElidedButton*>("obsBgmChip");
-  ASSERT_EQ(chips.size(), 3);
+  std::vector<ElidedButton*> chips;
+  for (auto* b : dock->findChildren<QPushButton*>("obsBgmChip")) chips.push_back(dynamic_cast<ElidedButton*>(b));
+  ASSERT_EQ(chips.size(), 3u);
   for (const auto* chip : chips) {
+    ASSERT_NE(chip, nullptr);
     const QRect at(chip->mapTo(dock.get(), QPoint(0, 0)), chip->size());
     EXPECT_LE(at.right(), width) << chip->full_text().toStdString();
     EXPECT_EQ(chip->text(), chip->full_text()) << "a chip's short name fits whole at " << width << " px";
   }
 
   // The main action and, once a job runs, its progress are on the first screen, with Cancel beside it.
-  auto* main_action = dock->findChild<ElidedButton*>("obsBgmGenerate");
+  auto* main_action = dynamic_cast<ElidedButton*>(dock->findChild<QPushButton*>("obsBgmGenerate"));
   auto* progress = dock->findChild<QProgressBar*>("obsBgmProgress");
   auto* cancel = dock->findChild<QPushButton*>("obsBgmCancel");
   auto* target = dock->findChild<QComboBox*>("obsBgmTarget");
@@ -191,7 +193,7 @@ TEST(DockOffer, TheAnalyzerIsOfferedOnceAndAddedToEveryScene) {
   EXPECT_TRUE(BgmController::get().settings().analyzer_offered) << "and remembered, so it is said once";
   const auto found = problems(dock.get());
   EXPECT_TRUE(found.empty()) << joined(found);
-  dock->findChild<ElidedButton*>("obsBgmAnalyzerEveryScene")->click();
+  dock->findChild<QPushButton*>("obsBgmAnalyzerEveryScene")->click();
   settle(100);
   EXPECT_FALSE(offer->isVisible());
   EXPECT_TRUE(scene_has_analyzer(obs_scene_get_source(one)));
