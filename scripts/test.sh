@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian 12 or 13 machine (as root or with sudo):
-#   1. this release: install what is needed, build, every test with CTest (the real OBS under Xvfb included);
-#   2. the reliability checks: the suite under ASan + UBSan, the fuzz targets, the threaded tests under TSan;
+#   1. this release: install what is needed, build, the tests of the plugin in the real OBS under Xvfb and in libobs,
+#      and the tests that measure many renders (scripts/lib/test-order.sh);
+#   2. the reliability checks: every other test under ASan + UBSan, the fuzz targets, the threaded tests under TSan;
 #   3. this release's package, installed and checked in a fresh root (scripts/package.sh, scripts/check-package.sh);
 #   4. the other release (Debian 13 from 12, 12 from 13) in a root of its own: its suite with its OBS, its package
 #      (scripts/test-release.sh). That root is made while 1-3 run, and kept for the next run where the machine keeps it.
@@ -36,7 +37,9 @@ if [ -n "$other" ]; then
   prepare=$!
 fi
 
-timed "suite on Debian $this" "$root/scripts/suite.sh"
+# This release's plain suite runs the tests the sanitizer run (next) does not: the plugin in OBS and the measuring
+# ones (scripts/lib/test-order.sh); every other test runs there under ASan + UBSan.
+timed "suite on Debian $this (plugin, OBS, measuring tests)" env OBS_BGM_SUITE_PLAIN_ONLY=1 "$root/scripts/suite.sh"
 timed "ASan + UBSan, fuzzing, TSan on Debian $this" "$root/scripts/check-reliability.sh"
 timed "package for Debian $this, checked in a fresh root" bash -o pipefail -c \
   "'$root/scripts/package.sh' && '$root/scripts/check-package.sh' '$this' '$root'/out/obs-bgm_*.deb | tee -a '$summary'"

@@ -12,3 +12,14 @@ seed_test_order() {
   mkdir -p "$(dirname "$costs")"
   cp "$src" "$costs"
 }
+
+# Which tests run where when test.sh runs both the plain suite and the sanitizer suite on one release:
+#   - the sanitizer build (check-reliability.sh) has no OBS plugin, so the tests of the plugin in OBS and libobs run
+#     only in the plain build;
+#   - the tests that repeat one path many times to measure its output (36 pieces rendered for the mix, every style
+#     again, every platform's file) take four times as long under the sanitizers without reaching more code: they
+#     run only in the plain build.
+# Every other test runs under ASan + UBSan there, and the plain suite leaves it to that run (test.sh sets
+# OBS_BGM_SUITE_PLAIN_ONLY=1); alone, suite.sh runs everything. The other release runs its whole suite plainly.
+OBS_BGM_PLUGIN_TESTS="^(Obs|LibObs|DockLayout)"
+OBS_BGM_MEASURING_TESTS="MixQuality|StyleIdentity|Render.NoStyleIsSquashedOrPumped|Exports.EveryPresetsFileIsWhatItsPlatformAsksFor"
