@@ -48,6 +48,8 @@ template<> Elided<QPushButton>::Elided(const QString &text, QWidget *parent) : Q
 
 template<class Base> void Elided<Base>::set_full_text(const QString &text)
 {
+	if (text == full_ && !this->text().isEmpty())
+		return; /* the same words again (a status polled twice a second): no new layout */
 	full_ = text;
 	this->updateGeometry();
 	elide();
