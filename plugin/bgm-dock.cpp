@@ -40,11 +40,6 @@ namespace {
 /* The tabs, in order, by the names obs-websocket's ShowDock uses. */
 const char *const kTabs[] = {"score", "results", "live", "settings"};
 
-QString text(const char *key)
-{
-	return dock_text(key);
-}
-
 /* "loading_sounds" -> "ObsBgm.Stage.LoadingSounds" */
 QString stage_text(bgm::Stage stage)
 {
@@ -58,7 +53,7 @@ QString stage_text(bgm::Stage stage)
 		key += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
 		upper = false;
 	}
-	return text(key.c_str());
+	return dock_text(key.c_str());
 }
 
 /* A transcript line in the user's language: its sentence from the locale, its "@..." arguments translated too;
@@ -77,11 +72,6 @@ QString transcript_text(const bgm::TranscriptLine &line)
 	return sentence;
 }
 
-QString file_label(const std::filesystem::path &p)
-{
-	return QString::fromStdString(p.filename().string());
-}
-
 /* A tab's content, scrolled vertically when the dock is short, never sideways. */
 QScrollArea *scrolled(QWidget *content)
 {
@@ -91,13 +81,6 @@ QScrollArea *scrolled(QWidget *content)
 	scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 	scroll->setWidget(content);
 	return scroll;
-}
-
-QLabel *wrapped(const QString &words)
-{
-	auto *label = new QLabel(words);
-	label->setWordWrap(true);
-	return label;
 }
 
 } // namespace
@@ -133,22 +116,22 @@ BgmDock::~BgmDock()
 void BgmDock::check_status()
 {
 	/* Checked by the controller, off the UI thread; shown here through a queued call. */
-	status_->set_full_text(text("ObsBgm.Status.Connecting"));
+	status_->set_full_text(dock_text("ObsBgm.Status.Connecting"));
 	QPointer<BgmDock> self(this);
 	offer_action(nullptr);
 	BgmController::get().check_status([self](const bgm::Result<bgm::BackendStatus> &status) {
 		QString line;
 		if (status) {
 			/* "Ready · NemoVideo · 87 credits (3 in use)"; the local engine has no credits */
-			QString name = status->name == "Local engine" ? text("ObsBgm.Backend.Local")
+			QString name = status->name == "Local engine" ? dock_text("ObsBgm.Backend.Local")
 								       : QString::fromStdString(status->name);
 			if (status->credits)
-				name += " · " + text("ObsBgm.Status.Credits")
+				name += " · " + dock_text("ObsBgm.Status.Credits")
 							.arg(static_cast<long long>(status->credits->available))
 							.arg(static_cast<long long>(status->credits->frozen));
-			line = text("ObsBgm.Status.Ready").arg(name);
+			line = dock_text("ObsBgm.Status.Ready").arg(name);
 		} else {
-			line = text("ObsBgm.Status.Unavailable")
+			line = dock_text("ObsBgm.Status.Unavailable")
 				       .arg(dock_localized(std::string("ObsBgm.ErrorCode.") + bgm::error_code_name(status.error().code),
 						      QString()));
 		}
@@ -176,12 +159,12 @@ void BgmDock::offer_action(const bgm::Error *error, const bgm::JobRequest *reque
 	if (error && error->action == bgm::ErrorAction::kSmallerCopy && request && request->input && !request->smaller_copy) {
 		action_retry_ = *request;
 		action_retry_->smaller_copy = true;
-		action_->set_full_text(text("ObsBgm.Action.SmallerCopy"));
+		action_->set_full_text(dock_text("ObsBgm.Action.SmallerCopy"));
 		action_->setVisible(true);
 		return;
 	}
 	const bool registration = error && error->action == bgm::ErrorAction::kRegister;
-	action_->set_full_text(registration ? text("ObsBgm.Action.Register") : text("ObsBgm.Action.OpenPage"));
+	action_->set_full_text(registration ? dock_text("ObsBgm.Action.Register") : dock_text("ObsBgm.Action.OpenPage"));
 	action_->setVisible(!action_url_.isEmpty());
 }
 
@@ -199,10 +182,10 @@ void BgmDock::build_ui()
 	tabs_->setUsesScrollButtons(false);
 	results_ = new ResultsPanel;
 	settings_ = new SettingsPanel;
-	tabs_->addTab(scrolled(build_score_tab()), text("ObsBgm.Tab.Score"));
-	tabs_->addTab(results_, text("ObsBgm.Tab.Results"));
-	tabs_->addTab(scrolled(new LivePanel), text("ObsBgm.Tab.Live"));
-	tabs_->addTab(scrolled(settings_), text("ObsBgm.Tab.Settings"));
+	tabs_->addTab(scrolled(build_score_tab()), dock_text("ObsBgm.Tab.Score"));
+	tabs_->addTab(results_, dock_text("ObsBgm.Tab.Results"));
+	tabs_->addTab(scrolled(new LivePanel), dock_text("ObsBgm.Tab.Live"));
+	tabs_->addTab(scrolled(settings_), dock_text("ObsBgm.Tab.Settings"));
 	for (int i = 0; i < tabs_->count(); ++i)
 		tabs_->setTabToolTip(i, tabs_->tabText(i));
 
@@ -269,11 +252,11 @@ QWidget *BgmDock::build_top()
 	analyzer_offer_->setObjectName("obsBgmAnalyzerOffer");
 	auto *offer = new QVBoxLayout(analyzer_offer_);
 	offer->setContentsMargins(0, 0, 0, 0);
-	offer->addWidget(wrapped(text("ObsBgm.Analyzer.Offer")));
+	offer->addWidget(wrapped_label(dock_text("ObsBgm.Analyzer.Offer")));
 	auto *offer_buttons = new FlowLayout;
-	auto *add_everywhere = new ElidedButton(text("ObsBgm.Analyzer.EveryScene"));
+	auto *add_everywhere = new ElidedButton(dock_text("ObsBgm.Analyzer.EveryScene"));
 	add_everywhere->setObjectName("obsBgmAnalyzerEveryScene");
-	auto *not_now = new ElidedButton(text("ObsBgm.Analyzer.NotNow"));
+	auto *not_now = new ElidedButton(dock_text("ObsBgm.Analyzer.NotNow"));
 	offer_buttons->addWidget(add_everywhere);
 	offer_buttons->addWidget(not_now);
 	offer->addLayout(offer_buttons);
@@ -281,8 +264,8 @@ QWidget *BgmDock::build_top()
 	layout->addWidget(analyzer_offer_);
 	connect(add_everywhere, &QPushButton::clicked, this, [this] {
 		guarded("adding the analyzer", [this] {
-			const int n = add_analyzer_to_every_scene(text("ObsBgm.Filter.Name").toStdString());
-			say(text("ObsBgm.Analyzer.Added").arg(n));
+			const int n = add_analyzer_to_every_scene(dock_text("ObsBgm.Filter.Name").toStdString());
+			say(dock_text("ObsBgm.Analyzer.Added").arg(n));
 			analyzer_offer_->setVisible(false);
 		});
 	});
@@ -292,11 +275,11 @@ QWidget *BgmDock::build_top()
 	target_ = new TargetPicker;
 	layout->addWidget(target_);
 	auto *buttons = new QHBoxLayout;
-	generate_ = new ElidedButton(text("ObsBgm.Main.ScoreRecording"));
+	generate_ = new ElidedButton(dock_text("ObsBgm.Main.ScoreRecording"));
 	generate_->setObjectName("obsBgmGenerate");
 	generate_->setDefault(true);
 	connect(target_, &TargetPicker::main_action_changed, generate_, &ElidedButton::set_full_text);
-	cancel_ = new QPushButton(text("ObsBgm.Cancel"));
+	cancel_ = new QPushButton(dock_text("ObsBgm.Cancel"));
 	cancel_->setObjectName("obsBgmCancel");
 	cancel_->setEnabled(false);
 	buttons->addWidget(generate_, 1);
@@ -313,20 +296,20 @@ QWidget *BgmDock::build_top()
 	progress_->setRange(0, 100);
 	progress_->setVisible(false);
 	layout->addWidget(progress_);
-	stage_ = wrapped(QString());
+	stage_ = wrapped_label(QString());
 	stage_->setObjectName("obsBgmStage");
 	stage_->setVisible(false);
 	layout->addWidget(stage_);
 
 	prompt_ = new QPlainTextEdit;
 	prompt_->setObjectName("obsBgmPrompt");
-	prompt_->setPlaceholderText(text("ObsBgm.Prompt.Placeholder"));
+	prompt_->setPlaceholderText(dock_text("ObsBgm.Prompt.Placeholder"));
 	prompt_->setFixedHeight(prompt_->fontMetrics().lineSpacing() * 3 + 12);
 	layout->addWidget(prompt_);
 	auto *chips = new FlowLayout;
 	for (const char *key : {"ObsBgm.Chip.1", "ObsBgm.Chip.2", "ObsBgm.Chip.3"}) {
-		const QString words = text(key);
-		auto *chip = new ElidedButton(text((std::string(key) + ".Label").c_str()));
+		const QString words = dock_text(key);
+		auto *chip = new ElidedButton(dock_text((std::string(key) + ".Label").c_str()));
 		chip->setObjectName("obsBgmChip");
 		chip->set_tip(words);
 		connect(chip, &QPushButton::clicked, this, [this, words] { prompt_->setPlainText(words); });
@@ -340,14 +323,14 @@ QWidget *BgmDock::build_score_tab()
 {
 	auto *tab = new QWidget;
 	auto *layout = new QVBoxLayout(tab);
-	layout->addWidget(new QLabel(text("ObsBgm.Style.Label")));
+	layout->addWidget(new QLabel(dock_text("ObsBgm.Style.Label")));
 	style_ = new QComboBox;
-	style_->addItem(text("ObsBgm.Style.Auto"), QString());
+	style_->addItem(dock_text("ObsBgm.Style.Auto"), QString());
 	for (const auto &s : bgm::StyleCatalog::builtin().styles())
-		style_->addItem(text(("ObsBgm.Style." + s.id).c_str()), QString::fromStdString(s.id));
+		style_->addItem(dock_text(("ObsBgm.Style." + s.id).c_str()), QString::fromStdString(s.id));
 	layout->addWidget(style_);
 	auto *vol_row = new QHBoxLayout;
-	vol_row->addWidget(new QLabel(text("ObsBgm.Volume.Label")));
+	vol_row->addWidget(new QLabel(dock_text("ObsBgm.Volume.Label")));
 	volume_ = new QSlider(Qt::Horizontal);
 	volume_->setRange(0, 100);
 	volume_value_ = new QLabel;
@@ -355,14 +338,14 @@ QWidget *BgmDock::build_score_tab()
 	vol_row->addWidget(volume_, 1);
 	vol_row->addWidget(volume_value_);
 	layout->addLayout(vol_row);
-	duck_ = new QCheckBox(text("ObsBgm.Duck.Label"));
+	duck_ = new QCheckBox(dock_text("ObsBgm.Duck.Label"));
 	layout->addWidget(duck_);
-	layout->addWidget(new QLabel(text("ObsBgm.Output.Label")));
+	layout->addWidget(new QLabel(dock_text("ObsBgm.Output.Label")));
 	output_ = new QComboBox;
-	output_->addItem(text("ObsBgm.Output.Video"), true);
-	output_->addItem(text("ObsBgm.Output.Audio"), false);
+	output_->addItem(dock_text("ObsBgm.Output.Video"), true);
+	output_->addItem(dock_text("ObsBgm.Output.Audio"), false);
 	layout->addWidget(output_);
-	layout->addWidget(new QLabel(text("ObsBgm.Transcript.Label")));
+	layout->addWidget(new QLabel(dock_text("ObsBgm.Transcript.Label")));
 	transcript_ = new QPlainTextEdit;
 	transcript_->setObjectName("obsBgmTranscript");
 	transcript_->setReadOnly(true);
@@ -377,15 +360,23 @@ QWidget *BgmDock::build_score_tab()
 	return tab;
 }
 
+static int tab_index(const std::string &tab)
+{
+	const auto at = std::find(std::begin(kTabs), std::end(kTabs), tab);
+	return at == std::end(kTabs) ? -1 : static_cast<int>(at - std::begin(kTabs));
+}
+
+bool BgmDock::has_tab(const std::string &tab)
+{
+	return tab_index(tab) >= 0;
+}
+
 bool BgmDock::show_tab(const std::string &tab)
 {
-	for (int i = 0; i < static_cast<int>(std::size(kTabs)); ++i) {
-		if (tab == kTabs[i]) {
-			tabs_->setCurrentIndex(i);
-			return true;
-		}
-	}
-	return false;
+	const int index = tab_index(tab);
+	if (index >= 0)
+		tabs_->setCurrentIndex(index);
+	return index >= 0;
 }
 
 void BgmDock::load_settings_into_ui()
@@ -425,7 +416,7 @@ void BgmDock::recording_finished(const QString &, bool replay)
 	if (s.auto_score && (!replay || s.score_replays) && !job_id_)
 		generate();
 	else
-		say(text("ObsBgm.Offer.ScoreIt").arg(target_->description()));
+		say(dock_text("ObsBgm.Offer.ScoreIt").arg(target_->description()));
 }
 
 void BgmDock::offer_analyzer()
@@ -445,12 +436,12 @@ void BgmDock::generate()
 	auto &c = BgmController::get();
 	const TargetPicker::Inputs in = target_->inputs();
 	if (in.missing) {
-		say(text(in.missing));
+		say(dock_text(in.missing));
 		return;
 	}
 	const std::string prompt = prompt_->toPlainText().trimmed().toStdString();
 	if (prompt.size() > bgm::kMaxPromptBytes) {
-		say(text("ObsBgm.Error.PromptTooLong")
+		say(dock_text("ObsBgm.Error.PromptTooLong")
 						     .arg(static_cast<qulonglong>(prompt.size()))
 						     .arg(static_cast<qulonglong>(bgm::kMaxPromptBytes)));
 		return;
@@ -476,9 +467,9 @@ void BgmDock::start_batch(const std::vector<std::filesystem::path> &inputs, cons
 			batch_.push_back(*id);
 			continue;
 		}
-		batch_failed_ << file_label(input) + ": " + QString::fromStdString(id.error().message);
+		batch_failed_ << file_name_text(input) + ": " + QString::fromStdString(id.error().message);
 	}
-	say(text("ObsBgm.Batch.Queued").arg(static_cast<qulonglong>(batch_.size())));
+	say(dock_text("ObsBgm.Batch.Queued").arg(static_cast<qulonglong>(batch_.size())));
 	if (batch_.empty())
 		return;
 	job_id_ = batch_.front();
@@ -493,14 +484,14 @@ void BgmDock::batch_job_ended(const bgm::JobSnapshot &s)
 	if (s.state == bgm::JobState::kDone)
 		++batch_scored_;
 	else {
-		const QString why = s.error ? QString::fromStdString(s.error->message) : text("ObsBgm.Job.Cancelled");
-		batch_failed_ << (s.request.input ? file_label(*s.request.input) : QString()) + ": " + why;
+		const QString why = s.error ? QString::fromStdString(s.error->message) : dock_text("ObsBgm.Job.Cancelled");
+		batch_failed_ << (s.request.input ? file_name_text(*s.request.input) : QString()) + ": " + why;
 	}
 	if (batch_ended_ < batch_.size())
 		return;
-	say(text("ObsBgm.Batch.Done").arg(static_cast<qulonglong>(batch_scored_)).arg(static_cast<qulonglong>(batch_.size())));
+	say(dock_text("ObsBgm.Batch.Done").arg(static_cast<qulonglong>(batch_scored_)).arg(static_cast<qulonglong>(batch_.size())));
 	for (const QString &line : batch_failed_)
-		say(text("ObsBgm.Batch.Failed").arg(line));
+		say(dock_text("ObsBgm.Batch.Failed").arg(line));
 	batch_.clear();
 }
 
@@ -530,7 +521,7 @@ void BgmDock::set_busy(bool busy)
 		stage_->setVisible(false);
 		progress_->setRange(0, 100);
 		progress_->setValue(0);
-		progress_->setFormat(text("ObsBgm.Job.Queued"));
+		progress_->setFormat(dock_text("ObsBgm.Job.Queued"));
 	}
 }
 
@@ -546,7 +537,7 @@ void BgmDock::on_job(const bgm::JobSnapshot &s)
 		set_busy(true);
 		const auto at = std::find(batch_.begin(), batch_.end(), s.id);
 		if (at != batch_.end() && s.request.input)
-			say(QString("[%1/%2] %3").arg(at - batch_.begin() + 1).arg(batch_.size()).arg(file_label(*s.request.input)));
+			say(QString("[%1/%2] %3").arg(at - batch_.begin() + 1).arg(batch_.size()).arg(file_name_text(*s.request.input)));
 	}
 	if (s.id != job_id_) {
 		const bool ended = s.state == bgm::JobState::kDone || s.state == bgm::JobState::kFailed || s.state == bgm::JobState::kCancelled;
@@ -558,7 +549,7 @@ void BgmDock::on_job(const bgm::JobSnapshot &s)
 		say(transcript_text(s.transcript[transcript_shown_]));
 	switch (s.state) {
 	case bgm::JobState::kQueued:
-		progress_->setFormat(text("ObsBgm.Job.Queued"));
+		progress_->setFormat(dock_text("ObsBgm.Job.Queued"));
 		return;
 	case bgm::JobState::kRunning:
 		progress_->setFormat(stage_text(s.stage) + (s.fraction < 0 ? QString() : " %p%"));
@@ -568,7 +559,7 @@ void BgmDock::on_job(const bgm::JobSnapshot &s)
 			progress_->setValue(static_cast<int>(s.fraction * 100));
 		return;
 	case bgm::JobState::kDone:
-		stage_->setText(text("ObsBgm.Job.Done").arg(file_label(s.result->output)));
+		stage_->setText(dock_text("ObsBgm.Job.Done").arg(file_name_text(s.result->output)));
 		if (!s.result->session_id.empty())
 			results_->select_session(s.result->session_id, QString::fromStdString(s.result->summary),
 						 s.result->output.parent_path());
@@ -576,14 +567,14 @@ void BgmDock::on_job(const bgm::JobSnapshot &s)
 	case bgm::JobState::kFailed: {
 		/* What went wrong in the user's language; the engine's own explanation (what to do) below it. */
 		const std::string code = s.error ? bgm::error_code_name(s.error->code) : "internal";
-		stage_->setText(text("ObsBgm.Job.Failed").arg(dock_localized("ObsBgm.ErrorCode." + code, QString::fromStdString(code))));
+		stage_->setText(dock_text("ObsBgm.Job.Failed").arg(dock_localized("ObsBgm.ErrorCode." + code, QString::fromStdString(code))));
 		if (s.error)
 			say(QString::fromStdString(s.error->message));
 		offer_action(s.error ? &*s.error : nullptr, &s.request);
 		break;
 	}
 	case bgm::JobState::kCancelled:
-		stage_->setText(text("ObsBgm.Job.Cancelled"));
+		stage_->setText(dock_text("ObsBgm.Job.Cancelled"));
 		break;
 	}
 	stage_->setVisible(true);

@@ -48,6 +48,8 @@ public:
 	void generate();
 	/* Shows a tab: "score", "results", "live" or "settings"; false for another name. */
 	bool show_tab(const std::string &tab);
+	/* Whether the dock has a tab of that name (any thread). */
+	static bool has_tab(const std::string &tab);
 
 private:
 	void build_ui();

@@ -2,6 +2,8 @@
 
 #include <obs-module.h>
 
+#include <QLabel>
+
 QString dock_text(const char *key)
 {
 	return QString::fromUtf8(obs_module_text(key));
@@ -17,4 +19,16 @@ QString clock_text(double seconds)
 {
 	const int s = static_cast<int>(seconds + 0.5);
 	return QString("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
+}
+
+QString file_name_text(const std::filesystem::path &file)
+{
+	return QString::fromStdString(file.filename().string());
+}
+
+QLabel *wrapped_label(const QString &words)
+{
+	auto *label = new QLabel(words);
+	label->setWordWrap(true);
+	return label;
 }

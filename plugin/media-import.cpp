@@ -7,16 +7,9 @@
 #include <memory>
 #include <string>
 
-namespace {
+#include "obs-handles.h"
 
-struct SourceRelease {
-	void operator()(obs_source_t *s) const { obs_source_release(s); }
-};
-struct DataRelease {
-	void operator()(obs_data_t *d) const { obs_data_release(d); }
-};
-using SourcePtr = std::unique_ptr<obs_source_t, SourceRelease>;
-using DataPtr = std::unique_ptr<obs_data_t, DataRelease>;
+namespace {
 
 /* "name", else "name 2", "name 3"...: OBS source names must be unique. */
 std::string unique_source_name(const std::string &name)

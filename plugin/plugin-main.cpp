@@ -87,8 +87,7 @@ obs_hotkey_id g_live_hotkey = OBS_INVALID_HOTKEY_ID;
 
 bool show_obs_bgm_dock(const std::string &tab)
 {
-	static const char *const known[] = {"score", "results", "live", "settings"};
-	if (std::find(std::begin(known), std::end(known), tab) == std::end(known))
+	if (!BgmDock::has_tab(tab))
 		return false;
 	auto *task = new std::string(tab);
 	obs_queue_task(

@@ -1,14 +1,6 @@
 #include "result-preview.h"
 
-#include <memory>
-
-namespace {
-
-struct DataRelease {
-	void operator()(obs_data_t *d) const { obs_data_release(d); }
-};
-
-} // namespace
+#include "obs-handles.h"
 
 ResultPreview &ResultPreview::get()
 {
@@ -18,7 +10,7 @@ ResultPreview &ResultPreview::get()
 
 ResultPreview::~ResultPreview()
 {
-	/* OBS has shut down by the time statics are destroyed: the module's unload calls stop(). */
+	/* OBS has shut down by the time statics are destroyed: the frontend's EXIT event calls stop() (plugin-main.cpp). */
 	source_ = nullptr;
 }
 
@@ -26,7 +18,7 @@ bool ResultPreview::play(const std::string &file)
 {
 	std::lock_guard<std::mutex> lock(mutex_);
 	stop_locked();
-	std::unique_ptr<obs_data_t, DataRelease> settings(obs_data_create());
+	DataPtr settings(obs_data_create());
 	obs_data_set_bool(settings.get(), "is_local_file", true);
 	obs_data_set_string(settings.get(), "local_file", file.c_str());
 	obs_data_set_bool(settings.get(), "looping", false);

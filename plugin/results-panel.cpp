@@ -102,11 +102,6 @@ ResultsPanel::ResultsPanel(QWidget *parent) : QWidget(parent)
 	select_session({}, QString(), {});
 }
 
-int ResultsPanel::result_count() const
-{
-	return list_->count();
-}
-
 void ResultsPanel::refresh()
 {
 	list_->clear();
@@ -167,7 +162,8 @@ void ResultsPanel::toggle_preview()
 {
 	ResultPreview &preview = ResultPreview::get();
 	const std::string path = chosen_path().toStdString();
-	if (!preview.playing().empty() && (path.empty() || preview.playing() == path)) {
+	const std::string playing = preview.playing();
+	if (!playing.empty() && (path.empty() || playing == path)) {
 		preview.stop();
 	} else if (!path.empty()) {
 		if (preview.play(path))

@@ -35,7 +35,6 @@ public:
 	void set_busy(bool busy);
 	/* The session of a result just made, chosen for refining. */
 	void select_session(const std::string &session_id, const QString &summary, const std::filesystem::path &folder);
-	int result_count() const;
 	/* The dock started the refine asked for: the box empties for the next one. */
 	void refine_started();
 

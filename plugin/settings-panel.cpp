@@ -15,21 +15,10 @@
 #include "media-import.h"
 #include "settings-keys.h"
 
-namespace {
-
-QLabel *wrapped_label(const char *key)
-{
-	auto *label = new QLabel(dock_text(key));
-	label->setWordWrap(true);
-	return label;
-}
-
-} // namespace
-
 SettingsPanel::SettingsPanel(QWidget *parent) : QWidget(parent)
 {
 	auto *layout = new QVBoxLayout(this);
-	layout->addWidget(wrapped_label("ObsBgm.Settings.OutputDir"));
+	layout->addWidget(wrapped_label(dock_text("ObsBgm.Settings.OutputDir")));
 	auto *dir_row = new QHBoxLayout;
 	output_dir_ = new QLineEdit;
 	auto *browse = new ElidedButton(dock_text("ObsBgm.Settings.Browse"));
@@ -40,22 +29,22 @@ SettingsPanel::SettingsPanel(QWidget *parent) : QWidget(parent)
 	score_replays_ = new QCheckBox(dock_text("ObsBgm.Settings.ScoreReplays"));
 	layout->addWidget(auto_score_);
 	layout->addWidget(score_replays_);
-	layout->addWidget(wrapped_label("ObsBgm.Settings.SoundFont"));
+	layout->addWidget(wrapped_label(dock_text("ObsBgm.Settings.SoundFont")));
 	soundfont_ = new QLineEdit;
 	layout->addWidget(soundfont_);
-	layout->addWidget(wrapped_label("ObsBgm.Settings.Backend"));
+	layout->addWidget(wrapped_label(dock_text("ObsBgm.Settings.Backend")));
 	backend_ = new QComboBox;
 	backend_->addItem(dock_text("ObsBgm.Backend.Local"), QString(obs_bgm_keys::kBackendLocal));
 	backend_->addItem(dock_text("ObsBgm.Backend.Cloud"), QString(obs_bgm_keys::kBackendCloud));
 	backend_->addItem(dock_text("ObsBgm.Backend.Server"), QString(obs_bgm_keys::kBackendServer));
 	backend_->setToolTip(dock_text("ObsBgm.Settings.BackendHelp"));
 	layout->addWidget(backend_);
-	server_url_label_ = wrapped_label("ObsBgm.Settings.ServerUrl");
+	server_url_label_ = wrapped_label(dock_text("ObsBgm.Settings.ServerUrl"));
 	layout->addWidget(server_url_label_);
 	server_url_ = new QLineEdit;
 	server_url_->setPlaceholderText("http://192.168.1.20:8765");
 	layout->addWidget(server_url_);
-	token_label_ = wrapped_label("ObsBgm.Settings.Token");
+	token_label_ = wrapped_label(dock_text("ObsBgm.Settings.Token"));
 	layout->addWidget(token_label_);
 	token_ = new QLineEdit;
 	token_->setEchoMode(QLineEdit::Password); /* a secret: never shown in full */
@@ -63,7 +52,7 @@ SettingsPanel::SettingsPanel(QWidget *parent) : QWidget(parent)
 	layout->addWidget(token_);
 
 	/* The analyzer filter: its cuts and moods are ready when recording stops, so scoring skips a decode. */
-	layout->addWidget(wrapped_label("ObsBgm.Analyzer.Label"));
+	layout->addWidget(wrapped_label(dock_text("ObsBgm.Analyzer.Label")));
 	auto *analyzer = new FlowLayout;
 	auto *this_scene = new ElidedButton(dock_text("ObsBgm.Watch.Button"));
 	this_scene->set_tip(dock_text("ObsBgm.Watch.Tip"));

@@ -14,11 +14,6 @@ namespace {
 
 enum Target { kLastRecording, kLastReplay, kFile, kTextOnly, kLastRecordings };
 
-QString file_label(const std::filesystem::path &p)
-{
-	return QString::fromStdString(p.filename().string());
-}
-
 } // namespace
 
 TargetPicker::TargetPicker(QWidget *parent) : QWidget(parent)
@@ -126,7 +121,7 @@ void TargetPicker::refresh()
 	case kLastRecording:
 		if (const auto rec = c.last_recording()) {
 			const double length = c.last_recording_seconds();
-			name = file_label(*rec) + (length > 0 ? " · " + clock_text(length) : QString());
+			name = file_name_text(*rec) + (length > 0 ? " · " + clock_text(length) : QString());
 			path = QString::fromStdString(rec->string());
 		} else {
 			name = dock_text("ObsBgm.Target.NoneYet");
@@ -134,11 +129,11 @@ void TargetPicker::refresh()
 		break;
 	case kLastReplay:
 		if (const auto replay = c.last_replay())
-			name = file_label(*replay), path = QString::fromStdString(replay->string());
+			name = file_name_text(*replay), path = QString::fromStdString(replay->string());
 		button = dock_text("ObsBgm.Main.ScoreReplay");
 		break;
 	case kFile:
-		name = files_.size() == 1 ? file_label(files_[0])
+		name = files_.size() == 1 ? file_name_text(files_[0])
 		       : files_.size() > 1 ? dock_text("ObsBgm.Target.FileCount").arg(static_cast<qulonglong>(files_.size()))
 						  : dock_text("ObsBgm.Target.NoFileYet");
 		if (files_.size() == 1)
