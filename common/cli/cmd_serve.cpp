@@ -14,12 +14,13 @@
 #include "cli/failure.h"
 #include "cli/interrupt.h"
 #include "server/nemo_server.h"
+#include "store/postgres.h"
 
 namespace bgm::cli {
 namespace {
 
 constexpr const char* kHelp =
-    "Usage: obs-bgm serve [--listen 127.0.0.1:8765] [--data DIR] [--allow-anonymous] [--token-file FILE]\n"
+    "Usage: obs-bgm serve [--listen 127.0.0.1:8765] [--data DIR] [--db postgresql://...] [--allow-anonymous] [--token-file FILE]\n"
     "                     [--tls-cert FILE --tls-key FILE] [--workers N] [--rate N] [--credits N]\n"
     "                     [--public-url URL] [--max-connections N] [--max-connections-per-address N]\n"
     "\n"
@@ -30,7 +31,10 @@ constexpr const char* kHelp =
     "--workers: renders and chat turns at once (default: the machine's cores); --rate: requests per minute per\n"
     "token (default 300); --credits: credits of a new token (default 100).\n"
     "--token-file is read at every start and on SIGHUP: a token removed from it stops working, a changed credit\n"
-    "count applies. One server per --data folder.\n"
+    "count applies. One server per --data folder, unless --db is given.\n"
+    "--db postgresql://USER@HOST:5432/DB: several render boxes behind a load balancer, each with this --db and the\n"
+    "same --data (a shared folder); any box serves any session (docs/scale-out.md). Keep the password out of the\n"
+    "command line: ~/.pgpass or PGPASSWORD. Without --db: SQLite in --data, one box.\n"
     "--public-url: what download links start with (e.g. https://music.studio.lan, behind a proxy); by default\n"
     "the address the client reached. --max-connections (default 1024) and --max-connections-per-address\n"
     "(default 128; raise it behind a proxy, where every client has the proxy's address) cap open connections.\n"
@@ -45,7 +49,7 @@ bool is_loopback(const std::string& host) { return host == "127.0.0.1" || host =
 
 int run_serve(const std::vector<std::string>& argv) {
   ArgSpec spec;
-  spec.with_value = {"--listen", "--data", "--token-file", "--tls-cert", "--tls-key", "--workers", "--rate", "--credits", "--public-url",
+  spec.with_value = {"--listen", "--data", "--db", "--token-file", "--tls-cert", "--tls-key", "--workers", "--rate", "--credits", "--public-url",
                      "--max-connections", "--max-connections-per-address"};
   spec.flags = {"--allow-anonymous", "--help"};
   auto args = parse_args(argv, spec);
@@ -65,6 +69,7 @@ int run_serve(const std::vector<std::string>& argv) {
   options.port = std::atoi(listen.c_str() + colon + 1);
   if (options.port < 0 || options.port > 65535) return report_failure(make_error(ErrorCode::kInvalidArgument, "The port must be 0-65535."), false);
   options.data_dir = args->get("--data").value_or("obs-bgm-data");
+  options.database = args->get("--db").value_or("");
   options.allow_anonymous = is_loopback(options.host) || args->has("--allow-anonymous");
   if (auto f = args->get("--token-file")) options.token_file = *f;
   if (args->has("--tls-cert") != args->has("--tls-key")) {
@@ -100,7 +105,8 @@ int run_serve(const std::vector<std::string>& argv) {
   CancelToken& stop = cancel_on_interrupt();
   NemoServer server(options);
   if (auto ok = server.start(); !ok) return report_failure(ok.error(), false);
-  std::printf("obs-bgm serve: listening on %s (data in %s%s)\n", server.url().c_str(), options.data_dir.c_str(),
+  const std::string database = options.database.empty() ? std::string() : "; database " + redact_postgres_url(options.database);
+  std::printf("obs-bgm serve: listening on %s (data in %s%s%s)\n", server.url().c_str(), options.data_dir.c_str(), database.c_str(),
               options.allow_anonymous ? "; anonymous tokens on" : "; tokens from --token-file only");
   std::fflush(stdout);
   (void)take_hangup();  // installs the handler

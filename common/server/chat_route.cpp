@@ -47,7 +47,14 @@ void ServerCore::chat(ExchangePtr ex, const TokenRecord& token, const json& body
   auto channel = std::make_shared<EventChannel>();
   const std::string invocation = random_id("inv_", 8);
   const std::string sid = session->id, owner = token.hash;
-  auto submitted = queue->submit(owner, [this, channel, invocation, sid, owner, message](const CancelToken* cancel) {
+  // Counted with every box's work (the caps hold across boxes); run here, where its stream is.
+  const std::string turn = random_id("turn_");
+  auto admitted = jobs->admit_turn(turn, owner, sid);
+  if (!admitted) return reply_error(*ex, admitted.error());
+  if (*admitted != Admission::kAdmitted) {
+    return reply(*ex, nemo::Code::kRateLimited, "Too much work is waiting. Wait for your earlier requests to finish, then try again.");
+  }
+  auto submitted = queue->submit(owner, [this, channel, invocation, sid, owner, message, turn](const CancelToken* cancel) {
     int calls = 0;
     std::map<const AgentCall*, std::string> ids;
     auto call_id = [&](const AgentCall& c) {
@@ -62,14 +69,14 @@ void ServerCore::chat(ExchangePtr ex, const TokenRecord& token, const json& body
     ev.call_done = [&](const AgentCall& c, const json& r) { channel->push(response_event(invocation, call_id(c), c.name, r)); };
     ev.before_render = [&](double seconds) -> Status {
       const auto cost = static_cast<int64_t>(std::ceil(seconds / 10.0));  // one credit per started 10 s of music
-      auto ok = store->freeze_credits(owner, cost);
+      auto ok = jobs->freeze_for_turn(turn, owner, cost);
       if (!ok) return ok.error();
       if (!*ok) return Error(ErrorCode::kQuota, "Out of credits: this needs " + std::to_string(cost) + ".", nemo::code_value(nemo::Code::kNoCredits));
       frozen = cost;
       return {};
     };
     ev.after_render = [&](bool made) {
-      (void)store->settle_credits(owner, frozen, made ? frozen : 0);
+      (void)jobs->settle_for_turn(turn, owner, frozen, made ? frozen : 0);
       frozen = 0;
     };
     try {
@@ -78,12 +85,16 @@ void ServerCore::chat(ExchangePtr ex, const TokenRecord& token, const json& body
       else channel->push(error_event(invocation, sse_code(out.error()), out.error().message));
     } catch (const std::exception& e) {
       // A bug must not leave the stream waiting forever: it ends with the error, and the credits are released.
-      if (frozen) (void)store->settle_credits(owner, frozen, 0);
+      if (frozen) (void)jobs->settle_for_turn(turn, owner, frozen, 0);
       channel->push(error_event(invocation, 500, std::string("Something went wrong on the server: ") + e.what()));
     }
+    (void)jobs->end_turn(turn);
     channel->close();
   });
-  if (!submitted) return reply_error(*ex, submitted.error());
+  if (!submitted) {
+    (void)jobs->end_turn(turn);
+    return reply_error(*ex, submitted.error());
+  }
   ++streams;  // counted until its last event is written or its client is gone: stop() waits for that
   httpd::Response head;
   head.content_type = "text/event-stream";

@@ -1,6 +1,9 @@
 #include "server/nemo_server.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <thread>
 
@@ -12,6 +15,7 @@
 #include "server/data_sweep.h"
 #include "server/server_core.h"
 #include "server/token_file.h"
+#include "store/postgres.h"
 
 namespace bgm {
 namespace fs = std::filesystem;
@@ -218,18 +222,49 @@ NemoServer::NemoServer(ServeOptions options) : impl_(std::make_unique<Impl>()) {
 
 NemoServer::~NemoServer() { stop(); }
 
+namespace {
+
+// This process, as the job table names it: the host, the pid and a random part (a pid is reused after a restart).
+std::string box_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "box");
+  return std::string(host).substr(0, 64) + "/" + std::to_string(::getpid()) + "/" + random_id("", 4);
+}
+
+}  // namespace
+
+void ServerCore::log(const std::string& line) const { std::fprintf(stderr, "obs-bgm serve: %s\n", line.c_str()); }
+
 Status NemoServer::start() {
   ServerCore& s = *impl_->core;
-  auto lock = DataLock::acquire(s.options.data_dir);
+  const bool shared = !s.options.database.empty();
+  // Alone on SQLite: one server per folder. On PostgreSQL: boxes share the folder, never with a server on SQLite.
+  auto lock = DataLock::acquire(s.options.data_dir, shared ? DataLock::Mode::kShared : DataLock::Mode::kAlone);
   if (!lock) return lock.error();
   s.lock.emplace(std::move(lock).value());
-  auto store = SessionStore::open(s.options.data_dir);
+  Result<std::unique_ptr<SessionStore>> store = make_error(ErrorCode::kInternal, "");
+  if (shared) {
+    if (!is_postgres_url(s.options.database)) {
+      return make_error(ErrorCode::kInvalidArgument, "--db must be a PostgreSQL address (postgresql://user@host:5432/obsbgm); leave it out for SQLite.");
+    }
+    auto db = open_postgres(s.options.database);
+    if (!db) return db.error();
+    store = SessionStore::open(s.options.data_dir, std::move(db).value());
+  } else {
+    store = SessionStore::open(s.options.data_dir);
+  }
   if (!store) return store.error();
   s.store = std::move(store).value();
-  // What a stopped process left: its freezes end (a resumed render freezes its cost again), its part files and
-  // expired links go.
-  (void)s.store->release_frozen_credits();
-  (void)sweep_data(*s.store, true);
+  JobLimits limits;
+  limits.per_owner = kMaxWaitingPerToken;
+  limits.total = kMaxWaiting;
+  limits.lease_ms = scaled(s.options, std::chrono::seconds(60)).count();
+  s.jobs = std::make_unique<JobStore>(s.store->database(), box_name(), limits);
+  // What a stopped process left: alone, everything it held (its freezes recomputed, its renders queued again); on a
+  // shared database, what the leases say (a box that is still running holds its own). Part files and expired links go.
+  if (shared) (void)s.jobs->reclaim(now_ms());
+  else (void)s.jobs->recover_alone();
+  (void)sweep_data(*s.store, true, shared);
   ServiceOptions service;
   service.synth = s.options.synth;
   // A job keeps up to two threads busy (the synthesis, the AAC encoders): a lone job gets the machine, jobs at once
@@ -240,6 +275,14 @@ Status NemoServer::start() {
   const int workers = s.options.workers > 0 ? s.options.workers : std::max(1u, std::thread::hardware_concurrency());
   s.queue = std::make_unique<WorkQueue>(workers, kMaxWaitingPerToken, kMaxWaiting);
   s.io_queue = std::make_unique<WorkQueue>(16, 2, 64);
+  PumpOptions pump;
+  pump.workers = workers;
+  pump.renew_every = std::chrono::milliseconds(limits.lease_ms / 3);
+  pump.look_every = shared ? pump.renew_every : std::chrono::milliseconds(limits.lease_ms);
+  if (shared) pump.listen_spec = s.options.database;
+  s.pump = std::make_unique<RenderPump>(
+      *s.jobs, pump, [&s](RenderRecord r, const CancelToken* cancel) { s.run_render(std::move(r), cancel); },
+      [&s](const std::string& line) { s.log(line); });
   httpd::ServerOptions http;
   http.host = s.options.host;
   http.port = s.options.port;
@@ -251,21 +294,7 @@ Status NemoServer::start() {
   s.http = std::make_unique<httpd::HttpServer>(http);
   s.add_routes();
   if (auto ok = s.http->start(); !ok) return ok;
-  // Renders a stopped server left: run again, their cost frozen again.
-  if (auto left = s.store->unfinished_renders()) {
-    for (auto& r : *left) {
-      if (r.credits > 0) {
-        auto frozen = s.store->freeze_credits(r.owner, r.credits);
-        if (!frozen || !*frozen) {
-          r.status = RenderStatus::kFailed;
-          r.error = "Out of credits: this export needs " + std::to_string(r.credits) + ".";
-          (void)s.store->put_render(r);
-          continue;
-        }
-      }
-      (void)s.queue_render(r);
-    }
-  }
+  s.pump->start();  // renders a stopped server left run again
   s.janitor = std::thread([&s] {
     const auto every = std::chrono::milliseconds(static_cast<int64_t>(600000 * s.options.time_scale) + 10);
     std::unique_lock lk(s.janitor_mutex);
@@ -291,6 +320,7 @@ void NemoServer::stop() {
   // run again at the next start.
   if (s.io_queue) s.io_queue->shutdown();
   if (s.queue) s.queue->shutdown();
+  if (s.pump) s.pump->stop();  // running renders go back to the queue, for this box's next start or another box
   for (int i = 0; i < 100 && s.streams > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   if (s.http) s.http->stop();
   {

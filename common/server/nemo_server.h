@@ -25,6 +25,9 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8765;  // 0: any free port (tests)
   std::filesystem::path data_dir;
+  // Empty: SQLite in the data folder, one server. "postgresql://...": several boxes on one database, each with the
+  // same --data (a shared folder: NFS, or one disk).
+  std::string database;
   bool allow_anonymous = true;   // the command line turns it off for a non-loopback address unless asked
   std::optional<std::filesystem::path> token_file;  // issued tokens, one per line ("token [credits]")
   std::optional<std::filesystem::path> tls_cert, tls_key;

@@ -21,21 +21,8 @@ int64_t ServerCore::export_cost(const std::string& session, const DraftMusic& mu
   return static_cast<int64_t>(std::ceil(std::max<int64_t>(0, music.duration_ms) / 10000.0));  // one credit per started 10 s
 }
 
-Status ServerCore::queue_render(RenderRecord r) {
-  auto ok = queue->submit(r.owner, [this, r](const CancelToken* cancel) { run_render(r, cancel); });
-  if (!ok) {
-    if (r.credits) (void)store->settle_credits(r.owner, r.credits, 0);
-    r.status = RenderStatus::kFailed;
-    r.error = ok.error().message;
-    (void)store->put_render(r);
-  }
-  return ok;
-}
-
 void ServerCore::run_render(RenderRecord r, const CancelToken* cancel) {
-  if (cancel->cancelled()) return;  // shutting down: resumed at the next start
-  r.status = RenderStatus::kRunning;
-  (void)store->put_render(r);
+  if (cancel->cancelled()) return;  // stopping: back in the queue
   auto draft = Draft::from_json(r.draft);
   Result<fs::path> out = draft ? Result<fs::path>(fs::path()) : Result<fs::path>(draft.error());
   if (draft) {
@@ -43,7 +30,11 @@ void ServerCore::run_render(RenderRecord r, const CancelToken* cancel) {
     out = service->export_draft(r.session, *draft, store->absolute(file), cancel, {});
     if (out) r.file = fs::relative(*out, store->data_dir()).string();
   }
-  if (!out && out.error().code == ErrorCode::kCancelled && cancel->cancelled()) return;  // stays running: resumed later
+  if (cancel->cancelled()) {  // stopping, or another box took it over: its run is the one that counts
+    std::error_code ec;
+    if (out) fs::remove(*out, ec);
+    return;
+  }
   if (out) {
     r.status = RenderStatus::kCompleted;
     r.download_key = random_id("", 24);
@@ -52,8 +43,10 @@ void ServerCore::run_render(RenderRecord r, const CancelToken* cancel) {
     r.status = RenderStatus::kFailed;
     r.error = out.error().message;
   }
-  if (r.credits) (void)store->settle_credits(r.owner, r.credits, out ? r.credits : 0);
-  (void)store->put_render(r);
+  auto held = jobs->finish(r);
+  std::error_code ec;
+  if (held && !*held && out) fs::remove(*out, ec);  // the lease was lost meanwhile: the other box's file is the one named
+  if (!held) log("render " + r.id.substr(std::min<size_t>(17, r.id.size())) + ": " + held.error().message);
 }
 
 void ServerCore::start_render(ExchangePtr ex, const TokenRecord& token, const json& body) {
@@ -84,14 +77,6 @@ void ServerCore::start_render(ExchangePtr ex, const TokenRecord& token, const js
   }
   RenderRecord r;
   r.credits = export_cost(session->id, *music);
-  if (r.credits > 0) {
-    auto frozen = store->freeze_credits(token.hash, r.credits);
-    if (!frozen) return reply_error(*ex, frozen.error());
-    if (!*frozen) {
-      return reply(*ex, nemo::Code::kNoCredits, "Out of credits: this export makes " + std::to_string(music->duration_ms / 1000) + " s of new music and needs " +
-                                       std::to_string(r.credits) + ".");
-    }
-  }
   r.id = render_key(token.hash, id);
   r.session = session->id;
   r.owner = token.hash;
@@ -99,11 +84,22 @@ void ServerCore::start_render(ExchangePtr ex, const TokenRecord& token, const js
   r.format = body.contains("output") ? json_field<std::string>(body["output"], "format", "mp4") : "mp4";
   if (r.format != "mp4" && r.format != "mov" && r.format != "mkv" && r.format != "webm") r.format = "mp4";
   r.created_ms = now_ms();
-  if (auto ok = store->put_render(r); !ok) {
-    if (r.credits) (void)store->settle_credits(token.hash, r.credits, 0);
-    return reply_error(*ex, ok.error());
+  // Under the caps of every box, its credits frozen and its row made, at once.
+  auto admitted = jobs->admit_render(r);
+  if (!admitted) return reply_error(*ex, admitted.error());
+  if (*admitted == Admission::kBusy) {
+    return reply(*ex, nemo::Code::kRateLimited, "Too much work is waiting. Wait for your earlier requests to finish, then try again.");
   }
-  if (auto ok = queue_render(r); !ok) return reply_error(*ex, ok.error());
+  if (*admitted == Admission::kNoCredits) {
+    return reply(*ex, nemo::Code::kNoCredits, "Out of credits: this export makes " + std::to_string(music->duration_ms / 1000) + " s of new music and needs " +
+                                     std::to_string(r.credits) + ".");
+  }
+  if (*admitted == Admission::kExists) {  // the same id sent twice at once: the first one counts
+    auto existing_now = store->render(r.id);
+    const char* status = existing_now && *existing_now ? render_status_name((*existing_now)->status) : "queued";
+    return reply(*ex, 200, 0, "ok", {{"id", id}, {"status", status}});
+  }
+  pump->wake();
   reply(*ex, 200, 0, "ok", {{"id", id}, {"status", "queued"}});
 }
 

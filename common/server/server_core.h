@@ -17,8 +17,10 @@
 #include "httpd/http_server.h"
 #include "nemo/nemo_protocol.h"
 #include "server/data_lock.h"
+#include "server/job_store.h"
 #include "server/nemo_server.h"
 #include "server/rate_limiter.h"
+#include "server/render_pump.h"
 #include "server/work_queue.h"
 #include "session/session_service.h"
 
@@ -36,7 +38,9 @@ struct ServerCore {
   std::optional<DataLock> lock;
   std::unique_ptr<SessionStore> store;
   std::unique_ptr<SessionService> service;
-  std::unique_ptr<WorkQueue> queue;     // chat turns and renders (the engine)
+  std::unique_ptr<JobStore> jobs;       // renders and turns of every box, in the database; the caps
+  std::unique_ptr<RenderPump> pump;     // this box's render workers
+  std::unique_ptr<WorkQueue> queue;     // this box's chat turns (the engine)
   std::unique_ptr<WorkQueue> io_queue;  // checking uploads and fetching URL sources (disk and network)
   std::unique_ptr<httpd::HttpServer> http;
   RateLimiter token_rate, address_rate;        // calls per token; calls without a valid token per address
@@ -74,8 +78,9 @@ struct ServerCore {
 
   // Renders.
   int64_t export_cost(const std::string& session, const DraftMusic& music);
-  Status queue_render(RenderRecord r);
+  // A claimed render (server/render_pump.h), to its end; returns early (the render stays claimed) when cancelled.
   void run_render(RenderRecord r, const CancelToken* cancel);
+  void log(const std::string& line) const;
 
   // The routes of the API, by file.
   void add_routes();

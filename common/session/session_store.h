@@ -1,15 +1,15 @@
 #pragma once
 // Where sessions live: tokens (hashed) and their credits, sessions with their drafts, media (uploads and
-// generated music) and render jobs, in one SQLite file under a data folder, with the files beside it:
+// generated music) and render jobs, in a database (SQLite in the data folder, or one PostgreSQL for several boxes
+// sharing the folder), with the files in the folder:
 //   DATA/obs-bgm.db, DATA/sessions/<session id>/<media id>.<ext>, DATA/renders/<render id>.<ext>
 // Every id is made here (never taken from a request), so no path is ever built from what a client sent.
 // Everything survives a restart of the process.
-// Thread: every member may be called from any thread (one mutex around the database).
+// Thread: every member may be called from any thread (SharedDatabase serialises the calls).
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,7 +18,7 @@
 
 #include "core/result.h"
 #include "draft/draft.h"
-#include "store/sqlite.h"
+#include "store/database.h"
 
 namespace bgm {
 
@@ -64,15 +64,34 @@ struct RenderRecord {
   int64_t credits = 0;       // what it costs (frozen while it waits and runs, charged when it completes)
 };
 
+// The columns a render row is read with, and the record they make (for server/job_store.h's claims).
+inline constexpr const char* kRenderColumns =
+    "id, session, owner, status, draft, format, file, download_key, expires, error, created, updated, credits";
+RenderRecord render_from(const SqlRow& row);
+
 // The stored id of the render a token calls `client_id`: ids are per token, never shared.
 std::string render_key(const std::string& owner, const std::string& client_id);
 
 int64_t now_ms();
 
+// The credit moves as single statements, for a caller that holds the database already (inside a transaction):
+// freeze `n` (false when fewer are available: one conditional update, never a read then a write), and settle a
+// freeze of `frozen` of which `charged` is spent.
+Result<bool> freeze_credits_in(SqlDatabase& db, const std::string& hash, int64_t n);
+Status settle_credits_in(SqlDatabase& db, const std::string& hash, int64_t frozen, int64_t charged);
+// SessionStore::put_render, for a caller inside a transaction.
+Status put_render_in(SqlDatabase& db, const RenderRecord& render);
+
 class SessionStore {
  public:
-  // Creates the folder (0700) and the database when missing. Errors: kIo.
+  // Creates the folder (0700) and its SQLite database when missing. Errors: kIo.
   static Result<std::unique_ptr<SessionStore>> open(const std::filesystem::path& data_dir);
+  // The folder's files with the tables in `db` (PostgreSQL for several boxes): the schema is set up or brought up
+  // to date under the database's setup lock, so boxes may start at once. Errors: kIo.
+  static Result<std::unique_ptr<SessionStore>> open(const std::filesystem::path& data_dir, std::unique_ptr<SqlDatabase> db);
+
+  // The database, for the other tables of the same store (server/job_store.h).
+  const std::shared_ptr<SharedDatabase>& database() const { return db_; }
 
   const std::filesystem::path& data_dir() const { return dir_; }
   std::filesystem::path absolute(const std::string& relative) const { return dir_ / relative; }
@@ -85,7 +104,8 @@ class SessionStore {
   Result<bool> freeze_credits(const std::string& hash, int64_t n);
   // Ends a freeze of `frozen`: `charged` of it is spent, the rest returns to available.
   Status settle_credits(const std::string& hash, int64_t frozen, int64_t charged);
-  // At start-up, when nothing runs: every freeze a stopped process left returns to available. Returns the credits.
+  // At start-up of a server alone on its database (SQLite), when nothing runs: every freeze a stopped process left
+  // returns to available. Returns the credits.
   Result<int64_t> release_frozen_credits();
   // Issued (anonymous false) or anonymous tokens.
   Result<std::vector<TokenRecord>> tokens(bool anonymous);
@@ -108,11 +128,10 @@ class SessionStore {
   Result<std::optional<MediaRecord>> media_by_id(const std::string& session, const std::string& id);
   Status update_media_info(const std::string& id, const nlohmann::json& info);
 
+  // Creates the render, or updates what it is (status, file, link, error); who runs it (server/job_store.h) stays.
   Status put_render(const RenderRecord& render);
   Result<std::optional<RenderRecord>> render(const std::string& id);
   Result<std::optional<RenderRecord>> render_by_key(const std::string& key);
-  // At start-up: renders left queued or running by a process that ended.
-  Result<std::vector<RenderRecord>> unfinished_renders();
   // Completed renders whose link expired before `now`: their files are returned (to delete); the rows stay, so an
   // expired link is told apart from one that never was.
   Result<std::vector<std::string>> expire_renders(int64_t now);
@@ -120,10 +139,11 @@ class SessionStore {
   Result<std::vector<std::string>> render_files();
 
  private:
-  SessionStore(std::filesystem::path dir, Database db) : dir_(std::move(dir)), db_(std::move(db)) {}
+  SessionStore(std::filesystem::path dir, std::shared_ptr<SharedDatabase> db) : dir_(std::move(dir)), db_(std::move(db)) {}
+  Result<SqlResult> query(std::string_view sql, const std::vector<SqlValue>& params = {});
+  Status run(std::string_view sql, const std::vector<SqlValue>& params = {});
   std::filesystem::path dir_;
-  std::mutex mutex_;
-  Database db_;
+  std::shared_ptr<SharedDatabase> db_;
 };
 
 }  // namespace bgm
