@@ -24,6 +24,9 @@ packages=(
   # sessions and `obs-bgm serve`: SQLite, the HTTP front (Boost.Beast, headers only), OpenSSL (token hashes, TLS);
   # cpp-httplib for the tests' scripted fault server
   libsqlite3-dev libboost-dev libssl-dev libcpp-httplib-dev
+  # several render boxes on one database (`serve --db postgresql://...`): libpq; for their tests, PostgreSQL's
+  # server (a throw-away cluster per test program), HAProxy in front, nginx to check the documented alternative
+  libpq-dev postgresql haproxy nginx-light
   # the OBS plugin: the release's OBS, its headers and the Qt it was built with
   obs-studio obs-plugins libobs-dev "${obs_qt[@]}"
   # tests and benchmarks: GoogleTest, independent tools to measure outputs with, and a screen for the real OBS

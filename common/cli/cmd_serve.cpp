@@ -23,6 +23,7 @@ constexpr const char* kHelp =
     "Usage: obs-bgm serve [--listen 127.0.0.1:8765] [--data DIR] [--db postgresql://...] [--allow-anonymous] [--token-file FILE]\n"
     "                     [--tls-cert FILE --tls-key FILE] [--workers N] [--rate N] [--credits N]\n"
     "                     [--public-url URL] [--max-connections N] [--max-connections-per-address N]\n"
+    "                     [--trusted-proxy ADDR]\n"
     "\n"
     "Serves the NemoVideo API (tokens, sessions, chat over SSE, uploads, credits, state, render export) on the\n"
     "local engine until Ctrl+C or SIGTERM. --listen defaults to loopback; another address turns anonymous tokens\n"
@@ -38,6 +39,8 @@ constexpr const char* kHelp =
     "--public-url: what download links start with (e.g. https://music.studio.lan, behind a proxy); by default\n"
     "the address the client reached. --max-connections (default 1024) and --max-connections-per-address\n"
     "(default 128; raise it behind a proxy, where every client has the proxy's address) cap open connections.\n"
+    "--trusted-proxy ADDR[,ADDR]: the load balancers whose X-Forwarded-For names the client, so rates per address\n"
+    "count clients. GET /healthz answers 200 while the box can serve (for the load balancer's checks).\n"
     "\n"
     "Examples:\n"
     "  obs-bgm serve                                        this machine only (127.0.0.1:8765)\n"
@@ -50,7 +53,7 @@ bool is_loopback(const std::string& host) { return host == "127.0.0.1" || host =
 int run_serve(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.with_value = {"--listen", "--data", "--db", "--token-file", "--tls-cert", "--tls-key", "--workers", "--rate", "--credits", "--public-url",
-                     "--max-connections", "--max-connections-per-address"};
+                     "--max-connections", "--max-connections-per-address", "--trusted-proxy"};
   spec.flags = {"--allow-anonymous", "--help"};
   auto args = parse_args(argv, spec);
   if (!args) return report_failure(args.error(), false);
@@ -70,6 +73,13 @@ int run_serve(const std::vector<std::string>& argv) {
   if (options.port < 0 || options.port > 65535) return report_failure(make_error(ErrorCode::kInvalidArgument, "The port must be 0-65535."), false);
   options.data_dir = args->get("--data").value_or("obs-bgm-data");
   options.database = args->get("--db").value_or("");
+  if (auto proxies = args->get("--trusted-proxy")) {
+    for (size_t at = 0; at <= proxies->size();) {
+      const size_t comma = std::min(proxies->find(',', at), proxies->size());
+      if (comma > at) options.trusted_proxies.push_back(proxies->substr(at, comma - at));
+      at = comma + 1;
+    }
+  }
   options.allow_anonymous = is_loopback(options.host) || args->has("--allow-anonymous");
   if (auto f = args->get("--token-file")) options.token_file = *f;
   if (args->has("--tls-cert") != args->has("--tls-key")) {

@@ -10,7 +10,7 @@ constexpr int64_t kAdmissionKey = 0x6f62736267'6d02;  // "obsbgm" 2: admissions,
 // The claim: the queued render of the token with the fewest running, oldest first. PostgreSQL skips rows another
 // box is claiming; the outer condition re-checks the status, so a row claimed meanwhile is left alone.
 std::string claim_sql(SqlDialect dialect) {
-  return std::string("UPDATE renders SET status='running', box=?1, lease_until=?2, updated=?3 WHERE status='queued' AND id = ("
+  return std::string("UPDATE renders SET status='running', box=?1, lease_until=?2, updated=?3, attempts=attempts+1 WHERE status='queued' AND id = ("
                      "SELECT id FROM renders AS q WHERE q.status='queued' ORDER BY "
                      "(SELECT count(*) FROM renders AS r WHERE r.owner=q.owner AND r.status='running'), q.created, q.id LIMIT 1") +
          (dialect == SqlDialect::kPostgres ? " FOR UPDATE SKIP LOCKED" : "") + ") RETURNING " + kRenderColumns;
@@ -168,7 +168,7 @@ Result<bool> JobStore::finish(const RenderRecord& render) {
     bool held = false;
     auto ok = d.transaction([&]() -> Status {
       auto r = d.query(
-          "UPDATE renders SET status=?, file=?, download_key=?, expires=?, error=?, updated=?, box='', lease_until=0 "
+          "UPDATE renders SET status=?, file=?, download_key=?, expires=?, error=?, updated=?, lease_until=0 "
           "WHERE id=? AND box=? AND status='running'",
           {render_status_name(render.status), render.file, render.download_key, render.expires_ms, render.error, now_ms(), render.id, box_});
       if (!r) return r.error();

@@ -78,7 +78,7 @@ Result<TokenRecord> ServerCore::authenticate(const httpd::Request& req) {
   if (!t) return t.error();
   const bool valid = *t && (!(*t)->expires_ms || (*t)->expires_ms >= now_ms());
   if (!valid) {
-    if (!address_rate.allow("addr:" + req.peer)) return make_error(ErrorCode::kRateLimited, "Too many requests: wait a minute, then try again.");
+    if (!address_rate.allow("addr:" + client_address(req))) return make_error(ErrorCode::kRateLimited, "Too many requests: wait a minute, then try again.");
     if (token.empty()) return make_error(ErrorCode::kAuth, "Sign in: send Authorization: Bearer <token>.");
     return make_error(ErrorCode::kAuth, "The token is invalid or has expired. Get a new one.");
   }
@@ -92,6 +92,27 @@ Result<SessionRecord> ServerCore::owned_session(const std::string& id, const Tok
   if (!s) return s.error();
   if (!*s || (*s)->owner != token.hash) return make_error(ErrorCode::kNotFoundRemote, "No such session: create a new one.");
   return **s;
+}
+
+std::string ServerCore::client_address(const httpd::Request& req) const {
+  if (std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(), req.peer) == options.trusted_proxies.end()) return req.peer;
+  // The proxy appends the address it saw: the last entry is the one to believe, whatever a client put before it.
+  const std::string forwarded = req.header("X-Forwarded-For");
+  const auto comma = forwarded.rfind(',');
+  std::string last = comma == std::string::npos ? forwarded : forwarded.substr(comma + 1);
+  while (!last.empty() && last.front() == ' ') last.erase(0, 1);
+  while (!last.empty() && last.back() == ' ') last.pop_back();
+  return last.empty() || last.size() > 64 ? req.peer : last;
+}
+
+bool ServerCore::healthy() {
+  std::lock_guard lock(health_mutex);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - health_checked > std::chrono::seconds(1)) {
+    health_checked = now;
+    health_ok = !stopping && store && store->ping();
+  }
+  return health_ok && !stopping;
 }
 
 std::string ServerCore::bind_url() const {
@@ -136,15 +157,22 @@ void ServerCore::get_route(const std::string& pattern, std::function<void(Exchan
 }
 
 void ServerCore::add_routes() {
+  // For a load balancer's health checks: no token, nothing but whether this box can serve (its database answers
+  // and it is not stopping). Looked at once a second at most, however often it is asked.
+  http->route("GET", "/healthz", [this](ExchangePtr ex) {
+    if (healthy()) return reply(*ex, 200, 0, "ok");
+    reply(*ex, 503, 503, "This server cannot serve now (stopping, or its database does not answer).");
+  });
+
   http->route("POST", nemo::kRouteAnonymousToken, [this](ExchangePtr ex) {
     const httpd::Request& req = ex->request();
     const std::string client = req.header(nemo::kHeaderClientId);
-    if (!address_rate.allow("addr:" + req.peer)) return reply(*ex, nemo::Code::kRateLimited, "Too many requests: wait a minute, then try again.");
+    if (!address_rate.allow("addr:" + client_address(req))) return reply(*ex, nemo::Code::kRateLimited, "Too many requests: wait a minute, then try again.");
     if (client.empty() || client.size() > 128) return reply(*ex, nemo::Code::kBadRequest, "Send X-Client-Id: <a UUID you keep> to get a token.");
     if (!options.allow_anonymous) return reply(*ex, 403, nemo::code_value(nemo::Code::kBadToken), "This server does not give anonymous tokens; ask its operator for a token.");
     // A client keeps its token for a week: a few new ones an hour are plenty, and a flood makes the caps per token
     // (waiting work, rate, credits) meaningless.
-    if (!anonymous_per_client.allow(client) || !anonymous_per_address.allow(req.peer)) {
+    if (!anonymous_per_client.allow(client) || !anonymous_per_address.allow(client_address(req))) {
       return reply(*ex, nemo::Code::kRateLimited, "Too many new tokens: keep the one you have, or wait an hour.");
     }
     const std::string token = random_id("nmt_", 24);
@@ -202,7 +230,7 @@ void ServerCore::add_routes() {
 
   // The download link is its own key: unguessable, and it expires.
   http->route("GET", R"(/download/([0-9a-f]{48})/[^/]*)", [this](ExchangePtr ex) {
-    if (!address_rate.allow("dl:" + ex->request().peer)) return reply(*ex, nemo::Code::kRateLimited, "Too many requests: wait a minute, then try again.");
+    if (!address_rate.allow("dl:" + client_address(ex->request()))) return reply(*ex, nemo::Code::kRateLimited, "Too many requests: wait a minute, then try again.");
     auto r = store->render_by_key(ex->request().params[0]);
     if (!r || !*r) return reply(*ex, 404, 404, "No such file.");
     if ((*r)->expires_ms < now_ms() || (*r)->file.empty()) return reply(*ex, 410, 410, "The download link has expired: export again.");
@@ -315,6 +343,7 @@ Result<std::string> NemoServer::reload_tokens() {
 
 void NemoServer::stop() {
   ServerCore& s = *impl_->core;
+  s.stopping = true;  // health checks fail from now: a load balancer sends new calls elsewhere
   // The work first: running turns are cancelled and every stream in flight gets its final event (up to 1 s to
   // write them); then every connection is closed, whatever its client does. Renders stay in the database, to be
   // run again at the next start.

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/result.h"
 #include "synth/soundfont_synth.h"
@@ -40,6 +41,8 @@ struct ServeOptions {
   std::string public_url;
   size_t max_connections = 1024;            // open at once
   size_t max_connections_per_address = 128;  // from one client address (behind a proxy: raise it)
+  // Proxies whose X-Forwarded-For names the client (its last entry): rates per address count clients, not the proxy.
+  std::vector<std::string> trusted_proxies;
   bool allow_local_url_sources = false;      // tests only (not on the command line): URL uploads from loopback
   SynthOptions synth;
 };

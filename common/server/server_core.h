@@ -46,6 +46,10 @@ struct ServerCore {
   RateLimiter token_rate, address_rate;        // calls per token; calls without a valid token per address
   RateLimiter anonymous_per_client, anonymous_per_address;  // anonymous tokens given
   std::atomic<int> streams{0};  // chat streams still being written
+  std::atomic<bool> stopping{false};
+  std::mutex health_mutex;
+  std::chrono::steady_clock::time_point health_checked;
+  bool health_ok = false;
   std::thread janitor;
   std::mutex janitor_mutex;
   std::condition_variable janitor_cv;
@@ -65,6 +69,10 @@ struct ServerCore {
   // The request's token, checked and counted against its rate; a call without a valid one counts against its address.
   Result<TokenRecord> authenticate(const httpd::Request& req);
   Result<SessionRecord> owned_session(const std::string& id, const TokenRecord& token);
+  // The client's address: the peer's, or behind a trusted proxy (--trusted-proxy) the last X-Forwarded-For entry.
+  std::string client_address(const httpd::Request& req) const;
+  // Whether this box can serve: its database answers and it is not stopping (GET /healthz).
+  bool healthy();
   // Where download links point: --public-url, else the address the client reached (its Host), else the bind address.
   std::string link_base(const httpd::Request& req) const;
   std::string bind_url() const;

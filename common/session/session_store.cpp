@@ -47,10 +47,12 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE tokens ADD COLUMN granted BIGINT DEFAULT -1",
     // Several uploads in one session, each with its own timeline (issue 23): the one a turn talks to.
     "ALTER TABLE sessions ADD COLUMN focus TEXT DEFAULT ''",
-    // Several boxes on one database (issue 27): the box running a render, until when, and how often one failed.
+    // Several boxes on one database (issue 27): the box running (or that ran) a render, until when, how often its
+    // lease ran out and how often it was started.
     "ALTER TABLE renders ADD COLUMN box TEXT DEFAULT ''",
     "ALTER TABLE renders ADD COLUMN lease_until BIGINT DEFAULT 0",
     "ALTER TABLE renders ADD COLUMN failures BIGINT DEFAULT 0",
+    "ALTER TABLE renders ADD COLUMN attempts BIGINT DEFAULT 0",
 };
 
 bool already_there(const Error& e) {
@@ -190,6 +192,8 @@ Status SessionStore::run(std::string_view sql, const std::vector<SqlValue>& para
   if (!r) return r.error();
   return {};
 }
+
+bool SessionStore::ping() { return static_cast<bool>(query("SELECT 1")); }
 
 Result<std::string> SessionStore::media_file_for(const std::string& session, const std::string& id, const std::string& ext) {
   const std::string folder = "sessions/" + session;

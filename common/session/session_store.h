@@ -94,6 +94,8 @@ class SessionStore {
   const std::shared_ptr<SharedDatabase>& database() const { return db_; }
 
   const std::filesystem::path& data_dir() const { return dir_; }
+  // Whether the database answers (SELECT 1).
+  bool ping();
   std::filesystem::path absolute(const std::string& relative) const { return dir_ / relative; }
   // A new file name for a session's media: "sessions/<sid>/<id><ext>" (the folder is created).
   Result<std::string> media_file_for(const std::string& session, const std::string& id, const std::string& ext);

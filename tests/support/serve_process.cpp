@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -13,10 +14,8 @@
 
 namespace bgm::test {
 
-ServeProcess::ServeProcess(const std::filesystem::path& data_dir, const std::vector<std::string>& extra)
-    : log_(data_dir.string() + ".log") {
-  std::vector<std::string> args = {cli_path(), "serve", "--listen", "127.0.0.1:0", "--data", data_dir.string()};
-  args.insert(args.end(), extra.begin(), extra.end());
+ChildProcess::ChildProcess(const std::vector<std::string>& args_in, std::filesystem::path log) : log_(std::move(log)) {
+  std::vector<std::string> args = args_in;
   pid_ = ::fork();
   if (pid_ == 0) {
     const int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -28,23 +27,27 @@ ServeProcess::ServeProcess(const std::filesystem::path& data_dir, const std::vec
     ::execv(argv[0], argv.data());
     std::_Exit(127);
   }
-  const std::string marker = "listening on ";
-  for (int i = 0; i < 300 && url_.empty(); ++i) {
+}
+
+std::string ChildProcess::wait_for_word_after(const std::string& marker, double seconds) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  while (std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // it ended (refused to start): nothing to wait for
       pid_ = -1;
-      break;
+      return {};
     }
     const std::string text = log();
     const auto at = text.find(marker);
     if (at == std::string::npos) continue;
     const auto end = text.find_first_of(" \n", at + marker.size());
-    url_ = text.substr(at + marker.size(), end - at - marker.size());
+    return text.substr(at + marker.size(), end - at - marker.size());
   }
+  return {};
 }
 
-bool ServeProcess::signal_and_wait(int signal, double seconds, int* status) {
+bool ChildProcess::signal_and_wait(int signal, double seconds, int* status) {
   if (pid_ <= 0) return true;
   ::kill(pid_, signal);
   int st = 0;
@@ -60,7 +63,7 @@ bool ServeProcess::signal_and_wait(int signal, double seconds, int* status) {
   return false;
 }
 
-bool ServeProcess::running() {
+bool ChildProcess::running() {
   if (pid_ <= 0) return false;
   int st = 0;
   if (::waitpid(pid_, &st, WNOHANG) == pid_) {
@@ -70,18 +73,27 @@ bool ServeProcess::running() {
   return true;
 }
 
-ServeProcess::~ServeProcess() {
+ChildProcess::~ChildProcess() {
   if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  for (int i = 0; i < 500; ++i) {
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ::kill(pid_, SIGKILL);
-  ::waitpid(pid_, &status, 0);
+  if (!signal_and_wait(SIGTERM, 10)) signal_and_wait(SIGKILL, 10);
 }
 
-std::string ServeProcess::log() const { return read_file(log_); }
+std::string ChildProcess::log() const { return read_file(log_); }
+
+namespace {
+
+std::vector<std::string> serve_args(const std::filesystem::path& data_dir, const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {cli_path(), "serve", "--data", data_dir.string()};
+  if (std::find(extra.begin(), extra.end(), "--listen") == extra.end()) args.insert(args.end(), {"--listen", "127.0.0.1:0"});
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+}  // namespace
+
+ServeProcess::ServeProcess(const std::filesystem::path& data_dir, const std::vector<std::string>& extra, std::filesystem::path log)
+    : ChildProcess(serve_args(data_dir, extra), log.empty() ? std::filesystem::path(data_dir.string() + ".log") : log) {
+  url_ = wait_for_word_after("listening on ", 10);
+}
 
 }  // namespace bgm::test

@@ -1,6 +1,8 @@
 #include "support/test_support.h"
 
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -55,6 +57,18 @@ CommandResult run(const std::string& command_line) {
 }
 
 std::string cli_path() { return OBS_BGM_CLI_PATH; }
+
+int free_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) port = ntohs(a.sin_port);
+  ::close(fd);
+  return port;
+}
 CommandResult run_cli(const std::string& args) { return run(quote(cli_path()) + " " + args); }
 
 FfmpegLoudness ffmpeg_loudness(const fs::path& file) {

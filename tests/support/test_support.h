@@ -48,6 +48,8 @@ CommandResult run(const std::string& command_line);
 CommandResult run_cli(const std::string& args);
 // Where the obs-bgm tool under test is.
 std::string cli_path();
+// A loopback TCP port that was free a moment ago (for a program that takes its port on the command line).
+int free_loopback_port();
 std::string quote(const std::string& s);
 
 struct FfmpegLoudness {
