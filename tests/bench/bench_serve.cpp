@@ -19,6 +19,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using bgm::test::percentile;
 using bgm::test::NemoClient;
 using bgm::test::quote;
 using Clock = std::chrono::steady_clock;
@@ -35,12 +36,6 @@ fs::path recording(const fs::path& dir) {
   std::fprintf(stderr, "making a 60 s 1080p recording (once)...\n");
   if (bgm::test::run(cmd).exit_code != 0) std::exit(1);
   return out;
-}
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
 }
 
 struct Latency {

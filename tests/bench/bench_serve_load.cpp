@@ -25,13 +25,8 @@ namespace {
 
 using namespace bgm;
 using Clock = std::chrono::steady_clock;
+using bgm::test::percentile;
 using json = nlohmann::json;
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
 
 struct Latency {
   std::vector<double> ms;

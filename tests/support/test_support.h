@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "audio/audio_buffer.h"
 
@@ -48,6 +49,8 @@ CommandResult run(const std::string& command_line);
 CommandResult run_cli(const std::string& args);
 // Where the obs-bgm tool under test is.
 std::string cli_path();
+// The value at fraction `p` (0..1) of the sorted values, nearest rank; 0 when there are none (latency figures).
+double percentile(std::vector<double> values, double p);
 // A loopback TCP port that was free a moment ago (for a program that takes its port on the command line).
 int free_loopback_port();
 std::string quote(const std::string& s);
