@@ -326,6 +326,22 @@ TEST(ScaleOutDeploy, ADrainedBoxGetsNoNewCallsAndItsStopLosesNothing) {
   for (const auto& a : accounts) EXPECT_EQ(on(f.front(), a)->credits().code(), 0) << "every call is served by box1";
 }
 
+// Behind HAProxy every call comes from the balancer: the boxes trust its X-Forwarded-For (--trusted-proxy), and only
+// its last entry, the one HAProxy adds, so a client cannot pick the address its limits count against.
+TEST(ScaleOutDeploy, ClientsBehindTheBalancerCannotChooseTheAddressTheirLimitsCount) {
+  test::FarmOptions o;
+  RenderFarm f(o, cluster());
+  ASSERT_TRUE(f.error().empty()) << f.error();
+  int given = 0, refused = 0;
+  for (int i = 0; i < 34; ++i) {
+    NemoClient c(f.front());
+    auto a = c.call("POST", "/api/auth/anonymous-token", "", {{"X-Client-Id", "spoofer-" + std::to_string(i)}, {"X-Forwarded-For", "203.0.113." + std::to_string(i)}});
+    (a.code() == 0 ? given : refused) += 1;
+  }
+  EXPECT_EQ(given, 30) << "30 new tokens an hour per address, whatever X-Forwarded-For a client sends";
+  EXPECT_EQ(refused, 4);
+}
+
 TEST(ScaleOutDeploy, AFolderServedOnSqliteIsNotSharedAndBoxesOnPostgresShareOne) {
   test::TempDir dir;
   test::ServeProcess alone(dir / "data");

@@ -80,7 +80,10 @@ void ServerCore::chat(ExchangePtr ex, const TokenRecord& token, const json& body
       frozen = 0;
     };
     try {
-      auto out = service->chat(sid, message, ev, cancel);
+      auto slot = slots->take();  // with the box's renders, at most --workers engine jobs at once
+      CancelToken stopped;
+      if (!slot) stopped.request_cancel();
+      auto out = service->chat(sid, message, ev, slot ? cancel : &stopped);
       if (out) channel->push(text_event(invocation, out->reply, false));
       else channel->push(error_event(invocation, sse_code(out.error()), out.error().message));
     } catch (const std::exception& e) {

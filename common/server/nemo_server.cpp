@@ -54,8 +54,7 @@ ServerCore::ServerCore(ServeOptions o)
     : options(std::move(o)),
       token_rate(options.requests_per_minute, scaled(options, std::chrono::minutes(1))),
       address_rate(options.requests_per_minute, scaled(options, std::chrono::minutes(1))),
-      anonymous_per_client(5, scaled(options, std::chrono::hours(1))),
-      anonymous_per_address(30, scaled(options, std::chrono::hours(1))) {}
+      anonymous_window(scaled(options, std::chrono::hours(1))) {}
 
 httpd::Response ServerCore::envelope(int http, int code, const std::string& message, const json& data) const {
   std::string said = message;
@@ -96,8 +95,11 @@ Result<SessionRecord> ServerCore::owned_session(const std::string& id, const Tok
 
 std::string ServerCore::client_address(const httpd::Request& req) const {
   if (std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(), req.peer) == options.trusted_proxies.end()) return req.peer;
-  // The proxy appends the address it saw: the last entry is the one to believe, whatever a client put before it.
-  const std::string forwarded = req.header("X-Forwarded-For");
+  // The proxy adds the address it saw, as the last entry of the last X-Forwarded-For line (HAProxy adds a line of
+  // its own after any a client sent): that one is believed, whatever a client put before it.
+  std::string forwarded;
+  for (const auto& [name, value] : req.headers)
+    if (ascii_iequals(name, "X-Forwarded-For")) forwarded = value;
   const auto comma = forwarded.rfind(',');
   std::string last = comma == std::string::npos ? forwarded : forwarded.substr(comma + 1);
   while (!last.empty() && last.front() == ' ') last.erase(0, 1);
@@ -172,12 +174,13 @@ void ServerCore::add_routes() {
     if (!options.allow_anonymous) return reply(*ex, 403, nemo::code_value(nemo::Code::kBadToken), "This server does not give anonymous tokens; ask its operator for a token.");
     // A client keeps its token for a week: a few new ones an hour are plenty, and a flood makes the caps per token
     // (waiting work, rate, credits) meaningless.
-    if (!anonymous_per_client.allow(client) || !anonymous_per_address.allow(client_address(req))) {
-      return reply(*ex, nemo::Code::kRateLimited, "Too many new tokens: keep the one you have, or wait an hour.");
-    }
     const std::string token = random_id("nmt_", 24);
     TokenRecord t{sha256_hex(token), client, true, now_ms(), now_ms() + kTokenLifetimeMs, options.credits_per_token, options.credits_per_token, 0};
-    if (auto ok = store->put_token(t); !ok) return reply_error(*ex, ok.error());
+    SessionStore::IssueLimits limits;
+    limits.window_ms = anonymous_window.count();
+    auto issued = store->issue_anonymous_token(t, client_address(req), limits);
+    if (!issued) return reply_error(*ex, issued.error());
+    if (!*issued) return reply(*ex, nemo::Code::kRateLimited, "Too many new tokens: keep the one you have, or wait an hour.");
     reply(*ex, 200, 0, "ok", {{"token", token}, {"credits", t.available}, {"expires_at", t.expires_ms / 1000}, {"client_id", client}});
   });
 
@@ -301,10 +304,12 @@ Status NemoServer::start() {
   s.service = std::make_unique<SessionService>(*s.store, service);
   if (auto ok = apply_token_file(*s.store, s.options.token_file, s.options.credits_per_token, s.options.allow_anonymous); !ok) return ok.error();
   const int workers = s.options.workers > 0 ? s.options.workers : std::max(1u, std::thread::hardware_concurrency());
+  s.slots = std::make_unique<EngineSlots>(workers);
   s.queue = std::make_unique<WorkQueue>(workers, kMaxWaitingPerToken, kMaxWaiting);
   s.io_queue = std::make_unique<WorkQueue>(16, 2, 64);
   PumpOptions pump;
   pump.workers = workers;
+  pump.slots = s.slots.get();
   pump.renew_every = std::chrono::milliseconds(limits.lease_ms / 3);
   pump.look_every = shared ? pump.renew_every : std::chrono::milliseconds(limits.lease_ms);
   if (shared) pump.listen_spec = s.options.database;
@@ -348,6 +353,7 @@ void NemoServer::stop() {
   // write them); then every connection is closed, whatever its client does. Renders stay in the database, to be
   // run again at the next start.
   if (s.io_queue) s.io_queue->shutdown();
+  if (s.slots) s.slots->shutdown();  // turns and renders waiting for a slot give up at once
   if (s.queue) s.queue->shutdown();
   if (s.pump) s.pump->stop();  // running renders go back to the queue, for this box's next start or another box
   for (int i = 0; i < 100 && s.streams > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));

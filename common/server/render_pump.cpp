@@ -35,8 +35,11 @@ void RenderPump::work() {
       if (stopping_) return;
       seen = wakes_;
     }
+    std::optional<EngineSlots::Held> slot = options_.slots ? options_.slots->take() : std::nullopt;
+    if (options_.slots && !slot) return;  // shutting down
     auto claimed = jobs_.claim();
     if (!claimed || !*claimed) {
+      slot.reset();
       if (!claimed) log_("render queue: " + claimed.error().message);
       std::unique_lock lock(mutex_);
       if (!wait_for_work(lock, seen)) return;
@@ -104,6 +107,7 @@ void RenderPump::stop() {
     stopping_ = true;
     for (auto& [id, cancel] : running_) cancel->request_cancel();
   }
+  if (options_.slots) options_.slots->shutdown();
   cv_.notify_all();
   for (auto& t : threads_)
     if (t.joinable()) t.join();

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/cancel.h"
+#include "server/engine_slots.h"
 #include "server/job_store.h"
 
 namespace bgm {
@@ -27,6 +28,7 @@ struct PumpOptions {
   std::chrono::milliseconds renew_every{20000};  // a third of the lease
   std::chrono::milliseconds look_every{20000};   // at the queue, when nothing wakes a worker
   std::string listen_spec;                       // PostgreSQL: its NOTIFY wakes idle workers ("" for SQLite)
+  EngineSlots* slots = nullptr;                  // shared with the box's chat turns: a worker claims only with one
 };
 
 class RenderPump {

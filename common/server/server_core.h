@@ -39,12 +39,13 @@ struct ServerCore {
   std::unique_ptr<SessionStore> store;
   std::unique_ptr<SessionService> service;
   std::unique_ptr<JobStore> jobs;       // renders and turns of every box, in the database; the caps
+  std::unique_ptr<EngineSlots> slots;   // --workers: turns and renders at once on this box
   std::unique_ptr<RenderPump> pump;     // this box's render workers
   std::unique_ptr<WorkQueue> queue;     // this box's chat turns (the engine)
   std::unique_ptr<WorkQueue> io_queue;  // checking uploads and fetching URL sources (disk and network)
   std::unique_ptr<httpd::HttpServer> http;
   RateLimiter token_rate, address_rate;        // calls per token; calls without a valid token per address
-  RateLimiter anonymous_per_client, anonymous_per_address;  // anonymous tokens given
+  std::chrono::milliseconds anonymous_window;  // new anonymous tokens: 5 per client id and 30 per address in it, on every box
   std::atomic<int> streams{0};  // chat streams still being written
   std::atomic<bool> stopping{false};
   std::mutex health_mutex;

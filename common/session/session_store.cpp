@@ -53,6 +53,10 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE renders ADD COLUMN lease_until BIGINT DEFAULT 0",
     "ALTER TABLE renders ADD COLUMN failures BIGINT DEFAULT 0",
     "ALTER TABLE renders ADD COLUMN attempts BIGINT DEFAULT 0",
+    // New anonymous tokens are limited per client address on every box: the address each was given to.
+    "ALTER TABLE tokens ADD COLUMN address TEXT DEFAULT ''",
+    "CREATE INDEX IF NOT EXISTS tokens_by_address ON tokens(address, created)",
+    "CREATE INDEX IF NOT EXISTS tokens_by_client ON tokens(client_id, created)",
 };
 
 bool already_there(const Error& e) {
@@ -208,6 +212,30 @@ Status SessionStore::put_token(const TokenRecord& t) {
              "ON CONFLICT(hash) DO UPDATE SET client_id=excluded.client_id, anonymous=excluded.anonymous, created=excluded.created, "
              "expires=excluded.expires, total=excluded.total, available=excluded.available, frozen=excluded.frozen, granted=excluded.granted",
              {t.hash, t.client_id, int64_t{t.anonymous}, t.created_ms, t.expires_ms, t.total, t.available, t.frozen, t.granted});
+}
+
+Result<bool> SessionStore::issue_anonymous_token(const TokenRecord& t, const std::string& address, const IssueLimits& limits) {
+  constexpr int64_t kIssueKey = 0x6f62736267'6d03;  // "obsbgm" 3: anonymous tokens, one at a time across boxes
+  return db_->with([&](SqlDatabase& d) -> Result<bool> {
+    bool issued = false;
+    auto ok = d.transaction(
+        [&]() -> Status {
+          auto counts = d.query("SELECT (SELECT count(*) FROM tokens WHERE anonymous=1 AND client_id=?1 AND created>?3), "
+                                "(SELECT count(*) FROM tokens WHERE anonymous=1 AND address=?2 AND created>?3)",
+                                {t.client_id, address, t.created_ms - limits.window_ms});
+          if (!counts) return counts.error();
+          if (counts->rows.at(0).integer(0) >= limits.per_client || counts->rows.at(0).integer(1) >= limits.per_address) return {};
+          auto put = d.query("INSERT INTO tokens(hash, client_id, anonymous, created, expires, total, available, frozen, granted, address) "
+                             "VALUES(?,?,1,?,?,?,?,?,?,?)",
+                             {t.hash, t.client_id, t.created_ms, t.expires_ms, t.total, t.available, t.frozen, t.granted, address});
+          if (!put) return put.error();
+          issued = true;
+          return {};
+        },
+        kIssueKey);
+    if (!ok) return ok.error();
+    return issued;
+  });
 }
 
 Result<std::optional<TokenRecord>> SessionStore::token(const std::string& hash) {

@@ -101,6 +101,13 @@ class SessionStore {
   Result<std::string> media_file_for(const std::string& session, const std::string& id, const std::string& ext);
 
   Status put_token(const TokenRecord& token);
+  struct IssueLimits {
+    int64_t per_client = 5, per_address = 30;  // new anonymous tokens within the window
+    int64_t window_ms = 3600 * 1000;
+  };
+  // A new anonymous token given to `address`, unless its client id or address had their share within the window
+  // (counted in the database, so the limits hold on every box): false then, and nothing is stored.
+  Result<bool> issue_anonymous_token(const TokenRecord& token, const std::string& address, const IssueLimits& limits);
   Result<std::optional<TokenRecord>> token(const std::string& hash);
   // Moves `n` credits from available to frozen; false when not enough are available.
   Result<bool> freeze_credits(const std::string& hash, int64_t n);
