@@ -3,7 +3,7 @@
 #   1. ASan + UBSan (clang, the code also instrumented for libFuzzer): the whole common/ and jobs suite, where any
 #      report fails the test (the obs-bgm tool the tests run is instrumented too);
 #   2. every libFuzzer target on its seed corpus, then fuzzing for OBS_BGM_FUZZ_SECONDS each (default 20);
-#   3. TSan: the threaded tests (job runner, serial worker, recording clock, the work queue, the HTTP front).
+#   3. TSan: the threaded tests (job runner, serial worker, recording clock, the work queue, the render queue's pumps and leases, the HTTP front).
 # Usage: scripts/check-reliability.sh   (after scripts/install-deps.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
