@@ -59,9 +59,6 @@ class Recorder {
 
 bool finished(const JobSnapshot& s) { return s.state == JobState::kDone || s.state == JobState::kFailed || s.state == JobState::kCancelled; }
 
-double duration_of(const std::filesystem::path& file) {
-  return std::stod(test::run("ffprobe -v error -show_entries format=duration -of csv=p=0 " + quote(file)).out);
-}
 
 class Jobs : public ::testing::Test {
  protected:
@@ -88,7 +85,7 @@ TEST_F(Jobs, ScoresAFileOnTheWorkerWithStagesInOrder) {
   ASSERT_TRUE(s.result);
   EXPECT_EQ(s.result->output, dir_ / "clip-bgm.mp4");
   EXPECT_TRUE(s.result->has_video);
-  EXPECT_NEAR(duration_of(s.result->output), 6.0, 0.05);
+  EXPECT_NEAR(test::ffprobe_duration(s.result->output), 6.0, 0.05);
   ASSERT_FALSE(s.transcript.empty());
   EXPECT_EQ(s.transcript.front().id, "Understood");
   EXPECT_EQ(s.transcript.front().text.rfind("Understood: Style: ", 0), 0u) << s.transcript.front().text;
@@ -127,7 +124,7 @@ TEST_F(Jobs, AudioTrackOnlyAndTextAlone) {
   EXPECT_EQ(a.result->output.extension(), ".m4a");
   EXPECT_FALSE(a.result->has_video);
   EXPECT_EQ(test::run("ffprobe -v error -select_streams v -show_entries stream=index -of csv=p=0 " + quote(a.result->output)).out, "");
-  EXPECT_NEAR(duration_of(a.result->output), 6.0, 0.05);
+  EXPECT_NEAR(test::ffprobe_duration(a.result->output), 6.0, 0.05);
 
   JobRequest text;
   text.prompt = "upbeat synthwave, 8 seconds";
@@ -135,7 +132,7 @@ TEST_F(Jobs, AudioTrackOnlyAndTextAlone) {
   text.seed = 3;
   const auto t = recorder_.wait_for(*runner.submit(text), finished);
   ASSERT_EQ(t.state, JobState::kDone) << (t.error ? t.error->message : "");
-  EXPECT_NEAR(duration_of(t.result->output), 8.0, 0.05) << "the prompt's length wins";
+  EXPECT_NEAR(test::ffprobe_duration(t.result->output), 8.0, 0.05) << "the prompt's length wins";
   EXPECT_EQ(t.result->output.parent_path(), dir_.path());
 
   JobRequest nowhere;

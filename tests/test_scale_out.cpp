@@ -34,9 +34,6 @@ test::PgCluster* cluster() {
   return c;
 }
 
-double duration_of(const fs::path& file) {
-  return std::atof(test::run("ffprobe -v error -show_entries format=duration -of csv=p=0 " + test::quote(file.string())).out.c_str());
-}
 
 // A draft of music alone, `seconds` long: an export of it makes new music (1 credit per started 10 s).
 json music_draft(int seconds, uint64_t seed) {
@@ -139,7 +136,7 @@ TEST_P(ScaleOut, ASessionMadeOnOneBoxIsServedByAnyBox) {
   EXPECT_EQ(link.rfind(f->front(), 0), 0u) << "the link points where the client called: " << link;
   ASSERT_EQ(fetch_from(f->box(0), link, dir_ / "from-a.mp4"), 200) << "the download from box A";
   ASSERT_EQ(fetch_from(f->box(other()), link, dir_ / "from-b.mp4"), 200) << "and from box B";
-  EXPECT_NEAR(duration_of(dir_ / "from-a.mp4"), duration_of(dir_ / "clip.mp4"), 0.1);
+  EXPECT_NEAR(test::ffprobe_duration(dir_ / "from-a.mp4"), test::ffprobe_duration(dir_ / "clip.mp4"), 0.1);
   EXPECT_EQ(test::read_file(dir_ / "from-a.mp4"), test::read_file(dir_ / "from-b.mp4"));
   const json credits = a.credits().data();
   EXPECT_EQ(credits["frozen"], 0);
@@ -210,7 +207,7 @@ TEST_P(ScaleOut, ARenderOfABoxKilledMidRenderIsFinishedByAnother) {
   ASSERT_EQ(done.data().value("status", ""), "completed") << done.body.dump() << f->logs();
   const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
   if (two_boxes()) EXPECT_GT(waited, 4.0) << "taken over once the 6 s lease ran out, not before";
-  EXPECT_NEAR(duration_of(dir_ / "long.m4a"), 40.0, 0.2);
+  EXPECT_NEAR(test::ffprobe_duration(dir_ / "long.m4a"), 40.0, 0.2);
   const RenderRow row = render_rows(*f).begin()->second;
   if (two_boxes()) EXPECT_NE(row.box.find("/" + std::to_string(f->process(1)->pid()) + "/"), std::string::npos) << "box B finished it: " << row.box;
   EXPECT_EQ(row.attempts, 2);
@@ -393,7 +390,7 @@ TEST(ScaleOutDeploy, TheCurlFlowOfServeMdRunsThroughTheBalancer) {
             test::quote((dir / "clip.mp4").string()));
   const auto flow = test::run("cd " + test::quote(dir.path().string()) + " && BASE=" + f.front() + " CLIP=clip.mp4 timeout 300 bash flow.sh 2>&1");
   ASSERT_EQ(flow.exit_code, 0) << flow.out << f.logs();
-  EXPECT_NEAR(duration_of(dir / "clip-with-music.mp4"), duration_of(dir / "clip.mp4"), 0.1);
+  EXPECT_NEAR(test::ffprobe_duration(dir / "clip-with-music.mp4"), test::ffprobe_duration(dir / "clip.mp4"), 0.1);
 }
 
 }  // namespace

@@ -28,9 +28,6 @@ using test::quote;
 
 void run_ok(const std::string& cmd) { ASSERT_EQ(test::run(cmd).exit_code, 0) << cmd; }
 
-double duration_of(const fs::path& f) {
-  return std::atof(test::run("ffprobe -v error -show_entries format=duration -of csv=p=0 " + quote(f)).out.c_str());
-}
 std::string video_packets(const fs::path& f) {
   return test::run("ffmpeg -v error -i " + quote(f) + " -map 0:v -c copy -f framemd5 - | grep -v '^#' | cut -d, -f6").out;
 }
@@ -289,7 +286,7 @@ TEST_F(Serve, FullFlowFromACleanFolderToADownloadedMp4) {
   EXPECT_NE(url.find("/download/"), std::string::npos);
   EXPECT_EQ(url.find(c.token), std::string::npos);
 
-  EXPECT_NEAR(duration_of(at("quiet.mp4")), 12.0, 0.1);
+  EXPECT_NEAR(test::ffprobe_duration(at("quiet.mp4")), 12.0, 0.1);
   EXPECT_EQ(video_packets(at("quiet.mp4")), video_packets(at("rec.mp4"))) << "the video is the recording's, packet for packet";
   // The music against the recording's own 220 Hz tone: lower in the second export.
   auto balance = [](const fs::path& f) { return level_db(f, "highpass=f=500") - level_db(f, "bandpass=f=220:width_type=h:w=30"); };
@@ -379,7 +376,7 @@ TEST_F(Serve, EightClientsRunFullFlowsAtOnce) {
       const fs::path out = at("client" + std::to_string(i) + ".mp4");
       auto done = c.export_and_download(id, out, 300);
       if (done.data().value("status", "") != "completed") return void(failures[i] = "render: " + done.body.dump());
-      if (std::abs(duration_of(out) - 4.0) > 0.1) failures[i] = "length";
+      if (std::abs(test::ffprobe_duration(out) - 4.0) > 0.1) failures[i] = "length";
     });
   }
   for (auto& t : threads) t.join();
@@ -489,7 +486,7 @@ TEST(Docs, TheCurlFlowInServeMdRunsAsWritten) {
   ASSERT_EQ(flow.exit_code, 0) << flow.out << "\nthe server said:\n" << server.log();
   const fs::path out = dir / "clip-with-music.mp4";
   ASSERT_TRUE(fs::exists(out)) << flow.out;
-  EXPECT_NEAR(duration_of(out), duration_of(dir / "clip.mp4"), 0.1);
+  EXPECT_NEAR(test::ffprobe_duration(out), test::ffprobe_duration(dir / "clip.mp4"), 0.1);
   EXPECT_NEAR(test::ffmpeg_loudness(out).integrated_lufs, -14.0, 1.5) << "music under the recording, at the target loudness";
   EXPECT_NE(flow.out.find("\"available\""), std::string::npos) << "the credits are read at the end: " << flow.out;
 }

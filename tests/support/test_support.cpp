@@ -59,6 +59,10 @@ CommandResult run(const std::string& command_line) {
 
 std::string cli_path() { return OBS_BGM_CLI_PATH; }
 
+double ffprobe_duration(const fs::path& file) {
+  return std::atof(run("ffprobe -v error -show_entries format=duration -of csv=p=0 " + quote(file.string())).out.c_str());
+}
+
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());

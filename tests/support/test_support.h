@@ -49,6 +49,8 @@ CommandResult run(const std::string& command_line);
 CommandResult run_cli(const std::string& args);
 // Where the obs-bgm tool under test is.
 std::string cli_path();
+// A media file's length in seconds as ffprobe reads its container (0 when it cannot).
+double ffprobe_duration(const std::filesystem::path& file);
 // The value at fraction `p` (0..1) of the sorted values, nearest rank; 0 when there are none (latency figures).
 double percentile(std::vector<double> values, double p);
 // A loopback TCP port that was free a moment ago (for a program that takes its port on the command line).
