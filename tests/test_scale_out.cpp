@@ -323,6 +323,48 @@ TEST(ScaleOutDeploy, ADrainedBoxGetsNoNewCallsAndItsStopLosesNothing) {
   for (const auto& a : accounts) EXPECT_EQ(on(f.front(), a)->credits().code(), 0) << "every call is served by box1";
 }
 
+// An idle box hears of new work through PostgreSQL's NOTIFY, not by looking at the queue (every 20 s at real
+// time): two long renders sent to box A, which runs one at a time, both start within seconds, on both boxes.
+TEST(ScaleOutDeploy, AnIdleBoxIsWokenByTheDatabaseWhenWorkArrivesElsewhere) {
+  test::FarmOptions o;
+  o.time_scale = 1.0;
+  o.serve_args = {"--workers", "1"};
+  RenderFarm f(o, cluster());
+  ASSERT_TRUE(f.error().empty()) << f.error();
+  const Account me = sign_in(f.box(0), "client-notify");
+  const auto sent = std::chrono::steady_clock::now();
+  ASSERT_EQ(on(f.box(0), me)->start_export("first", music_draft(60, 1)).code(), 0);
+  ASSERT_EQ(on(f.box(0), me)->start_export("second", music_draft(60, 2)).code(), 0);
+  std::set<std::string> boxes;
+  while (boxes.size() < 2 && std::chrono::steady_clock::now() - sent < std::chrono::seconds(8)) {
+    boxes.clear();
+    if (auto r = f.sql("SELECT box FROM renders WHERE status<>'queued'")) {
+      for (const auto& row : r->rows) boxes.insert(row.text(0));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(boxes.size(), 2u) << "both started within 8 s, one on each box (the queue is looked at every 20 s otherwise)\n" << f.logs();
+}
+
+// PostgreSQL restarted under running boxes (an upgrade, a crash): each box reconnects on its next call, and work
+// goes on.
+TEST(ScaleOutDeploy, BoxesCarryOnAfterTheDatabaseRestarts) {
+  test::FarmOptions o;
+  RenderFarm f(o, cluster());
+  ASSERT_TRUE(f.error().empty()) << f.error();
+  const Account me = sign_in(f.front(), "client-db-restart");
+  ASSERT_TRUE(cluster()->restart());
+  for (size_t b = 0; b < f.box_count(); ++b) {
+    auto credits = on(f.box(b), me)->credits();
+    EXPECT_EQ(credits.code(), 0) << "box " << b + 1 << ": " << credits.body.dump();
+  }
+  auto pc = on(f.front(), me);
+  ASSERT_EQ(pc->start_export("after", music_draft(5, 3)).code(), 0) << f.logs();
+  auto done = pc->export_and_download("after", f.data_dir().parent_path() / "after.m4a", 60);
+  EXPECT_EQ(done.data().value("status", ""), "completed") << done.body.dump() << f.logs();
+  EXPECT_NEAR(test::ffprobe_duration(f.data_dir().parent_path() / "after.m4a"), 5.0, 0.2);
+}
+
 // Behind HAProxy every call comes from the balancer: the boxes trust its X-Forwarded-For (--trusted-proxy), and only
 // its last entry, the one HAProxy adds, so a client cannot pick the address its limits count against.
 TEST(ScaleOutDeploy, ClientsBehindTheBalancerCannotChooseTheAddressTheirLimitsCount) {

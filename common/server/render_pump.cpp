@@ -70,13 +70,21 @@ void RenderPump::keep() {
     else log_("render queue: " + opened.error().message + " (looking at the queue every " + std::to_string(options_.look_every.count() / 1000) + " s instead)");
   }
   auto last_renew = std::chrono::steady_clock::now();
+  bool listener_lost = false;
   for (;;) {
     const auto step = std::min<std::chrono::milliseconds>(options_.renew_every, std::chrono::milliseconds(500));
     bool notified = false;
     if (listener) {
       auto heard = listener->wait(step);
       notified = heard && *heard;
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
+      if (!heard) {  // the database is away: said once, then tried again each step (not in a busy loop)
+        if (!listener_lost) log_("render queue: " + heard.error().message);
+        listener_lost = true;
+        if (cv_.wait_for(lock, step, [&] { return stopping_; })) return;
+      } else {
+        listener_lost = false;
+      }
       if (stopping_) return;
     } else {
       std::unique_lock lock(mutex_);

@@ -54,6 +54,10 @@ PgCluster::PgCluster() {
   started_ = true;
 }
 
+bool PgCluster::restart() {
+  return run(as_owner(quote((bin_ / "pg_ctl").string()) + " -D " + quote((dir_ / "data").string()) + " -m immediate -w -t 30 restart")).exit_code == 0;
+}
+
 PgCluster::~PgCluster() {
   if (started_) run(as_owner(quote((bin_ / "pg_ctl").string()) + " -D " + quote((dir_ / "data").string()) + " -m immediate -w stop"));
 }

@@ -22,6 +22,8 @@ class PgCluster {
   // Runs one SQL statement with psql on database `name`; its rows, one per line, columns split by '|'.
   std::string sql(const std::string& name, const std::string& statement);
   int port() const { return port_; }
+  // Stops the server at once (as a crash would) and starts it again on the same port. Returns whether it is back.
+  bool restart();
 
  private:
   std::string as_owner(const std::string& command) const;

@@ -59,6 +59,8 @@ std::string balancer_config(const std::string& documented, int front_port, const
 
 }  // namespace
 
+void PrintTo(FarmKind kind, std::ostream* os) { *os << (kind == FarmKind::kPostgres ? "postgres" : "sqlite"); }
+
 std::string scale_out_doc_block(const std::string& marker) {
   const std::string page = read_file(std::string(OBS_BGM_SOURCE_DIR) + "/docs/scale-out.md");
   const auto at = page.find(marker);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@
 namespace bgm::test {
 
 enum class FarmKind { kSqlite, kPostgres };
+// How GoogleTest names a FarmKind parameter ("postgres", "sqlite").
+void PrintTo(FarmKind kind, std::ostream* os);
 
 struct FarmOptions {
   FarmKind kind = FarmKind::kPostgres;
