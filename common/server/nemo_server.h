@@ -5,7 +5,9 @@
 // Secure by default: loopback unless told otherwise, then no anonymous tokens unless allowed; every call but the
 // token request and the download link needs a token; bodies, uploads and queues are capped; 429 over a rate.
 // It holds against hostile clients (../../RELIABILITY.md, "The render server"): an event-driven HTTP front
-// (httpd/), one server per data folder, and what a killed process left is settled at the next start.
+// (httpd/), one server per data folder on SQLite, and what a killed process left is settled at the next start. On
+// PostgreSQL (`database`), several boxes share the database and the folder (../../docs/scale-out.md): renders wait
+// in the database and any box serves any session.
 // Thread: start() and stop() from one controlling thread; the server runs its own threads.
 
 #include <atomic>
