@@ -401,12 +401,12 @@ TEST(ScaleOutDeploy, AFolderServedOnSqliteIsNotSharedAndBoxesOnPostgresShareOne)
 
 TEST(ScaleOutDeploy, TheDocumentedNginxAndSystemdFilesAreValid) {
   test::TempDir dir;
-  std::string nginx = test::scale_out_doc_block("<!-- nginx");
+  std::string nginx = test::doc_block("scale-out.md", "<!-- nginx");
   ASSERT_FALSE(nginx.empty());
   { std::ofstream(dir / "nginx.conf") << "pid " << (dir / "nginx.pid").string() << ";\nerror_log stderr;\n" << nginx; }
   auto checked = test::run("nginx -t -p " + test::quote(dir.path().string()) + " -c " + test::quote((dir / "nginx.conf").string()) + " 2>&1");
   EXPECT_EQ(checked.exit_code, 0) << checked.out;
-  std::string unit = test::scale_out_doc_block("<!-- the unit");
+  std::string unit = test::doc_block("scale-out.md", "<!-- the unit");
   ASSERT_FALSE(unit.empty());
   const auto exec = unit.find("/usr/bin/obs-bgm");
   ASSERT_NE(exec, std::string::npos);
@@ -421,17 +421,14 @@ TEST(ScaleOutDeploy, TheCurlFlowOfServeMdRunsThroughTheBalancer) {
   test::FarmOptions o;
   RenderFarm f(o, cluster());
   ASSERT_TRUE(f.error().empty()) << f.error();
-  const std::string page = test::read_file(std::string(OBS_BGM_SOURCE_DIR) + "/docs/serve.md");
-  const auto marker = page.find("<!-- the curl flow:");
-  ASSERT_NE(marker, std::string::npos);
-  const auto open = page.find("```sh\n", marker);
-  const auto close = page.find("\n```", open + 6);
+  const std::string flow = test::doc_block("serve.md", "<!-- the curl flow:");
+  ASSERT_FALSE(flow.empty());
   test::TempDir dir;
-  { std::ofstream(dir / "flow.sh") << "set -e\n" << page.substr(open + 6, close - open - 6) << "\n"; }
+  { std::ofstream(dir / "flow.sh") << "set -e\n" << flow << "\n"; }
   test::run("ffmpeg -v error -y -f lavfi -i testsrc2=s=320x180:r=30:d=6 -f lavfi -i sine=f=220:d=6 -c:v libx264 -preset ultrafast -c:a aac -shortest " +
             test::quote((dir / "clip.mp4").string()));
-  const auto flow = test::run("cd " + test::quote(dir.path().string()) + " && BASE=" + f.front() + " CLIP=clip.mp4 timeout 300 bash flow.sh 2>&1");
-  ASSERT_EQ(flow.exit_code, 0) << flow.out << f.logs();
+  const auto ran = test::run("cd " + test::quote(dir.path().string()) + " && BASE=" + f.front() + " CLIP=clip.mp4 timeout 300 bash flow.sh 2>&1");
+  ASSERT_EQ(ran.exit_code, 0) << ran.out << f.logs();
   EXPECT_NEAR(test::ffprobe_duration(dir / "clip-with-music.mp4"), test::ffprobe_duration(dir / "clip.mp4"), 0.1);
 }
 

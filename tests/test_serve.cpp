@@ -470,14 +470,10 @@ namespace {
 // The curl flow docs/serve.md writes out for people, run as written (curl and jq, in bash) against a real
 // `obs-bgm serve` process: a 6 s recording in, the same recording with music out.
 TEST(Docs, TheCurlFlowInServeMdRunsAsWritten) {
-  const std::string page = test::read_file(std::string(OBS_BGM_SOURCE_DIR) + "/docs/serve.md");
-  const auto marker = page.find("<!-- the curl flow:");
-  ASSERT_NE(marker, std::string::npos) << "docs/serve.md marks its curl flow";
-  const auto open = page.find("```sh\n", marker);
-  const auto close = page.find("\n```", open + 6);
-  ASSERT_TRUE(open != std::string::npos && close != std::string::npos);
+  const std::string block = test::doc_block("serve.md", "<!-- the curl flow:");
+  ASSERT_FALSE(block.empty()) << "docs/serve.md marks its curl flow";
   test::TempDir dir;
-  { std::ofstream(dir / "flow.sh") << "set -e\n" << page.substr(open + 6, close - open - 6) << "\n"; }
+  { std::ofstream(dir / "flow.sh") << "set -e\n" << block << "\n"; }
   run_ok("ffmpeg -v error -y -f lavfi -i testsrc2=s=320x180:r=30:d=6 -f lavfi -i sine=f=220:d=6 -c:v libx264 -preset ultrafast "
          "-c:a aac -shortest " + quote(dir / "clip.mp4"));
   test::ServeProcess server(dir / "data");

@@ -263,15 +263,6 @@ Status SessionStore::settle_credits(const std::string& hash, int64_t frozen, int
   return db_->with([&](SqlDatabase& d) { return settle_credits_in(d, hash, frozen, charged); });
 }
 
-Result<int64_t> SessionStore::release_frozen_credits() {
-  return db_->with([](SqlDatabase& d) -> Result<int64_t> {
-    auto sum = d.query("SELECT coalesce(sum(frozen), 0) FROM tokens WHERE frozen > 0");
-    if (!sum) return sum.error();
-    if (auto ok = d.query("UPDATE tokens SET available = available + frozen, frozen = 0 WHERE frozen > 0"); !ok) return ok.error();
-    return sum->rows.empty() ? 0 : sum->rows.front().integer(0);
-  });
-}
-
 Result<std::vector<TokenRecord>> SessionStore::tokens(bool anonymous) {
   return all_rows<TokenRecord>(query(std::string("SELECT ") + kTokenColumns + " FROM tokens WHERE anonymous=?", {int64_t{anonymous}}), token_from);
 }
@@ -357,10 +348,6 @@ Status put_render_in(SqlDatabase& db, const RenderRecord& r) {
                       r.error, r.created_ms ? r.created_ms : now_ms(), now_ms(), r.credits});
   if (!ok) return ok.error();
   return {};
-}
-
-Status SessionStore::put_render(const RenderRecord& r) {
-  return db_->with([&](SqlDatabase& d) { return put_render_in(d, r); });
 }
 
 Result<std::optional<RenderRecord>> SessionStore::render(const std::string& id) {

@@ -79,7 +79,8 @@ int64_t now_ms();
 // freeze of `frozen` of which `charged` is spent.
 Result<bool> freeze_credits_in(SqlDatabase& db, const std::string& hash, int64_t n);
 Status settle_credits_in(SqlDatabase& db, const std::string& hash, int64_t frozen, int64_t charged);
-// SessionStore::put_render, for a caller inside a transaction.
+// Creates the render, or updates what it is (status, file, link, error); who runs it (server/job_store.h) stays.
+// For a caller inside a transaction.
 Status put_render_in(SqlDatabase& db, const RenderRecord& render);
 
 class SessionStore {
@@ -113,9 +114,6 @@ class SessionStore {
   Result<bool> freeze_credits(const std::string& hash, int64_t n);
   // Ends a freeze of `frozen`: `charged` of it is spent, the rest returns to available.
   Status settle_credits(const std::string& hash, int64_t frozen, int64_t charged);
-  // At start-up of a server alone on its database (SQLite), when nothing runs: every freeze a stopped process left
-  // returns to available. Returns the credits.
-  Result<int64_t> release_frozen_credits();
   // Issued (anonymous false) or anonymous tokens.
   Result<std::vector<TokenRecord>> tokens(bool anonymous);
   Status delete_token(const std::string& hash);
@@ -137,8 +135,6 @@ class SessionStore {
   Result<std::optional<MediaRecord>> media_by_id(const std::string& session, const std::string& id);
   Status update_media_info(const std::string& id, const nlohmann::json& info);
 
-  // Creates the render, or updates what it is (status, file, link, error); who runs it (server/job_store.h) stays.
-  Status put_render(const RenderRecord& render);
   Result<std::optional<RenderRecord>> render(const std::string& id);
   Result<std::optional<RenderRecord>> render_by_key(const std::string& key);
   // Completed renders whose link expired before `now`: their files are returned (to delete); the rows stay, so an

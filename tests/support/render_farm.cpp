@@ -29,7 +29,8 @@ int farm_number() {
 std::string balancer_config(const std::string& documented, int front_port, const fs::path& socket, const std::vector<int>& boxes) {
   std::istringstream in(documented);
   std::ostringstream out;
-  std::string line, server_template;
+  std::string line;
+  bool servers_written = false;
   while (std::getline(in, line)) {
     const auto first = line.find_first_not_of(' ');
     const std::string word = first == std::string::npos ? "" : line.substr(first, line.find(' ', first) - first);
@@ -38,8 +39,8 @@ std::string balancer_config(const std::string& documented, int front_port, const
     } else if (word == "stats" && line.find("socket") != std::string::npos) {
       out << line.substr(0, first) << "stats socket " << socket.string() << " mode 600 level admin\n";
     } else if (word == "server") {
-      if (server_template.empty()) {
-        server_template = line;
+      if (!servers_written) {
+        servers_written = true;
         for (size_t i = 0; i < boxes.size(); ++i) {
           // "server box1 10.0.0.11:8765 check ..." -> "server box1 127.0.0.1:PORT check ..."
           std::istringstream words(line);
@@ -60,17 +61,6 @@ std::string balancer_config(const std::string& documented, int front_port, const
 }  // namespace
 
 void PrintTo(FarmKind kind, std::ostream* os) { *os << (kind == FarmKind::kPostgres ? "postgres" : "sqlite"); }
-
-std::string scale_out_doc_block(const std::string& marker) {
-  const std::string page = read_file(std::string(OBS_BGM_SOURCE_DIR) + "/docs/scale-out.md");
-  const auto at = page.find(marker);
-  if (at == std::string::npos) return {};
-  const auto open = page.find("```", at);
-  const auto body = page.find('\n', open);
-  const auto close = page.find("\n```", body);
-  if (open == std::string::npos || body == std::string::npos || close == std::string::npos) return {};
-  return page.substr(body + 1, close - body);
-}
 
 RenderFarm::RenderFarm(FarmOptions options, PgCluster* cluster) : options_(std::move(options)) {
   ::setenv("OBS_BGM_NEMO_TIME_SCALE", std::to_string(options_.time_scale).c_str(), 1);
@@ -116,7 +106,7 @@ RenderFarm::~RenderFarm() {
 }
 
 bool RenderFarm::start_balancer() {
-  const std::string documented = scale_out_doc_block("<!-- haproxy.cfg");
+  const std::string documented = doc_block("scale-out.md", "<!-- haproxy.cfg");
   if (documented.empty()) return false;
   const int front_port = free_loopback_port();
   { std::ofstream(dir_ / "haproxy.cfg") << balancer_config(documented, front_port, dir_ / "admin.sock", ports_); }

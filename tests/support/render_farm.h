@@ -73,7 +73,4 @@ class RenderFarm {
   std::unique_ptr<SharedDatabase> reader_;
 };
 
-// The block after `marker` in docs/scale-out.md (between ``` fences).
-std::string scale_out_doc_block(const std::string& marker);
-
 }  // namespace bgm::test

@@ -59,6 +59,16 @@ CommandResult run(const std::string& command_line) {
 
 std::string cli_path() { return OBS_BGM_CLI_PATH; }
 
+std::string doc_block(const std::string& page, const std::string& marker) {
+  const std::string text = read_file(fs::path(OBS_BGM_SOURCE_DIR) / "docs" / page);
+  const auto at = text.find(marker);
+  const auto open = at == std::string::npos ? at : text.find("```", at);
+  const auto body = open == std::string::npos ? open : text.find('\n', open);
+  const auto close = body == std::string::npos ? body : text.find("\n```", body);
+  if (close == std::string::npos) return {};
+  return text.substr(body + 1, close - body);
+}
+
 double ffprobe_duration(const fs::path& file) {
   return std::atof(run("ffprobe -v error -show_entries format=duration -of csv=p=0 " + quote(file.string())).out.c_str());
 }

@@ -49,6 +49,9 @@ CommandResult run(const std::string& command_line);
 CommandResult run_cli(const std::string& args);
 // Where the obs-bgm tool under test is.
 std::string cli_path();
+// The text of the fenced block (```) that follows `marker` in docs/<page>, as the tests run what the docs show;
+// "" when the page or the marker is missing.
+std::string doc_block(const std::string& page, const std::string& marker);
 // A media file's length in seconds as ffprobe reads its container (0 when it cannot).
 double ffprobe_duration(const std::filesystem::path& file);
 // The value at fraction `p` (0..1) of the sorted values, nearest rank; 0 when there are none (latency figures).
