@@ -23,10 +23,18 @@ using ResultPtr = std::unique_ptr<PGresult, ResultCloser>;
 
 // libpq's message, on one line.
 std::string reason(const PGconn* conn, const PGresult* res = nullptr) {
-  std::string m = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
-  for (char& c : m)
-    if (c == '\n' || c == '\r') c = ' ';
-  while (!m.empty() && m.back() == ' ') m.pop_back();
+  const std::string raw = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+  std::string m;  // libpq's lines joined with "; ", tabs as spaces, without its closing mark (our full stop follows)
+  for (char c : raw) {
+    if (c == '\r' || c == '\t') c = ' ';
+    if (c == '\n') {
+      while (!m.empty() && m.back() == ' ') m.pop_back();
+      if (!m.empty() && m.back() != ';') m += ';';
+      c = ' ';
+    }
+    if (c != ' ' || (!m.empty() && m.back() != ' ')) m += c;
+  }
+  while (!m.empty() && (m.back() == ' ' || m.back() == '.' || m.back() == '?' || m.back() == ';')) m.pop_back();
   return m.empty() ? "no reason given" : m;
 }
 
